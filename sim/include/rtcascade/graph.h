@@ -1,0 +1,223 @@
+/* Follower graph: CSR in both directions, 32-bit node ids, 64-bit offsets.
+ *
+ * Edges point the way information flows: u -> v means v follows u, so v sees what u posts.
+ * Followers of u are its out-neighbours, followees of v its in-neighbours. Adjacency lists are
+ * sorted ascending and hold no self-loops and no duplicates. Without weights a graph costs
+ * 8 bytes per edge (both directions) plus 16 bytes per node (+8 with original ids, +4 with
+ * communities). */
+#ifndef RTCASCADE_GRAPH_H
+#define RTCASCADE_GRAPH_H
+
+#include "rtcascade/error.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define RC_MAX_NODES 0xfffffffeU /* UINT32_MAX is kept free as "no node" */
+#define RC_NO_NODE 0xffffffffU
+
+typedef struct rc_graph {
+    uint32_t n;              /* number of accounts (nodes) */
+    uint64_t m;              /* number of directed edges */
+    uint64_t *out_off;       /* n+1 offsets into out_nbr */
+    uint32_t *out_nbr;       /* followers of u: out_nbr[out_off[u] .. out_off[u+1]) */
+    uint64_t *in_off;        /* n+1 offsets into in_nbr */
+    uint32_t *in_nbr;        /* followees of v: in_nbr[in_off[v] .. in_off[v+1]) */
+    float *out_w;            /* per-edge weight aligned with out_nbr, or NULL */
+    float *in_w;             /* the same weights aligned with in_nbr, or NULL */
+    uint32_t *community;     /* community (circle) of each node, or NULL */
+    uint32_t n_communities;  /* number of communities; 0 without */
+    uint64_t *orig_id;       /* original id of each node (loaded graphs), or NULL */
+    int undirected;          /* 1 when built so that every edge exists both ways */
+    char *description;      /* how it was made, e.g. "chung_lu nodes=1000 ... seed=1"; may be NULL */
+} rc_graph_t;
+
+static inline uint64_t rc_graph_out_degree(const rc_graph_t *g, uint32_t u)
+{
+    return g->out_off[u + 1] - g->out_off[u];
+}
+
+static inline uint64_t rc_graph_in_degree(const rc_graph_t *g, uint32_t v)
+{
+    return g->in_off[v + 1] - g->in_off[v];
+}
+
+/* Frees everything the graph owns, and the graph (NULL is harmless). */
+void rc_graph_free(rc_graph_t *g);
+
+/* Bytes a graph of n nodes and m directed edges will occupy. */
+uint64_t rc_graph_memory_bytes(uint32_t n, uint64_t m, int weighted, int orig_ids, int communities);
+
+/* Fails with RC_ERR_NOMEM and a message naming `what`, the need and what is available when
+ * `bytes` will not fit in memory (MemAvailable, or the RC_MEMORY_LIMIT environment variable in
+ * bytes, with suffixes K/M/G allowed). */
+rc_status_t rc_memory_check(uint64_t bytes, const char *what);
+
+/* Formats a byte count as "1.5 GiB" into buf; returns buf. */
+const char *rc_format_bytes(uint64_t bytes, char *buf, size_t len);
+
+/* ---- Building from an edge list (build.c) ---- */
+
+/* A growable list of directed edges u -> v, the input to rc_graph_build. */
+typedef struct rc_edges {
+    uint32_t *src;  /* source of each edge (the author side) */
+    uint32_t *dst;  /* target of each edge (the follower) */
+    float *w;       /* weight of each edge, or NULL when unweighted */
+    uint64_t len;   /* edges held */
+    uint64_t cap;   /* edges allocated */
+} rc_edges_t;
+
+/* Allocates room for `cap` edges (weights too when weighted); checks memory first. */
+rc_status_t rc_edges_init(rc_edges_t *e, uint64_t cap, int weighted);
+/* Appends one edge, growing by 1.5x when full. */
+rc_status_t rc_edges_push(rc_edges_t *e, uint32_t u, uint32_t v, float w);
+/* Frees the arrays (the struct itself is the caller's). Safe on a zeroed struct. */
+void rc_edges_free(rc_edges_t *e);
+
+typedef struct rc_build_report {
+    uint64_t input_edges;  /* edges given */
+    uint64_t self_loops;   /* dropped u -> u */
+    uint64_t duplicates;   /* dropped repeats of an edge already present (first weight kept) */
+} rc_build_report_t;
+
+/* Turns an edge list over nodes [0, n) into a graph, consuming (freeing) the edge arrays.
+ * With `undirected`, each edge is also added reversed. Self-loops and duplicates are dropped and
+ * counted in *report (may be NULL). Peak memory is about 1.5x the final graph. */
+rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_graph_t **out,
+                           rc_build_report_t *report);
+
+/* ---- Generators (gen_*.c): deterministic for a given seed ---- */
+
+/* Directed G(n, m): m distinct edges u -> v, u != v, uniformly at random. With undirected,
+ * m distinct unordered pairs, each present in both directions (2m directed edges). */
+rc_status_t rc_gen_erdos_renyi(uint32_t n, uint64_t m, int undirected, uint64_t seed,
+                               rc_graph_t **out);
+
+typedef struct rc_chung_lu_params {
+    uint32_t nodes;        /* n */
+    double mean_degree;    /* expected out- (= in-) degree */
+    double out_exponent;   /* power-law exponent of the expected out-degree (followers); 0 = constant */
+    double in_exponent;    /* power-law exponent of the expected in-degree (followees); 0 = constant */
+    double min_degree;     /* smallest expected degree (sets the tail's start; 0 = derived from the mean) */
+    double max_degree;     /* largest expected degree (cutoff; 0 = sqrt-free natural cutoff n-1) */
+    int correlated;        /* 1: a node's in-weight rank equals its out-weight rank */
+} rc_chung_lu_params_t;
+
+/* Directed Chung-Lu / configuration-like graph with power-law expected in- and out-degrees. */
+rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint64_t seed,
+                            rc_graph_t **out);
+
+/* Price-style preferential attachment: node t follows... (see gen_price.c) each new node links
+ * to `links` earlier nodes chosen with probability proportional to followers + attractiveness. */
+rc_status_t rc_gen_price(uint32_t n, uint32_t links, double attractiveness, int undirected,
+                         uint64_t seed, rc_graph_t **out);
+
+/* Watts-Strogatz ring of n nodes, each linked to its k nearest neighbours on each side... see
+ * gen_watts_strogatz.c; each link rewired with probability beta. */
+rc_status_t rc_gen_watts_strogatz(uint32_t n, uint32_t k, double beta, int undirected,
+                                  uint64_t seed, rc_graph_t **out);
+
+typedef struct rc_dcsbm_params {
+    uint32_t nodes;          /* n */
+    uint32_t communities;    /* number of circles */
+    double mean_degree;      /* expected degree */
+    double mixing;           /* fraction of each node's edges that leave its community, in [0,1] */
+    double exponent;         /* power-law exponent of the degree propensities (heavy tail) */
+    double min_degree;       /* smallest expected degree (0 = derived from the mean) */
+    double max_degree;       /* largest expected degree (0 = n-1) */
+    double size_exponent;    /* power-law exponent of community sizes; 0 = equal sizes */
+} rc_dcsbm_params_t;
+
+/* Degree-corrected stochastic block model with communities (sets g->community). */
+rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
+                         rc_graph_t **out);
+
+/* Small exact builders for tests and examples. */
+/* Star: node 0 is followed by nodes 1..n-1 (edges 0 -> i). */
+rc_status_t rc_gen_star(uint32_t n, int undirected, rc_graph_t **out);
+/* Path 0 -> 1 -> ... -> n-1. */
+rc_status_t rc_gen_path(uint32_t n, int undirected, rc_graph_t **out);
+/* Complete directed graph: every u -> v, u != v. */
+rc_status_t rc_gen_complete(uint32_t n, rc_graph_t **out);
+/* Ego network: node 0 is followed by nodes 1..k, and each of those by `sub` nodes of its own
+ * (k * (1 + sub) + 1 nodes, a two-level tree). */
+rc_status_t rc_gen_ego(uint32_t k, uint32_t sub, int undirected, rc_graph_t **out);
+
+/* ---- Loaders (load_edgelist.c) ---- */
+
+typedef enum rc_direction {
+    RC_DIRECTION_FLOWS = 0,  /* a line "a b" means information flows a -> b (b follows a) */
+    RC_DIRECTION_FOLLOWS = 1 /* a line "a b" means a follows b (information flows b -> a) */
+} rc_direction_t;
+
+typedef enum rc_edgelist_format {
+    RC_FORMAT_AUTO = 0, /* .csv (optionally .csv.gz) is CSV, anything else whitespace */
+    RC_FORMAT_SNAP = 1, /* whitespace-separated, '#' comments */
+    RC_FORMAT_CSV = 2   /* comma-separated: source,target[,weight]; optional header line */
+} rc_edgelist_format_t;
+
+typedef struct rc_load_options {
+    rc_direction_t direction;   /* what a line means */
+    rc_edgelist_format_t format;
+    int weighted;               /* read a third column as the edge weight */
+    int undirected;             /* add every edge in both directions */
+} rc_load_options_t;
+
+typedef struct rc_load_report {
+    uint64_t lines;        /* lines read */
+    uint64_t edges_read;   /* edge lines accepted before dropping */
+    uint64_t self_loops;   /* dropped */
+    uint64_t duplicates;   /* dropped */
+} rc_load_report_t;
+
+/* Loads an edge list (plain or gzip, detected by content). Original 64-bit ids are remapped to
+ * 0..n-1 in order of first appearance and kept in g->orig_id. A malformed line fails with
+ * "path:line: expected ...". */
+rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *opt,
+                                   rc_graph_t **out, rc_load_report_t *report);
+
+/* ---- HDF5 cache (sim/io/graph_h5.c) ---- */
+
+/* Saves g (CSR, weights, communities, original ids, degree histograms) under group /graph of a
+ * new HDF5 file; `spec` (may be NULL) is stored as an attribute so a cache can be matched to the
+ * network spec that made it. Writes to a temporary name and renames, so a failure leaves no
+ * half-written file. */
+rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec);
+
+/* Loads a graph saved by rc_graph_save_h5. When `spec` is non-NULL and differs from the stored
+ * one, returns RC_ERR_INPUT with a message saying so (callers rebuild). */
+rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **out);
+
+/* ---- Statistics (stats.c) ---- */
+
+typedef struct rc_graph_stats {
+    uint32_t nodes;
+    uint64_t edges;
+    double mean_degree;          /* m / n (same for in and out) */
+    uint64_t max_out_degree;     /* most followers */
+    uint64_t max_in_degree;      /* most followees */
+    uint32_t isolated;           /* nodes with no edge at all */
+    double reciprocity;          /* fraction of edges u->v whose v->u also exists */
+    double out_tail_exponent;    /* discrete power-law MLE of the follower-count tail (Clauset et al. 2009); NAN if undefined */
+    uint64_t out_tail_xmin;      /* the x_min chosen for it */
+    double in_tail_exponent;     /* the same for followee counts */
+    uint64_t in_tail_xmin;
+    uint32_t communities;        /* number of communities (0 without) */
+    double intra_fraction;       /* fraction of edges inside a community (NAN without) */
+} rc_graph_stats_t;
+
+rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st);
+
+/* Histogram of out- (followers, out=1) or in-degrees: (*counts)[d] = nodes with degree d, for
+ * d in [0, *len). Caller frees *counts. */
+rc_status_t rc_graph_degree_histogram(const rc_graph_t *g, int out, uint64_t **counts,
+                                      uint64_t *len);
+
+/* Discrete power-law fit of the tail of a degree histogram: picks x_min by the smallest
+ * Kolmogorov-Smirnov distance and returns the MLE exponent (NAN when fewer than 50 tail points). */
+double rc_powerlaw_fit(const uint64_t *hist, uint64_t len, uint64_t *xmin_out);
+
+/* Prints the statistics as "key: value" lines, one per line, to f. */
+void rc_graph_print_stats(FILE *f, const rc_graph_t *g, const rc_graph_stats_t *st);
+
+#endif

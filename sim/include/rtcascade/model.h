@@ -1,0 +1,101 @@
+/* Cascade models: a model is a table of functions in one file of models/, listed once in
+ * models/models.def. The engine calls only these hooks; a model never allocates per run and
+ * never sees threads, ranks or files.
+ *
+ * One run = one cascade from a seed set. The model writes the cascade tree (who adopted, through
+ * whom, in which generation, at what time) into an rc_cascade_t whose arrays belong to the
+ * per-thread workspace; the engine turns it into metrics. */
+#ifndef RTCASCADE_MODEL_H
+#define RTCASCADE_MODEL_H
+
+#include "rtcascade/config.h"
+#include "rtcascade/error.h"
+#include "rtcascade/graph.h"
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RC_NO_PARENT 0xffffffffU
+
+/* One documented parameter of a model (for `rtcascade models` and docs/models.md). */
+typedef struct rc_param_doc {
+    const char *name;          /* config key under model: */
+    const char *default_value; /* as text, "required" when there is none */
+    const char *meaning;       /* one line, with unit and range */
+} rc_param_doc_t;
+
+/* Per-thread scratch shared by all models, allocated once per thread for a graph of n nodes and
+ * reset in O(cascade size) between runs by bumping `epoch`. */
+typedef struct rc_workspace {
+    uint32_t n;            /* nodes of the graph it was made for */
+    uint32_t epoch;        /* current run's stamp; a node is "touched" when stamp[v] == epoch */
+    uint32_t *stamp;       /* n: epoch at which node v was last touched */
+    uint32_t *slot;        /* n: per-node scratch valid when stamp[v] == epoch (index, count...) */
+    double *value;         /* n: per-node scratch value valid when stamp[v] == epoch */
+    uint32_t *adopted;     /* capacity n: adopters in adoption order (the cascade's node list) */
+    uint32_t *parent;      /* capacity n: index in adopted[] of each adopter's parent */
+    uint32_t *generation;  /* capacity n: generation of each adopter (seeds: 0) */
+    double *time;          /* capacity n: adoption times (timed models) */
+    uint32_t *queue;       /* capacity n: generic FIFO / frontier */
+    void *heap;            /* event heap for timed models (engine-owned, see engine/heap.h) */
+    void *model_state;     /* model_state_size bytes for the model's own use */
+    size_t model_state_size;
+} rc_workspace_t;
+
+/* The cascade of one run. Arrays point into the workspace. */
+typedef struct rc_cascade {
+    uint32_t size;         /* adopters, seeds included */
+    uint32_t n_seeds;      /* the first n_seeds entries of node[] are the seeds */
+    const uint32_t *node;  /* adopters in order of adoption */
+    const uint32_t *parent;/* index into node[] of the adopter's tree parent; RC_NO_PARENT for seeds */
+    const uint32_t *generation; /* 0 for seeds, parent's + 1 otherwise */
+    const double *time;    /* adoption times, or NULL for untimed models */
+    uint64_t reach;        /* distinct users shown the post (seeds, their followers, and every adopter's followers) */
+    int capped;            /* 1 when the run stopped at the size cap (supercritical) */
+} rc_cascade_t;
+
+/* What a model's run hook gets: the graph, the parsed parameters and the per-point data. */
+typedef struct rc_run_ctx {
+    const rc_graph_t *graph;
+    const void *params;    /* from parse() */
+    const void *shared;    /* from prepare(), or NULL */
+    uint32_t max_size;     /* stop once this many have adopted (cap); 0 = no cap */
+} rc_run_ctx_t;
+
+typedef struct rc_model {
+    const char *name;               /* config name, e.g. "independent_cascade" */
+    const char *summary;            /* one line */
+    const rc_param_doc_t *params;   /* documented parameters, terminated by {NULL} */
+    int timed;                      /* 1 when runs produce adoption times */
+    /* Parses and validates the `model:` map (`name` included) into *params. */
+    rc_status_t (*parse)(const rc_cfg_t *map, void **params);
+    void (*free_params)(void *params);
+    /* Optional: per-point data computed once from params and the graph (edge probabilities,
+     * kernels...). Read-only afterwards and shared by all threads. */
+    rc_status_t (*prepare)(const void *params, const rc_graph_t *g, void **shared);
+    void (*free_shared)(void *shared);
+    /* Optional: bytes of per-thread model state (beyond the common workspace). */
+    size_t (*state_size)(const void *params, const rc_graph_t *g);
+    /* Runs one cascade from the seeds with the run's own generator. Fills *out. */
+    rc_status_t (*run)(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
+                       gsl_rng *rng, rc_workspace_t *ws, rc_cascade_t *out);
+} rc_model_t;
+
+/* The registry (models/registry.c from models/models.def). */
+const rc_model_t *rc_model_find(const char *name);
+/* Number of models and the i-th (in registry order). */
+size_t rc_model_count(void);
+const rc_model_t *rc_model_at(size_t i);
+
+/* Parses a `model:` map: looks the name up (an unknown name lists every valid one) and calls its
+ * parse hook. */
+rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params);
+
+/* Workspace for graphs of n nodes; NULL-safe free. model_state_size may be 0. */
+rc_status_t rc_workspace_alloc(uint32_t n, size_t model_state_size, rc_workspace_t **out);
+void rc_workspace_free(rc_workspace_t *ws);
+/* Starts a new run: bumps the epoch (clearing stamps in O(n) only once every 2^32 runs). */
+void rc_workspace_next_run(rc_workspace_t *ws);
+
+#endif

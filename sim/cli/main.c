@@ -1,0 +1,64 @@
+/* rtcascade: the command-line entry point. Finds the subcommand and hands it the rest of the
+ * command line; each subcommand lives in its own file (cmd_*.c). */
+#include "cli/commands.h"
+#include "rtcascade/version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct subcommand {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} subcommand_t;
+
+static const subcommand_t subcommands[] = {
+    {"run", rc_cmd_run, "run an experiment (the default study when no config is given)"},
+    {"graph", rc_cmd_graph, "build or load a network and print its statistics"},
+    {"models", rc_cmd_models, "list the cascade models and their parameters"},
+};
+
+#define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: rtcascade <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf(f, "\n'rtcascade <command> --help' describes a command's options.\n"
+               "'rtcascade --version' prints the version.\n");
+}
+
+int rc_cli_fail(rc_status_t status)
+{
+    const char *msg = rc_error_message();
+    fprintf(stderr, "rtcascade: %s\n", *msg ? msg : rc_status_name(status));
+    return (int)status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        /* No subcommand: the default study, as documented in the README. */
+        char *run_argv[] = {"run", NULL};
+        return rc_cmd_run(1, run_argv);
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("rtcascade %s (%s)\n", RC_VERSION_STRING, RC_GIT_COMMIT);
+        return 0;
+    }
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++) {
+        if (strcmp(cmd, subcommands[i].name) == 0)
+            return subcommands[i].fn(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "rtcascade: unknown command '%s' (commands:", cmd);
+    for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+        fprintf(stderr, " %s", subcommands[i].name);
+    fprintf(stderr, ")\n");
+    return RC_ERR_USAGE;
+}

@@ -1,0 +1,349 @@
+/* Edge list -> CSR in both directions. Counting sort by source, per-list sort and dedup, then the
+ * in-direction by a second counting sort that comes out sorted for free. Peak memory is the edge
+ * list (8 bytes/edge) plus the out-CSR (4 bytes/edge): about 1.5x the final graph. */
+#include "rtcascade/graph.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+rc_status_t rc_edges_init(rc_edges_t *e, uint64_t cap, int weighted)
+{
+    rc_status_t status = RC_OK;
+    memset(e, 0, sizeof *e);
+    if (cap < 16)
+        cap = 16;
+    RC_TRY(rc_memory_check(cap * (weighted ? 12 : 8), "the edge list"));
+    e->src = malloc(cap * sizeof *e->src);
+    e->dst = malloc(cap * sizeof *e->dst);
+    RC_ALLOC_CHECK(e->src, "the edge list");
+    RC_ALLOC_CHECK(e->dst, "the edge list");
+    if (weighted) {
+        e->w = malloc(cap * sizeof *e->w);
+        RC_ALLOC_CHECK(e->w, "the edge weights");
+    }
+    e->cap = cap;
+cleanup:
+    if (status != RC_OK)
+        rc_edges_free(e);
+    return status;
+}
+
+void rc_edges_free(rc_edges_t *e)
+{
+    if (e == NULL)
+        return;
+    free(e->src);
+    free(e->dst);
+    free(e->w);
+    memset(e, 0, sizeof *e);
+}
+
+rc_status_t rc_edges_push(rc_edges_t *e, uint32_t u, uint32_t v, float w)
+{
+    if (e->len == e->cap) {
+        uint64_t cap = e->cap + e->cap / 2 + 16;
+        uint32_t *src = realloc(e->src, cap * sizeof *src);
+        if (src == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory growing the edge list to %llu edges",
+                            (unsigned long long)cap);
+        e->src = src;
+        uint32_t *dst = realloc(e->dst, cap * sizeof *dst);
+        if (dst == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory growing the edge list to %llu edges",
+                            (unsigned long long)cap);
+        e->dst = dst;
+        if (e->w != NULL) {
+            float *nw = realloc(e->w, cap * sizeof *nw);
+            if (nw == NULL)
+                return rc_error(RC_ERR_NOMEM, "out of memory growing the edge weights");
+            e->w = nw;
+        }
+        e->cap = cap;
+    }
+    e->src[e->len] = u;
+    e->dst[e->len] = v;
+    if (e->w != NULL)
+        e->w[e->len] = w;
+    e->len++;
+    return RC_OK;
+}
+
+/* In-place sort of a[0..len) (uint32): insertion sort for short lists, else quicksort with
+ * median-of-three; lists here are mostly short (degrees). */
+static void sort_u32(uint32_t *a, uint64_t len)
+{
+    while (len > 24) {
+        uint64_t mid = len / 2;
+        uint32_t x = a[0], y = a[mid], z = a[len - 1];
+        uint32_t pivot = (x < y) ? ((y < z) ? y : (x < z ? z : x)) : ((x < z) ? x : (y < z ? z : y));
+        uint64_t i = 0, j = len - 1;
+        for (;;) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            uint32_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* Recurse into the smaller half, loop on the larger: O(log len) stack. */
+        uint64_t left = j + 1;
+        if (left < len - left) {
+            sort_u32(a, left);
+            a += left;
+            len -= left;
+        } else {
+            sort_u32(a + left, len - left);
+            len = left;
+        }
+    }
+    for (uint64_t i = 1; i < len; i++) {
+        uint32_t v = a[i];
+        uint64_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
+/* Stable sort of (nbr, w) pairs by nbr with insertion sort (short lists) or merge sort through
+ * tmp, so that among duplicates the first weight in input order is kept. */
+static void sort_pairs_stable(uint32_t *a, float *w, uint64_t len, uint32_t *ta, float *tw)
+{
+    if (len <= 32) {
+        for (uint64_t i = 1; i < len; i++) {
+            uint32_t v = a[i];
+            float x = w[i];
+            uint64_t j = i;
+            while (j > 0 && a[j - 1] > v) {
+                a[j] = a[j - 1];
+                w[j] = w[j - 1];
+                j--;
+            }
+            a[j] = v;
+            w[j] = x;
+        }
+        return;
+    }
+    uint64_t h = len / 2;
+    sort_pairs_stable(a, w, h, ta, tw);
+    sort_pairs_stable(a + h, w + h, len - h, ta, tw);
+    uint64_t i = 0, j = h, k = 0;
+    while (i < h && j < len) {
+        if (a[j] < a[i]) {
+            ta[k] = a[j];
+            tw[k++] = w[j++];
+        } else {
+            ta[k] = a[i];
+            tw[k++] = w[i++];
+        }
+    }
+    while (i < h) {
+        ta[k] = a[i];
+        tw[k++] = w[i++];
+    }
+    while (j < len) {
+        ta[k] = a[j];
+        tw[k++] = w[j++];
+    }
+    memcpy(a, ta, len * sizeof *a);
+    memcpy(w, tw, len * sizeof *w);
+}
+
+/* Sorts each out-list, removes duplicates in place (keeping the list's first slots) and writes
+ * the new length of list u into newdeg[u]. Returns the number of duplicates removed. */
+static rc_status_t sort_and_dedup(uint32_t n, const uint64_t *off, uint32_t *nbr, float *w,
+                                  uint64_t *newdeg, uint64_t *dups_out)
+{
+    uint64_t dups = 0, maxdeg = 0;
+    int fail = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        uint64_t d = off[u + 1] - off[u];
+        if (d > maxdeg)
+            maxdeg = d;
+    }
+#pragma omp parallel reduction(+ : dups) reduction(| : fail)
+    {
+        uint32_t *ta = NULL;
+        float *tw = NULL;
+        if (w != NULL) {
+            ta = malloc((maxdeg + 1) * sizeof *ta);
+            tw = malloc((maxdeg + 1) * sizeof *tw);
+            if (ta == NULL || tw == NULL)
+                fail = 1;
+        }
+#pragma omp for schedule(dynamic, 4096)
+        for (uint32_t u = 0; u < n; u++) {
+            uint64_t b = off[u], d = off[u + 1] - b;
+            if (fail || d == 0) {
+                newdeg[u] = 0;
+                continue;
+            }
+            if (w != NULL)
+                sort_pairs_stable(nbr + b, w + b, d, ta, tw);
+            else
+                sort_u32(nbr + b, d);
+            uint64_t k = 1;
+            for (uint64_t i = 1; i < d; i++) {
+                if (nbr[b + i] != nbr[b + k - 1]) {
+                    nbr[b + k] = nbr[b + i];
+                    if (w != NULL)
+                        w[b + k] = w[b + i];
+                    k++;
+                }
+            }
+            dups += d - k;
+            newdeg[u] = k;
+        }
+        free(ta);
+        free(tw);
+    }
+    *dups_out = dups;
+    if (fail)
+        return rc_error(RC_ERR_NOMEM, "out of memory sorting adjacency lists");
+    return RC_OK;
+}
+
+rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_graph_t **out,
+                           rc_build_report_t *report)
+{
+    rc_status_t status = RC_OK;
+    rc_graph_t *g = NULL;
+    uint64_t *pos = NULL;
+    const uint64_t len = edges->len;
+    const int weighted = edges->w != NULL;
+    uint64_t loops = 0;
+    *out = NULL;
+
+    if (n == 0 || n > RC_MAX_NODES)
+        RC_FAIL(RC_ERR_CONFIG, "a graph needs between 1 and %u nodes (got %u)", RC_MAX_NODES, n);
+    for (uint64_t i = 0; i < len; i++) {
+        if (edges->src[i] >= n || edges->dst[i] >= n)
+            RC_FAIL(RC_ERR_INTERNAL, "edge %llu (%u -> %u) names a node outside [0, %u)",
+                    (unsigned long long)i, edges->src[i], edges->dst[i], n);
+    }
+    const uint64_t slots = undirected ? 2 * len : len; /* upper bound on directed edges */
+    RC_TRY(rc_memory_check(rc_graph_memory_bytes(n, slots, weighted, 0, 0),
+                           "the graph's adjacency lists"));
+
+    g = calloc(1, sizeof *g);
+    RC_ALLOC_CHECK(g, "a graph");
+    g->n = n;
+    g->undirected = undirected;
+    g->out_off = calloc((size_t)n + 1, sizeof *g->out_off);
+    pos = malloc(((size_t)n + 1) * sizeof *pos);
+    RC_ALLOC_CHECK(g->out_off, "graph offsets");
+    RC_ALLOC_CHECK(pos, "graph offsets");
+
+    /* 1. Out-degrees (self-loops are dropped here and never placed). */
+    uint64_t *deg = g->out_off + 1;
+    for (uint64_t i = 0; i < len; i++) {
+        uint32_t u = edges->src[i], v = edges->dst[i];
+        if (u == v) {
+            loops++;
+            continue;
+        }
+        deg[u]++;
+        if (undirected)
+            deg[v]++;
+    }
+    for (uint32_t u = 0; u < n; u++)
+        g->out_off[u + 1] += g->out_off[u];
+    const uint64_t placed = g->out_off[n];
+
+    /* 2. Scatter targets into the out-lists, in input order (keeps "first weight wins" stable). */
+    g->out_nbr = malloc((placed ? placed : 1) * sizeof *g->out_nbr);
+    RC_ALLOC_CHECK(g->out_nbr, "the out-adjacency lists");
+    if (weighted) {
+        g->out_w = malloc((placed ? placed : 1) * sizeof *g->out_w);
+        RC_ALLOC_CHECK(g->out_w, "the edge weights");
+    }
+    memcpy(pos, g->out_off, ((size_t)n + 1) * sizeof *pos);
+    for (uint64_t i = 0; i < len; i++) {
+        uint32_t u = edges->src[i], v = edges->dst[i];
+        if (u == v)
+            continue;
+        uint64_t p = pos[u]++;
+        g->out_nbr[p] = v;
+        if (weighted)
+            g->out_w[p] = edges->w[i];
+        if (undirected) {
+            p = pos[v]++;
+            g->out_nbr[p] = u;
+            if (weighted)
+                g->out_w[p] = edges->w[i];
+        }
+    }
+    rc_edges_free(edges); /* the list is consumed: free it before the second direction */
+
+    /* 3. Sort each list and drop duplicates, then compact the lists leftwards. */
+    uint64_t dups = 0;
+    RC_TRY(sort_and_dedup(n, g->out_off, g->out_nbr, g->out_w, pos, &dups));
+    uint64_t write = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        uint64_t b = g->out_off[u], k = pos[u];
+        g->out_off[u] = write;
+        if (write != b) {
+            memmove(g->out_nbr + write, g->out_nbr + b, k * sizeof *g->out_nbr);
+            if (weighted)
+                memmove(g->out_w + write, g->out_w + b, k * sizeof *g->out_w);
+        }
+        write += k;
+    }
+    g->out_off[n] = write;
+    g->m = write;
+    if (write < placed && write > 0) {
+        uint32_t *shrunk = realloc(g->out_nbr, write * sizeof *shrunk);
+        if (shrunk != NULL)
+            g->out_nbr = shrunk;
+        if (weighted) {
+            float *ws = realloc(g->out_w, write * sizeof *ws);
+            if (ws != NULL)
+                g->out_w = ws;
+        }
+    }
+
+    /* 4. In-direction: counting sort by target; scanning sources in order leaves each in-list
+     * sorted without a further sort. */
+    g->in_off = calloc((size_t)n + 1, sizeof *g->in_off);
+    g->in_nbr = malloc((g->m ? g->m : 1) * sizeof *g->in_nbr);
+    RC_ALLOC_CHECK(g->in_off, "graph offsets");
+    RC_ALLOC_CHECK(g->in_nbr, "the in-adjacency lists");
+    if (weighted) {
+        g->in_w = malloc((g->m ? g->m : 1) * sizeof *g->in_w);
+        RC_ALLOC_CHECK(g->in_w, "the edge weights");
+    }
+    for (uint64_t e = 0; e < g->m; e++)
+        g->in_off[g->out_nbr[e] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        g->in_off[v + 1] += g->in_off[v];
+    memcpy(pos, g->in_off, ((size_t)n + 1) * sizeof *pos);
+    for (uint32_t u = 0; u < n; u++) {
+        for (uint64_t e = g->out_off[u]; e < g->out_off[u + 1]; e++) {
+            uint64_t p = pos[g->out_nbr[e]]++;
+            g->in_nbr[p] = u;
+            if (weighted)
+                g->in_w[p] = g->out_w[e];
+        }
+    }
+
+    if (report != NULL) {
+        report->input_edges = len;
+        report->self_loops = loops;
+        report->duplicates = dups;
+    }
+    *out = g;
+    g = NULL;
+cleanup:
+    rc_edges_free(edges);
+    free(pos);
+    rc_graph_free(g);
+    return status;
+}

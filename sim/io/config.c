@@ -1,1 +1,952 @@
-/* placeholder: being written */
+/* YAML config files as a tree of maps, sequences and scalars (libyaml's event parser), with each
+ * node's file:line:column and dotted key path kept for error messages; typed getters that
+ * validate as they read; --set overrides; deep merge for scenarios; and a YAML emitter for the
+ * resolved config written into results files. */
+#include "rtcascade/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct rc_cfg {
+    rc_cfg_kind_t kind; /* scalar, map or sequence */
+    char *text;         /* scalar text (NULL otherwise) */
+    int quoted;         /* scalar was quoted: always a string, never null */
+    char *key;          /* key in the parent map; NULL for the root and sequence items */
+    char *path;         /* dotted path from the root, "" for the root */
+    char *file;         /* file (or pseudo-file such as "--set model.p") it came from */
+    unsigned line, col; /* 1-based position in file */
+    unsigned kline, kcol; /* position of its key in the parent map (0 when none) */
+    size_t len, cap;    /* children of a map or sequence */
+    rc_cfg_t **items;
+};
+
+/* ---- construction ---- */
+
+static rc_cfg_t *node_new(rc_cfg_kind_t kind, const char *file, unsigned line, unsigned col)
+{
+    rc_cfg_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->kind = kind;
+    c->file = strdup(file ? file : "");
+    c->path = strdup("");
+    c->line = line;
+    c->col = col;
+    if (c->file == NULL || c->path == NULL) {
+        rc_cfg_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void rc_cfg_free(rc_cfg_t *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->len; i++)
+        rc_cfg_free(c->items[i]);
+    free(c->items);
+    free(c->text);
+    free(c->key);
+    free(c->path);
+    free(c->file);
+    free(c);
+}
+
+static rc_status_t node_append(rc_cfg_t *parent, rc_cfg_t *child)
+{
+    if (parent->len == parent->cap) {
+        size_t cap = parent->cap ? 2 * parent->cap : 8;
+        rc_cfg_t **items = realloc(parent->items, cap * sizeof *items);
+        if (items == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+        parent->items = items;
+        parent->cap = cap;
+    }
+    parent->items[parent->len++] = child;
+    return RC_OK;
+}
+
+/* Recomputes the dotted paths of node and everything below it from `path`. */
+static rc_status_t set_paths(rc_cfg_t *c, const char *path)
+{
+    char *p = strdup(path);
+    if (p == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+    free(c->path);
+    c->path = p;
+    for (size_t i = 0; i < c->len; i++) {
+        rc_cfg_t *ch = c->items[i];
+        size_t need = strlen(path) + (ch->key ? strlen(ch->key) : 24) + 4;
+        char *cp = malloc(need);
+        if (cp == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+        if (c->kind == RC_CFG_MAP)
+            snprintf(cp, need, "%s%s%s", path, *path ? "." : "", ch->key);
+        else
+            snprintf(cp, need, "%s[%zu]", path, i);
+        rc_status_t s = set_paths(ch, cp);
+        free(cp);
+        if (s != RC_OK)
+            return s;
+    }
+    return RC_OK;
+}
+
+/* ---- parsing ---- */
+
+typedef struct parser {
+    yaml_parser_t yp;
+    const char *file;
+} parser_t;
+
+static rc_status_t yaml_fail(parser_t *p)
+{
+    const yaml_mark_t *mk = &p->yp.problem_mark;
+    const char *problem = p->yp.problem ? p->yp.problem : "malformed YAML";
+    if (p->yp.context != NULL)
+        return rc_error(RC_ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s %s", p->file,
+                        mk->line + 1, mk->column + 1, problem, p->yp.context);
+    return rc_error(RC_ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s", p->file, mk->line + 1,
+                    mk->column + 1, problem);
+}
+
+static rc_status_t next_event(parser_t *p, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&p->yp, ev))
+        return yaml_fail(p);
+    return RC_OK;
+}
+
+static rc_status_t parse_node(parser_t *p, yaml_event_t *ev, rc_cfg_t **out);
+
+/* Parses the children of a map or sequence whose start event was just consumed. */
+static rc_status_t parse_children(parser_t *p, rc_cfg_t *c)
+{
+    rc_status_t status = RC_OK;
+    yaml_event_t ev;
+    for (;;) {
+        rc_cfg_t *child = NULL, *keynode = NULL;
+        RC_TRY(next_event(p, &ev));
+        if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            return RC_OK;
+        }
+        if (c->kind == RC_CFG_MAP) {
+            status = parse_node(p, &ev, &keynode); /* consumes ev */
+            if (status != RC_OK)
+                return status;
+            if (keynode->kind != RC_CFG_SCALAR) {
+                status = rc_error(RC_ERR_CONFIG, "%s:%u:%u: a key must be a plain name", p->file,
+                                  keynode->line, keynode->col);
+                rc_cfg_free(keynode);
+                return status;
+            }
+            for (size_t i = 0; i < c->len; i++) {
+                if (strcmp(c->items[i]->key, keynode->text) == 0) {
+                    status = rc_error(RC_ERR_CONFIG, "%s:%u:%u: duplicate key '%s' (first at line %u)",
+                                      p->file, keynode->line, keynode->col, keynode->text,
+                                      c->items[i]->line);
+                    rc_cfg_free(keynode);
+                    return status;
+                }
+            }
+            status = next_event(p, &ev);
+            if (status != RC_OK) {
+                rc_cfg_free(keynode);
+                return status;
+            }
+            status = parse_node(p, &ev, &child);
+            if (status != RC_OK) {
+                rc_cfg_free(keynode);
+                return status;
+            }
+            child->key = keynode->text;
+            child->kline = keynode->line;
+            child->kcol = keynode->col;
+            keynode->text = NULL;
+            rc_cfg_free(keynode);
+        } else {
+            RC_TRY(parse_node(p, &ev, &child));
+        }
+        status = node_append(c, child);
+        if (status != RC_OK) {
+            rc_cfg_free(child);
+            return status;
+        }
+    }
+cleanup:
+    return status;
+}
+
+/* Builds a node from event ev (which it deletes) and, for collections, its children. */
+static rc_status_t parse_node(parser_t *p, yaml_event_t *ev, rc_cfg_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_cfg_t *c = NULL;
+    unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
+    *out = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        c = node_new(RC_CFG_SCALAR, p->file, line, col);
+        RC_ALLOC_CHECK(c, "a config node");
+        c->text = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+        RC_ALLOC_CHECK(c->text, "a config value");
+        c->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        break;
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        c = node_new(ev->type == YAML_MAPPING_START_EVENT ? RC_CFG_MAP : RC_CFG_SEQ, p->file, line,
+                     col);
+        RC_ALLOC_CHECK(c, "a config node");
+        RC_TRY(parse_children(p, c));
+        break;
+    case YAML_ALIAS_EVENT:
+        RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: YAML aliases (*name) are not supported; write the value out",
+                p->file, line, col);
+    default:
+        RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: unexpected YAML structure", p->file, line, col);
+    }
+    *out = c;
+    c = NULL;
+cleanup:
+    yaml_event_delete(ev);
+    rc_cfg_free(c);
+    return status;
+}
+
+static rc_status_t parse_input(parser_t *p, rc_cfg_t **root)
+{
+    rc_status_t status = RC_OK;
+    yaml_event_t ev;
+    rc_cfg_t *doc = NULL;
+    int depth_done = 0;
+    *root = NULL;
+    while (!depth_done) {
+        RC_TRY(next_event(p, &ev));
+        switch (ev.type) {
+        case YAML_STREAM_START_EVENT:
+        case YAML_DOCUMENT_START_EVENT:
+            yaml_event_delete(&ev);
+            break;
+        case YAML_STREAM_END_EVENT:
+            yaml_event_delete(&ev);
+            depth_done = 1;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            yaml_event_delete(&ev);
+            break;
+        default:
+            if (doc != NULL) {
+                unsigned line = (unsigned)ev.start_mark.line + 1;
+                yaml_event_delete(&ev);
+                RC_FAIL(RC_ERR_CONFIG, "%s:%u: only one YAML document is allowed", p->file, line);
+            }
+            RC_TRY(parse_node(p, &ev, &doc));
+        }
+    }
+    if (doc == NULL) {
+        doc = node_new(RC_CFG_MAP, p->file, 1, 1); /* an empty file is an empty map */
+        RC_ALLOC_CHECK(doc, "a config node");
+    }
+    RC_TRY(set_paths(doc, ""));
+    *root = doc;
+    doc = NULL;
+cleanup:
+    rc_cfg_free(doc);
+    return status;
+}
+
+rc_status_t rc_cfg_parse_string(const char *text, const char *name, rc_cfg_t **root)
+{
+    parser_t p = {.file = name};
+    if (!yaml_parser_initialize(&p.yp))
+        return rc_error(RC_ERR_NOMEM, "out of memory starting the YAML parser");
+    yaml_parser_set_input_string(&p.yp, (const unsigned char *)text, strlen(text));
+    rc_status_t s = parse_input(&p, root);
+    yaml_parser_delete(&p.yp);
+    return s;
+}
+
+rc_status_t rc_cfg_parse_file(const char *path, rc_cfg_t **root)
+{
+    *root = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return rc_error(RC_ERR_IO, "%s: cannot open config: %s", path, strerror(errno));
+    parser_t p = {.file = path};
+    if (!yaml_parser_initialize(&p.yp)) {
+        fclose(f);
+        return rc_error(RC_ERR_NOMEM, "out of memory starting the YAML parser");
+    }
+    yaml_parser_set_input_file(&p.yp, f);
+    rc_status_t s = parse_input(&p, root);
+    yaml_parser_delete(&p.yp);
+    fclose(f);
+    if (s == RC_OK && rc_cfg_kind(*root) != RC_CFG_MAP) {
+        s = rc_error(RC_ERR_CONFIG, "%s:1:1: a config must be a map of keys (name:, seed:, ...)",
+                     path);
+        rc_cfg_free(*root);
+        *root = NULL;
+    }
+    return s;
+}
+
+/* ---- access ---- */
+
+rc_cfg_kind_t rc_cfg_kind(const rc_cfg_t *c)
+{
+    return c->kind;
+}
+
+const char *rc_cfg_text(const rc_cfg_t *c)
+{
+    return c != NULL && c->kind == RC_CFG_SCALAR ? c->text : NULL;
+}
+
+const char *rc_cfg_path(const rc_cfg_t *c)
+{
+    return c->path;
+}
+
+const char *rc_cfg_where(const rc_cfg_t *c)
+{
+    static _Thread_local char buf[512];
+    snprintf(buf, sizeof buf, "%s:%u:%u", c->file, c->line, c->col);
+    return buf;
+}
+
+size_t rc_cfg_size(const rc_cfg_t *c)
+{
+    return c->kind == RC_CFG_SCALAR ? 0 : c->len;
+}
+
+const rc_cfg_t *rc_cfg_at(const rc_cfg_t *c, size_t i, const char **key)
+{
+    if (c->kind == RC_CFG_SCALAR || i >= c->len)
+        return NULL;
+    if (key != NULL)
+        *key = c->items[i]->key;
+    return c->items[i];
+}
+
+const rc_cfg_t *rc_cfg_get(const rc_cfg_t *map, const char *key)
+{
+    if (map == NULL || map->kind != RC_CFG_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->len; i++) {
+        if (strcmp(map->items[i]->key, key) == 0)
+            return map->items[i];
+    }
+    return NULL;
+}
+
+const rc_cfg_t *rc_cfg_lookup(const rc_cfg_t *root, const char *dotted)
+{
+    const rc_cfg_t *c = root;
+    char part[256];
+    while (c != NULL && *dotted) {
+        const char *dot = strchr(dotted, '.');
+        size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
+        if (n >= sizeof part)
+            return NULL;
+        memcpy(part, dotted, n);
+        part[n] = '\0';
+        c = rc_cfg_get(c, part);
+        dotted += n + (dot ? 1 : 0);
+    }
+    return c;
+}
+
+/* A plain null (absent value): "", "~", "null". Quoted text is never null. */
+static int is_null(const rc_cfg_t *c)
+{
+    if (c->kind != RC_CFG_SCALAR || c->quoted)
+        return 0;
+    return c->text[0] == '\0' || strcmp(c->text, "~") == 0 || strcmp(c->text, "null") == 0 ||
+           strcmp(c->text, "Null") == 0 || strcmp(c->text, "NULL") == 0;
+}
+
+/* "what it is" for messages: the scalar's text, or "a map"/"a list". */
+static const char *describe(const rc_cfg_t *c)
+{
+    if (c->kind == RC_CFG_MAP)
+        return "a map";
+    if (c->kind == RC_CFG_SEQ)
+        return "a list";
+    return c->text;
+}
+
+static rc_status_t type_error(const rc_cfg_t *c, const char *expected)
+{
+    const char *q = c->kind == RC_CFG_SCALAR ? "'" : "";
+    return rc_error(RC_ERR_CONFIG, "%s: %s: expected %s, got %s%s%s", rc_cfg_where(c), c->path,
+                    expected, q, describe(c), q);
+}
+
+/* Copies s without '_' digit separators (YAML 1.1 allows 1_000_000). */
+static int strip_underscores(const char *s, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (; *s; s++) {
+        if (*s == '_')
+            continue;
+        if (k + 1 >= len)
+            return 0;
+        buf[k++] = *s;
+    }
+    buf[k] = '\0';
+    return 1;
+}
+
+/* Parses a whole string as a finite double. */
+static int text_to_double(const char *s, double *out)
+{
+    char buf[128], *end = NULL;
+    if (!strip_underscores(s, buf, sizeof buf) || buf[0] == '\0' || isspace((unsigned char)buf[0]))
+        return 0;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (errno == ERANGE || *end != '\0' || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* Parses a whole string as an unsigned integer; accepts 1e6-style integral values too. */
+static int text_to_uint64(const char *s, uint64_t *out)
+{
+    char buf[128], *end = NULL;
+    if (!strip_underscores(s, buf, sizeof buf) || buf[0] == '\0' || buf[0] == '-' ||
+        isspace((unsigned char)buf[0]))
+        return 0;
+    errno = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    if (*end == '\0' && errno == 0) {
+        *out = v;
+        return 1;
+    }
+    double d;
+    if (text_to_double(buf, &d) && d >= 0 && d <= 9007199254740992.0 && d == floor(d)) {
+        *out = (uint64_t)d;
+        return 1;
+    }
+    return 0;
+}
+
+rc_status_t rc_cfg_as_double(const rc_cfg_t *c, double lo, double hi, double *out)
+{
+    double v;
+    if (c->kind != RC_CFG_SCALAR || c->quoted || !text_to_double(c->text, &v))
+        return type_error(c, "a number");
+    if (v < lo || v > hi) {
+        char range[96];
+        if (hi == DBL_MAX || hi == INFINITY)
+            snprintf(range, sizeof range, "a number >= %g", lo);
+        else if (lo == -DBL_MAX || lo == -INFINITY)
+            snprintf(range, sizeof range, "a number <= %g", hi);
+        else
+            snprintf(range, sizeof range, "a number in [%g, %g]", lo, hi);
+        return type_error(c, range);
+    }
+    *out = v;
+    return RC_OK;
+}
+
+rc_status_t rc_cfg_as_uint64(const rc_cfg_t *c, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t v;
+    if (c->kind != RC_CFG_SCALAR || c->quoted || !text_to_uint64(c->text, &v))
+        return type_error(c, "a non-negative integer");
+    if (v < lo || v > hi) {
+        char range[96];
+        if (hi == UINT64_MAX)
+            snprintf(range, sizeof range, "an integer >= %llu", (unsigned long long)lo);
+        else
+            snprintf(range, sizeof range, "an integer in [%llu, %llu]", (unsigned long long)lo,
+                     (unsigned long long)hi);
+        return type_error(c, range);
+    }
+    *out = v;
+    return RC_OK;
+}
+
+rc_status_t rc_cfg_double(const rc_cfg_t *map, const char *key, double def, double lo, double hi,
+                          double *out)
+{
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c == NULL || is_null(c)) {
+        *out = def;
+        return RC_OK;
+    }
+    return rc_cfg_as_double(c, lo, hi, out);
+}
+
+rc_status_t rc_cfg_uint64(const rc_cfg_t *map, const char *key, uint64_t def, uint64_t lo,
+                          uint64_t hi, uint64_t *out)
+{
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c == NULL || is_null(c)) {
+        *out = def;
+        return RC_OK;
+    }
+    return rc_cfg_as_uint64(c, lo, hi, out);
+}
+
+rc_status_t rc_cfg_uint32(const rc_cfg_t *map, const char *key, uint32_t def, uint32_t lo,
+                          uint32_t hi, uint32_t *out)
+{
+    uint64_t v;
+    rc_status_t s = rc_cfg_uint64(map, key, def, lo, hi, &v);
+    if (s == RC_OK)
+        *out = (uint32_t)v;
+    return s;
+}
+
+rc_status_t rc_cfg_bool(const rc_cfg_t *map, const char *key, int def, int *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "on", "On", NULL};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "off", "Off", NULL};
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c == NULL || is_null(c)) {
+        *out = def;
+        return RC_OK;
+    }
+    if (c->kind == RC_CFG_SCALAR && !c->quoted) {
+        for (int i = 0; yes[i]; i++) {
+            if (strcmp(c->text, yes[i]) == 0) {
+                *out = 1;
+                return RC_OK;
+            }
+            if (strcmp(c->text, no[i]) == 0) {
+                *out = 0;
+                return RC_OK;
+            }
+        }
+    }
+    return type_error(c, "true or false");
+}
+
+rc_status_t rc_cfg_string(const rc_cfg_t *map, const char *key, const char *def, const char **out)
+{
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c == NULL || is_null(c)) {
+        *out = def;
+        return RC_OK;
+    }
+    if (c->kind != RC_CFG_SCALAR)
+        return type_error(c, "a text value");
+    *out = c->text;
+    return RC_OK;
+}
+
+/* Closest of `choices` to `word` within a small edit distance, or NULL. */
+static const char *nearest(const char *word, const char *const *choices)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; choices[i]; i++) {
+        size_t d = rc_edit_distance(word, choices[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = choices[i];
+        }
+    }
+    size_t limit = strlen(word) / 3 + 2;
+    return best_d <= limit ? best : NULL;
+}
+
+/* "a, b, c" of choices into buf. */
+static const char *join(const char *const *choices, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; choices[i] && k + 1 < len; i++)
+        k += (size_t)snprintf(buf + k, len - k, "%s%s", i ? ", " : "", choices[i]);
+    return buf;
+}
+
+rc_status_t rc_cfg_choice(const rc_cfg_t *map, const char *key, const char *const *choices,
+                          int def_index, int *out)
+{
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c == NULL || is_null(c)) {
+        *out = def_index;
+        return RC_OK;
+    }
+    char list[1024];
+    if (c->kind != RC_CFG_SCALAR)
+        return type_error(c, "one of the names listed in the docs");
+    for (int i = 0; choices[i]; i++) {
+        if (strcmp(c->text, choices[i]) == 0) {
+            *out = i;
+            return RC_OK;
+        }
+    }
+    const char *guess = nearest(c->text, choices);
+    if (guess != NULL)
+        return rc_error(RC_ERR_CONFIG, "%s: %s: unknown value '%s' (did you mean '%s'? valid: %s)",
+                        rc_cfg_where(c), c->path, c->text, guess, join(choices, list, sizeof list));
+    return rc_error(RC_ERR_CONFIG, "%s: %s: unknown value '%s' (valid: %s)", rc_cfg_where(c),
+                    c->path, c->text, join(choices, list, sizeof list));
+}
+
+rc_status_t rc_cfg_require(const rc_cfg_t *map, const char *key)
+{
+    const rc_cfg_t *c = rc_cfg_get(map, key);
+    if (c != NULL && !is_null(c))
+        return RC_OK;
+    return rc_error(RC_ERR_CONFIG, "%s: missing required key '%s%s%s'", rc_cfg_where(map),
+                    map->path, *map->path ? "." : "", key);
+}
+
+rc_status_t rc_cfg_check_keys(const rc_cfg_t *map, const char *const *allowed)
+{
+    if (map->kind != RC_CFG_MAP)
+        return type_error(map, "a map of keys");
+    char list[1024];
+    for (size_t i = 0; i < map->len; i++) {
+        const rc_cfg_t *c = map->items[i];
+        int ok = 0;
+        for (size_t j = 0; allowed[j] && !ok; j++)
+            ok = strcmp(c->key, allowed[j]) == 0;
+        if (ok)
+            continue;
+        const char *guess = nearest(c->key, allowed);
+        const char *where = *map->path ? map->path : "the config";
+        char pos[512];
+        snprintf(pos, sizeof pos, "%s:%u:%u", c->file, c->kline ? c->kline : c->line,
+                 c->kline ? c->kcol : c->col);
+        if (guess != NULL)
+            return rc_error(RC_ERR_CONFIG, "%s: unknown key '%s' in %s (did you mean '%s'?)", pos,
+                            c->key, where, guess);
+        return rc_error(RC_ERR_CONFIG, "%s: unknown key '%s' in %s (valid keys: %s)", pos, c->key,
+                        where, join(allowed, list, sizeof list));
+    }
+    return RC_OK;
+}
+
+size_t rc_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return la > lb ? la : lb;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* ---- modification ---- */
+
+rc_cfg_t *rc_cfg_new_map(const char *name)
+{
+    rc_cfg_t *c = node_new(RC_CFG_MAP, name, 1, 1);
+    if (c == NULL)
+        rc_error(RC_ERR_NOMEM, "out of memory creating a config");
+    return c;
+}
+
+rc_cfg_t *rc_cfg_copy(const rc_cfg_t *src)
+{
+    rc_cfg_t *c = node_new(src->kind, src->file, src->line, src->col);
+    if (c == NULL)
+        goto fail;
+    c->quoted = src->quoted;
+    c->kline = src->kline;
+    c->kcol = src->kcol;
+    if ((src->text && (c->text = strdup(src->text)) == NULL) ||
+        (src->key && (c->key = strdup(src->key)) == NULL))
+        goto fail;
+    free(c->path);
+    if ((c->path = strdup(src->path)) == NULL)
+        goto fail;
+    for (size_t i = 0; i < src->len; i++) {
+        rc_cfg_t *ch = rc_cfg_copy(src->items[i]);
+        if (ch == NULL || node_append(c, ch) != RC_OK) {
+            rc_cfg_free(ch);
+            goto fail;
+        }
+    }
+    return c;
+fail:
+    rc_cfg_free(c);
+    rc_error(RC_ERR_NOMEM, "out of memory copying a config");
+    return NULL;
+}
+
+/* Puts `value` (owned from now on) under `key` of map, replacing any previous entry. */
+static rc_status_t map_put(rc_cfg_t *map, const char *key, rc_cfg_t *value)
+{
+    free(value->key);
+    value->key = strdup(key);
+    if (value->key == NULL) {
+        rc_cfg_free(value);
+        return rc_error(RC_ERR_NOMEM, "out of memory changing a config");
+    }
+    size_t need = strlen(map->path) + strlen(key) + 2;
+    char *path = malloc(need);
+    if (path == NULL) {
+        rc_cfg_free(value);
+        return rc_error(RC_ERR_NOMEM, "out of memory changing a config");
+    }
+    snprintf(path, need, "%s%s%s", map->path, *map->path ? "." : "", key);
+    rc_status_t s = set_paths(value, path);
+    free(path);
+    if (s != RC_OK) {
+        rc_cfg_free(value);
+        return s;
+    }
+    for (size_t i = 0; i < map->len; i++) {
+        if (strcmp(map->items[i]->key, key) == 0) {
+            rc_cfg_free(map->items[i]);
+            map->items[i] = value;
+            return RC_OK;
+        }
+    }
+    s = node_append(map, value);
+    if (s != RC_OK)
+        rc_cfg_free(value);
+    return s;
+}
+
+rc_status_t rc_cfg_merge(rc_cfg_t *base, const rc_cfg_t *over)
+{
+    if (base->kind != RC_CFG_MAP || over->kind != RC_CFG_MAP)
+        return rc_error(RC_ERR_INTERNAL, "rc_cfg_merge needs two maps");
+    for (size_t i = 0; i < over->len; i++) {
+        const rc_cfg_t *o = over->items[i];
+        rc_cfg_t *b = (rc_cfg_t *)rc_cfg_get(base, o->key);
+        rc_status_t s;
+        if (b != NULL && b->kind == RC_CFG_MAP && o->kind == RC_CFG_MAP) {
+            s = rc_cfg_merge(b, o);
+        } else {
+            rc_cfg_t *copy = rc_cfg_copy(o);
+            if (copy == NULL)
+                return RC_ERR_NOMEM;
+            s = map_put(base, o->key, copy);
+        }
+        if (s != RC_OK)
+            return s;
+    }
+    return RC_OK;
+}
+
+rc_status_t rc_cfg_set(rc_cfg_t *root, const char *dotted, const char *value)
+{
+    rc_status_t status = RC_OK;
+    rc_cfg_t *val = NULL;
+    char *origin = NULL;
+    size_t need = strlen(dotted) + 8;
+    origin = malloc(need);
+    RC_ALLOC_CHECK(origin, "a config override");
+    snprintf(origin, need, "--set %s", dotted);
+    if (*dotted == '\0' || dotted[0] == '.' || dotted[strlen(dotted) - 1] == '.' ||
+        strstr(dotted, "..") != NULL)
+        RC_FAIL(RC_ERR_USAGE, "--set: '%s' is not a dotted key path such as model.p", dotted);
+    RC_TRY(rc_cfg_parse_string(value, origin, &val));
+    if (val->kind == RC_CFG_MAP && val->len == 0 && strchr(value, '{') == NULL) {
+        /* An empty value parses as an empty document: keep it as an empty scalar. */
+        rc_cfg_t *empty = node_new(RC_CFG_SCALAR, origin, 1, 1);
+        RC_ALLOC_CHECK(empty, "a config value");
+        empty->text = strdup("");
+        RC_ALLOC_CHECK(empty->text, "a config value");
+        rc_cfg_free(val);
+        val = empty;
+    }
+    rc_cfg_t *map = root;
+    const char *p = dotted;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        if (dot == NULL)
+            break;
+        char part[256];
+        size_t n = (size_t)(dot - p);
+        if (n >= sizeof part)
+            RC_FAIL(RC_ERR_USAGE, "--set: key path '%s' is too long", dotted);
+        memcpy(part, p, n);
+        part[n] = '\0';
+        rc_cfg_t *next = (rc_cfg_t *)rc_cfg_get(map, part);
+        if (next == NULL) {
+            next = node_new(RC_CFG_MAP, origin, 1, 1);
+            RC_ALLOC_CHECK(next, "a config node");
+            RC_TRY(map_put(map, part, next));
+        } else if (next->kind != RC_CFG_MAP) {
+            RC_FAIL(RC_ERR_USAGE, "--set %s: '%s' is %s, not a map of keys", dotted, next->path,
+                    next->kind == RC_CFG_SEQ ? "a list" : "a single value");
+        }
+        map = next;
+        p = dot + 1;
+    }
+    status = map_put(map, p, val);
+    val = NULL;
+cleanup:
+    rc_cfg_free(val);
+    free(origin);
+    return status;
+}
+
+rc_status_t rc_cfg_set_assignment(rc_cfg_t *root, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL || eq == assignment)
+        return rc_error(RC_ERR_USAGE, "--set: expected key.path=value, got '%s'", assignment);
+    char key[512];
+    size_t n = (size_t)(eq - assignment);
+    if (n >= sizeof key)
+        return rc_error(RC_ERR_USAGE, "--set: key path too long in '%s'", assignment);
+    memcpy(key, assignment, n);
+    key[n] = '\0';
+    return rc_cfg_set(root, key, eq + 1);
+}
+
+/* ---- emitting ---- */
+
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int fail;
+} sbuf_t;
+
+static void sb_put(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->fail)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->cap + n + 1) * 2;
+        char *ns = realloc(b->s, cap);
+        if (ns == NULL) {
+            b->fail = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_str(sbuf_t *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+static void sb_indent(sbuf_t *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        sb_put(b, " ", 1);
+}
+
+/* Writes a scalar, double-quoted when it was quoted or plain YAML would misread it. */
+static void emit_scalar(sbuf_t *b, const rc_cfg_t *c)
+{
+    const char *t = c->text;
+    int needs = c->quoted || *t == '\0' || strpbrk(t, ":#{}[],&*!|>'\"%@`\n\t\\") != NULL ||
+                isspace((unsigned char)t[0]) || isspace((unsigned char)t[strlen(t) - 1]) ||
+                t[0] == '-' || t[0] == '?';
+    double d;
+    if (t[0] == '-' && text_to_double(t, &d))
+        needs = c->quoted; /* negative numbers stay plain */
+    if (!needs) {
+        sb_str(b, t);
+        return;
+    }
+    sb_put(b, "\"", 1);
+    for (; *t; t++) {
+        char esc[8];
+        if (*t == '"' || *t == '\\') {
+            esc[0] = '\\', esc[1] = *t, esc[2] = '\0';
+            sb_str(b, esc);
+        } else if (*t == '\n') {
+            sb_str(b, "\\n");
+        } else if (*t == '\t') {
+            sb_str(b, "\\t");
+        } else {
+            sb_put(b, t, 1);
+        }
+    }
+    sb_put(b, "\"", 1);
+}
+
+/* Flow style for a list of scalars ([1, 2, 3]), block style otherwise. */
+static int all_scalars(const rc_cfg_t *c)
+{
+    for (size_t i = 0; i < c->len; i++)
+        if (c->items[i]->kind != RC_CFG_SCALAR)
+            return 0;
+    return 1;
+}
+
+static void emit(sbuf_t *b, const rc_cfg_t *c, int indent)
+{
+    for (size_t i = 0; i < c->len; i++) {
+        const rc_cfg_t *ch = c->items[i];
+        sb_indent(b, indent);
+        if (c->kind == RC_CFG_MAP) {
+            sb_str(b, ch->key);
+            sb_str(b, ":");
+        } else {
+            sb_str(b, "-");
+        }
+        if (ch->kind == RC_CFG_SCALAR) {
+            sb_str(b, " ");
+            emit_scalar(b, ch);
+            sb_str(b, "\n");
+        } else if (ch->len == 0) {
+            sb_str(b, ch->kind == RC_CFG_MAP ? " {}\n" : " []\n");
+        } else if (ch->kind == RC_CFG_SEQ && all_scalars(ch)) {
+            sb_str(b, " [");
+            for (size_t j = 0; j < ch->len; j++) {
+                if (j)
+                    sb_str(b, ", ");
+                emit_scalar(b, ch->items[j]);
+            }
+            sb_str(b, "]\n");
+        } else {
+            sb_str(b, "\n");
+            emit(b, ch, indent + 2);
+        }
+    }
+}
+
+char *rc_cfg_to_yaml(const rc_cfg_t *c)
+{
+    sbuf_t b = {0};
+    sb_str(&b, "");
+    if (c->kind == RC_CFG_SCALAR) {
+        emit_scalar(&b, c);
+        sb_str(&b, "\n");
+    } else if (c->len == 0) {
+        sb_str(&b, c->kind == RC_CFG_MAP ? "{}\n" : "[]\n");
+    } else {
+        emit(&b, c, 0);
+    }
+    if (b.fail) {
+        free(b.s);
+        rc_error(RC_ERR_NOMEM, "out of memory writing a config");
+        return NULL;
+    }
+    return b.s;
+}

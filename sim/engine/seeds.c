@@ -1,0 +1,275 @@
+/* Seed selection: who posts (or first reshares) the item in each run. Fixed strategies (an
+ * explicit list, the top accounts by followers) are resolved once per graph; random ones are
+ * drawn in every run from the run's own stream, so seeds too are reproducible per run. */
+#include "rtcascade/engine.h"
+#include "rtcascade/rng.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const rc_seed_strategy_names[] = {"random", "list", "top_followers", "community",
+                                              NULL};
+
+void rc_seeds_clear(rc_seed_spec_t *spec)
+{
+    if (spec == NULL)
+        return;
+    free(spec->nodes);
+    spec->nodes = NULL;
+}
+
+rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
+{
+    rc_status_t status = RC_OK;
+    static const char *const keys[] = {"strategy", "count", "nodes", "community", NULL};
+    memset(spec, 0, sizeof *spec);
+    spec->strategy = RC_SEEDS_RANDOM;
+    spec->count = 1;
+    snprintf(spec->where, sizeof spec->where, "seeds");
+    if (map == NULL)
+        return RC_OK;
+    snprintf(spec->where, sizeof spec->where, "%s: %s", rc_cfg_where(map), rc_cfg_path(map));
+    RC_TRY(rc_cfg_check_keys(map, keys));
+    int strategy = 0;
+    RC_TRY(rc_cfg_choice(map, "strategy", rc_seed_strategy_names, RC_SEEDS_RANDOM, &strategy));
+    spec->strategy = (rc_seed_strategy_t)strategy;
+    const rc_cfg_t *nodes = rc_cfg_get(map, "nodes");
+    const rc_cfg_t *count = rc_cfg_get(map, "count");
+    if (spec->strategy == RC_SEEDS_LIST) {
+        RC_TRY(rc_cfg_require(map, "nodes"));
+        if (rc_cfg_kind(nodes) != RC_CFG_SEQ || rc_cfg_size(nodes) == 0)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a non-empty list of account ids",
+                    rc_cfg_where(nodes), rc_cfg_path(nodes));
+        size_t len = rc_cfg_size(nodes);
+        if (len > RC_MAX_NODES)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s: too many seeds", rc_cfg_where(nodes),
+                    rc_cfg_path(nodes));
+        spec->nodes = malloc(len * sizeof *spec->nodes);
+        RC_ALLOC_CHECK(spec->nodes, "the seed list");
+        for (size_t i = 0; i < len; i++)
+            RC_TRY(rc_cfg_as_uint64(rc_cfg_at(nodes, i, NULL), 0, UINT64_MAX, &spec->nodes[i]));
+        spec->count = (uint32_t)len;
+        if (count != NULL) {
+            uint32_t c = 0;
+            RC_TRY(rc_cfg_uint32(map, "count", 1, 1, RC_MAX_NODES, &c));
+            if (c != spec->count)
+                RC_FAIL(RC_ERR_CONFIG, "%s: %s.count is %u but nodes lists %u accounts (leave "
+                        "count out with strategy: list)", rc_cfg_where(count), rc_cfg_path(map),
+                        c, spec->count);
+        }
+    } else {
+        if (nodes != NULL)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s.nodes applies only with strategy: list",
+                    rc_cfg_where(nodes), rc_cfg_path(map));
+        RC_TRY(rc_cfg_uint32(map, "count", 1, 1, RC_MAX_NODES, &spec->count));
+    }
+    if (spec->strategy == RC_SEEDS_COMMUNITY) {
+        RC_TRY(rc_cfg_require(map, "community"));
+        RC_TRY(rc_cfg_uint32(map, "community", 0, 0, UINT32_MAX - 1, &spec->community));
+    } else if (rc_cfg_get(map, "community") != NULL) {
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s.community applies only with strategy: community",
+                rc_cfg_where(rc_cfg_get(map, "community")), rc_cfg_path(map));
+    }
+cleanup:
+    if (status != RC_OK)
+        rc_seeds_clear(spec);
+    return status;
+}
+
+void rc_seed_plan_free(rc_seed_plan_t *plan)
+{
+    if (plan == NULL)
+        return;
+    free(plan->fixed);
+    free(plan->pool);
+    free(plan);
+}
+
+typedef struct id_pos {
+    uint64_t id;  /* account id as given */
+    uint32_t pos; /* its position in the list */
+} id_pos_t;
+
+static int id_pos_cmp(const void *a, const void *b)
+{
+    const id_pos_t *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int degree_desc_cmp(const void *a, const void *b)
+{
+    const id_pos_t *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id > y->id ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* List seeds: one pass over the nodes with a binary search in the sorted list, O(n log k). */
+static rc_status_t resolve_list(const rc_seed_spec_t *spec, const rc_graph_t *g, uint32_t *fixed)
+{
+    rc_status_t status = RC_OK;
+    uint32_t k = spec->count;
+    id_pos_t *sorted = malloc((size_t)k * sizeof *sorted);
+    RC_ALLOC_CHECK(sorted, "the sorted seed list");
+    for (uint32_t i = 0; i < k; i++) {
+        sorted[i].id = spec->nodes[i];
+        sorted[i].pos = i;
+        fixed[i] = RC_NO_NODE;
+    }
+    qsort(sorted, k, sizeof *sorted, id_pos_cmp);
+    for (uint32_t i = 1; i < k; i++)
+        if (sorted[i].id == sorted[i - 1].id)
+            RC_FAIL(RC_ERR_CONFIG, "%s.nodes: account %" PRIu64 " is listed twice", spec->where,
+                    sorted[i].id);
+    if (g->orig_id == NULL) {
+        for (uint32_t i = 0; i < k; i++) {
+            if (spec->nodes[i] >= g->n)
+                RC_FAIL(RC_ERR_CONFIG, "%s.nodes: node %" PRIu64 " does not exist (the network "
+                        "has nodes 0..%u and no original ids)", spec->where, spec->nodes[i],
+                        g->n - 1);
+            fixed[i] = (uint32_t)spec->nodes[i];
+        }
+        goto cleanup;
+    }
+    for (uint32_t v = 0; v < g->n; v++) {
+        id_pos_t key = {g->orig_id[v], 0};
+        id_pos_t *hit = bsearch(&key, sorted, k, sizeof *sorted, id_pos_cmp);
+        if (hit != NULL)
+            fixed[hit->pos] = v;
+    }
+    for (uint32_t i = 0; i < k; i++)
+        if (fixed[i] == RC_NO_NODE)
+            RC_FAIL(RC_ERR_CONFIG, "%s.nodes: no account with id %" PRIu64 " in the network",
+                    spec->where, spec->nodes[i]);
+cleanup:
+    free(sorted);
+    return status;
+}
+
+/* Top-k by out-degree in O(n + max degree): a degree histogram gives the cut-off degree, then
+ * one pass collects the nodes above it and the lowest-index ones at it. */
+static rc_status_t resolve_top(const rc_graph_t *g, uint32_t k, uint32_t *fixed)
+{
+    rc_status_t status = RC_OK;
+    uint64_t maxd = 0;
+    uint32_t *hist = NULL;
+    id_pos_t *pairs = NULL; /* (degree, node) */
+    for (uint32_t v = 0; v < g->n; v++) {
+        uint64_t d = rc_graph_out_degree(g, v);
+        if (d > maxd)
+            maxd = d;
+    }
+    hist = calloc(maxd + 1, sizeof *hist);
+    RC_ALLOC_CHECK(hist, "a degree histogram");
+    for (uint32_t v = 0; v < g->n; v++)
+        hist[rc_graph_out_degree(g, v)]++;
+    uint64_t cut = maxd, above = 0; /* above: nodes with degree > cut */
+    while (above + hist[cut] < k) {
+        above += hist[cut];
+        cut--; /* cannot pass 0: k <= n = sum of hist */
+    }
+    uint32_t at_cut = (uint32_t)(k - above), got = 0;
+    for (uint32_t v = 0; v < g->n; v++) {
+        uint64_t d = rc_graph_out_degree(g, v);
+        if (d > cut || (d == cut && at_cut > 0)) {
+            if (d == cut)
+                at_cut--;
+            fixed[got++] = v;
+        }
+    }
+    /* Most followers first, ties by index. */
+    pairs = malloc((size_t)got * sizeof *pairs);
+    RC_ALLOC_CHECK(pairs, "the top seeds");
+    for (uint32_t i = 0; i < got; i++) {
+        pairs[i].id = rc_graph_out_degree(g, fixed[i]);
+        pairs[i].pos = fixed[i];
+    }
+    qsort(pairs, got, sizeof *pairs, degree_desc_cmp);
+    for (uint32_t i = 0; i < got; i++)
+        fixed[i] = pairs[i].pos;
+cleanup:
+    free(hist);
+    free(pairs);
+    return status;
+}
+
+rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
+                             rc_seed_plan_t **out)
+{
+    rc_status_t status = RC_OK;
+    *out = NULL;
+    rc_seed_plan_t *plan = calloc(1, sizeof *plan);
+    RC_ALLOC_CHECK(plan, "a seed plan");
+    plan->strategy = spec->strategy;
+    plan->count = spec->count;
+    plan->pool_size = g->n;
+    if (spec->count > g->n)
+        RC_FAIL(RC_ERR_CONFIG, "%s.count: %u seeds asked for but the network has only %u nodes",
+                spec->where, spec->count, g->n);
+    switch (spec->strategy) {
+    case RC_SEEDS_RANDOM:
+        break;
+    case RC_SEEDS_LIST:
+        plan->fixed = malloc((size_t)spec->count * sizeof *plan->fixed);
+        RC_ALLOC_CHECK(plan->fixed, "the seed list");
+        RC_TRY(resolve_list(spec, g, plan->fixed));
+        break;
+    case RC_SEEDS_TOP_FOLLOWERS:
+        plan->fixed = malloc((size_t)spec->count * sizeof *plan->fixed);
+        RC_ALLOC_CHECK(plan->fixed, "the seed list");
+        RC_TRY(resolve_top(g, spec->count, plan->fixed));
+        break;
+    case RC_SEEDS_COMMUNITY: {
+        if (g->community == NULL)
+            RC_FAIL(RC_ERR_CONFIG, "%s.strategy: community needs a network with communities "
+                    "(e.g. generator: dcsbm)", spec->where);
+        if (spec->community >= g->n_communities)
+            RC_FAIL(RC_ERR_CONFIG, "%s.community: %u does not exist (the network has "
+                    "communities 0..%u)", spec->where, spec->community, g->n_communities - 1);
+        uint32_t members = 0;
+        for (uint32_t v = 0; v < g->n; v++)
+            members += g->community[v] == spec->community;
+        if (members < spec->count)
+            RC_FAIL(RC_ERR_CONFIG, "%s.count: %u seeds asked for but community %u has only %u "
+                    "members", spec->where, spec->count, spec->community, members);
+        plan->pool = malloc(((size_t)members + 1) * sizeof *plan->pool);
+        RC_ALLOC_CHECK(plan->pool, "the community's member list");
+        plan->pool_size = 0;
+        for (uint32_t v = 0; v < g->n; v++)
+            if (g->community[v] == spec->community)
+                plan->pool[plan->pool_size++] = v;
+        break;
+    }
+    }
+    *out = plan;
+    plan = NULL;
+cleanup:
+    rc_seed_plan_free(plan);
+    return status;
+}
+
+void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, uint32_t *out)
+{
+    const uint32_t k = plan->count, n = plan->pool_size;
+    if (plan->fixed != NULL) {
+        memcpy(out, plan->fixed, (size_t)k * sizeof *out);
+        return;
+    }
+    /* Floyd's algorithm: a uniform k-subset of [0, n) in exactly k draws. Stamps mark the
+     * chosen indices (pool positions for a community). */
+    rc_workspace_next_run(ws);
+    const uint32_t epoch = ws->epoch;
+    uint32_t *stamp = ws->stamp;
+    uint32_t got = 0;
+    for (uint32_t j = n - k; j < n; j++) {
+        uint32_t t = rc_rng_below(r, j + 1);
+        if (stamp[t] == epoch)
+            t = j;
+        stamp[t] = epoch;
+        out[got++] = t;
+    }
+    if (plan->pool != NULL)
+        for (uint32_t i = 0; i < k; i++)
+            out[i] = plan->pool[out[i]];
+}

@@ -3,11 +3,21 @@
 #ifndef RC_CLI_COMMANDS_H
 #define RC_CLI_COMMANDS_H
 
+#include "rtcascade/config.h"
 #include "rtcascade/error.h"
 
 int rc_cmd_run(int argc, char **argv);
 int rc_cmd_graph(int argc, char **argv);
 int rc_cmd_models(int argc, char **argv);
+
+/* Loads the experiment config: the file at `path`, or the embedded default study when path is
+ * NULL, then applies each "key.path=value" of `sets` in order. *base_dir receives the config's
+ * folder (for relative paths inside it; caller frees). */
+rc_status_t rc_cli_load_config(const char *path, char *const *sets, int n_sets,
+                               rc_cfg_t **root, char **base_dir);
+
+/* Parses a --threads value (1..1024) and applies it with omp_set_num_threads. */
+rc_status_t rc_cli_set_threads(const char *value);
 
 /* Prints "rtcascade: <message>" for a failed status to stderr and returns the exit status to
  * use (the status code itself, see docs/cli.md). */

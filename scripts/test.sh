@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds rtcascade and runs its test suite with ctest.
+#   scripts/test.sh              Release build in build/, all tests
+#   scripts/test.sh --sanitize   ASan + UBSan build in build-san/, all tests
+#   scripts/test.sh --valgrind   Debug build in build-debug/, unit tests under valgrind memcheck
+# Extra arguments after the mode go to ctest (e.g. -R config, -L unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=release
+case "${1:-}" in
+  --sanitize) mode=sanitize; shift ;;
+  --valgrind) mode=valgrind; shift ;;
+esac
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case $mode in
+  release)
+    dir=build
+    cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Release -DRC_WERROR=ON >/dev/null ;;
+  sanitize)
+    dir=build-san
+    cmake -S . -B $dir -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRC_WERROR=ON \
+      -DRC_SANITIZE=address,undefined >/dev/null ;;
+  valgrind)
+    dir=build-debug
+    cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Debug \
+      "-DRC_TEST_LAUNCHER=valgrind;--error-exitcode=1;--leak-check=full;--errors-for-leak-kinds=definite;--quiet" \
+      >/dev/null ;;
+esac
+cmake --build $dir -j "$jobs"
+
+if [ $mode = valgrind ]; then
+  OMP_NUM_THREADS=2 ctest --test-dir $dir --output-on-failure -L unit "$@"
+else
+  # ASan's leak checker cannot run under ptrace-restricted sandboxes; leaks are checked by
+  # the valgrind mode instead.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} \
+    ctest --test-dir $dir --output-on-failure -j "$jobs" "$@"
+fi

@@ -1,1 +1,233 @@
-/* placeholder: being written */
+/* Degree-corrected stochastic block model (Karrer & Newman 2011) with heavy-tailed degrees: the
+ * follower network of the main study, accounts in circles. Community c holds the nodes
+ * [off_c, off_{c+1}); node propensities theta are iid power-law draws scaled to the mean degree.
+ * Each of round(n d) edges picks its source in proportion to theta; with probability 1 - mixing
+ * its target is drawn in proportion to theta inside the source's community, else among nodes of
+ * other communities. Expected in- and out-degree of a node are both about its theta. */
+#include "graph/gen_common.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct size_rank {
+    double frac;
+    uint32_t c;
+} size_rank_t;
+
+static int by_fraction(const void *a, const void *b)
+{
+    const size_rank_t *x = a, *y = b;
+    if (x->frac != y->frac)
+        return x->frac > y->frac ? -1 : 1;
+    return x->c < y->c ? -1 : (x->c > y->c);
+}
+
+/* Community offsets off[0..C]: equal sizes (the first n mod C one larger), or sizes following
+ * the deterministic power-law quantiles of exponent tau, each at least 1, rounded by largest
+ * remainder so that they sum to n. */
+static rc_status_t community_sizes(uint32_t n, uint32_t C, double tau, uint64_t *off)
+{
+    rc_status_t status = RC_OK;
+    double *r = NULL;
+    size_rank_t *rank = NULL;
+    off[0] = 0;
+    if (tau == 0.0) {
+        for (uint32_t c = 0; c < C; c++)
+            off[c + 1] = off[c] + n / C + (c < n % C ? 1 : 0);
+        return RC_OK;
+    }
+    r = malloc((size_t)C * sizeof *r);
+    rank = malloc((size_t)C * sizeof *rank);
+    RC_ALLOC_CHECK(r, "dcsbm community sizes");
+    RC_ALLOC_CHECK(rank, "dcsbm community sizes");
+    /* Size quantiles of a Pareto law of exponent tau; unlike degrees they need no finite mean. */
+    const double a = 1.0 / (tau - 1.0);
+    long double total = 0.0L;
+    for (uint32_t c = 0; c < C; c++) {
+        r[c] = pow(((double)c + 0.5) / (double)C, -a);
+        total += r[c];
+    }
+    const double spare = (double)(n - C);
+    uint64_t given = 0;
+    for (uint32_t c = 0; c < C; c++) {
+        double share = spare * (double)(r[c] / total);
+        double whole = floor(share);
+        rank[c].frac = share - whole;
+        rank[c].c = c;
+        r[c] = 1.0 + whole;
+        given += (uint64_t)r[c];
+    }
+    qsort(rank, C, sizeof *rank, by_fraction);
+    for (uint64_t i = 0; given < n; i++, given++)
+        r[rank[i % C].c] += 1.0;
+    for (uint32_t c = 0; c < C; c++)
+        off[c + 1] = off[c] + (uint64_t)r[c];
+    if (off[C] != n)
+        RC_FAIL(RC_ERR_INTERNAL, "dcsbm: community sizes add up to %llu, not %u",
+                (unsigned long long)off[C], n);
+cleanup:
+    free(r);
+    free(rank);
+    return status;
+}
+
+rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
+                         rc_graph_t **out)
+{
+    rc_status_t status = RC_OK;
+    uint64_t *off = NULL;
+    uint32_t *community = NULL, *scratch = NULL;
+    double *theta = NULL, *tmp = NULL;
+    rc_alias_slot_t *global = NULL, *local = NULL;
+    rc_edges_t edges = {0};
+    rc_graph_t *g = NULL;
+    double lo = 0.0, hi = 0.0;
+    *out = NULL;
+
+    if (p->nodes < 1 || p->nodes > RC_MAX_NODES)
+        RC_FAIL(RC_ERR_CONFIG, "dcsbm: nodes must be between 1 and %u (got %u)", RC_MAX_NODES,
+                p->nodes);
+    if (p->communities < 1 || p->communities > p->nodes)
+        RC_FAIL(RC_ERR_CONFIG, "dcsbm: communities must be between 1 and nodes = %u (got %u)",
+                p->nodes, p->communities);
+    RC_TRY(rc_gen_check_degrees("dcsbm", p->nodes, p->mean_degree, p->min_degree, p->max_degree,
+                                &lo, &hi));
+    RC_TRY(rc_gen_check_exponent("dcsbm", "exponent", p->exponent));
+    if (!(p->mixing >= 0.0 && p->mixing <= 1.0))
+        RC_FAIL(RC_ERR_CONFIG, "dcsbm: mixing must be in [0, 1] (got %g)", p->mixing);
+    if (p->mixing > 0.0 && p->communities == 1)
+        RC_FAIL(RC_ERR_CONFIG,
+                "dcsbm: mixing must be 0 with a single community: no edge can leave it (got %g)",
+                p->mixing);
+    if (!(p->size_exponent == 0.0 || (isfinite(p->size_exponent) && p->size_exponent > 1.0)))
+        RC_FAIL(RC_ERR_CONFIG,
+                "dcsbm: size_exponent must be > 1, or 0 for equal sizes (got %g)",
+                p->size_exponent);
+
+    const uint32_t n = p->nodes, C = p->communities;
+    const uint64_t m = (uint64_t)llround((double)n * p->mean_degree * (undirected ? 0.5 : 1.0));
+    {
+        uint64_t graph = rc_graph_memory_bytes(n, undirected ? 2 * m : m, 0, 0, 1);
+        uint64_t sampling = 8 * m + 44 * (uint64_t)n;
+        RC_TRY(rc_memory_check(graph + graph / 2 > sampling ? graph + graph / 2 : sampling,
+                               "dcsbm graph"));
+    }
+
+    off = malloc(((size_t)C + 1) * sizeof *off);
+    community = malloc((size_t)n * sizeof *community);
+    theta = malloc((size_t)n * sizeof *theta);
+    RC_ALLOC_CHECK(off, "dcsbm communities");
+    RC_ALLOC_CHECK(community, "dcsbm communities");
+    RC_ALLOC_CHECK(theta, "dcsbm propensities");
+    RC_TRY(community_sizes(n, C, p->size_exponent, off));
+    for (uint32_t c = 0; c < C; c++) {
+        for (uint64_t i = off[c]; i < off[c + 1]; i++)
+            community[i] = c;
+    }
+
+    {
+        const double a = p->exponent == 0.0 ? 0.0 : 1.0 / (p->exponent - 1.0);
+        const long long nb = (long long)((n + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
+#pragma omp parallel for schedule(static)
+        for (long long b = 0; b < nb; b++) {
+            rc_gen_stream_t s;
+            rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_THETA, (uint64_t)b);
+            uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
+            uint64_t end = first + RC_GEN_BLOCK < n ? first + RC_GEN_BLOCK : n;
+            for (uint64_t i = first; i < end; i++)
+                theta[i] = a == 0.0 ? 1.0 : pow(rc_rng_uniform_pos(&s.r), -a);
+        }
+    }
+    rc_gen_scale_to_mean(theta, n, p->mean_degree, lo, hi);
+
+    edges.src = malloc((m ? m : 1) * sizeof *edges.src);
+    edges.dst = malloc((m ? m : 1) * sizeof *edges.dst);
+    RC_ALLOC_CHECK(edges.src, "the dcsbm edge list");
+    RC_ALLOC_CHECK(edges.dst, "the dcsbm edge list");
+    edges.len = edges.cap = m;
+
+    if (m > 0) {
+        tmp = malloc((size_t)n * sizeof *tmp);
+        scratch = malloc((size_t)n * sizeof *scratch);
+        global = malloc((size_t)n * sizeof *global);
+        local = malloc((size_t)n * sizeof *local);
+        RC_ALLOC_CHECK(tmp, "dcsbm alias tables");
+        RC_ALLOC_CHECK(scratch, "dcsbm alias tables");
+        RC_ALLOC_CHECK(global, "dcsbm alias tables");
+        RC_ALLOC_CHECK(local, "dcsbm alias tables");
+        for (uint32_t i = 0; i < n; i++)
+            tmp[i] = theta[i];
+        RC_TRY(rc_alias_build(tmp, n, global, scratch));
+        free(tmp);
+        tmp = NULL;
+        /* One table per community over local indices, laid out in node order. */
+        int bad = 0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(| : bad)
+        for (long long c = 0; c < (long long)C; c++) {
+            uint64_t b = off[c];
+            if (rc_alias_build(theta + b, (uint32_t)(off[c + 1] - b), local + b, scratch + b) !=
+                RC_OK)
+                bad = 1;
+        }
+        if (bad)
+            RC_FAIL(RC_ERR_INTERNAL, "dcsbm: a community has no positive propensity");
+        free(scratch);
+        free(theta);
+        scratch = NULL;
+        theta = NULL;
+
+        const double mixing = p->mixing;
+        const long long nb = (long long)((m + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
+#pragma omp parallel for schedule(dynamic, 1)
+        for (long long b = 0; b < nb; b++) {
+            rc_gen_stream_t s;
+            rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_EDGES, (uint64_t)b);
+            uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
+            uint64_t end = first + RC_GEN_BLOCK < m ? first + RC_GEN_BLOCK : m;
+            for (uint64_t e = first; e < end; e++) {
+                uint32_t u = rc_alias_draw(global, n, &s.r), v;
+                uint32_t cu = community[u];
+                if (mixing > 0.0 && rc_rng_uniform(&s.r) < mixing) {
+                    do
+                        v = rc_alias_draw(global, n, &s.r);
+                    while (community[v] == cu);
+                } else {
+                    uint64_t base = off[cu];
+                    v = (uint32_t)base +
+                        rc_alias_draw(local + base, (uint32_t)(off[cu + 1] - base), &s.r);
+                }
+                edges.src[e] = u;
+                edges.dst[e] = v;
+            }
+        }
+    }
+    free(global);
+    free(local);
+    free(theta);
+    global = local = NULL;
+    theta = NULL;
+
+    RC_TRY(rc_graph_build(n, &edges, undirected, &g, NULL));
+    g->community = community;
+    g->n_communities = C;
+    community = NULL;
+    RC_TRY(rc_gen_describe(g,
+                           "dcsbm nodes=%u communities=%u mean_degree=%g mixing=%g exponent=%g "
+                           "min_degree=%g max_degree=%g size_exponent=%g undirected=%d seed=%llu",
+                           n, C, p->mean_degree, p->mixing, p->exponent, p->min_degree,
+                           p->max_degree, p->size_exponent, undirected ? 1 : 0,
+                           (unsigned long long)seed));
+    *out = g;
+    g = NULL;
+cleanup:
+    free(off);
+    free(community);
+    free(scratch);
+    free(theta);
+    free(tmp);
+    free(global);
+    free(local);
+    rc_edges_free(&edges);
+    rc_graph_free(g);
+    return status;
+}

@@ -1,1 +1,579 @@
-/* placeholder: being written */
+/* HDF5 graph cache: a built or loaded network saved under /graph so that a later run (or
+ * Python) reloads it in seconds instead of rebuilding it. Arrays are stored in exactly their
+ * in-memory types and read back with one H5Dread each, straight into the graph's arrays.
+ * Saving goes through "PATH.tmp.<pid>" and rename(), so a failure never leaves a partial cache. */
+#include "rtcascade/graph.h"
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#define RC_GRAPH_FORMAT "rtcascade-graph"
+#define RC_GRAPH_FORMAT_VERSION 1
+#define RC_H5_CHUNK ((hsize_t)1 << 20) /* elements per chunk of a large dataset */
+
+/* HDF5 prints a stack of errors by default; we report our own single line instead. */
+static void rc_h5_quiet(void)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* Closes an HDF5 id of any kind if it is valid (negative ids are "none"). */
+static void rc_h5_close(hid_t id)
+{
+    if (id < 0)
+        return;
+    switch (H5Iget_type(id)) {
+    case H5I_FILE:
+        H5Fclose(id);
+        break;
+    case H5I_GROUP:
+        H5Gclose(id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(id);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A UTF-8 variable-length string type (h5py reads such attributes as str). */
+static hid_t rc_h5_vlen_str(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return -1;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+/* ---- writing ---- */
+
+static rc_status_t rc_h5_attr_str(hid_t loc, const char *name, const char *value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t type = -1, space = -1, attr = -1;
+    const char *v = value ? value : "";
+    type = rc_h5_vlen_str();
+    space = H5Screate(H5S_SCALAR);
+    if (type < 0 || space < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+    attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, type, &v) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+cleanup:
+    rc_h5_close(attr);
+    rc_h5_close(space);
+    rc_h5_close(type);
+    return status;
+}
+
+/* A scalar numeric attribute stored as file type `ftype`, given in memory as `mtype`. */
+static rc_status_t rc_h5_attr_num(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                                  const void *value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t space = -1, attr = -1;
+    space = H5Screate(H5S_SCALAR);
+    if (space < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+    attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mtype, value) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+cleanup:
+    rc_h5_close(attr);
+    rc_h5_close(space);
+    return status;
+}
+
+/* A 1-D dataset of `count` elements; chunked (uncompressed) when large so that tools can read
+ * it piecewise, contiguous otherwise. */
+static rc_status_t rc_h5_write_array(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                                     const void *data, uint64_t count, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t space = -1, dcpl = -1, dset = -1;
+    hsize_t dims[1] = {(hsize_t)count};
+    space = H5Screate_simple(1, dims, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
+    if (count > RC_H5_CHUNK) {
+        /* equal chunks of at most RC_H5_CHUNK: HDF5 stores the last chunk whole, so a fixed
+         * size would pad it by up to RC_H5_CHUNK elements */
+        hsize_t nchunks = (count + RC_H5_CHUNK - 1) / RC_H5_CHUNK;
+        hsize_t chunk[1] = {(count + nchunks - 1) / nchunks};
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0)
+            RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
+    }
+    dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
+    if (count > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write /graph/%s (disk full?)", path, name);
+cleanup:
+    rc_h5_close(dset);
+    rc_h5_close(dcpl);
+    rc_h5_close(space);
+    return status;
+}
+
+/* (*counts)[d] = nodes with out- (out=1) or in-degree d. Kept here rather than taken from
+ * stats.c so that the cache depends only on the graph itself. */
+static rc_status_t rc_h5_degree_hist(const rc_graph_t *g, int out, uint64_t **counts, uint64_t *len)
+{
+    rc_status_t status = RC_OK;
+    const uint64_t *off = out ? g->out_off : g->in_off;
+    uint64_t maxd = 0;
+    *counts = NULL;
+    for (uint32_t u = 0; u < g->n; u++) {
+        uint64_t d = off[u + 1] - off[u];
+        if (d > maxd)
+            maxd = d;
+    }
+    uint64_t *h = calloc(maxd + 1, sizeof *h);
+    RC_ALLOC_CHECK(h, "a degree histogram");
+    for (uint32_t u = 0; u < g->n; u++)
+        h[off[u + 1] - off[u]]++;
+    *counts = h;
+    *len = maxd + 1;
+cleanup:
+    return status;
+}
+
+static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char *spec,
+                                     const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t grp = -1;
+    uint64_t *hist = NULL, hlen = 0;
+    const uint64_t n1 = (uint64_t)g->n + 1;
+    const int32_t version = RC_GRAPH_FORMAT_VERSION;
+    const int32_t undirected = g->undirected ? 1 : 0;
+
+    grp = H5Gcreate2(file, "graph", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create group /graph", path);
+    RC_TRY(rc_h5_attr_str(grp, "format", RC_GRAPH_FORMAT, path));
+    RC_TRY(rc_h5_attr_num(grp, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, &version, path));
+    RC_TRY(rc_h5_attr_num(grp, "nodes", H5T_STD_U32LE, H5T_NATIVE_UINT32, &g->n, path));
+    RC_TRY(rc_h5_attr_num(grp, "edges", H5T_STD_U64LE, H5T_NATIVE_UINT64, &g->m, path));
+    RC_TRY(rc_h5_attr_num(grp, "undirected", H5T_STD_I32LE, H5T_NATIVE_INT32, &undirected, path));
+    RC_TRY(rc_h5_attr_num(grp, "n_communities", H5T_STD_U32LE, H5T_NATIVE_UINT32, &g->n_communities,
+                          path));
+    RC_TRY(rc_h5_attr_str(grp, "description", g->description, path));
+    if (spec)
+        RC_TRY(rc_h5_attr_str(grp, "spec", spec, path));
+
+    RC_TRY(
+        rc_h5_write_array(grp, "out_off", H5T_STD_U64LE, H5T_NATIVE_UINT64, g->out_off, n1, path));
+    RC_TRY(rc_h5_write_array(grp, "out_nbr", H5T_STD_U32LE, H5T_NATIVE_UINT32, g->out_nbr, g->m,
+                             path));
+    RC_TRY(rc_h5_write_array(grp, "in_off", H5T_STD_U64LE, H5T_NATIVE_UINT64, g->in_off, n1, path));
+    RC_TRY(
+        rc_h5_write_array(grp, "in_nbr", H5T_STD_U32LE, H5T_NATIVE_UINT32, g->in_nbr, g->m, path));
+    if (g->out_w && g->in_w) {
+        RC_TRY(rc_h5_write_array(grp, "out_w", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, g->out_w, g->m,
+                                 path));
+        RC_TRY(
+            rc_h5_write_array(grp, "in_w", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, g->in_w, g->m, path));
+    }
+    if (g->community)
+        RC_TRY(rc_h5_write_array(grp, "community", H5T_STD_U32LE, H5T_NATIVE_UINT32, g->community,
+                                 g->n, path));
+    if (g->orig_id)
+        RC_TRY(rc_h5_write_array(grp, "orig_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, g->orig_id, g->n,
+                                 path));
+    for (int out = 1; out >= 0; out--) {
+        RC_TRY(rc_h5_degree_hist(g, out, &hist, &hlen));
+        RC_TRY(rc_h5_write_array(grp, out ? "out_degree_hist" : "in_degree_hist", H5T_STD_U64LE,
+                                 H5T_NATIVE_UINT64, hist, hlen, path));
+        free(hist);
+        hist = NULL;
+    }
+cleanup:
+    free(hist);
+    rc_h5_close(grp);
+    return status;
+}
+
+/* An upper bound on the cache's size: the arrays, the degree histograms (at most n+1 entries
+ * each), chunk padding and indexes, and a generous allowance for headers and attributes. */
+static uint64_t rc_h5_size_bound(const rc_graph_t *g, const char *spec)
+{
+    const uint64_t n1 = (uint64_t)g->n + 1, m = g->m;
+    uint64_t bytes = 2 * 8 * n1 + 2 * 4 * m + 2 * 8 * n1;
+    uint64_t elements = 4 * n1 + 2 * m;
+    if (g->out_w && g->in_w) {
+        bytes += 2 * 4 * m;
+        elements += 2 * m;
+    }
+    if (g->community) {
+        bytes += 4 * n1;
+        elements += n1;
+    }
+    if (g->orig_id) {
+        bytes += 8 * n1;
+        elements += n1;
+    }
+    bytes += (elements / RC_H5_CHUNK + 16) * 4096; /* chunk padding and index entries */
+    bytes += (g->description ? strlen(g->description) : 0) + (spec ? strlen(spec) : 0);
+    return bytes + (256u << 10);
+}
+
+/* Refuses to start a cache that will not fit on the disk or under the file size limit. HDF5 1.10
+ * cannot recover from a write that fails while a file is being closed (the file id is left
+ * half-destroyed and the library crashes at exit), so running out of room must be caught before
+ * anything is written. Another writer filling the disk meanwhile is not covered. */
+static rc_status_t rc_h5_check_room(const char *tmp, const rc_graph_t *g, const char *spec,
+                                    const char *path)
+{
+    char need[32], have[32];
+    uint64_t bytes = rc_h5_size_bound(g, spec);
+    struct statvfs vfs;
+    struct rlimit lim;
+    if (statvfs(tmp, &vfs) == 0) {
+        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+        if (bytes > avail)
+            return rc_error(RC_ERR_IO, "%s: cannot write: needs up to %s, only %s free on disk",
+                            path, rc_format_bytes(bytes, need, sizeof need),
+                            rc_format_bytes(avail, have, sizeof have));
+    }
+    if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        bytes > (uint64_t)lim.rlim_cur)
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot write: needs up to %s, over the file size limit of %s", path,
+                        rc_format_bytes(bytes, need, sizeof need),
+                        rc_format_bytes((uint64_t)lim.rlim_cur, have, sizeof have));
+    return RC_OK;
+}
+
+rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec)
+{
+    rc_status_t status = RC_OK;
+    hid_t file = -1;
+    char *tmp = NULL;
+    int created = 0;
+
+    rc_h5_quiet();
+    if (!g || !g->out_off || !g->in_off || (g->m > 0 && (!g->out_nbr || !g->in_nbr)))
+        RC_FAIL(RC_ERR_INTERNAL, "%s: cannot save an incomplete graph", path);
+
+    size_t len = strlen(path) + 32;
+    tmp = malloc(len);
+    RC_ALLOC_CHECK(tmp, "a file name");
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+
+    /* Create the file ourselves first: HDF5's own failure says nothing about why. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    created = 1;
+    close(fd);
+    RC_TRY(rc_h5_check_room(tmp, g, spec, path));
+
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (file < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
+    RC_TRY(rc_h5_write_graph(file, g, spec, path));
+    herr_t closed = H5Fclose(file);
+    file = -1;
+    if (closed < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (disk full?)", path);
+    if (rename(tmp, path) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+    created = 0;
+
+cleanup:
+    rc_h5_close(file);
+    if (created)
+        unlink(tmp);
+    free(tmp);
+    return status;
+}
+
+/* ---- reading ---- */
+
+/* Reads a string attribute, variable- or fixed-length, into a malloc'ed string; *value stays
+ * NULL when the attribute is absent. */
+static rc_status_t rc_h5_read_str(hid_t loc, const char *name, char **value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
+    char *vl = NULL;
+    *value = NULL;
+
+    htri_t exists = H5Aexists(loc, name);
+    if (exists < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+    if (exists == 0)
+        goto cleanup;
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
+    space = attr >= 0 ? H5Aget_space(attr) : -1;
+    if (ftype < 0 || space < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+    if (H5Tget_class(ftype) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not a string", path, name);
+    htri_t is_vlen = H5Tis_variable_str(ftype);
+    if (is_vlen < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+    if (is_vlen) {
+        mtype = rc_h5_vlen_str();
+        if (mtype < 0 || H5Aread(attr, mtype, &vl) < 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+        *value = strdup(vl ? vl : "");
+        RC_ALLOC_CHECK(*value, "an attribute");
+    } else {
+        size_t size = H5Tget_size(ftype);
+        mtype = H5Tcopy(H5T_C_S1);
+        if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
+            H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+        *value = calloc(size + 1, 1);
+        RC_ALLOC_CHECK(*value, "an attribute");
+        if (H5Aread(attr, mtype, *value) < 0) {
+            free(*value);
+            *value = NULL;
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
+        }
+    }
+cleanup:
+    if (vl)
+        H5free_memory(vl);
+    rc_h5_close(mtype);
+    rc_h5_close(ftype);
+    rc_h5_close(space);
+    rc_h5_close(attr);
+    return status;
+}
+
+/* Reads a scalar integer attribute (any stored integer type) as uint64. */
+static rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1, ftype = -1, space = -1;
+    htri_t exists = H5Aexists(loc, name);
+    if (exists <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (attribute /graph.%s missing)",
+                path, name);
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
+    space = attr >= 0 ? H5Aget_space(attr) : -1;
+    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_INTEGER ||
+        H5Sget_simple_extent_npoints(space) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not an integer", path, name);
+    if (H5Aread(attr, H5T_NATIVE_UINT64, value) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not a valid count", path, name);
+cleanup:
+    rc_h5_close(space);
+    rc_h5_close(ftype);
+    rc_h5_close(attr);
+    return status;
+}
+
+/* Opens dataset `name`, checks it is 1-D with `count` elements of an integer/float type of
+ * `size` bytes (so the read is a plain copy), and reads it whole into `data`. With `optional`,
+ * a missing dataset leaves *present = 0. */
+static rc_status_t rc_h5_read_array(hid_t grp, const char *name, H5T_class_t cls, size_t size,
+                                    hid_t mtype, void **data, uint64_t count, int optional,
+                                    const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t dset = -1, space = -1, ftype = -1;
+    void *buf = NULL;
+    *data = NULL;
+
+    htri_t exists = H5Lexists(grp, name, H5P_DEFAULT);
+    if (exists < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph/%s", path, name);
+    if (exists == 0) {
+        if (optional)
+            goto cleanup;
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (/graph/%s missing)", path, name);
+    }
+    dset = H5Dopen2(grp, name, H5P_DEFAULT);
+    space = dset >= 0 ? H5Dget_space(dset) : -1;
+    ftype = dset >= 0 ? H5Dget_type(dset) : -1;
+    if (dset < 0 || space < 0 || ftype < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph/%s", path, name);
+    int rank = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[1] = {0};
+    if (rank != 1 || H5Sget_simple_extent_dims(space, dims, NULL) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/%s is not a 1-D array", path, name);
+    if ((uint64_t)dims[0] != count)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/%s has %llu elements, expected %llu", path, name,
+                (unsigned long long)dims[0], (unsigned long long)count);
+    if (H5Tget_class(ftype) != cls || H5Tget_size(ftype) != size ||
+        (cls == H5T_INTEGER && H5Tget_sign(ftype) != H5T_SGN_NONE))
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/%s has the wrong element type (expected %s%zu)", path,
+                name, cls == H5T_INTEGER ? "uint" : "float", 8 * size);
+    buf = malloc(count ? count * size : 1);
+    RC_ALLOC_CHECK(buf, path);
+    if (count > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph/%s (file damaged?)", path, name);
+    *data = buf;
+    buf = NULL;
+cleanup:
+    free(buf);
+    rc_h5_close(ftype);
+    rc_h5_close(space);
+    rc_h5_close(dset);
+    return status;
+}
+
+/* Offsets start at 0, never decrease and end at m; each list is strictly increasing (sorted,
+ * no duplicates), holds ids < n and no self-loop. One sequential pass. */
+static rc_status_t rc_h5_check_csr(const char *path, const char *which, uint32_t n, uint64_t m,
+                                   const uint64_t *off, const uint32_t *nbr)
+{
+    if (off[0] != 0 || off[n] != m)
+        return rc_error(RC_ERR_INPUT, "%s: /graph/%s_off does not run from 0 to %llu", path, which,
+                        (unsigned long long)m);
+    for (uint32_t u = 0; u < n; u++) {
+        uint64_t b = off[u], e = off[u + 1];
+        if (e < b || e > m)
+            return rc_error(RC_ERR_INPUT, "%s: /graph/%s_off is not monotone at node %u", path,
+                            which, u);
+        for (uint64_t j = b; j < e; j++) {
+            uint32_t v = nbr[j];
+            if (v >= n || v == u || (j > b && v <= nbr[j - 1]))
+                return rc_error(RC_ERR_INPUT,
+                                "%s: /graph/%s_nbr[%llu] = %u is not a valid neighbour of node %u",
+                                path, which, (unsigned long long)j, v, u);
+        }
+    }
+    return RC_OK;
+}
+
+rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **out)
+{
+    rc_status_t status = RC_OK;
+    hid_t file = -1, grp = -1;
+    rc_graph_t *g = NULL;
+    char *format = NULL, *stored_spec = NULL;
+    void *data = NULL;
+    struct stat sb;
+    uint64_t version = 0, nodes = 0, edges = 0, undirected = 0, ncomm = 0;
+
+    *out = NULL;
+    rc_h5_quiet();
+    if (stat(path, &sb) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
+    if (H5Fis_hdf5(path) <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (not an HDF5 file)", path);
+    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open as HDF5 (damaged or locked?)", path);
+    htri_t has_graph = H5Lexists(file, "graph", H5P_DEFAULT);
+    if (has_graph <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (no /graph group)", path);
+    grp = H5Gopen2(file, "graph", H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (/graph is not a group)", path);
+    RC_TRY(rc_h5_read_str(grp, "format", &format, path));
+    if (!format || strcmp(format, RC_GRAPH_FORMAT) != 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache", path);
+    RC_TRY(rc_h5_read_u64(grp, "format_version", &version, path));
+    if (version != RC_GRAPH_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT, "%s: graph cache format version %llu is not supported (expected %d)",
+                path, (unsigned long long)version, RC_GRAPH_FORMAT_VERSION);
+    RC_TRY(rc_h5_read_str(grp, "spec", &stored_spec, path));
+    if (spec && (!stored_spec || strcmp(spec, stored_spec) != 0))
+        RC_FAIL(RC_ERR_INPUT, "%s: cache was built from a different network spec", path);
+    RC_TRY(rc_h5_read_u64(grp, "nodes", &nodes, path));
+    RC_TRY(rc_h5_read_u64(grp, "edges", &edges, path));
+    RC_TRY(rc_h5_read_u64(grp, "undirected", &undirected, path));
+    RC_TRY(rc_h5_read_u64(grp, "n_communities", &ncomm, path));
+    if (nodes == 0 || nodes > RC_MAX_NODES)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph.nodes = %llu is out of range", path,
+                (unsigned long long)nodes);
+    if (ncomm > nodes)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph.n_communities = %llu exceeds the %llu nodes", path,
+                (unsigned long long)ncomm, (unsigned long long)nodes);
+    const uint32_t n = (uint32_t)nodes;
+    const uint64_t m = edges;
+    htri_t has_w = H5Lexists(grp, "out_w", H5P_DEFAULT);
+    htri_t has_c = H5Lexists(grp, "community", H5P_DEFAULT);
+    htri_t has_o = H5Lexists(grp, "orig_id", H5P_DEFAULT);
+    if (has_w < 0 || has_c < 0 || has_o < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph", path);
+    RC_TRY(rc_memory_check(rc_graph_memory_bytes(n, m, has_w > 0, has_o > 0, has_c > 0), path));
+
+    g = calloc(1, sizeof *g);
+    RC_ALLOC_CHECK(g, "a graph");
+    g->n = n;
+    g->m = m;
+    g->undirected = undirected != 0;
+    g->n_communities = (uint32_t)ncomm;
+    RC_TRY(rc_h5_read_str(grp, "description", &g->description, path));
+
+    RC_TRY(rc_h5_read_array(grp, "out_off", H5T_INTEGER, 8, H5T_NATIVE_UINT64, &data,
+                            (uint64_t)n + 1, 0, path));
+    g->out_off = data;
+    RC_TRY(rc_h5_read_array(grp, "out_nbr", H5T_INTEGER, 4, H5T_NATIVE_UINT32, &data, m, 0, path));
+    g->out_nbr = data;
+    RC_TRY(rc_h5_read_array(grp, "in_off", H5T_INTEGER, 8, H5T_NATIVE_UINT64, &data,
+                            (uint64_t)n + 1, 0, path));
+    g->in_off = data;
+    RC_TRY(rc_h5_read_array(grp, "in_nbr", H5T_INTEGER, 4, H5T_NATIVE_UINT32, &data, m, 0, path));
+    g->in_nbr = data;
+    if (has_w > 0) {
+        RC_TRY(rc_h5_read_array(grp, "out_w", H5T_FLOAT, 4, H5T_NATIVE_FLOAT, &data, m, 0, path));
+        g->out_w = data;
+        RC_TRY(rc_h5_read_array(grp, "in_w", H5T_FLOAT, 4, H5T_NATIVE_FLOAT, &data, m, 0, path));
+        g->in_w = data;
+    }
+    RC_TRY(
+        rc_h5_read_array(grp, "community", H5T_INTEGER, 4, H5T_NATIVE_UINT32, &data, n, 1, path));
+    g->community = data;
+    RC_TRY(rc_h5_read_array(grp, "orig_id", H5T_INTEGER, 8, H5T_NATIVE_UINT64, &data, n, 1, path));
+    g->orig_id = data;
+    data = NULL;
+
+    RC_TRY(rc_h5_check_csr(path, "out", n, m, g->out_off, g->out_nbr));
+    RC_TRY(rc_h5_check_csr(path, "in", n, m, g->in_off, g->in_nbr));
+    if (g->community) {
+        if (ncomm == 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: /graph/community present but n_communities = 0", path);
+        for (uint32_t u = 0; u < n; u++)
+            if (g->community[u] >= ncomm)
+                RC_FAIL(RC_ERR_INPUT, "%s: /graph/community[%u] = %u, expected < %llu", path, u,
+                        g->community[u], (unsigned long long)ncomm);
+    }
+    *out = g;
+    g = NULL;
+
+cleanup:
+    free(format);
+    free(stored_spec);
+    rc_graph_free(g);
+    rc_h5_close(grp);
+    rc_h5_close(file);
+    return status;
+}

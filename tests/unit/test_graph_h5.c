@@ -1,0 +1,344 @@
+/* HDF5 graph cache: save/load round trips that must reproduce every array bit for bit (weights,
+ * original ids, communities, a graph large enough to be chunked), the spec check, and clear
+ * errors for missing, foreign and damaged files; a failed save leaves nothing behind. The test
+ * uses HDF5 directly only to damage files on purpose. */
+#include "rc_test.h"
+#include "rtcascade/graph.h"
+
+#include <hdf5.h>
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4][256];
+    static int k = 0;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static int exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* No "<path>.tmp.*" file is left in tmpdir. */
+static int no_tmp_files(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -q '\\.tmp\\.'", tmpdir);
+    return system(cmd) != 0;
+}
+
+static int arrays_equal(const void *a, const void *b, size_t bytes)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return memcmp(a, b, bytes) == 0;
+}
+
+static void check_same(const rc_graph_t *a, const rc_graph_t *b)
+{
+    CHECK_EQ_U64(b->n, a->n);
+    CHECK_EQ_U64(b->m, a->m);
+    CHECK_EQ_U64(b->undirected, a->undirected);
+    CHECK_EQ_U64(b->n_communities, a->n_communities);
+    if (a->n != b->n || a->m != b->m)
+        return;
+    size_t n1 = ((size_t)a->n + 1) * 8, m4 = a->m * 4;
+    CHECK(arrays_equal(a->out_off, b->out_off, n1));
+    CHECK(arrays_equal(a->in_off, b->in_off, n1));
+    CHECK(arrays_equal(a->out_nbr, b->out_nbr, m4));
+    CHECK(arrays_equal(a->in_nbr, b->in_nbr, m4));
+    CHECK(arrays_equal(a->out_w, b->out_w, m4));
+    CHECK(arrays_equal(a->in_w, b->in_w, m4));
+    CHECK(arrays_equal(a->community, b->community, a->n * 4));
+    CHECK(arrays_equal(a->orig_id, b->orig_id, a->n * 8));
+    CHECK(strcmp(a->description ? a->description : "", b->description ? b->description : "") == 0);
+}
+
+static rc_graph_t *roundtrip(const rc_graph_t *g, const char *name, const char *spec)
+{
+    rc_graph_t *back = NULL;
+    CHECK_OK(rc_graph_save_h5(g, tmp_path(name), spec));
+    CHECK_OK(rc_graph_load_h5(tmp_path(name), spec, &back));
+    if (back)
+        check_same(g, back);
+    CHECK(no_tmp_files());
+    return back;
+}
+
+/* A small undirected graph with three communities, built by hand. */
+static rc_graph_t *community_graph(void)
+{
+    static const uint32_t e[][2] = {{0, 1}, {1, 2}, {2, 0}, {3, 4}, {4, 5}, {5, 3}, {2, 3}};
+    rc_edges_t edges;
+    rc_graph_t *g = NULL;
+    CHECK_OK(rc_edges_init(&edges, 8, 0));
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+        CHECK_OK(rc_edges_push(&edges, e[i][0], e[i][1], 0.0f));
+    CHECK_OK(rc_graph_build(7, &edges, 1, &g, NULL)); /* node 6 isolated */
+    if (!g)
+        return NULL;
+    g->community = malloc(7 * sizeof *g->community);
+    g->description = strdup("hand-made communities");
+    CHECK(g->community && g->description);
+    for (uint32_t u = 0; u < 7; u++)
+        g->community[u] = u / 3;
+    g->n_communities = 3;
+    return g;
+}
+
+/* 300,000 nodes with 4 followers each: 1.2M edges, over the 1M-element chunk size. */
+static rc_graph_t *chunked_graph(void)
+{
+    const uint32_t n = 300000;
+    rc_edges_t edges;
+    rc_graph_t *g = NULL;
+    rc_status_t s = rc_edges_init(&edges, 4 * (uint64_t)n, 1);
+    for (uint32_t u = 0; u < n && s == RC_OK; u++)
+        for (uint32_t k = 1; k <= 4 && s == RC_OK; k++)
+            s = rc_edges_push(&edges, u, (uint32_t)((u + k * 7919u) % n), (float)k / 8);
+    CHECK_OK(s);
+    CHECK_OK(rc_graph_build(n, &edges, 0, &g, NULL));
+    return g;
+}
+
+/* Reads /graph/<name> (uint64) of a saved file. */
+static uint64_t *read_u64(const char *path, const char *name, hsize_t *len)
+{
+    uint64_t *buf = NULL;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t d = f >= 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    if (s >= 0 && H5Sget_simple_extent_dims(s, len, NULL) == 1) {
+        buf = malloc((*len + 1) * sizeof *buf);
+        if (buf && H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0)
+        H5Dclose(d);
+    if (f >= 0)
+        H5Fclose(f);
+    return buf;
+}
+
+static void test_roundtrips(void)
+{
+    /* loaded: weights and original ids */
+    rc_graph_t *g = NULL;
+    rc_load_options_t opt = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 1, 0};
+    CHECK_OK(rc_graph_load_edgelist(RC_TEST_DATA "/loader_weighted.csv", &opt, &g, NULL));
+    if (g) {
+        rc_graph_t *back = roundtrip(g, "weighted.h5", "generator: file");
+        CHECK(back && back->out_w && back->orig_id && !back->community);
+        rc_graph_free(back);
+
+        /* degree histograms: out-degrees 2,1,1,0 and in-degrees 1,1,2,0 */
+        hsize_t len = 0;
+        uint64_t *h = read_u64(tmp_path("weighted.h5"), "/graph/out_degree_hist", &len);
+        CHECK(h && len == 3 && h[0] == 1 && h[1] == 2 && h[2] == 1);
+        free(h);
+        h = read_u64(tmp_path("weighted.h5"), "/graph/in_degree_hist", &len);
+        CHECK(h && len == 3 && h[0] == 1 && h[1] == 2 && h[2] == 1);
+        free(h);
+
+        /* the spec must match when one is asked for; NULL accepts any cache */
+        rc_graph_t *other = NULL;
+        CHECK_FAILS(rc_graph_load_h5(tmp_path("weighted.h5"), "generator: star", &other),
+                    RC_ERR_INPUT, "weighted.h5: cache was built from a different network spec");
+        CHECK(other == NULL);
+        CHECK_OK(rc_graph_load_h5(tmp_path("weighted.h5"), NULL, &other));
+        rc_graph_free(other);
+
+        /* saved without a spec: any requested spec is a mismatch */
+        CHECK_OK(rc_graph_save_h5(g, tmp_path("nospec.h5"), NULL));
+        CHECK_FAILS(rc_graph_load_h5(tmp_path("nospec.h5"), "generator: file", &other),
+                    RC_ERR_INPUT, "different network spec");
+        rc_graph_free(g);
+    }
+
+    g = community_graph();
+    if (g) {
+        rc_graph_t *back = roundtrip(g, "communities.h5", NULL);
+        CHECK(back && back->undirected && back->community && !back->orig_id && !back->out_w);
+        rc_graph_free(back);
+        rc_graph_free(g);
+    }
+
+    g = chunked_graph();
+    if (g) {
+        CHECK(g->m == 1200000);
+        rc_graph_t *back = roundtrip(g, "chunked.h5", "chunked");
+        rc_graph_free(back);
+        /* chunks are sized so that the last one is not padded: the arrays take 24.0 MB */
+        struct stat sb;
+        CHECK(stat(tmp_path("chunked.h5"), &sb) == 0 && sb.st_size < 24100000);
+        /* overwriting an existing cache works (rename replaces it) */
+        CHECK_OK(rc_graph_save_h5(g, tmp_path("chunked.h5"), "chunked again"));
+        CHECK_OK(rc_graph_load_h5(tmp_path("chunked.h5"), "chunked again", &back));
+        rc_graph_free(back);
+        rc_graph_free(g);
+    }
+}
+
+/* Damages a copy of a good cache with fn, then expects the load to fail with `text`. */
+static void expect_damaged(const char *good, void (*fn)(hid_t grp), rc_status_t code,
+                           const char *text)
+{
+    char cmd[600], bad[256];
+    snprintf(bad, sizeof bad, "%s", tmp_path("damaged.h5"));
+    snprintf(cmd, sizeof cmd, "cp %s %s", good, bad);
+    CHECK(system(cmd) == 0);
+    hid_t f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t grp = f >= 0 ? H5Gopen2(f, "graph", H5P_DEFAULT) : -1;
+    CHECK(grp >= 0);
+    if (grp >= 0) {
+        fn(grp);
+        H5Gclose(grp);
+    }
+    if (f >= 0)
+        H5Fclose(f);
+    rc_graph_t *g = NULL;
+    CHECK_FAILS(rc_graph_load_h5(bad, NULL, &g), code, text);
+    CHECK(g == NULL);
+}
+
+static void short_out_nbr(hid_t grp)
+{
+    uint32_t v[10] = {0};
+    hsize_t dims[1] = {10};
+    H5Ldelete(grp, "out_nbr", H5P_DEFAULT);
+    hid_t s = H5Screate_simple(1, dims, NULL);
+    hid_t d = H5Dcreate2(grp, "out_nbr", H5T_STD_U32LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(d >= 0 && H5Dwrite(d, H5T_NATIVE_UINT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(s);
+}
+
+static void bad_neighbour(hid_t grp)
+{
+    hid_t d = H5Dopen2(grp, "in_nbr", H5P_DEFAULT);
+    hid_t fs = H5Dget_space(d);
+    hsize_t start[1] = {1}, count[1] = {1};
+    hid_t ms = H5Screate_simple(1, count, NULL);
+    uint32_t v = 99;
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    CHECK(H5Dwrite(d, H5T_NATIVE_UINT32, ms, fs, H5P_DEFAULT, &v) >= 0);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+}
+
+static void wrong_format(hid_t grp)
+{
+    H5Adelete(grp, "format");
+}
+
+static void float_offsets(hid_t grp)
+{
+    double v[8] = {0};
+    hsize_t dims[1] = {8};
+    H5Ldelete(grp, "in_off", H5P_DEFAULT);
+    hid_t s = H5Screate_simple(1, dims, NULL);
+    hid_t d = H5Dcreate2(grp, "in_off", H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Dclose(d);
+    H5Sclose(s);
+}
+
+static void test_errors(void)
+{
+    rc_graph_t *g = NULL;
+    CHECK_FAILS(rc_graph_load_h5(tmp_path("missing.h5"), NULL, &g), RC_ERR_IO,
+                "missing.h5: cannot open: No such file or directory");
+    CHECK_FAILS(rc_graph_load_h5(RC_TEST_DATA "/loader_small.edges", NULL, &g), RC_ERR_INPUT,
+                "loader_small.edges: not an rtcascade graph cache");
+    CHECK(g == NULL);
+
+    /* an HDF5 file that is not a cache (a results file, say) */
+    hid_t f = H5Fcreate(tmp_path("other.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(f >= 0);
+    if (f >= 0)
+        H5Fclose(f);
+    CHECK_FAILS(rc_graph_load_h5(tmp_path("other.h5"), NULL, &g), RC_ERR_INPUT,
+                "other.h5: not an rtcascade graph cache");
+
+    /* damaged caches (community graph: n = 7, m = 14) */
+    char good[256], want[512];
+    snprintf(good, sizeof good, "%s", tmp_path("communities.h5"));
+    snprintf(want, sizeof want, "%s: /graph/out_nbr has 10 elements, expected 14",
+             tmp_path("damaged.h5"));
+    expect_damaged(good, short_out_nbr, RC_ERR_INPUT, want);
+    expect_damaged(good, bad_neighbour, RC_ERR_INPUT, "/graph/in_nbr[1] = 99 is not a valid");
+    expect_damaged(good, wrong_format, RC_ERR_INPUT, "damaged.h5: not an rtcascade graph cache");
+    expect_damaged(good, float_offsets, RC_ERR_INPUT, "/graph/in_off has the wrong element type");
+}
+
+static void test_failed_saves(void)
+{
+    rc_graph_t *g = community_graph();
+    if (!g)
+        return;
+    CHECK_FAILS(rc_graph_save_h5(g, "/nonexistent-dir/graph.h5", NULL), RC_ERR_IO,
+                "/nonexistent-dir/graph.h5: cannot create: No such file or directory");
+    CHECK(!exists("/nonexistent-dir/graph.h5"));
+
+    /* a cache that cannot fit (a file size limit stands in for a full disk) is refused before
+     * anything is written: no temporary file remains and the cache already there is untouched */
+    rc_graph_t *big = chunked_graph();
+    char path[256];
+    snprintf(path, sizeof path, "%s", tmp_path("kept.h5"));
+    CHECK_OK(rc_graph_save_h5(g, path, "old"));
+    struct rlimit old, lim;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    lim = old;
+    lim.rlim_cur = 256 * 1024;
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    rc_status_t s = big ? rc_graph_save_h5(big, path, "new") : RC_ERR_IO;
+    CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, prev);
+    CHECK(s == RC_ERR_IO && strstr(rc_error_message(), "kept.h5: cannot write: needs up to"));
+    CHECK(no_tmp_files());
+    rc_graph_t *back = NULL;
+    CHECK_OK(rc_graph_load_h5(path, "old", &back));
+    if (back)
+        check_same(g, back);
+    rc_graph_free(back);
+    rc_graph_free(big);
+    rc_graph_free(g);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/rc_test_graph_h5_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_roundtrips();
+    test_errors();
+    test_failed_saves();
+
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return rc_test_report("test_graph_h5");
+}

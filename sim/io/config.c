@@ -807,6 +807,21 @@ cleanup:
     return status;
 }
 
+int rc_cfg_remove(rc_cfg_t *map, const char *key)
+{
+    if (map->kind != RC_CFG_MAP)
+        return 0;
+    for (size_t i = 0; i < map->len; i++) {
+        if (strcmp(map->items[i]->key, key) == 0) {
+            rc_cfg_free(map->items[i]);
+            memmove(map->items + i, map->items + i + 1, (map->len - i - 1) * sizeof *map->items);
+            map->len--;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 rc_status_t rc_cfg_set_assignment(rc_cfg_t *root, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');

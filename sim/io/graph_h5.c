@@ -141,29 +141,6 @@ cleanup:
     return status;
 }
 
-/* (*counts)[d] = nodes with out- (out=1) or in-degree d. Kept here rather than taken from
- * stats.c so that the cache depends only on the graph itself. */
-static rc_status_t rc_h5_degree_hist(const rc_graph_t *g, int out, uint64_t **counts, uint64_t *len)
-{
-    rc_status_t status = RC_OK;
-    const uint64_t *off = out ? g->out_off : g->in_off;
-    uint64_t maxd = 0;
-    *counts = NULL;
-    for (uint32_t u = 0; u < g->n; u++) {
-        uint64_t d = off[u + 1] - off[u];
-        if (d > maxd)
-            maxd = d;
-    }
-    uint64_t *h = calloc(maxd + 1, sizeof *h);
-    RC_ALLOC_CHECK(h, "a degree histogram");
-    for (uint32_t u = 0; u < g->n; u++)
-        h[off[u + 1] - off[u]]++;
-    *counts = h;
-    *len = maxd + 1;
-cleanup:
-    return status;
-}
-
 static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char *spec,
                                      const char *path)
 {
@@ -208,7 +185,7 @@ static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char
         RC_TRY(rc_h5_write_array(grp, "orig_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, g->orig_id, g->n,
                                  path));
     for (int out = 1; out >= 0; out--) {
-        RC_TRY(rc_h5_degree_hist(g, out, &hist, &hlen));
+        RC_TRY(rc_graph_degree_histogram(g, out, &hist, &hlen));
         RC_TRY(rc_h5_write_array(grp, out ? "out_degree_hist" : "in_degree_hist", H5T_STD_U64LE,
                                  H5T_NATIVE_UINT64, hist, hlen, path));
         free(hist);
@@ -489,7 +466,7 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (not an HDF5 file)", path);
     file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open as HDF5 (damaged or locked?)", path);
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (damaged HDF5 file)", path);
     htri_t has_graph = H5Lexists(file, "graph", H5P_DEFAULT);
     if (has_graph <= 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (no /graph group)", path);

@@ -288,6 +288,14 @@ static void test_errors(void)
     expect_damaged(good, bad_neighbour, RC_ERR_INPUT, "/graph/in_nbr[1] = 99 is not a valid");
     expect_damaged(good, wrong_format, RC_ERR_INPUT, "damaged.h5: not an rtcascade graph cache");
     expect_damaged(good, float_offsets, RC_ERR_INPUT, "/graph/in_off has the wrong element type");
+
+    /* a cache cut short (a copy interrupted, say) */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "head -c 3000 %s > %s", good, tmp_path("cut.h5"));
+    CHECK(system(cmd) == 0);
+    CHECK_FAILS(rc_graph_load_h5(tmp_path("cut.h5"), NULL, &g), RC_ERR_INPUT,
+                "cut.h5: not an rtcascade graph cache");
+    CHECK(g == NULL);
 }
 
 static void test_failed_saves(void)

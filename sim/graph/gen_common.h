@@ -57,7 +57,11 @@ static inline uint32_t rc_alias_draw(const rc_alias_slot_t *table, uint32_t len,
 {
     uint64_t x = rc_rng_u64(r);
     uint32_t i = (uint32_t)(((x >> 32) * (uint64_t)len) >> 32);
-    return ((uint32_t)x < table[i].prob) ? i : table[i].alias;
+    rc_alias_slot_t s = table[i];
+    /* Branch-free on purpose: the slot is usually a cache miss, and a mispredicted branch on it
+     * would flush the loads of the following draws that the CPU already has in flight. */
+    uint32_t keep = (uint32_t)((uint32_t)x < s.prob);
+    return i ^ ((i ^ s.alias) & (keep - 1u));
 }
 
 /* x[i] = ((i + 1/2) / n)^(-1/(gamma - 1)), i in [0, n): the deterministic quantiles of a Pareto

@@ -139,8 +139,8 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
                 if (slot[v] != RC_NO_PARENT)
                     continue; /* already reshared */
                 const double t = tu + rc_delay_sample(&p->delay, r);
-                if (t > p->horizon || t >= value[v])
-                    continue;
+                if (!(t <= p->horizon) || t >= value[v])
+                    continue; /* past the horizon (or infinite), or not v's earliest */
                 value[v] = t;
                 RC_TRY(rc_heap_push(heap, t, v, next));
             }

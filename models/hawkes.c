@@ -44,7 +44,7 @@ static const rc_delay_t hk_default_delay = {RC_DELAY_POWER_LAW, 300.0, 0.242, 0.
 
 static const rc_param_doc_t hk_docs[] = {
     {"kappa", "0.05", "reshares caused per (follower count)^beta, > 0; branching ratio n* = kappa "
-                      "E[d^beta]: subcritical below 1"},
+                      "E[d^beta]: subcritical below 1 (the defaults give n* = 0.75)"},
     {"beta", "0.5", "exponent >= 0 of the follower count d in the Poisson(kappa d^beta) reshares "
                     "a reshare causes"},
     {"delay", "{distribution: power_law, s0: 300, theta: 0.242}",
@@ -259,7 +259,7 @@ static rc_status_t hk_schedule(hk_run_t *k, uint32_t i)
     k->w[i] *= pow(rc_rng_uniform_pos(k->r), 1.0 / (double)k->rem[i]);
     k->rem[i]--;
     double t = k->time[i] + rc_delay_from_survival(&k->p->delay, k->w[i]);
-    if (t > k->p->horizon) {
+    if (!(t <= k->p->horizon)) { /* also drops delays that overflowed to infinity */
         k->rem[i] = 0;
         return RC_OK;
     }

@@ -199,17 +199,29 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
     return floor(log(rc_rng_uniform_pos(r)) * s->inv_log_q);
 }
 
+/* How far ahead in the adopter queue the follower lists are prefetched: an adopter's offsets
+ * and followers are random accesses into arrays far larger than the caches. */
+#define IC_PREFETCH_OFF 16
+#define IC_PREFETCH_NBR 8
+#define IC_PREFETCH_STAMP 3
+
 /* Runs one cascade. The adopter list is the BFS queue: generations are processed in order, so
- * an adopter's parent is the first earlier adopter whose trial on it succeeded. */
+ * an adopter's parent is the first earlier adopter whose trial on it succeeded.
+ *
+ * Node states live in the stamps alone: `shown` (exposed this run) and `adopted` are two fresh
+ * epochs, so marking an exposure is a branch-free load-compare-store. Branches on whether a
+ * follower was already shown would mispredict often and serialise the cache misses that
+ * dominate the run; without them the misses of one follower list overlap. */
 static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                           gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
 {
     const rc_graph_t *g = ctx->graph;
     const ic_params_t *p = ctx->params;
     const ic_shared_t *s = ctx->shared;
-    const uint32_t epoch = ws->epoch;
+    const uint32_t shown = ws->epoch;
+    rc_workspace_next_run(ws); /* a second fresh epoch (a wrap clears stamps, harmless here) */
+    const uint32_t adopted_mark = ws->epoch;
     uint32_t *restrict stamp = ws->stamp;
-    uint32_t *restrict slot = ws->slot;
     uint32_t *restrict adopted = ws->adopted;
     uint32_t *restrict parent = ws->parent;
     uint32_t *restrict gen = ws->generation;
@@ -222,13 +234,10 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
 
     for (uint32_t i = 0; i < n_seeds; i++) {
         uint32_t v = seeds[i];
-        if (stamp[v] == epoch && slot[v] != RC_NO_PARENT)
+        if (stamp[v] == adopted_mark)
             continue; /* a repeated seed adopts once */
-        if (stamp[v] != epoch) {
-            stamp[v] = epoch;
-            reach++;
-        }
-        slot[v] = size;
+        reach += stamp[v] != shown;
+        stamp[v] = adopted_mark;
         adopted[size] = v;
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
@@ -236,20 +245,20 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     }
     const uint32_t seeds_kept = size;
 
-/* Marks v as shown the post (counting it in reach the first time). */
+/* Marks v as shown the post, counting it in reach the first time; keeps an adopted mark. */
 #define IC_EXPOSE(v)                                                                               \
     do {                                                                                           \
-        if (stamp[v] != epoch) {                                                                   \
-            stamp[v] = epoch;                                                                      \
-            slot[v] = RC_NO_PARENT;                                                                \
-            reach++;                                                                               \
-        }                                                                                          \
+        const uint32_t st_ = stamp[v];                                                             \
+        const uint32_t seen_ = (uint32_t)(st_ == shown) | (uint32_t)(st_ == adopted_mark);         \
+        const uint32_t keep_ = 0u - seen_; /* all ones when already shown or adopted */            \
+        reach += 1u - seen_;                                                                       \
+        stamp[v] = (st_ & keep_) | (shown & ~keep_);                                               \
     } while (0)
-/* v (already exposed) reshares after adopter `head`, unless it already has. */
+/* v reshares after adopter `head`, unless it already has. */
 #define IC_ADOPT(v)                                                                                \
     do {                                                                                           \
-        if (slot[v] == RC_NO_PARENT) {                                                             \
-            slot[v] = size;                                                                        \
+        if (stamp[v] != adopted_mark) {                                                            \
+            stamp[v] = adopted_mark;                                                               \
             adopted[size] = v;                                                                     \
             parent[size] = head;                                                                   \
             gen[size] = gen[head] + 1;                                                             \
@@ -259,6 +268,18 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             }                                                                                      \
         }                                                                                          \
     } while (0)
+#define IC_PREFETCH()                                                                              \
+    do {                                                                                           \
+        if (head + IC_PREFETCH_OFF < size)                                                         \
+            __builtin_prefetch(&off[adopted[head + IC_PREFETCH_OFF]]);                             \
+        if (head + IC_PREFETCH_NBR < size)                                                         \
+            __builtin_prefetch(&nbr[off[adopted[head + IC_PREFETCH_NBR]]]);                        \
+        if (head + IC_PREFETCH_STAMP < size) {                                                     \
+            const uint32_t w_ = adopted[head + IC_PREFETCH_STAMP];                                 \
+            for (uint64_t k_ = off[w_]; k_ < off[w_ + 1]; k_++)                                    \
+                __builtin_prefetch(&stamp[nbr[k_]], 1);                                            \
+        }                                                                                          \
+    } while (0)
 
     if (p->probability == IC_CONSTANT) {
         /* Uniform probability: jump straight to the next successful trial (thinned by the
@@ -266,6 +287,7 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         const int draw = s->p_max > 0.0;
         const double inv_eng_max = s->eng_max > 0.0 ? 1.0 / s->eng_max : 0.0;
         for (uint32_t head = 0; head < size; head++) {
+            IC_PREFETCH();
             const uint32_t u = adopted[head];
             const uint32_t *nb = nbr + off[u];
             const uint64_t d = off[u + 1] - off[u];
@@ -289,11 +311,12 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         const float *restrict ep = s->edge_p;
         const uint64_t *restrict in_off = g->in_off;
         for (uint32_t head = 0; head < size; head++) {
+            IC_PREFETCH();
             const uint32_t u = adopted[head];
             for (uint64_t e = off[u]; e < off[u + 1]; e++) {
                 uint32_t v = nbr[e];
                 IC_EXPOSE(v);
-                if (slot[v] != RC_NO_PARENT)
+                if (stamp[v] == adopted_mark)
                     continue; /* already reshared: the trial cannot change anything */
                 double q = ep != NULL ? (double)ep[e] : 1.0 / (double)(in_off[v + 1] - in_off[v]);
                 if (eng != NULL)
@@ -305,6 +328,7 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     }
 #undef IC_EXPOSE
 #undef IC_ADOPT
+#undef IC_PREFETCH
 
 done:
     out->size = size;

@@ -84,8 +84,8 @@ static void test_supercritical(void)
 {
     /* P(global) needs many runs but not their full size: those runs stop at the global
      * threshold (capped = global). The size of global runs needs few, uncapped runs. */
-    enum { RUNS_P = 10000, RUNS_SIZE = 300 };
-    const uint32_t n = 200000;
+    enum { RUNS_P = 8000, RUNS_SIZE = 300 };
+    const uint32_t n = 100000;
     const double z = 3.0, mu = 1.5;
     double S = 0.5;
     for (int i = 0; i < 200; i++)

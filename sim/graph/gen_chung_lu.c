@@ -11,6 +11,9 @@
  * nodes; a single heavier node makes a block of its own. */
 #define CL_BLOCK_NODES ((uint32_t)1 << 16)
 
+/* Target draws made ahead of use, their table slots prefetched. */
+#define CL_AHEAD 16
+
 /* Cuts [0, n) into blocks of bounded expected edge count. Returns the count in *nb and the
  * bounds in (*starts)[0..nb] (caller frees). */
 static rc_status_t cut_blocks(const double *w, uint32_t n, double edges_per_weight,
@@ -51,12 +54,12 @@ cleanup:
     return status;
 }
 
-/* Fills edges [off, off + count) of one block: node u gets a Binomial share of what the block
- * has left in proportion to its weight, the last node the rest; targets come from the alias
- * table of in-weights. */
+/* Fills the `count` edges of one block: node u gets a Binomial share of what the block has left
+ * in proportion to its weight, the last node the rest (stream `counts`); targets come from the
+ * alias table of in-weights (stream `targets`). */
 static void fill_block(const double *w_out, uint32_t first, uint32_t end, uint64_t count,
-                       const rc_alias_slot_t *alias, uint32_t n, gsl_rng *r, uint32_t *src,
-                       uint32_t *dst)
+                       const rc_alias_slot_t *alias, uint32_t n, gsl_rng *counts,
+                       gsl_rng *targets, uint32_t *src, uint32_t *dst)
 {
     long double rest = 0.0L;
     for (uint32_t u = first; u < end; u++)
@@ -65,13 +68,27 @@ static void fill_block(const double *w_out, uint32_t first, uint32_t end, uint64
     for (uint32_t u = first; u < end && left > 0; u++) {
         uint64_t c = (u + 1 == end || !(rest > 0.0L))
                          ? left
-                         : rc_gen_binomial(r, (double)(w_out[u] / rest), left);
+                         : rc_gen_binomial(counts, (double)(w_out[u] / rest), left);
         rest -= w_out[u];
         left -= c;
-        for (uint64_t j = 0; j < c; j++, e++) {
-            src[e] = u;
-            dst[e] = rc_alias_draw(alias, n, r);
+        for (uint64_t j = 0; j < c; j++)
+            src[e++] = u;
+    }
+    /* The table is far bigger than the caches: draw CL_AHEAD numbers ahead and prefetch their
+     * slots, so that many misses are in flight at once. */
+    uint64_t ahead[CL_AHEAD];
+    for (uint64_t j = 0; j < CL_AHEAD && j < count; j++) {
+        ahead[j] = rc_rng_u64(targets);
+        __builtin_prefetch(alias + rc_alias_slot_of(ahead[j], n));
+    }
+    for (uint64_t k = 0; k < count; k++) {
+        uint64_t x = ahead[k % CL_AHEAD];
+        if (k + CL_AHEAD < count) {
+            uint64_t y = rc_rng_u64(targets);
+            ahead[k % CL_AHEAD] = y;
+            __builtin_prefetch(alias + rc_alias_slot_of(y, n));
         }
+        dst[k] = rc_alias_pick(alias, n, x);
     }
 }
 
@@ -180,9 +197,10 @@ rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint6
         const long long nbl = (long long)nb;
 #pragma omp parallel for schedule(dynamic, 1)
         for (long long b = 0; b < nbl; b++) {
-            rc_gen_stream_t s;
-            rc_gen_stream_open(&s, seed, RC_GEN_TAG_CL_EDGES, (uint64_t)b);
-            fill_block(w_out, starts[b], starts[b + 1], counts[b], alias, n, &s.r,
+            rc_gen_stream_t sc, st;
+            rc_gen_stream_open(&sc, seed, RC_GEN_TAG_CL_EDGES, (uint64_t)b);
+            rc_gen_stream_open(&st, seed, RC_GEN_TAG_CL_TARGETS, (uint64_t)b);
+            fill_block(w_out, starts[b], starts[b + 1], counts[b], alias, n, &sc.r, &st.r,
                        edges.src + boff[b], edges.dst + boff[b]);
         }
     }

@@ -20,8 +20,9 @@ enum {
     RC_GEN_TAG_ER = 0x4552000,       /* Erdos-Renyi key draws; + round */
     RC_GEN_TAG_ER_SELECT = 0x4553000, /* Erdos-Renyi: trimming surplus keys */
     RC_GEN_TAG_CL_SPLIT = 0x434c000, /* Chung-Lu: edges per node block */
-    RC_GEN_TAG_CL_EDGES = 0x434c001, /* Chung-Lu: per-node counts and targets in a block */
+    RC_GEN_TAG_CL_EDGES = 0x434c001, /* Chung-Lu: per-node edge counts in a block */
     RC_GEN_TAG_CL_SHUFFLE = 0x434c002, /* Chung-Lu: in-weight permutation */
+    RC_GEN_TAG_CL_TARGETS = 0x434c003, /* Chung-Lu: targets in a block */
     RC_GEN_TAG_PRICE = 0x5052000,
     RC_GEN_TAG_WS = 0x5753000,
     RC_GEN_TAG_SBM_SIZES = 0x5342000,
@@ -51,17 +52,27 @@ typedef struct rc_alias_slot {
  * returns RC_ERR_INTERNAL otherwise (callers validate their parameters first). */
 rc_status_t rc_alias_build(double *w, uint32_t len, rc_alias_slot_t *table, uint32_t *scratch);
 
-/* Draws an index in [0, len) from the table with one 64-bit random number: the high half picks
- * the slot, the low half the coin. */
-static inline uint32_t rc_alias_draw(const rc_alias_slot_t *table, uint32_t len, gsl_rng *r)
+/* The slot that the 64-bit random number x selects: its high half picks the slot. */
+static inline uint32_t rc_alias_slot_of(uint64_t x, uint32_t len)
 {
-    uint64_t x = rc_rng_u64(r);
-    uint32_t i = (uint32_t)(((x >> 32) * (uint64_t)len) >> 32);
+    return (uint32_t)(((x >> 32) * (uint64_t)len) >> 32);
+}
+
+/* The index that x draws from the table: slot rc_alias_slot_of(x), its low half the coin. */
+static inline uint32_t rc_alias_pick(const rc_alias_slot_t *table, uint32_t len, uint64_t x)
+{
+    uint32_t i = rc_alias_slot_of(x, len);
     rc_alias_slot_t s = table[i];
     /* Branch-free on purpose: the slot is usually a cache miss, and a mispredicted branch on it
      * would flush the loads of the following draws that the CPU already has in flight. */
     uint32_t keep = (uint32_t)((uint32_t)x < s.prob);
     return i ^ ((i ^ s.alias) & (keep - 1u));
+}
+
+/* Draws an index in [0, len) from the table with one 64-bit random number. */
+static inline uint32_t rc_alias_draw(const rc_alias_slot_t *table, uint32_t len, gsl_rng *r)
+{
+    return rc_alias_pick(table, len, rc_rng_u64(r));
 }
 
 /* x[i] = ((i + 1/2) / n)^(-1/(gamma - 1)), i in [0, n): the deterministic quantiles of a Pareto

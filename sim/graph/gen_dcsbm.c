@@ -73,6 +73,42 @@ cleanup:
     return status;
 }
 
+/* Edges drawn per batch: all random numbers of a batch are drawn first and the node tables'
+ * slots prefetched, so that the batch's cache misses overlap. */
+#define SBM_BATCH 32
+
+/* Fills `count` edges: a source community ~ total theta, with probability `mixing` a different
+ * target community (by rejection), and each endpoint ~ theta within its community. */
+static void draw_block(const rc_alias_slot_t *calias, uint32_t C, const uint64_t *off,
+                       const rc_alias_slot_t *local, double mixing, gsl_rng *r, uint64_t count,
+                       uint32_t *src, uint32_t *dst)
+{
+    uint64_t x[2][SBM_BATCH];
+    uint32_t base[2][SBM_BATCH], size[2][SBM_BATCH];
+    for (uint64_t e0 = 0; e0 < count; e0 += SBM_BATCH) {
+        const uint32_t k = count - e0 < SBM_BATCH ? (uint32_t)(count - e0) : SBM_BATCH;
+        for (uint32_t j = 0; j < k; j++) {
+            uint32_t cu = rc_alias_draw(calias, C, r), cv = cu;
+            if (mixing > 0.0 && rc_rng_uniform(r) < mixing) {
+                do
+                    cv = rc_alias_draw(calias, C, r);
+                while (cv == cu);
+            }
+            const uint32_t c[2] = {cu, cv};
+            for (int t = 0; t < 2; t++) {
+                base[t][j] = (uint32_t)off[c[t]];
+                size[t][j] = (uint32_t)(off[c[t] + 1] - off[c[t]]);
+                x[t][j] = rc_rng_u64(r);
+                __builtin_prefetch(local + base[t][j] + rc_alias_slot_of(x[t][j], size[t][j]));
+            }
+        }
+        for (uint32_t j = 0; j < k; j++) {
+            src[e0 + j] = base[0][j] + rc_alias_pick(local + base[0][j], size[0][j], x[0][j]);
+            dst[e0 + j] = base[1][j] + rc_alias_pick(local + base[1][j], size[1][j], x[1][j]);
+        }
+    }
+}
+
 rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
                          rc_graph_t **out)
 {
@@ -182,7 +218,6 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
         scratch = NULL;
         theta = NULL;
 
-        const double mixing = p->mixing;
         const long long nb = (long long)((m + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
 #pragma omp parallel for schedule(dynamic, 1)
         for (long long b = 0; b < nb; b++) {
@@ -190,21 +225,8 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
             rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_EDGES, (uint64_t)b);
             uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
             uint64_t end = first + RC_GEN_BLOCK < m ? first + RC_GEN_BLOCK : m;
-            for (uint64_t e = first; e < end; e++) {
-                uint32_t cu = rc_alias_draw(calias, C, &s.r), cv = cu;
-                uint64_t bu = off[cu];
-                uint32_t u = (uint32_t)bu + rc_alias_draw(local + bu, (uint32_t)(off[cu + 1] - bu),
-                                                          &s.r);
-                if (mixing > 0.0 && rc_rng_uniform(&s.r) < mixing) {
-                    do
-                        cv = rc_alias_draw(calias, C, &s.r);
-                    while (cv == cu);
-                }
-                uint64_t bv = off[cv];
-                edges.src[e] = u;
-                edges.dst[e] = (uint32_t)bv + rc_alias_draw(local + bv,
-                                                            (uint32_t)(off[cv + 1] - bv), &s.r);
-            }
+            draw_block(calias, C, off, local, p->mixing, &s.r, end - first, edges.src + first,
+                       edges.dst + first);
         }
     }
     free(cw);

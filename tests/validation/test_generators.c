@@ -118,6 +118,46 @@ static int symmetric(const rc_graph_t *g)
            memcmp(g->out_nbr, g->in_nbr, g->m * sizeof(uint32_t)) == 0;
 }
 
+/* ---- Expected-degree weights ---- */
+
+/* The power-law weights hit the requested mean exactly, respect the floor and the cap, and have
+ * the requested tail: the largest uncapped weight over the smallest unfloored one is
+ * ((n - 1/2) / (1/2))^(1/(gamma - 1)). */
+static void test_weights(void)
+{
+    printf("weights\n");
+    const uint32_t n = 100000;
+    const double cases[][4] = {/* gamma, mean, lo, hi */
+                               {2.3, 10, 0, 99999}, {2.3, 20, 5, 1000}, {3.5, 8, 4, 50},
+                               {2.1, 10, 9.5, 99999}, {0, 7, 0, 99999}, {2.5, 10, 10, 99999},
+                               {2.5, 10, 0, 10}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double *w = malloc(n * sizeof *w);
+        if (w == NULL) {
+            CHECK(0);
+            return;
+        }
+        const double gamma = cases[c][0], mean = cases[c][1], lo = cases[c][2], hi = cases[c][3];
+        rc_gen_powerlaw_quantiles(w, n, gamma);
+        rc_gen_scale_to_mean(w, n, mean, lo, hi);
+        double sum = 0.0, wmin = INFINITY, wmax = 0.0;
+        for (uint32_t i = 0; i < n; i++) {
+            sum += w[i];
+            wmin = fmin(wmin, w[i]);
+            wmax = fmax(wmax, w[i]);
+        }
+        CHECK_NEAR(sum / n, mean, 1e-9 * mean);
+        CHECK(wmin >= lo && wmax <= hi);
+        if (gamma == 0.0 || lo == mean || hi == mean) {
+            CHECK_NEAR(wmax - wmin, 0.0, 1e-12);
+        } else if (lo == 0.0 && hi == n - 1.0 && wmax < hi) {
+            double ratio = pow((n - 0.5) / 0.5, 1.0 / (gamma - 1.0));
+            CHECK_NEAR(wmax / wmin, ratio, 1e-9 * ratio);
+        }
+        free(w);
+    }
+}
+
 /* ---- Erdos-Renyi ---- */
 
 /* Degree of a node in G(n, m): hypergeometric, m draws from `pairs` of which n-1 are its own.
@@ -601,6 +641,7 @@ static void test_dcsbm(void)
 
 int main(void)
 {
+    test_weights();
     test_erdos_renyi();
     test_chung_lu();
     test_price();

@@ -58,8 +58,8 @@ cleanup:
  * in proportion to its weight, the last node the rest (stream `counts`); targets come from the
  * alias table of in-weights (stream `targets`). */
 static void fill_block(const double *w_out, uint32_t first, uint32_t end, uint64_t count,
-                       const rc_alias_slot_t *alias, uint32_t n, gsl_rng *counts,
-                       gsl_rng *targets, uint32_t *src, uint32_t *dst)
+                       const rc_alias_slot_t *alias, uint32_t n, gsl_rng *counts, gsl_rng *targets,
+                       uint32_t *src, uint32_t *dst)
 {
     long double rest = 0.0L;
     for (uint32_t u = first; u < end; u++)
@@ -109,8 +109,8 @@ rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint6
         RC_FAIL(RC_ERR_CONFIG, "chung_lu: nodes must be >= 1 (got %u)", p->nodes);
     if (p->nodes > RC_MAX_NODES)
         RC_FAIL(RC_ERR_CONFIG, "chung_lu: nodes must be <= %u (got %u)", RC_MAX_NODES, p->nodes);
-    RC_TRY(rc_gen_check_degrees("chung_lu", p->nodes, p->mean_degree, p->min_degree,
-                                p->max_degree, &lo, &hi));
+    RC_TRY(rc_gen_check_degrees("chung_lu", p->nodes, p->mean_degree, p->min_degree, p->max_degree,
+                                &lo, &hi));
     RC_TRY(rc_gen_check_exponent("chung_lu", "out_exponent", p->out_exponent));
     if (!undirected)
         RC_TRY(rc_gen_check_exponent("chung_lu", "in_exponent", p->in_exponent));

@@ -215,8 +215,8 @@ rc_status_t rc_gen_check_degrees(const char *who, uint32_t n, double mean, doubl
                         top, mean);
     if (!isfinite(min_degree) || min_degree < 0.0 || min_degree > mean)
         return rc_error(RC_ERR_CONFIG,
-                        "%s: min_degree must be between 0 and mean_degree = %g (got %g)", who,
-                        mean, min_degree);
+                        "%s: min_degree must be between 0 and mean_degree = %g (got %g)", who, mean,
+                        min_degree);
     if (!isfinite(max_degree) || max_degree < 0.0 || max_degree > top ||
         (max_degree > 0.0 && max_degree < mean))
         return rc_error(RC_ERR_CONFIG,

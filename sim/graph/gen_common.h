@@ -17,10 +17,10 @@
 
 /* Stream tags: the `a` key of rc_rng_seed, one per generator and phase. */
 enum {
-    RC_GEN_TAG_ER = 0x4552000,       /* Erdos-Renyi key draws; + round */
-    RC_GEN_TAG_ER_SELECT = 0x4553000, /* Erdos-Renyi: trimming surplus keys */
-    RC_GEN_TAG_CL_SPLIT = 0x434c000, /* Chung-Lu: edges per node block */
-    RC_GEN_TAG_CL_EDGES = 0x434c001, /* Chung-Lu: per-node edge counts in a block */
+    RC_GEN_TAG_ER = 0x4552000,         /* Erdos-Renyi key draws; + round */
+    RC_GEN_TAG_ER_SELECT = 0x4553000,  /* Erdos-Renyi: trimming surplus keys */
+    RC_GEN_TAG_CL_SPLIT = 0x434c000,   /* Chung-Lu: edges per node block */
+    RC_GEN_TAG_CL_EDGES = 0x434c001,   /* Chung-Lu: per-node edge counts in a block */
     RC_GEN_TAG_CL_SHUFFLE = 0x434c002, /* Chung-Lu: in-weight permutation */
     RC_GEN_TAG_CL_TARGETS = 0x434c003, /* Chung-Lu: targets in a block */
     RC_GEN_TAG_PRICE = 0x5052000,

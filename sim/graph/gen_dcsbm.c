@@ -138,8 +138,7 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
                 "dcsbm: mixing must be 0 with a single community: no edge can leave it (got %g)",
                 p->mixing);
     if (!(p->size_exponent == 0.0 || (isfinite(p->size_exponent) && p->size_exponent > 1.0)))
-        RC_FAIL(RC_ERR_CONFIG,
-                "dcsbm: size_exponent must be > 1, or 0 for equal sizes (got %g)",
+        RC_FAIL(RC_ERR_CONFIG, "dcsbm: size_exponent must be > 1, or 0 for equal sizes (got %g)",
                 p->size_exponent);
 
     const uint32_t n = p->nodes, C = p->communities;

@@ -138,13 +138,13 @@ rc_status_t rc_gen_erdos_renyi(uint32_t n, uint64_t m, int undirected, uint64_t 
     *out = NULL;
 
     if (n < 1 || n > RC_MAX_NODES)
-        RC_FAIL(RC_ERR_CONFIG, "erdos_renyi: nodes must be between 1 and %u (got %u)",
-                RC_MAX_NODES, n);
+        RC_FAIL(RC_ERR_CONFIG, "erdos_renyi: nodes must be between 1 and %u (got %u)", RC_MAX_NODES,
+                n);
     const uint64_t pairs = undirected ? (uint64_t)n * (n - 1) / 2 : (uint64_t)n * (n - 1);
     if (m > pairs)
         RC_FAIL(RC_ERR_CONFIG, "erdos_renyi: edges must be <= %s = %llu for %u nodes (got %llu)",
-                undirected ? "nodes*(nodes-1)/2" : "nodes*(nodes-1)", (unsigned long long)pairs,
-                n, (unsigned long long)m);
+                undirected ? "nodes*(nodes-1)/2" : "nodes*(nodes-1)", (unsigned long long)pairs, n,
+                (unsigned long long)m);
     {
         uint64_t graph = rc_graph_memory_bytes(n, undirected ? 2 * m : m, 0, 0, 0);
         RC_TRY(rc_memory_check(graph + graph / 2, "erdos_renyi graph"));

@@ -30,8 +30,8 @@ rc_status_t rc_gen_price(uint32_t n, uint32_t links, double attractiveness, int 
 
     /* Node t follows min(t, links) earlier nodes. */
     const uint64_t l = links;
-    const uint64_t m = n <= l ? (uint64_t)n * (n - 1) / 2
-                              : l * (l + 1) / 2 + (uint64_t)(n - 1 - l) * l;
+    const uint64_t m =
+        n <= l ? (uint64_t)n * (n - 1) / 2 : l * (l + 1) / 2 + (uint64_t)(n - 1 - l) * l;
     {
         uint64_t graph = rc_graph_memory_bytes(n, undirected ? 2 * m : m, 0, 0, 0);
         RC_TRY(rc_memory_check(graph + graph / 2, "preferential graph"));

@@ -135,8 +135,8 @@ rc_status_t rc_gen_watts_strogatz(uint32_t n, uint32_t k, double beta, int undir
         directed_ring(n, k, beta, seed, edges.src, edges.dst);
 
     RC_TRY(rc_graph_build(n, &edges, undirected, &g, NULL));
-    RC_TRY(rc_gen_describe(g, "watts_strogatz nodes=%u k=%u beta=%g undirected=%d seed=%llu", n,
-                           k, beta, undirected ? 1 : 0, (unsigned long long)seed));
+    RC_TRY(rc_gen_describe(g, "watts_strogatz nodes=%u k=%u beta=%g undirected=%d seed=%llu", n, k,
+                           beta, undirected ? 1 : 0, (unsigned long long)seed));
     *out = g;
     g = NULL;
 cleanup:

@@ -257,15 +257,15 @@ static void test_random_exact(void)
         rc_graph_free(g);
     }
     /* Mean degree 0 gives an empty graph. */
-    rc_chung_lu_params_t cl = {.nodes = 10, .mean_degree = 0, .out_exponent = 2.5,
-                               .in_exponent = 2.5};
+    rc_chung_lu_params_t cl = {
+        .nodes = 10, .mean_degree = 0, .out_exponent = 2.5, .in_exponent = 2.5};
     CHECK_OK(rc_gen_chung_lu(&cl, 0, 1, &g));
     if (g != NULL) {
         CHECK_EQ_U64(g->m, 0);
         rc_graph_free(g);
     }
-    rc_dcsbm_params_t sb = {.nodes = 10, .communities = 2, .mean_degree = 0, .mixing = 0.5,
-                            .exponent = 2.5};
+    rc_dcsbm_params_t sb = {
+        .nodes = 10, .communities = 2, .mean_degree = 0, .mixing = 0.5, .exponent = 2.5};
     CHECK_OK(rc_gen_dcsbm(&sb, 0, 1, &g));
     if (g != NULL) {
         CHECK_EQ_U64(g->m, 0);
@@ -286,8 +286,8 @@ static void test_bad_parameters(void)
     CHECK_FAILS(rc_gen_erdos_renyi(10, 91, 0, 1, &g), RC_ERR_CONFIG, "erdos_renyi: edges");
     CHECK_FAILS(rc_gen_erdos_renyi(10, 46, 1, 1, &g), RC_ERR_CONFIG, "erdos_renyi: edges");
 
-    rc_chung_lu_params_t ok = {.nodes = 100, .mean_degree = 5, .out_exponent = 2.5,
-                               .in_exponent = 3.0};
+    rc_chung_lu_params_t ok = {
+        .nodes = 100, .mean_degree = 5, .out_exponent = 2.5, .in_exponent = 3.0};
     rc_chung_lu_params_t p = ok;
     p.out_exponent = 1.5;
     CHECK_FAILS(rc_gen_chung_lu(&p, 0, 1, &g), RC_ERR_CONFIG,
@@ -321,23 +321,18 @@ static void test_bad_parameters(void)
 
     CHECK_FAILS(rc_gen_price(0, 2, 1.0, 0, 1, &g), RC_ERR_CONFIG, "preferential: nodes");
     CHECK_FAILS(rc_gen_price(10, 0, 1.0, 0, 1, &g), RC_ERR_CONFIG, "preferential: links");
-    CHECK_FAILS(rc_gen_price(10, 2, 0.0, 0, 1, &g), RC_ERR_CONFIG,
-                "preferential: attractiveness");
-    CHECK_FAILS(rc_gen_price(10, 2, NAN, 0, 1, &g), RC_ERR_CONFIG,
-                "preferential: attractiveness");
+    CHECK_FAILS(rc_gen_price(10, 2, 0.0, 0, 1, &g), RC_ERR_CONFIG, "preferential: attractiveness");
+    CHECK_FAILS(rc_gen_price(10, 2, NAN, 0, 1, &g), RC_ERR_CONFIG, "preferential: attractiveness");
 
-    CHECK_FAILS(rc_gen_watts_strogatz(0, 0, 0.1, 0, 1, &g), RC_ERR_CONFIG,
-                "watts_strogatz: nodes");
+    CHECK_FAILS(rc_gen_watts_strogatz(0, 0, 0.1, 0, 1, &g), RC_ERR_CONFIG, "watts_strogatz: nodes");
     CHECK_FAILS(rc_gen_watts_strogatz(10, 5, 0.1, 0, 1, &g), RC_ERR_CONFIG, "watts_strogatz: k");
-    CHECK_FAILS(rc_gen_watts_strogatz(10, 2, 1.5, 0, 1, &g), RC_ERR_CONFIG,
-                "watts_strogatz: beta");
+    CHECK_FAILS(rc_gen_watts_strogatz(10, 2, 1.5, 0, 1, &g), RC_ERR_CONFIG, "watts_strogatz: beta");
     CHECK_FAILS(rc_gen_watts_strogatz(10, 2, -0.1, 0, 1, &g), RC_ERR_CONFIG,
                 "watts_strogatz: beta");
-    CHECK_FAILS(rc_gen_watts_strogatz(10, 2, NAN, 0, 1, &g), RC_ERR_CONFIG,
-                "watts_strogatz: beta");
+    CHECK_FAILS(rc_gen_watts_strogatz(10, 2, NAN, 0, 1, &g), RC_ERR_CONFIG, "watts_strogatz: beta");
 
-    rc_dcsbm_params_t sok = {.nodes = 100, .communities = 4, .mean_degree = 5, .mixing = 0.2,
-                             .exponent = 2.5};
+    rc_dcsbm_params_t sok = {
+        .nodes = 100, .communities = 4, .mean_degree = 5, .mixing = 0.2, .exponent = 2.5};
     rc_dcsbm_params_t s = sok;
     s.communities = 0;
     CHECK_FAILS(rc_gen_dcsbm(&s, 0, 1, &g), RC_ERR_CONFIG, "dcsbm: communities");

@@ -53,8 +53,8 @@ static void check_reproducible(const char *what, maker_t make)
     CHECK_OK(make(12, &d));
     int same = same_graph(a, b), threads = same_graph(a, c), other = !same_graph(a, d);
     if (!same || !threads || !other)
-        fprintf(stderr, "%s: same seed %d, 1 vs 2 threads %d, other seed differs %d\n", what,
-                same, threads, other);
+        fprintf(stderr, "%s: same seed %d, 1 vs 2 threads %d, other seed differs %d\n", what, same,
+                threads, other);
     CHECK(same);
     CHECK(threads);
     CHECK(other);
@@ -91,8 +91,8 @@ static void check_alpha(const char *what, const rc_graph_t *g, int out, uint64_t
     uint64_t k = 0;
     double alpha = fit_alpha(g, out, xmin, &k);
     double se = (expected - 1.0) / sqrt((double)k);
-    printf("  %s: alpha %.3f (x_min %llu, %llu tail points), expected %.3f +- %.3f\n", what,
-           alpha, (unsigned long long)xmin, (unsigned long long)k, expected, se);
+    printf("  %s: alpha %.3f (x_min %llu, %llu tail points), expected %.3f +- %.3f\n", what, alpha,
+           (unsigned long long)xmin, (unsigned long long)k, expected, se);
     CHECK(k >= 400);
     CHECK_NEAR(alpha, expected, 5.0 * se);
 }
@@ -128,8 +128,8 @@ static void test_weights(void)
     printf("weights\n");
     const uint32_t n = 100000;
     const double cases[][4] = {/* gamma, mean, lo, hi */
-                               {2.3, 10, 0, 99999}, {2.3, 20, 5, 1000}, {3.5, 8, 4, 50},
-                               {2.1, 10, 9.5, 99999}, {0, 7, 0, 99999}, {2.5, 10, 10, 99999},
+                               {2.3, 10, 0, 99999},   {2.3, 20, 5, 1000}, {3.5, 8, 4, 50},
+                               {2.1, 10, 9.5, 99999}, {0, 7, 0, 99999},   {2.5, 10, 10, 99999},
                                {2.5, 10, 0, 10}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         double *w = malloc(n * sizeof *w);
@@ -162,8 +162,7 @@ static void test_weights(void)
 
 /* Degree of a node in G(n, m): hypergeometric, m draws from `pairs` of which n-1 are its own.
  * Checks the frequency of each degree within 5 SE and the sample variance. */
-static void check_hypergeometric_degrees(const rc_graph_t *g, int out, uint64_t pairs,
-                                         uint64_t m)
+static void check_hypergeometric_degrees(const rc_graph_t *g, int out, uint64_t pairs, uint64_t m)
 {
     const uint32_t n = g->n;
     const unsigned int own = n - 1, rest = (unsigned int)(pairs - own);
@@ -295,12 +294,17 @@ static void check_chung_lu_exact(uint32_t n, double mean, double g_out, double g
                                  double max_degree, int undirected)
 {
     rc_graph_t *g = NULL;
-    rc_chung_lu_params_t p = {.nodes = n, .mean_degree = mean, .out_exponent = g_out,
-                              .in_exponent = g_in, .max_degree = max_degree, .correlated = 1};
+    rc_chung_lu_params_t p = {.nodes = n,
+                              .mean_degree = mean,
+                              .out_exponent = g_out,
+                              .in_exponent = g_in,
+                              .max_degree = max_degree,
+                              .correlated = 1};
     CHECK_OK(rc_gen_chung_lu(&p, undirected, 5, &g));
     double hi = max_degree > 0 ? max_degree : n - 1.0;
     double *a = cl_weights(n, g_out, mean, 0.0, hi);
-    double *b = undirected ? cl_weights(n, g_out, mean, 0.0, hi) : cl_weights(n, g_in, mean, 0.0, hi);
+    double *b =
+        undirected ? cl_weights(n, g_out, mean, 0.0, hi) : cl_weights(n, g_in, mean, 0.0, hi);
     if (g == NULL || a == NULL || b == NULL) {
         CHECK(0);
         goto done;
@@ -329,7 +333,8 @@ static void check_chung_lu_exact(uint32_t n, double mean, double g_out, double g
     printf("  chung_lu n=%u mean=%g exponents %g/%g max=%g%s: edges %llu expected %.1f +- %.1f;"
            " sum out^2 %.4g expected %.4g (-%.3g) +- %.3g\n",
            n, mean, g_out, g_in, max_degree, undirected ? " undirected" : "",
-           (unsigned long long)g->m, em, sqrt(undirected ? 2.0 * vm : vm), obs2, s2, deficit, sqrt(v2));
+           (unsigned long long)g->m, em, sqrt(undirected ? 2.0 * vm : vm), obs2, s2, deficit,
+           sqrt(v2));
     /* Undirected, g->m counts each pair twice: its variance is up to 4 sum_{i<j} = 2 vm. */
     const double sd_m = sqrt(undirected ? 2.0 * vm : vm);
     CHECK_NEAR((double)g->m, em, 5.0 * sd_m + 1.0);
@@ -345,8 +350,8 @@ done:
 
 static rc_status_t make_cl(uint64_t seed, rc_graph_t **g)
 {
-    rc_chung_lu_params_t p = {.nodes = 200000, .mean_degree = 10, .out_exponent = 2.3,
-                              .in_exponent = 2.8};
+    rc_chung_lu_params_t p = {
+        .nodes = 200000, .mean_degree = 10, .out_exponent = 2.3, .in_exponent = 2.8};
     return rc_gen_chung_lu(&p, 0, seed, g);
 }
 
@@ -361,8 +366,8 @@ static void test_chung_lu(void)
     /* Tails at n = 1e5, in- and out-weights independent. */
     rc_graph_t *g = NULL;
     const uint32_t n = 100000;
-    rc_chung_lu_params_t p = {.nodes = n, .mean_degree = 10, .out_exponent = 2.3,
-                              .in_exponent = 2.8};
+    rc_chung_lu_params_t p = {
+        .nodes = n, .mean_degree = 10, .out_exponent = 2.3, .in_exponent = 2.8};
     CHECK_OK(rc_gen_chung_lu(&p, 0, 3, &g));
     if (g != NULL) {
         printf("  edges %llu of %u drawn\n", (unsigned long long)g->m, n * 10);
@@ -564,8 +569,12 @@ static double dcsbm_loss(const rc_graph_t *g, double mixing, uint64_t m_drawn)
 
 static rc_status_t make_sbm(uint64_t seed, rc_graph_t **g)
 {
-    rc_dcsbm_params_t p = {.nodes = 250000, .communities = 100, .mean_degree = 10,
-                           .mixing = 0.2, .exponent = 2.3, .size_exponent = 2.5};
+    rc_dcsbm_params_t p = {.nodes = 250000,
+                           .communities = 100,
+                           .mean_degree = 10,
+                           .mixing = 0.2,
+                           .exponent = 2.3,
+                           .size_exponent = 2.5};
     return rc_gen_dcsbm(&p, 0, seed, g);
 }
 
@@ -575,8 +584,12 @@ static void test_dcsbm(void)
     rc_graph_t *g = NULL;
     const uint32_t n = 100000, C = 10;
     const double mixing = 0.25;
-    rc_dcsbm_params_t p = {.nodes = n, .communities = C, .mean_degree = 10, .mixing = mixing,
-                           .exponent = 2.5, .max_degree = 300};
+    rc_dcsbm_params_t p = {.nodes = n,
+                           .communities = C,
+                           .mean_degree = 10,
+                           .mixing = mixing,
+                           .exponent = 2.5,
+                           .max_degree = 300};
     CHECK_OK(rc_gen_dcsbm(&p, 0, 4, &g));
     if (g != NULL) {
         const uint64_t drawn = (uint64_t)n * 10;
@@ -597,7 +610,8 @@ static void test_dcsbm(void)
         printf("  intra fraction %.5f, expected %.5f +- %.5f (losses ~%.0f of %llu)\n", f,
                1 - mixing, se, loss, (unsigned long long)drawn);
         CHECK_NEAR(f, 1 - mixing, 5.0 * se + loss / g->m);
-        CHECK((double)g->m <= (double)drawn && (double)g->m >= drawn - 2.0 * loss - 5.0 * sqrt(loss));
+        CHECK((double)g->m <= (double)drawn &&
+              (double)g->m >= drawn - 2.0 * loss - 5.0 * sqrt(loss));
         rc_graph_free(g);
     }
     /* Tail of a heavy-tailed, uncapped DCSBM. The communities are kept large: where a hub's

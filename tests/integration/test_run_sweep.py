@@ -2,12 +2,15 @@
 """`rtcascade run` end to end on a small sweep (tests/integration/sweep.yaml): the file holds
 every table and h5py and pandas read them; --set overrides reach resolved_config and the
 results; an existing output is refused untouched without --force; --threads changes no
-dataset; --dry-run and --quiet; an unwritable output path is an I/O error (exit 5).
+dataset; --resume refuses another config; the progress line appears only on a terminal;
+--dry-run and --quiet; an unwritable output path is an I/O error (exit 5).
 
 usage: test_run_sweep.py RTCASCADE"""
 import hashlib
 import os
+import pty
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -136,6 +139,36 @@ def main():
             check(p.returncode == 0, f"--force: exit {p.returncode}: {p.stderr}")
             check(p.stdout == "results/itest_sweep.h5\n", f"--quiet prints the path: {p.stdout!r}")
             check(p.stderr == "", f"--quiet: nothing on stderr: {p.stderr!r}")
+
+            # --resume of a file made from another config is refused, file untouched.
+            before = digest(out)
+            p = run(exe, [CONFIG, "--resume", "--set", "seed=5"] + SETS, cwd=tmp)
+            check(p.returncode == 2, f"--resume with another seed: exit {p.returncode}, "
+                                     f"expected 2: {p.stderr.strip()}")
+            check(digest(out) == before, "file untouched by a refused --resume")
+            # --resume of a complete file runs nothing and changes nothing.
+            p = run(exe, [CONFIG, "--resume", "--quiet"] + SETS, cwd=tmp)
+            check(p.returncode == 0, f"--resume of a complete file: exit {p.returncode}")
+
+        # The progress line goes to stderr only when it is a terminal.
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([exe, "run", CONFIG, "-o", os.path.join(tmp, "tty.h5")] + SETS,
+                                cwd=tmp, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        stdout, _ = proc.communicate(timeout=120)
+        tty = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            tty += chunk
+        os.close(master)
+        check(proc.returncode == 0, f"run with a terminal on stderr: exit {proc.returncode}")
+        check(b"6/6 points" in tty and b"runs/s" in tty, f"progress line on the terminal: {tty!r}")
+        check(b"points" in stdout and b"runs/s" not in stdout, "no progress line on stdout")
 
         # Thread count changes no dataset (and the forced rerun equals the first file).
         t1, t2 = os.path.join(tmp, "t1.h5"), os.path.join(tmp, "t2.h5")

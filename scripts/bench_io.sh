@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Benchmark: what the HDF5 results file costs. Runs a sweep of 100 points x 1,000 runs of the
+# independent cascade on a 10^5-node G(n, m) (p log-spaced across the epidemic threshold, so
+# points range from tiny to giant cascades) and reports, from `rtcascade run --verbose`, the
+# time spent writing results (points, networks, create/close: journal fsyncs included) against
+# the total. The issue's target: under 5%.
+#   scripts/bench_io.sh [BINARY] [THREADS] [POINTS] [RUNS]   (defaults build/rtcascade, all, 100, 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build/rtcascade}
+threads=${2:-0}
+points=${3:-100}
+runs=${4:-1000}
+[ -x "$bin" ] || { echo "build first (cmake --build build), or name the binary" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/bench_io.yaml" <<YAML
+name: bench_io
+seed: 1
+runs: $runs
+network: {generator: erdos_renyi, nodes: 100000, mean_degree: 5}
+model: {name: independent_cascade, p: 0.1}
+seeds: {strategy: random, count: 1}
+sweep:
+  model.p: {from: 0.02, to: 0.3, num: $points, log: true}
+YAML
+args=("$tmp/bench_io.yaml" -o "$tmp/out/bench_io.h5" --quiet --verbose)
+[ "$threads" != 0 ] && args+=(--threads "$threads")
+start=$(date +%s.%N)
+"$bin" run "${args[@]}" >"$tmp/stdout" 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; exit 1; }
+end=$(date +%s.%N)
+timing=$(grep '^timing:' "$tmp/stderr")
+size=$(stat -c %s "$tmp/out/bench_io.h5")
+echo "sweep: $points points x $runs runs, erdos_renyi n=10^5 mean degree 5, threads ${threads/#0/default}"
+echo "wall (process): $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f s", b - a }')"
+echo "$timing"
+awk -v s="$size" -v p="$points" 'BEGIN { printf "file: %.1f MiB (%.1f KiB per point)\n", s / 1048576, s / 1024 / p }'
+# Per-point write cost, the number that does not depend on how long the runs take.
+echo "$timing" | awk -v p="$points" '{
+  for (i = 1; i <= NF; i++) if ($i == "points") w = $(i + 1)
+  printf "results write per point: %.2f ms\n", 1000 * w / p }'

@@ -1,0 +1,1835 @@
+/* HDF5 results writer: creates the results file of an experiment, appends each finished point,
+ * and reopens an interrupted file for --resume, repairing it from the journal when needed.
+ *
+ * Durability: the HDF5 file is open only while one point is appended (open, append, flush,
+ * close), so a kill between points leaves a closed, consistent file. Each point is first
+ * appended to the fsync'd journal (results_journal.c); a kill inside the short HDF5 window is
+ * repaired at resume: rows of the unfinished point are cut (a point's /points status flips to 1
+ * only after all its rows are written) and missing points are replayed from the journal, or the
+ * whole file is rebuilt from the journal when it no longer opens or reads back consistently. */
+#include "rtcascade/results.h"
+
+#include "io/results_internal.h"
+#include "io/results_journal.h"
+#include "rtcascade/rng.h"
+#include "rtcascade/version.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#define RC_RUNS_CHUNK_MAX 65536u /* most /runs rows per chunk (about 5 MB raw) */
+#define RC_SMALL_CHUNK 256u      /* rows per chunk of the small appended tables */
+#define RC_TIME_BINS 40          /* time points of /curves/time */
+#define RC_JOURNAL_VERSION 1
+
+static const char *const rc_stat_names[] = {"mean", "sd",     "se",  "min", "q05",
+                                            "q25",  "median", "q75", "q95", "max"};
+#define RC_N_STATS (sizeof rc_stat_names / sizeof rc_stat_names[0])
+
+/* Column order of /runs (fixed). */
+enum {
+    RC_R_POINT, RC_R_RUN, RC_R_SIZE, RC_R_RETWEETS, RC_R_REACH, RC_R_DEPTH, RC_R_MAX_BREADTH,
+    RC_R_VIRALITY, RC_R_FINAL_TIME, RC_R_T50, RC_R_T90, RC_R_GLOBAL, RC_R_CAPPED
+};
+
+/* The tables of a file, derived from the experiment alone (so a rebuilt file is identical). */
+typedef struct rc_layout {
+    rc_table_t points, runs, summary, gen, ccdf, time, nets;
+    int *numeric;        /* per swept key: 1 when every value is a number (float64 column) */
+    char **swept_cols;   /* column name of each swept key */
+    size_t scen_width;   /* width of the scenario column */
+    size_t *swept_width; /* width of each string swept column */
+    uint64_t runs_chunk; /* rows per /runs chunk */
+} rc_layout_t;
+
+struct rc_results {
+    char *path, *jpath;
+    const rc_experiment_t *ex;
+    char *resolved;        /* rc_cfg_to_yaml(ex->resolved): the identity of the experiment */
+    rc_journal_t *journal; /* NULL only when the file is complete */
+    uint8_t *done;         /* per point */
+    uint64_t n_done;
+    uint8_t *net_done;     /* per network id */
+    rc_layout_t lay;
+    char *created, *command_line, *config_text, *config_path; /* provenance kept for rebuilds */
+    char note[512];
+};
+
+/* ---- small helpers ---- */
+
+static char *rc_strdup0(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static char *rc_strcat3(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    if (s != NULL)
+        snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+/* The folder holding path ("." for a bare name); malloc'ed. */
+static char *rc_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    char *d = malloc((size_t)(slash - path) + 1);
+    if (d != NULL) {
+        memcpy(d, path, (size_t)(slash - path));
+        d[slash - path] = '\0';
+    }
+    return d;
+}
+
+/* mkdir -p of path's folder. */
+static rc_status_t rc_make_parents(const char *path)
+{
+    rc_status_t status = RC_OK;
+    char *dir = rc_dir_of(path);
+    RC_ALLOC_CHECK(dir, "a path");
+    for (char *p = dir + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char save = *p;
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                RC_FAIL(RC_ERR_IO, "%s: cannot create folder %s: %s", path, dir, strerror(errno));
+            *p = save;
+            if (save == '\0')
+                break;
+        }
+    }
+cleanup:
+    free(dir);
+    return status;
+}
+
+/* Makes a rename or a new file in path's folder survive a power cut (best effort: not every
+ * file system can sync a folder). */
+static void rc_sync_dir(const char *path)
+{
+    char *dir = rc_dir_of(path);
+    if (dir == NULL)
+        return;
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        if (fsync(fd) != 0) {
+            /* not supported here; the data itself is synced */
+        }
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Refuses to start a write that needs more than the free space or the file size limit:
+ * HDF5 1.10 cannot recover from a write failing while the file is closed (see graph_h5.c), so
+ * a full disk must be caught before anything is written. */
+static rc_status_t rc_check_room(const char *path, uint64_t bytes)
+{
+    char need[32], have[32];
+    struct statvfs vfs;
+    struct rlimit lim;
+    struct stat sb;
+    char *dir = rc_dir_of(path);
+    if (dir == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory allocating a path");
+    int ok = statvfs(dir, &vfs) == 0;
+    free(dir);
+    if (ok) {
+        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+        if (bytes > avail)
+            return rc_error(RC_ERR_IO,
+                            "%s: disk full: the next write needs up to %s, only %s free "
+                            "(finished points are kept; free space and rerun with --resume)",
+                            path, rc_format_bytes(bytes, need, sizeof need),
+                            rc_format_bytes(avail, have, sizeof have));
+    }
+    uint64_t current = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        current + bytes > (uint64_t)lim.rlim_cur)
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot write: the file would grow past the file size limit of %s "
+                        "(finished points are kept)",
+                        path, rc_format_bytes((uint64_t)lim.rlim_cur, have, sizeof have));
+    return RC_OK;
+}
+
+/* ---- layout ---- */
+
+static int rc_is_number(const char *s)
+{
+    char *end = NULL;
+    if (s == NULL || *s == '\0')
+        return 0;
+    errno = 0;
+    double v = strtod(s, &end);
+    return end != s && *end == '\0' && isfinite(v);
+}
+
+static const char *const rc_reserved_cols[] = {"point", "scenario", "network", "runs", "status",
+                                               NULL};
+
+static void rc_layout_free(rc_layout_t *l, size_t n_swept)
+{
+    rc_table_free(&l->points);
+    rc_table_free(&l->runs);
+    rc_table_free(&l->summary);
+    rc_table_free(&l->gen);
+    rc_table_free(&l->ccdf);
+    rc_table_free(&l->time);
+    rc_table_free(&l->nets);
+    if (l->swept_cols != NULL)
+        for (size_t k = 0; k < n_swept; k++)
+            free(l->swept_cols[k]);
+    free(l->swept_cols);
+    free(l->numeric);
+    free(l->swept_width);
+    memset(l, 0, sizeof *l);
+}
+
+/* Largest divisor of runs that is at most RC_RUNS_CHUNK_MAX, so that each point fills whole
+ * chunks: a compressed chunk rewritten by a later append would be moved and its old space lost
+ * (HDF5 1.10 forgets free space when the file closes). Falls back to partial chunks when runs
+ * has no usable divisor. */
+static uint64_t rc_runs_chunk(uint64_t runs)
+{
+    if (runs <= RC_RUNS_CHUNK_MAX)
+        return runs ? runs : 1;
+    for (uint64_t d = RC_RUNS_CHUNK_MAX; d >= 4096; d--)
+        if (runs % d == 0)
+            return d;
+    return RC_RUNS_CHUNK_MAX;
+}
+
+static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
+{
+    rc_status_t status = RC_OK;
+    const size_t ns = ex->n_swept;
+    memset(l, 0, sizeof *l);
+    l->numeric = calloc(ns + 1, sizeof *l->numeric);
+    l->swept_cols = calloc(ns + 1, sizeof *l->swept_cols);
+    l->swept_width = calloc(ns + 1, sizeof *l->swept_width);
+    RC_ALLOC_CHECK(l->numeric, "the results layout");
+    RC_ALLOC_CHECK(l->swept_cols, "the results layout");
+    RC_ALLOC_CHECK(l->swept_width, "the results layout");
+    l->scen_width = 1;
+    for (size_t p = 0; p < ex->n_points; p++) {
+        size_t w = strlen(ex->points[p].scenario ? ex->points[p].scenario : "");
+        if (w > l->scen_width)
+            l->scen_width = w;
+    }
+    for (size_t k = 0; k < ns; k++) {
+        int numeric = 1;
+        size_t width = 1;
+        for (size_t p = 0; p < ex->n_points; p++) {
+            const char *v = ex->points[p].values ? ex->points[p].values[k] : NULL;
+            numeric = numeric && rc_is_number(v);
+            if (v != NULL && strlen(v) > width)
+                width = strlen(v);
+        }
+        l->numeric[k] = numeric;
+        l->swept_width[k] = width;
+        /* a swept key cannot hide a fixed column: "runs" swept becomes "swept:runs" */
+        int clash = 0;
+        for (size_t i = 0; rc_reserved_cols[i]; i++)
+            clash |= strcmp(ex->swept_keys[k], rc_reserved_cols[i]) == 0;
+        for (int m = 0; m < RC_N_METRICS; m++)
+            clash |= strncmp(ex->swept_keys[k], rc_metric_names[m],
+                             strlen(rc_metric_names[m])) == 0 &&
+                     ex->swept_keys[k][strlen(rc_metric_names[m])] == '_';
+        clash |= strncmp(ex->swept_keys[k], "p_", 2) == 0 ||
+                 strcmp(ex->swept_keys[k], "mean_size_global") == 0;
+        l->swept_cols[k] = clash ? rc_strcat3("swept:", ex->swept_keys[k], "")
+                                 : strdup(ex->swept_keys[k]);
+        RC_ALLOC_CHECK(l->swept_cols[k], "the results layout");
+    }
+
+    rc_table_t *t = &l->points;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "scenario", RC_COL_STR, l->scen_width);
+    for (size_t k = 0; k < ns; k++)
+        rc_table_add(t, l->swept_cols[k], l->numeric[k] ? RC_COL_F64 : RC_COL_STR,
+                     l->swept_width[k]);
+    rc_table_add(t, "network", RC_COL_U64, 0);
+    rc_table_add(t, "runs", RC_COL_U64, 0);
+    rc_table_add(t, "status", RC_COL_U8, 0);
+
+    t = &l->runs;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "run", RC_COL_U64, 0);
+    rc_table_add(t, "size", RC_COL_U32, 0);
+    rc_table_add(t, "retweets", RC_COL_U32, 0);
+    rc_table_add(t, "reach", RC_COL_U64, 0);
+    rc_table_add(t, "depth", RC_COL_U32, 0);
+    rc_table_add(t, "max_breadth", RC_COL_U32, 0);
+    rc_table_add(t, "virality", RC_COL_F64, 0);
+    rc_table_add(t, "final_time", RC_COL_F64, 0);
+    rc_table_add(t, "t50", RC_COL_F64, 0);
+    rc_table_add(t, "t90", RC_COL_F64, 0);
+    rc_table_add(t, "global", RC_COL_U8, 0);
+    rc_table_add(t, "capped", RC_COL_U8, 0);
+
+    t = &l->summary;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "scenario", RC_COL_STR, l->scen_width);
+    for (size_t k = 0; k < ns; k++)
+        rc_table_add(t, l->swept_cols[k], l->numeric[k] ? RC_COL_F64 : RC_COL_STR,
+                     l->swept_width[k]);
+    rc_table_add(t, "runs", RC_COL_U64, 0);
+    for (int m = 0; m < RC_N_METRICS; m++)
+        for (size_t s = 0; s < RC_N_STATS; s++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_%s", rc_metric_names[m], rc_stat_names[s]);
+            rc_table_add(t, name, RC_COL_F64, 0);
+        }
+    rc_table_add(t, "p_global", RC_COL_F64, 0);
+    rc_table_add(t, "p_global_se", RC_COL_F64, 0);
+    rc_table_add(t, "p_capped", RC_COL_F64, 0);
+    rc_table_add(t, "mean_size_global", RC_COL_F64, 0);
+
+    t = &l->gen;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "generation", RC_COL_U32, 0);
+    rc_table_add(t, "adoptions_mean", RC_COL_F64, 0);
+
+    t = &l->ccdf;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "size", RC_COL_U64, 0);
+    rc_table_add(t, "ccdf", RC_COL_F64, 0);
+
+    t = &l->time;
+    rc_table_add(t, "point", RC_COL_U64, 0);
+    rc_table_add(t, "t", RC_COL_F64, 0);
+    rc_table_add(t, "cdf_t50", RC_COL_F64, 0);
+    rc_table_add(t, "cdf_t90", RC_COL_F64, 0);
+    rc_table_add(t, "cdf_final_time", RC_COL_F64, 0);
+
+    t = &l->nets;
+    rc_table_add(t, "network", RC_COL_U64, 0);
+    rc_table_add(t, "description", RC_COL_VSTR, 0);
+    rc_table_add(t, "spec", RC_COL_VSTR, 0);
+    rc_table_add(t, "nodes", RC_COL_U64, 0);
+    rc_table_add(t, "edges", RC_COL_U64, 0);
+    rc_table_add(t, "mean_degree", RC_COL_F64, 0);
+    rc_table_add(t, "max_out_degree", RC_COL_U64, 0);
+    rc_table_add(t, "max_in_degree", RC_COL_U64, 0);
+    rc_table_add(t, "isolated", RC_COL_U64, 0);
+    rc_table_add(t, "reciprocity", RC_COL_F64, 0);
+    rc_table_add(t, "out_tail_exponent", RC_COL_F64, 0);
+    rc_table_add(t, "out_tail_xmin", RC_COL_U64, 0);
+    rc_table_add(t, "in_tail_exponent", RC_COL_F64, 0);
+    rc_table_add(t, "in_tail_xmin", RC_COL_U64, 0);
+    rc_table_add(t, "communities", RC_COL_U64, 0);
+    rc_table_add(t, "intra_fraction", RC_COL_F64, 0);
+    rc_table_add(t, "undirected", RC_COL_U8, 0);
+
+    if (l->points.failed || l->runs.failed || l->summary.failed || l->gen.failed ||
+        l->ccdf.failed || l->time.failed || l->nets.failed)
+        RC_FAIL(RC_ERR_NOMEM, "out of memory allocating the results layout");
+    l->runs_chunk = rc_runs_chunk(ex->runs);
+cleanup:
+    if (status != RC_OK)
+        rc_layout_free(l, ns);
+    return status;
+}
+
+/* Stride of a table's memory rows (as rc_table_types lays them out). */
+static size_t rc_stride(const rc_table_t *t)
+{
+    return (t->msize + 7) / 8 * 8;
+}
+
+/* Writes point p's scenario and swept values starting at column `col`. Returns the next one. */
+static size_t rc_fill_point_cols(const rc_results_t *r, const rc_table_t *t, void *row,
+                                 uint64_t p)
+{
+    const rc_point_t *pt = &r->ex->points[p];
+    rc_row_u64(t, row, 0, p);
+    rc_row_str(t, row, 1, pt->scenario);
+    size_t col = 2;
+    for (size_t k = 0; k < r->ex->n_swept; k++, col++) {
+        const char *v = pt->values ? pt->values[k] : "";
+        if (r->lay.numeric[k])
+            rc_row_f64(t, row, col, strtod(v, NULL));
+        else
+            rc_row_str(t, row, col, v);
+    }
+    return col;
+}
+
+/* ---- the skeleton ---- */
+
+static rc_status_t rc_write_skeleton(hid_t file, const rc_results_t *r, const char *resumed)
+{
+    rc_status_t status = RC_OK;
+    const rc_experiment_t *ex = r->ex;
+    const char *path = r->path;
+    hid_t grp = -1;
+    unsigned char *rows = NULL;
+    const rc_table_t *pt = &r->lay.points;
+
+    RC_TRY(rc_rh5_attr_str(file, "format", RC_RESULTS_FORMAT, path));
+    RC_TRY(rc_rh5_attr_i32(file, "format_version", RC_RESULTS_FORMAT_VERSION, path));
+    RC_TRY(rc_rh5_attr_str(file, "software_version", RC_VERSION_STRING, path));
+    RC_TRY(rc_rh5_attr_str(file, "git_commit", RC_GIT_COMMIT, path));
+    RC_TRY(rc_rh5_attr_str(file, "created", r->created, path));
+    RC_TRY(rc_rh5_attr_str(file, "command_line", r->command_line, path));
+    RC_TRY(rc_rh5_attr_str(file, "config", r->config_text, path));
+    RC_TRY(rc_rh5_attr_str(file, "config_path", r->config_path, path));
+    RC_TRY(rc_rh5_attr_str(file, "resolved_config", r->resolved, path));
+    RC_TRY(rc_rh5_attr_str(file, "name", ex->name, path));
+    RC_TRY(rc_rh5_attr_u64(file, "seed", ex->seed, path));
+    RC_TRY(rc_rh5_attr_str(file, "rng", RC_RNG_NAME, path));
+    RC_TRY(rc_rh5_attr_u64(file, "runs_per_point", ex->runs, path));
+    RC_TRY(rc_rh5_attr_u64(file, "n_points", ex->n_points, path));
+    RC_TRY(rc_rh5_attr_u64(file, "n_networks", ex->n_networks, path));
+    RC_TRY(rc_rh5_attr_strs(file, "swept_keys", ex->swept_keys, ex->n_swept, path));
+    RC_TRY(rc_rh5_attr_strs(file, "scenarios", ex->scenarios, ex->n_scenarios, path));
+    RC_TRY(rc_rh5_attr_str(file, "sweep_mode", ex->zip ? "zip" : "grid", path));
+    RC_TRY(rc_rh5_attr_u64(file, "points_done", 0, path));
+    RC_TRY(rc_rh5_attr_str(file, "resumed", resumed, path));
+
+    size_t stride = rc_stride(pt);
+    rows = calloc(ex->n_points ? ex->n_points : 1, stride);
+    RC_ALLOC_CHECK(rows, "the /points table");
+    for (uint64_t p = 0; p < ex->n_points; p++) {
+        void *row = rows + p * stride;
+        size_t col = rc_fill_point_cols(r, pt, row, p);
+        rc_row_u64(pt, row, col++, ex->points[p].network_id);
+        rc_row_u64(pt, row, col++, ex->runs);
+        rc_row_u8(pt, row, col, 0);
+    }
+    RC_TRY(rc_table_create(file, "points", pt, rows, ex->n_points, 0, 0, path));
+    RC_TRY(rc_table_create(file, "runs", &r->lay.runs, NULL, 0, r->lay.runs_chunk, 1, path));
+    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, RC_SMALL_CHUNK / 4, 0,
+                           path));
+    grp = H5Gcreate2(file, "curves", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /curves", path);
+    RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
+    RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
+    RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
+    rc_rh5_close(grp);
+    grp = H5Gcreate2(file, "networks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /networks", path);
+    RC_TRY(rc_table_create(grp, "stats", &r->lay.nets, NULL, 0, 64, 0, path));
+cleanup:
+    rc_rh5_close(grp);
+    free(rows);
+    return status;
+}
+
+/* ---- appending a point ---- */
+
+static int rc_u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int rc_f64_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Entries of sorted[0..n) that are <= x. */
+static uint64_t rc_count_le(const double *sorted, uint64_t n, double x)
+{
+    uint64_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Finite values of x[0..n) sorted into out; returns how many. */
+static uint64_t rc_sorted_finite(const double *x, uint64_t n, double *out)
+{
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            out[k++] = x[i];
+    qsort(out, k, sizeof *out, rc_f64_cmp);
+    return k;
+}
+
+/* The rows of /curves/size_ccdf for res: P(size >= s) at s = 1, 2, 3, 4, 6, 7, 10, 13, ...
+ * (8 per decade, rounded, distinct) and at the largest size. */
+static rc_status_t rc_ccdf_rows(const rc_results_t *r, const rc_mc_results_t *res,
+                                unsigned char **rows_out, uint64_t *n_out)
+{
+    rc_status_t status = RC_OK;
+    const rc_table_t *t = &r->lay.ccdf;
+    const size_t stride = rc_stride(t);
+    uint32_t *sizes = NULL;
+    unsigned char *rows = NULL;
+    uint64_t n = 0, cap = 64;
+    const uint64_t runs = res->runs;
+    *rows_out = NULL;
+    *n_out = 0;
+    sizes = malloc((runs ? runs : 1) * sizeof *sizes);
+    rows = calloc(cap, stride);
+    RC_ALLOC_CHECK(sizes, "the size distribution");
+    RC_ALLOC_CHECK(rows, "the size distribution");
+    if (runs == 0)
+        goto done;
+    memcpy(sizes, res->size, runs * sizeof *sizes);
+    qsort(sizes, runs, sizeof *sizes, rc_u32_cmp);
+    const uint64_t max = sizes[runs - 1];
+    uint64_t prev = 0, below = 0;
+    for (int k = 0;; k++) {
+        uint64_t s = (uint64_t)llround(pow(10.0, k / 8.0));
+        if (s <= prev)
+            continue;
+        int last = s >= max;
+        if (last)
+            s = max > prev ? max : prev + 1;
+        while (below < runs && sizes[below] < s)
+            below++;
+        if (n == cap) {
+            unsigned char *grown = realloc(rows, 2 * cap * stride);
+            RC_ALLOC_CHECK(grown, "the size distribution");
+            rows = grown;
+            cap *= 2;
+        }
+        void *row = rows + n * stride;
+        memset(row, 0, stride);
+        rc_row_u64(t, row, 0, res->point);
+        rc_row_u64(t, row, 1, s);
+        rc_row_f64(t, row, 2, (double)(runs - below) / (double)runs);
+        n++;
+        prev = s;
+        if (last)
+            break;
+    }
+done:
+    *rows_out = rows;
+    *n_out = n;
+    rows = NULL;
+cleanup:
+    free(sizes);
+    free(rows);
+    return status;
+}
+
+/* The rows of /curves/time for a timed point: the fraction of runs that had reached half, 90%
+ * and all of their final size by time t (empirical CDFs of t50, t90, final_time), at t = 0 and
+ * RC_TIME_BINS times spaced logarithmically (linearly when the times span under a factor 20)
+ * up to the largest final time. The engine keeps no per-adoption times, so this is what the
+ * per-run metrics can say about timing. */
+static rc_status_t rc_time_rows(const rc_results_t *r, const rc_mc_results_t *res,
+                                unsigned char **rows_out, uint64_t *n_out)
+{
+    rc_status_t status = RC_OK;
+    const rc_table_t *t = &r->lay.time;
+    const size_t stride = rc_stride(t);
+    const uint64_t runs = res->runs;
+    double *s50 = NULL, *s90 = NULL, *sfin = NULL;
+    unsigned char *rows = NULL;
+    *rows_out = NULL;
+    *n_out = 0;
+    if (!res->timed || runs == 0 || !res->t50 || !res->t90 || !res->final_time)
+        return RC_OK;
+    s50 = malloc(runs * sizeof *s50);
+    s90 = malloc(runs * sizeof *s90);
+    sfin = malloc(runs * sizeof *sfin);
+    rows = calloc(RC_TIME_BINS + 1, stride);
+    RC_ALLOC_CHECK(s50, "the time curves");
+    RC_ALLOC_CHECK(s90, "the time curves");
+    RC_ALLOC_CHECK(sfin, "the time curves");
+    RC_ALLOC_CHECK(rows, "the time curves");
+    uint64_t n50 = rc_sorted_finite(res->t50, runs, s50);
+    uint64_t n90 = rc_sorted_finite(res->t90, runs, s90);
+    uint64_t nfin = rc_sorted_finite(res->final_time, runs, sfin);
+    (void)n50;
+    (void)n90;
+    double tmax = nfin ? sfin[nfin - 1] : 0.0, tmin = 0.0;
+    for (uint64_t i = 0; i < n50 && tmin == 0.0; i++)
+        if (s50[i] > 0)
+            tmin = s50[i];
+    if (!(tmax > 0))
+        goto cleanup; /* nothing ever spread in time: no curve */
+    if (!(tmin > 0) || tmin > tmax)
+        tmin = tmax;
+    int logscale = tmax / tmin >= 20.0;
+    uint64_t n = 0;
+    for (int b = 0; b <= RC_TIME_BINS; b++) {
+        double tb;
+        if (b == 0)
+            tb = 0.0;
+        else if (logscale)
+            tb = tmin * pow(tmax / tmin, (double)(b - 1) / (RC_TIME_BINS - 1));
+        else
+            tb = tmax * b / RC_TIME_BINS;
+        if (b == RC_TIME_BINS)
+            tb = tmax;
+        void *row = rows + n * stride;
+        rc_row_u64(t, row, 0, res->point);
+        rc_row_f64(t, row, 1, tb);
+        rc_row_f64(t, row, 2, (double)rc_count_le(s50, n50, tb) / (double)runs);
+        rc_row_f64(t, row, 3, (double)rc_count_le(s90, n90, tb) / (double)runs);
+        rc_row_f64(t, row, 4, (double)rc_count_le(sfin, nfin, tb) / (double)runs);
+        n++;
+    }
+    *rows_out = rows;
+    *n_out = n;
+    rows = NULL;
+cleanup:
+    free(s50);
+    free(s90);
+    free(sfin);
+    free(rows);
+    return status;
+}
+
+/* Sets /points[p].status = 1 in place (a one-member memory type writes just that field). */
+static rc_status_t rc_flip_status(hid_t file, uint64_t p, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t dset = -1, fspace = -1, mspace = -1, mtype = -1;
+    uint8_t one = 1;
+    hsize_t start[1] = {(hsize_t)p}, count[1] = {1};
+    dset = H5Dopen2(file, "points", H5P_DEFAULT);
+    fspace = dset >= 0 ? H5Dget_space(dset) : -1;
+    mspace = H5Screate_simple(1, count, NULL);
+    mtype = H5Tcreate(H5T_COMPOUND, 1);
+    if (fspace < 0 || mspace < 0 || mtype < 0 || H5Tinsert(mtype, "status", 0, H5T_NATIVE_UINT8) < 0 ||
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dwrite(dset, mtype, mspace, fspace, H5P_DEFAULT, &one) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot mark point %llu done in /points", path,
+                (unsigned long long)p);
+cleanup:
+    rc_rh5_close(mtype);
+    rc_rh5_close(mspace);
+    rc_rh5_close(fspace);
+    rc_rh5_close(dset);
+    return status;
+}
+
+/* Appends point res->point to an open file: /runs, /summary, /curves, then flips its status
+ * (last, so that status 1 means every row of the point is there). */
+static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_results_t *res)
+{
+    rc_status_t status = RC_OK;
+    const char *path = r->path;
+    const rc_layout_t *l = &r->lay;
+    unsigned char *rows = NULL;
+    uint64_t n = 0;
+    hid_t grp = -1;
+    const uint64_t runs = res->runs, p = res->point;
+
+    /* /runs */
+    const rc_table_t *t = &l->runs;
+    size_t stride = rc_stride(t);
+    rows = calloc(runs ? runs : 1, stride);
+    RC_ALLOC_CHECK(rows, "the /runs rows");
+    for (uint64_t i = 0; i < runs; i++) {
+        void *row = rows + i * stride;
+        rc_row_u64(t, row, RC_R_POINT, p);
+        rc_row_u64(t, row, RC_R_RUN, i);
+        rc_row_u32(t, row, RC_R_SIZE, res->size[i]);
+        rc_row_u32(t, row, RC_R_RETWEETS, res->retweets[i]);
+        rc_row_u64(t, row, RC_R_REACH, res->reach[i]);
+        rc_row_u32(t, row, RC_R_DEPTH, res->depth[i]);
+        rc_row_u32(t, row, RC_R_MAX_BREADTH, res->max_breadth[i]);
+        rc_row_f64(t, row, RC_R_VIRALITY, res->virality[i]);
+        rc_row_f64(t, row, RC_R_FINAL_TIME, res->timed && res->final_time ? res->final_time[i] : NAN);
+        rc_row_f64(t, row, RC_R_T50, res->timed && res->t50 ? res->t50[i] : NAN);
+        rc_row_f64(t, row, RC_R_T90, res->timed && res->t90 ? res->t90[i] : NAN);
+        rc_row_u8(t, row, RC_R_GLOBAL, res->global[i]);
+        rc_row_u8(t, row, RC_R_CAPPED, res->capped[i]);
+    }
+    RC_TRY(rc_table_append(file, "runs", t, rows, runs, path));
+    free(rows);
+    rows = NULL;
+
+    /* /summary */
+    t = &l->summary;
+    rows = calloc(1, rc_stride(t));
+    RC_ALLOC_CHECK(rows, "the /summary row");
+    size_t col = rc_fill_point_cols(r, t, rows, p);
+    rc_row_u64(t, rows, col++, runs);
+    for (int m = 0; m < RC_N_METRICS; m++) {
+        const rc_metric_summary_t *s = &res->summary[m];
+        const double v[RC_N_STATS] = {s->mean, s->sd,     s->se,  s->min, s->q05,
+                                      s->q25,  s->median, s->q75, s->q95, s->max};
+        for (size_t k = 0; k < RC_N_STATS; k++)
+            rc_row_f64(t, rows, col++, s->count ? v[k] : NAN);
+    }
+    rc_row_f64(t, rows, col++, res->p_global);
+    rc_row_f64(t, rows, col++, res->p_global_se);
+    rc_row_f64(t, rows, col++, res->p_capped);
+    rc_row_f64(t, rows, col, res->mean_size_global);
+    RC_TRY(rc_table_append(file, "summary", t, rows, 1, path));
+    free(rows);
+    rows = NULL;
+
+    /* /curves */
+    grp = H5Gopen2(file, "curves", H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open /curves", path);
+    t = &l->gen;
+    stride = rc_stride(t);
+    rows = calloc(res->gen_len ? res->gen_len : 1, stride);
+    RC_ALLOC_CHECK(rows, "the /curves/generations rows");
+    for (uint32_t g = 0; g < res->gen_len; g++) {
+        void *row = rows + (size_t)g * stride;
+        rc_row_u64(t, row, 0, p);
+        rc_row_u32(t, row, 1, g);
+        rc_row_f64(t, row, 2, runs ? (double)res->gen_total[g] / (double)runs : NAN);
+    }
+    RC_TRY(rc_table_append(grp, "generations", t, rows, res->gen_len, path));
+    free(rows);
+    rows = NULL;
+    RC_TRY(rc_ccdf_rows(r, res, &rows, &n));
+    RC_TRY(rc_table_append(grp, "size_ccdf", &l->ccdf, rows, n, path));
+    free(rows);
+    rows = NULL;
+    RC_TRY(rc_time_rows(r, res, &rows, &n));
+    RC_TRY(rc_table_append(grp, "time", &l->time, rows, n, path));
+
+    RC_TRY(rc_flip_status(file, p, path));
+    RC_TRY(rc_rh5_attr_set_u64(file, "points_done", r->n_done + 1, path));
+cleanup:
+    rc_rh5_close(grp);
+    free(rows);
+    return status;
+}
+
+/* ---- networks ---- */
+
+typedef struct rc_net_rec {
+    uint64_t id;
+    char *description, *spec;
+    rc_graph_stats_t st;
+    int undirected;
+    uint64_t *hist[2]; /* out, in */
+    uint64_t hist_len[2];
+} rc_net_rec_t;
+
+static void rc_net_rec_clear(rc_net_rec_t *n)
+{
+    free(n->description);
+    free(n->spec);
+    free(n->hist[0]);
+    free(n->hist[1]);
+    memset(n, 0, sizeof *n);
+}
+
+static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_t *data,
+                                      uint64_t n, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t space = -1, dcpl = -1, dset = -1;
+    hsize_t dims[1] = {(hsize_t)n};
+    space = H5Screate_simple(1, dims, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
+    if (n > 0) {
+        hsize_t chunk[1] = {(hsize_t)(n < 65536 ? n : 65536)};
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+            H5Pset_deflate(dcpl, 1) < 0)
+            RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
+    }
+    dset = H5Dcreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
+    if (n > 0 && H5Dwrite(dset, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write %s (disk full?)", path, name);
+cleanup:
+    rc_rh5_close(dset);
+    rc_rh5_close(dcpl);
+    rc_rh5_close(space);
+    return status;
+}
+
+/* Histograms under /networks/<id>/ first, then the /networks/stats row (a row implies its
+ * histograms). A group left by an unfinished earlier attempt is replaced. */
+static rc_status_t rc_append_network(hid_t file, rc_results_t *r, const rc_net_rec_t *n)
+{
+    rc_status_t status = RC_OK;
+    const char *path = r->path;
+    const rc_table_t *t = &r->lay.nets;
+    hid_t nets = -1, grp = -1;
+    unsigned char *row = NULL;
+    char name[32];
+    snprintf(name, sizeof name, "%llu", (unsigned long long)n->id);
+    nets = H5Gopen2(file, "networks", H5P_DEFAULT);
+    if (nets < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open /networks", path);
+    htri_t exists = H5Lexists(nets, name, H5P_DEFAULT);
+    if (exists < 0 || (exists > 0 && H5Ldelete(nets, name, H5P_DEFAULT) < 0))
+        RC_FAIL(RC_ERR_IO, "%s: cannot replace /networks/%s", path, name);
+    grp = H5Gcreate2(nets, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /networks/%s", path, name);
+    RC_TRY(rc_write_u64_array(grp, "out_degree_hist", n->hist[0], n->hist_len[0], path));
+    RC_TRY(rc_write_u64_array(grp, "in_degree_hist", n->hist[1], n->hist_len[1], path));
+
+    row = calloc(1, rc_stride(t));
+    RC_ALLOC_CHECK(row, "a /networks/stats row");
+    const rc_graph_stats_t *s = &n->st;
+    size_t c = 0;
+    rc_row_u64(t, row, c++, n->id);
+    rc_row_str(t, row, c++, n->description);
+    rc_row_str(t, row, c++, n->spec);
+    rc_row_u64(t, row, c++, s->nodes);
+    rc_row_u64(t, row, c++, s->edges);
+    rc_row_f64(t, row, c++, s->mean_degree);
+    rc_row_u64(t, row, c++, s->max_out_degree);
+    rc_row_u64(t, row, c++, s->max_in_degree);
+    rc_row_u64(t, row, c++, s->isolated);
+    rc_row_f64(t, row, c++, s->reciprocity);
+    rc_row_f64(t, row, c++, s->out_tail_exponent);
+    rc_row_u64(t, row, c++, s->out_tail_xmin);
+    rc_row_f64(t, row, c++, s->in_tail_exponent);
+    rc_row_u64(t, row, c++, s->in_tail_xmin);
+    rc_row_u64(t, row, c++, s->communities);
+    rc_row_f64(t, row, c++, s->intra_fraction);
+    rc_row_u8(t, row, c, (uint8_t)(n->undirected != 0));
+    RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
+cleanup:
+    free(row);
+    rc_rh5_close(grp);
+    rc_rh5_close(nets);
+    return status;
+}
+
+/* ---- journal records ---- */
+
+static rc_status_t rc_jbuf_check(const rc_jbuf_t *b)
+{
+    return b->failed ? rc_error(RC_ERR_NOMEM, "out of memory allocating a journal record") : RC_OK;
+}
+
+static rc_status_t rc_journal_header(rc_results_t *r, int full)
+{
+    rc_status_t status = RC_OK;
+    rc_jbuf_t b = {0};
+    rc_jbuf_u64(&b, RC_JOURNAL_VERSION);
+    rc_jbuf_u64(&b, (uint64_t)full);
+    rc_jbuf_u64(&b, r->ex->seed);
+    rc_jbuf_u64(&b, r->ex->runs);
+    rc_jbuf_u64(&b, r->ex->n_points);
+    rc_jbuf_str(&b, r->resolved);
+    rc_jbuf_str(&b, r->created);
+    rc_jbuf_str(&b, r->command_line);
+    rc_jbuf_str(&b, r->config_text);
+    rc_jbuf_str(&b, r->config_path);
+    RC_TRY(rc_jbuf_check(&b));
+    RC_TRY(rc_journal_append(r->journal, RC_JREC_HEADER, 0, b.data, b.len));
+cleanup:
+    rc_jbuf_free(&b);
+    return status;
+}
+
+typedef struct rc_jheader {
+    uint64_t version, full, seed, runs, n_points;
+    char *resolved, *created, *command_line, *config_text, *config_path;
+} rc_jheader_t;
+
+static void rc_jheader_clear(rc_jheader_t *h)
+{
+    free(h->resolved);
+    free(h->created);
+    free(h->command_line);
+    free(h->config_text);
+    free(h->config_path);
+    memset(h, 0, sizeof *h);
+}
+
+static rc_status_t rc_jheader_decode(const rc_results_t *r, const void *data, size_t len,
+                                     rc_jheader_t *h)
+{
+    rc_jreader_t rd = {data, len, 0, 0};
+    memset(h, 0, sizeof *h);
+    h->version = rc_jread_u64(&rd);
+    h->full = rc_jread_u64(&rd);
+    h->seed = rc_jread_u64(&rd);
+    h->runs = rc_jread_u64(&rd);
+    h->n_points = rc_jread_u64(&rd);
+    h->resolved = rc_jread_str(&rd);
+    h->created = rc_jread_str(&rd);
+    h->command_line = rc_jread_str(&rd);
+    h->config_text = rc_jread_str(&rd);
+    h->config_path = rc_jread_str(&rd);
+    if (rd.failed || h->version != RC_JOURNAL_VERSION) {
+        rc_jheader_clear(h);
+        return rc_error(RC_ERR_INPUT, "%s: the journal %s has an unreadable header", r->path,
+                        r->jpath);
+    }
+    return RC_OK;
+}
+
+static void rc_encode_point(rc_jbuf_t *b, const rc_mc_results_t *res)
+{
+    const uint64_t n = res->runs;
+    rc_jbuf_u64(b, res->point);
+    rc_jbuf_u64(b, n);
+    rc_jbuf_u64(b, res->seeds);
+    rc_jbuf_u64(b, (uint64_t)(res->timed && res->final_time && res->t50 && res->t90));
+    rc_jbuf_u64(b, res->global_threshold);
+    rc_jbuf_u64(b, res->gen_len);
+    rc_jbuf_put(b, res->size, n * sizeof *res->size);
+    rc_jbuf_put(b, res->retweets, n * sizeof *res->retweets);
+    rc_jbuf_put(b, res->reach, n * sizeof *res->reach);
+    rc_jbuf_put(b, res->depth, n * sizeof *res->depth);
+    rc_jbuf_put(b, res->max_breadth, n * sizeof *res->max_breadth);
+    rc_jbuf_put(b, res->virality, n * sizeof *res->virality);
+    if (res->timed && res->final_time && res->t50 && res->t90) {
+        rc_jbuf_put(b, res->final_time, n * sizeof *res->final_time);
+        rc_jbuf_put(b, res->t50, n * sizeof *res->t50);
+        rc_jbuf_put(b, res->t90, n * sizeof *res->t90);
+    }
+    rc_jbuf_put(b, res->global, n * sizeof *res->global);
+    rc_jbuf_put(b, res->capped, n * sizeof *res->capped);
+    rc_jbuf_put(b, res->gen_total, (size_t)res->gen_len * sizeof *res->gen_total);
+    for (int m = 0; m < RC_N_METRICS; m++) {
+        const rc_metric_summary_t *s = &res->summary[m];
+        rc_jbuf_u64(b, s->count);
+        const double v[RC_N_STATS + 0] = {s->mean, s->sd,     s->se,  s->min, s->q05,
+                                          s->q25,  s->median, s->q75, s->q95, s->max};
+        for (size_t k = 0; k < RC_N_STATS; k++)
+            rc_jbuf_f64(b, v[k]);
+    }
+    rc_jbuf_f64(b, res->p_global);
+    rc_jbuf_f64(b, res->p_global_se);
+    rc_jbuf_f64(b, res->p_capped);
+    rc_jbuf_f64(b, res->mean_size_global);
+}
+
+#define RC_JREAD_ARRAY(rd, field, count)                                                           \
+    do {                                                                                           \
+        res->field = malloc((count) ? (size_t)(count) * sizeof *res->field : 1);                   \
+        RC_ALLOC_CHECK(res->field, "a journal record");                                            \
+        rc_jread((rd), res->field, (size_t)(count) * sizeof *res->field);                          \
+    } while (0)
+
+static rc_status_t rc_decode_point(const rc_results_t *r, const void *data, size_t len,
+                                   rc_mc_results_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_jreader_t rd = {data, len, 0, 0};
+    rc_mc_results_t *res = calloc(1, sizeof *res);
+    *out = NULL;
+    RC_ALLOC_CHECK(res, "a journal record");
+    res->point = rc_jread_u64(&rd);
+    res->runs = rc_jread_u64(&rd);
+    res->seeds = (uint32_t)rc_jread_u64(&rd);
+    res->timed = (int)rc_jread_u64(&rd);
+    res->global_threshold = rc_jread_u64(&rd);
+    uint64_t gen_len = rc_jread_u64(&rd);
+    const uint64_t n = res->runs;
+    if (rd.failed || n > len || gen_len > len)
+        RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", r->path,
+                r->jpath);
+    res->gen_len = (uint32_t)gen_len;
+    RC_JREAD_ARRAY(&rd, size, n);
+    RC_JREAD_ARRAY(&rd, retweets, n);
+    RC_JREAD_ARRAY(&rd, reach, n);
+    RC_JREAD_ARRAY(&rd, depth, n);
+    RC_JREAD_ARRAY(&rd, max_breadth, n);
+    RC_JREAD_ARRAY(&rd, virality, n);
+    if (res->timed) {
+        RC_JREAD_ARRAY(&rd, final_time, n);
+        RC_JREAD_ARRAY(&rd, t50, n);
+        RC_JREAD_ARRAY(&rd, t90, n);
+    }
+    RC_JREAD_ARRAY(&rd, global, n);
+    RC_JREAD_ARRAY(&rd, capped, n);
+    RC_JREAD_ARRAY(&rd, gen_total, gen_len);
+    for (int m = 0; m < RC_N_METRICS; m++) {
+        rc_metric_summary_t *s = &res->summary[m];
+        s->count = rc_jread_u64(&rd);
+        double *v[RC_N_STATS] = {&s->mean, &s->sd,     &s->se,  &s->min, &s->q05,
+                                 &s->q25,  &s->median, &s->q75, &s->q95, &s->max};
+        for (size_t k = 0; k < RC_N_STATS; k++)
+            *v[k] = rc_jread_f64(&rd);
+    }
+    res->p_global = rc_jread_f64(&rd);
+    res->p_global_se = rc_jread_f64(&rd);
+    res->p_capped = rc_jread_f64(&rd);
+    res->mean_size_global = rc_jread_f64(&rd);
+    if (rd.failed)
+        RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", r->path,
+                r->jpath);
+    *out = res;
+    res = NULL;
+cleanup:
+    rc_mc_results_free(res);
+    return status;
+}
+
+static void rc_encode_network(rc_jbuf_t *b, const rc_net_rec_t *n)
+{
+    const rc_graph_stats_t *s = &n->st;
+    rc_jbuf_u64(b, n->id);
+    rc_jbuf_str(b, n->description);
+    rc_jbuf_str(b, n->spec);
+    rc_jbuf_u64(b, s->nodes);
+    rc_jbuf_u64(b, s->edges);
+    rc_jbuf_f64(b, s->mean_degree);
+    rc_jbuf_u64(b, s->max_out_degree);
+    rc_jbuf_u64(b, s->max_in_degree);
+    rc_jbuf_u64(b, s->isolated);
+    rc_jbuf_f64(b, s->reciprocity);
+    rc_jbuf_f64(b, s->out_tail_exponent);
+    rc_jbuf_u64(b, s->out_tail_xmin);
+    rc_jbuf_f64(b, s->in_tail_exponent);
+    rc_jbuf_u64(b, s->in_tail_xmin);
+    rc_jbuf_u64(b, s->communities);
+    rc_jbuf_f64(b, s->intra_fraction);
+    rc_jbuf_u64(b, (uint64_t)n->undirected);
+    for (int d = 0; d < 2; d++) {
+        rc_jbuf_u64(b, n->hist_len[d]);
+        rc_jbuf_put(b, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
+    }
+}
+
+static rc_status_t rc_decode_network(const rc_results_t *r, const void *data, size_t len,
+                                     rc_net_rec_t *n)
+{
+    rc_status_t status = RC_OK;
+    rc_jreader_t rd = {data, len, 0, 0};
+    rc_graph_stats_t *s = &n->st;
+    memset(n, 0, sizeof *n);
+    n->id = rc_jread_u64(&rd);
+    n->description = rc_jread_str(&rd);
+    n->spec = rc_jread_str(&rd);
+    s->nodes = (uint32_t)rc_jread_u64(&rd);
+    s->edges = rc_jread_u64(&rd);
+    s->mean_degree = rc_jread_f64(&rd);
+    s->max_out_degree = rc_jread_u64(&rd);
+    s->max_in_degree = rc_jread_u64(&rd);
+    s->isolated = (uint32_t)rc_jread_u64(&rd);
+    s->reciprocity = rc_jread_f64(&rd);
+    s->out_tail_exponent = rc_jread_f64(&rd);
+    s->out_tail_xmin = rc_jread_u64(&rd);
+    s->in_tail_exponent = rc_jread_f64(&rd);
+    s->in_tail_xmin = rc_jread_u64(&rd);
+    s->communities = (uint32_t)rc_jread_u64(&rd);
+    s->intra_fraction = rc_jread_f64(&rd);
+    n->undirected = (int)rc_jread_u64(&rd);
+    for (int d = 0; d < 2 && !rd.failed; d++) {
+        n->hist_len[d] = rc_jread_u64(&rd);
+        if (n->hist_len[d] > len)
+            break;
+        n->hist[d] = malloc(n->hist_len[d] ? (size_t)n->hist_len[d] * sizeof *n->hist[d] : 1);
+        RC_ALLOC_CHECK(n->hist[d], "a journal record");
+        rc_jread(&rd, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
+    }
+    if (rd.failed || !n->hist[0] || !n->hist[1])
+        RC_FAIL(RC_ERR_INPUT, "%s: a network record of the journal %s is malformed", r->path,
+                r->jpath);
+cleanup:
+    if (status != RC_OK)
+        rc_net_rec_clear(n);
+    return status;
+}
+
+/* ---- opening, creating, freeing ---- */
+
+static void rc_results_free(rc_results_t *r)
+{
+    if (r == NULL)
+        return;
+    rc_journal_close(r->journal, 0);
+    rc_layout_free(&r->lay, r->ex ? r->ex->n_swept : 0);
+    free(r->path);
+    free(r->jpath);
+    free(r->resolved);
+    free(r->done);
+    free(r->net_done);
+    free(r->created);
+    free(r->command_line);
+    free(r->config_text);
+    free(r->config_path);
+    free(r);
+}
+
+/* The handle, with everything derived from the experiment (no file touched). */
+static rc_status_t rc_results_new(const char *path, const rc_experiment_t *ex, rc_results_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_results_t *r = calloc(1, sizeof *r);
+    *out = NULL;
+    RC_ALLOC_CHECK(r, "a results file");
+    if (path == NULL || *path == '\0')
+        RC_FAIL(RC_ERR_USAGE, "no results file name given");
+    r->ex = ex;
+    r->path = strdup(path);
+    r->jpath = rc_strcat3(path, ".journal", "");
+    r->resolved = ex->resolved ? rc_cfg_to_yaml(ex->resolved) : strdup("");
+    r->done = calloc(ex->n_points ? ex->n_points : 1, 1);
+    r->net_done = calloc(ex->n_networks ? ex->n_networks : 1, 1);
+    RC_ALLOC_CHECK(r->path, "a results file");
+    RC_ALLOC_CHECK(r->jpath, "a results file");
+    RC_ALLOC_CHECK(r->resolved, "the resolved config");
+    RC_ALLOC_CHECK(r->done, "a results file");
+    RC_ALLOC_CHECK(r->net_done, "a results file");
+    RC_TRY(rc_layout_init(ex, &r->lay));
+    *out = r;
+    r = NULL;
+cleanup:
+    rc_results_free(r);
+    return status;
+}
+
+static rc_status_t rc_set_provenance(rc_results_t *r, const char *created, const char *cmd,
+                                     const char *config, const char *config_path)
+{
+    free(r->created);
+    free(r->command_line);
+    free(r->config_text);
+    free(r->config_path);
+    r->created = rc_strdup0(created);
+    r->command_line = rc_strdup0(cmd);
+    r->config_text = rc_strdup0(config);
+    r->config_path = rc_strdup0(config_path);
+    if (!r->created || !r->command_line || !r->config_text || !r->config_path)
+        return rc_error(RC_ERR_NOMEM, "out of memory allocating the provenance");
+    return RC_OK;
+}
+
+/* Opens the file for one write session; HDF5's own failure says little, so errno is asked. */
+static rc_status_t rc_open_rw(const rc_results_t *r, const char *file_path, hid_t *file)
+{
+    hid_t fapl = rc_rh5_fapl();
+    *file = fapl >= 0 ? H5Fopen(file_path, H5F_ACC_RDWR, fapl) : -1;
+    rc_rh5_close(fapl);
+    if (*file < 0) {
+        int fd = open(file_path, O_RDWR);
+        if (fd < 0)
+            return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path,
+                            strerror(errno));
+        close(fd);
+        return rc_error(RC_ERR_IO, "%s: cannot open for writing (HDF5 refused it)", r->path);
+    }
+    return RC_OK;
+}
+
+/* Ends a write session: flush, then close. */
+static rc_status_t rc_close_rw(const rc_results_t *r, hid_t file, rc_status_t status)
+{
+    if (file < 0)
+        return status;
+    herr_t flushed = H5Fflush(file, H5F_SCOPE_LOCAL);
+    herr_t closed = H5Fclose(file);
+    if (status == RC_OK && (flushed < 0 || closed < 0))
+        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (disk full?)", r->path);
+    return status;
+}
+
+/* Rough bytes of a skeleton, for the room check. */
+static uint64_t rc_skeleton_bytes(const rc_results_t *r)
+{
+    return (uint64_t)r->ex->n_points * (r->lay.points.msize + 16) + strlen(r->resolved) +
+           strlen(r->config_text) + strlen(r->command_line) + ((uint64_t)1 << 20);
+}
+
+/* Writes a new file at tmp holding the skeleton, then (replay) every journal record, then
+ * renames it to r->path. The caller holds the journal lock. */
+static rc_status_t rc_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs, size_t n,
+                             int networks, int points);
+
+static rc_status_t rc_build_file(rc_results_t *r, const char *resumed, const rc_jrec_t *recs,
+                                 size_t n_recs)
+{
+    rc_status_t status = RC_OK;
+    char *tmp = NULL;
+    hid_t file = -1, fapl = -1;
+    int created = 0;
+    size_t len = strlen(r->path) + 32;
+    tmp = malloc(len);
+    RC_ALLOC_CHECK(tmp, "a file name");
+    snprintf(tmp, len, "%s.tmp.%ld", r->path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", r->path, strerror(errno));
+    created = 1;
+    close(fd);
+    RC_TRY(rc_check_room(tmp, rc_skeleton_bytes(r)));
+    fapl = rc_rh5_fapl();
+    file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
+    if (file < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", r->path, tmp);
+    RC_TRY(rc_write_skeleton(file, r, resumed));
+    if (n_recs > 0)
+        RC_TRY(rc_replay(r, file, recs, n_recs, 1, 1));
+cleanup:
+    status = rc_close_rw(r, file, status);
+    if (status == RC_OK) {
+        if (rename(tmp, r->path) != 0)
+            status = rc_error(RC_ERR_IO, "%s: cannot rename %s into place: %s", r->path, tmp,
+                              strerror(errno));
+        else
+            created = 0;
+        rc_sync_dir(r->path);
+    }
+    if (created)
+        unlink(tmp);
+    rc_rh5_close(fapl);
+    free(tmp);
+    return status;
+}
+
+rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
+                              const rc_results_provenance_t *prov, int force, rc_results_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_results_t *r = NULL;
+    struct stat sb;
+    char now[40];
+    *out = NULL;
+    rc_rh5_quiet();
+    RC_TRY(rc_results_new(path, ex, &r));
+    rc_rh5_now(now, sizeof now);
+    RC_TRY(rc_set_provenance(r, now, prov ? prov->command_line : NULL,
+                             prov ? prov->config_text : NULL, prov ? prov->config_path : NULL));
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
+        if (!force)
+            RC_FAIL(RC_ERR_USAGE, "%s: exists; use --resume to finish it or --force to overwrite",
+                    path);
+    }
+    if (!force && stat(r->jpath, &sb) == 0 && sb.st_size > 0)
+        RC_FAIL(RC_ERR_USAGE,
+                "%s: an interrupted run left %s; use --resume to recover it or --force to "
+                "start over",
+                path, r->jpath);
+    RC_TRY(rc_make_parents(path));
+    RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
+    RC_TRY(rc_journal_reset(r->journal));
+    RC_TRY(rc_journal_header(r, 1));
+    rc_sync_dir(r->jpath);
+    RC_TRY(rc_build_file(r, "", NULL, 0));
+    *out = r;
+    r = NULL;
+cleanup:
+    if (r != NULL && r->journal != NULL && status != RC_OK) {
+        /* nothing was kept: do not leave a journal that claims an experiment */
+        struct stat h5;
+        if (stat(r->path, &h5) != 0 || force) {
+            rc_journal_close(r->journal, 1);
+            r->journal = NULL;
+        }
+    }
+    rc_results_free(r);
+    return status;
+}
+
+int rc_results_point_done(const rc_results_t *r, uint64_t point)
+{
+    return r != NULL && point < r->ex->n_points && r->done[point];
+}
+
+uint64_t rc_results_points_done(const rc_results_t *r)
+{
+    return r ? r->n_done : 0;
+}
+
+const char *rc_results_note(const rc_results_t *r)
+{
+    return r ? r->note : "";
+}
+
+/* ---- writing ---- */
+
+rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const rc_graph_t *g,
+                                     const rc_graph_stats_t *st)
+{
+    rc_status_t status = RC_OK;
+    rc_net_rec_t n;
+    rc_jbuf_t b = {0};
+    hid_t file = -1;
+    memset(&n, 0, sizeof n);
+    rc_rh5_quiet();
+    if (r == NULL || g == NULL || network_id >= r->ex->n_networks)
+        RC_FAIL(RC_ERR_INTERNAL, "%s: network %zu is not one of the experiment's %zu",
+                r ? r->path : "results", network_id, r ? r->ex->n_networks : 0);
+    if (r->net_done[network_id] || r->journal == NULL)
+        goto cleanup; /* recorded already, or the file is complete */
+    n.id = network_id;
+    n.undirected = g->undirected;
+    n.description = rc_strdup0(g->description);
+    RC_ALLOC_CHECK(n.description, "a network description");
+    for (size_t p = 0; p < r->ex->n_points; p++)
+        if (r->ex->points[p].network_id == network_id) {
+            const rc_cfg_t *net = rc_cfg_get(r->ex->points[p].config, "network");
+            n.spec = net ? rc_cfg_to_yaml(net) : strdup("");
+            RC_ALLOC_CHECK(n.spec, "a network spec");
+            break;
+        }
+    if (n.spec == NULL) {
+        n.spec = strdup("");
+        RC_ALLOC_CHECK(n.spec, "a network spec");
+    }
+    if (st != NULL)
+        n.st = *st;
+    else
+        RC_TRY(rc_graph_compute_stats(g, &n.st));
+    RC_TRY(rc_graph_degree_histogram(g, 1, &n.hist[0], &n.hist_len[0]));
+    RC_TRY(rc_graph_degree_histogram(g, 0, &n.hist[1], &n.hist_len[1]));
+    rc_encode_network(&b, &n);
+    RC_TRY(rc_jbuf_check(&b));
+    RC_TRY(rc_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
+    RC_TRY(rc_journal_append(r->journal, RC_JREC_NETWORK, n.id, b.data, b.len));
+    RC_TRY(rc_open_rw(r, r->path, &file));
+    status = rc_append_network(file, r, &n);
+    status = rc_close_rw(r, file, status);
+    file = -1;
+    if (status != RC_OK)
+        goto cleanup;
+    r->net_done[network_id] = 1;
+cleanup:
+    rc_rh5_close(file);
+    rc_jbuf_free(&b);
+    rc_net_rec_clear(&n);
+    return status;
+}
+
+rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
+{
+    rc_status_t status = RC_OK;
+    rc_jbuf_t b = {0};
+    hid_t file = -1;
+    rc_rh5_quiet();
+    if (r == NULL || res == NULL)
+        RC_FAIL(RC_ERR_INTERNAL, "rc_results_write_point: no results");
+    if (res->point >= r->ex->n_points)
+        RC_FAIL(RC_ERR_INTERNAL, "%s: point %llu is not one of the experiment's %zu", r->path,
+                (unsigned long long)res->point, r->ex->n_points);
+    if (r->done[res->point])
+        RC_FAIL(RC_ERR_INTERNAL, "%s: point %llu is already in the file", r->path,
+                (unsigned long long)res->point);
+    if (res->runs != r->ex->runs)
+        RC_FAIL(RC_ERR_INTERNAL, "%s: point %llu has %llu runs, the experiment %llu", r->path,
+                (unsigned long long)res->point, (unsigned long long)res->runs,
+                (unsigned long long)r->ex->runs);
+    if (r->journal == NULL)
+        RC_FAIL(RC_ERR_INTERNAL, "%s: has no journal open", r->path);
+    rc_encode_point(&b, res);
+    RC_TRY(rc_jbuf_check(&b));
+    /* journal (compressed, <= b.len) + HDF5 rows (compressed /runs, curves, summary) */
+    uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
+                    ((uint64_t)res->gen_len + 2 * RC_TIME_BINS + 64) * 64 +
+                    r->lay.summary.msize + ((uint64_t)1 << 20);
+    RC_TRY(rc_check_room(r->path, need));
+    RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
+    status = rc_open_rw(r, r->path, &file);
+    if (status == RC_OK)
+        status = rc_append_point(file, r, res);
+    status = rc_close_rw(r, file, status);
+    file = -1;
+    if (status != RC_OK) {
+        /* the journal holds the point: say so, --resume writes it */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", rc_error_message());
+        RC_FAIL(status, "%s (point %llu is kept in %s; rerun with --resume)", msg,
+                (unsigned long long)res->point, r->jpath);
+    }
+    r->done[res->point] = 1;
+    r->n_done++;
+cleanup:
+    rc_rh5_close(file);
+    rc_jbuf_free(&b);
+    return status;
+}
+
+rc_status_t rc_results_close(rc_results_t *r)
+{
+    rc_status_t status = RC_OK;
+    if (r == NULL)
+        return RC_OK;
+    if (r->journal != NULL) {
+        int complete = r->n_done == r->ex->n_points;
+        status = rc_journal_close(r->journal, complete);
+        r->journal = NULL;
+    }
+    rc_results_free(r);
+    return status;
+}
+
+/* ---- resume ---- */
+
+/* Replays journal records into an open file: networks and/or points not yet done. */
+static rc_status_t rc_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs, size_t n,
+                             int networks, int points)
+{
+    rc_status_t status = RC_OK;
+    void *data = NULL;
+    rc_mc_results_t *res = NULL;
+    rc_net_rec_t net;
+    memset(&net, 0, sizeof net);
+    for (size_t i = 0; i < n; i++) {
+        const rc_jrec_t *rec = &recs[i];
+        if (rec->type == RC_JREC_NETWORK && networks && rec->key < r->ex->n_networks &&
+            !r->net_done[rec->key]) {
+            RC_TRY(rc_journal_load(r->journal, rec, &data));
+            RC_TRY(rc_decode_network(r, data, (size_t)rec->raw_len, &net));
+            if (net.id != rec->key)
+                RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
+            RC_TRY(rc_append_network(file, r, &net));
+            r->net_done[rec->key] = 1;
+            rc_net_rec_clear(&net);
+        } else if (rec->type == RC_JREC_POINT && points && rec->key < r->ex->n_points &&
+                   !r->done[rec->key]) {
+            RC_TRY(rc_journal_load(r->journal, rec, &data));
+            RC_TRY(rc_decode_point(r, data, (size_t)rec->raw_len, &res));
+            if (res->point != rec->key || res->runs != r->ex->runs)
+                RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
+            RC_TRY(rc_append_point(file, r, res));
+            r->done[rec->key] = 1;
+            r->n_done++;
+            rc_mc_results_free(res);
+            res = NULL;
+        }
+        free(data);
+        data = NULL;
+    }
+cleanup:
+    free(data);
+    rc_mc_results_free(res);
+    rc_net_rec_clear(&net);
+    return status;
+}
+
+/* First line where two texts differ, for the mismatch message. */
+static void rc_first_diff(const char *a, const char *b, char *buf, size_t len)
+{
+    size_t line = 1;
+    const char *la = a, *lb = b;
+    while (*a && *b && *a == *b) {
+        if (*a == '\n') {
+            line++;
+            la = a + 1;
+            lb = b + 1;
+        }
+        a++;
+        b++;
+    }
+    int na = (int)strcspn(la, "\n"), nb = (int)strcspn(lb, "\n");
+    snprintf(buf, len, "line %zu of the resolved config: file has '%.*s', this run has '%.*s'",
+             line, na > 60 ? 60 : na, la, nb > 60 ? 60 : nb, lb);
+}
+
+/* Is the stored experiment this one? RC_ERR_USAGE naming the first difference otherwise. */
+static rc_status_t rc_check_identity(const rc_results_t *r, const char *source, uint64_t seed,
+                                     uint64_t runs, uint64_t n_points, const char *resolved)
+{
+    const rc_experiment_t *ex = r->ex;
+    char diff[256];
+    const char *hint = "use --force to start over, or -o for a new file";
+    if (seed != ex->seed)
+        return rc_error(RC_ERR_USAGE, "%s: %s was made with seed %llu, this run has seed %llu; %s",
+                        r->path, source, (unsigned long long)seed, (unsigned long long)ex->seed,
+                        hint);
+    if (runs != ex->runs)
+        return rc_error(RC_ERR_USAGE,
+                        "%s: %s was made with %llu runs per point, this run has %llu; %s", r->path,
+                        source, (unsigned long long)runs, (unsigned long long)ex->runs, hint);
+    if (n_points != ex->n_points)
+        return rc_error(RC_ERR_USAGE, "%s: %s was made with %llu points, this run has %zu; %s",
+                        r->path, source, (unsigned long long)n_points, ex->n_points, hint);
+    if (resolved == NULL || strcmp(resolved, r->resolved) != 0) {
+        rc_first_diff(resolved ? resolved : "", r->resolved, diff, sizeof diff);
+        return rc_error(RC_ERR_USAGE, "%s: %s was made from a different config (%s); %s",
+                        r->path, source, diff, hint);
+    }
+    return RC_OK;
+}
+
+/* What an inspection of the HDF5 file found. */
+typedef struct rc_h5_state {
+    int usable;          /* opens, is this experiment, reads back consistently */
+    char why[256];       /* why not */
+    uint8_t *done;       /* per point */
+    uint8_t *net_done;   /* per network */
+    uint64_t n_done;
+    /* rows to keep / rows present of each appended table (keep < rows: cut the tail) */
+    uint64_t keep[6], rows[6];
+    char *created, *command_line, *config, *config_path, *resumed;
+} rc_h5_state_t;
+
+static const char *const rc_appended[6] = {"runs", "summary", "curves/generations",
+                                           "curves/size_ccdf", "curves/time", "networks/stats"};
+
+static void rc_h5_state_clear(rc_h5_state_t *s)
+{
+    free(s->done);
+    free(s->net_done);
+    free(s->created);
+    free(s->command_line);
+    free(s->config);
+    free(s->config_path);
+    free(s->resumed);
+    memset(s, 0, sizeof *s);
+}
+
+/* Rows of a point-keyed table to keep: the leading rows of done points. What follows may only
+ * be rows of one unfinished point (an interrupted append); anything else is damage (returns
+ * 0). */
+static int rc_keep_rows(const uint64_t *pt, uint64_t n, const uint8_t *done, uint64_t n_points,
+                        uint64_t *keep)
+{
+    uint64_t k = 0;
+    while (k < n && pt[k] < n_points && done[pt[k]])
+        k++;
+    for (uint64_t i = k; i < n; i++)
+        if (pt[i] >= n_points || done[pt[i]] || pt[i] != pt[k])
+            return 0;
+    *keep = k;
+    return 1;
+}
+
+#define RC_DAMAGED(...)                                                                            \
+    do {                                                                                           \
+        snprintf(st->why, sizeof st->why, __VA_ARGS__);                                            \
+        goto cleanup;                                                                              \
+    } while (0)
+
+/* Opens the file read-only and checks it: identity (a mismatch is an error, not damage),
+ * /points, and that the appended tables hold whole points in a consistent order. Damage of
+ * any kind leaves st->usable = 0 with the reason in st->why. */
+static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
+{
+    rc_status_t status = RC_OK;
+    const rc_experiment_t *ex = r->ex;
+    const char *path = r->path;
+    hid_t file = -1, fapl = -1;
+    char *format = NULL, *resolved = NULL;
+    uint64_t version = 0, seed = 0, runs = 0, n_points = 0;
+    uint64_t *col = NULL, *col2 = NULL, n = 0, n2 = 0;
+    uint8_t *seen = NULL;
+    memset(st, 0, sizeof *st);
+    st->done = calloc(ex->n_points ? ex->n_points : 1, 1);
+    st->net_done = calloc(ex->n_networks ? ex->n_networks : 1, 1);
+    seen = calloc(ex->n_points ? ex->n_points : 1, 1);
+    RC_ALLOC_CHECK(st->done, "a results check");
+    RC_ALLOC_CHECK(st->net_done, "a results check");
+    RC_ALLOC_CHECK(seen, "a results check");
+
+    if (H5Fis_hdf5(path) <= 0)
+        RC_DAMAGED("not a readable HDF5 file");
+    fapl = rc_rh5_fapl();
+    file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
+    if (file < 0)
+        RC_DAMAGED("HDF5 cannot open it");
+    if (rc_rh5_read_str(file, "format", &format, path) != RC_OK)
+        RC_DAMAGED("unreadable attributes");
+    if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (refusing to touch it)", path);
+    if (rc_rh5_read_u64(file, "format_version", &version, path) != RC_OK ||
+        rc_rh5_read_u64(file, "seed", &seed, path) != RC_OK ||
+        rc_rh5_read_u64(file, "runs_per_point", &runs, path) != RC_OK ||
+        rc_rh5_read_u64(file, "n_points", &n_points, path) != RC_OK ||
+        rc_rh5_read_str(file, "resolved_config", &resolved, path) != RC_OK ||
+        rc_rh5_read_str(file, "created", &st->created, path) != RC_OK ||
+        rc_rh5_read_str(file, "command_line", &st->command_line, path) != RC_OK ||
+        rc_rh5_read_str(file, "config", &st->config, path) != RC_OK ||
+        rc_rh5_read_str(file, "config_path", &st->config_path, path) != RC_OK ||
+        rc_rh5_read_str(file, "resumed", &st->resumed, path) != RC_OK)
+        RC_DAMAGED("unreadable attributes");
+    if (version != RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT, "%s: results format version %llu cannot be resumed by this "
+                "rtcascade (it writes version %d)", path, (unsigned long long)version,
+                RC_RESULTS_FORMAT_VERSION);
+    RC_TRY(rc_check_identity(r, "it", seed, runs, n_points, resolved));
+
+    /* /points: every point, in order, with its status */
+    if (rc_rh5_read_col_u64(file, "points", "point", &col, &n, path) != RC_OK ||
+        rc_rh5_read_col_u64(file, "points", "status", &col2, &n2, path) != RC_OK)
+        RC_DAMAGED("/points is unreadable");
+    if (n != ex->n_points || n2 != n)
+        RC_DAMAGED("/points has %llu rows, expected %zu", (unsigned long long)n, ex->n_points);
+    for (uint64_t i = 0; i < n; i++) {
+        if (col[i] != i || col2[i] > 1)
+            RC_DAMAGED("/points row %llu is damaged", (unsigned long long)i);
+        st->done[i] = (uint8_t)col2[i];
+        st->n_done += col2[i];
+    }
+    free(col);
+    free(col2);
+    col = col2 = NULL;
+
+    /* the appended point-keyed tables */
+    for (int t = 0; t < 5; t++) {
+        if (rc_rh5_read_col_u64(file, rc_appended[t], "point", &col, &n, path) != RC_OK)
+            RC_DAMAGED("/%s is unreadable", rc_appended[t]);
+        st->rows[t] = n;
+        if (!rc_keep_rows(col, n, st->done, ex->n_points, &st->keep[t]))
+            RC_DAMAGED("/%s holds rows out of order", rc_appended[t]);
+        if (t == 0) {
+            /* whole blocks of `runs` rows, one per done point */
+            if (st->keep[0] != st->n_done * ex->runs)
+                RC_DAMAGED("/runs holds %llu rows for %llu done points",
+                           (unsigned long long)st->keep[0], (unsigned long long)st->n_done);
+            for (uint64_t b = 0; b < st->n_done; b++) {
+                uint64_t p = col[b * ex->runs];
+                for (uint64_t i = 0; i < ex->runs; i++)
+                    if (col[b * ex->runs + i] != p)
+                        RC_DAMAGED("/runs block %llu mixes points", (unsigned long long)b);
+                if (seen[p]++)
+                    RC_DAMAGED("/runs holds point %llu twice", (unsigned long long)p);
+            }
+        } else if (t == 1) {
+            memset(seen, 0, ex->n_points ? ex->n_points : 1);
+            if (st->keep[1] != st->n_done)
+                RC_DAMAGED("/summary holds %llu rows for %llu done points",
+                           (unsigned long long)st->keep[1], (unsigned long long)st->n_done);
+            for (uint64_t i = 0; i < st->keep[1]; i++)
+                if (seen[col[i]]++)
+                    RC_DAMAGED("/summary holds point %llu twice", (unsigned long long)col[i]);
+        }
+        free(col);
+        col = NULL;
+    }
+
+    /* networks: each row's histograms must be there; only the last row may be unfinished */
+    if (rc_rh5_read_col_u64(file, "networks/stats", "network", &col, &n, path) != RC_OK)
+        RC_DAMAGED("/networks/stats is unreadable");
+    st->rows[5] = n;
+    st->keep[5] = n;
+    for (uint64_t i = 0; i < n; i++) {
+        char name[64];
+        int ok = col[i] < ex->n_networks && !st->net_done[col[i]];
+        if (ok) {
+            snprintf(name, sizeof name, "networks/%llu", (unsigned long long)col[i]);
+            ok = H5Lexists(file, name, H5P_DEFAULT) > 0;
+        }
+        for (int d = 0; d < 2 && ok; d++) {
+            snprintf(name, sizeof name, "networks/%llu/%s_degree_hist",
+                     (unsigned long long)col[i], d ? "in" : "out");
+            ok = H5Lexists(file, name, H5P_DEFAULT) > 0;
+        }
+        if (!ok) {
+            if (i + 1 < n)
+                RC_DAMAGED("/networks/stats row %llu is damaged", (unsigned long long)i);
+            st->keep[5] = i;
+            break;
+        }
+        st->net_done[col[i]] = 1;
+    }
+    st->usable = 1;
+cleanup:
+    free(col);
+    free(col2);
+    free(seen);
+    free(format);
+    free(resolved);
+    rc_rh5_close(file);
+    rc_rh5_close(fapl);
+    return status;
+}
+
+/* Cuts the tables of an unfinished append back to their kept rows. */
+static rc_status_t rc_cut_tails(const rc_results_t *r, hid_t file, const rc_h5_state_t *st)
+{
+    rc_status_t status = RC_OK;
+    hid_t dset = -1;
+    for (int t = 0; t < 6; t++) {
+        if (st->keep[t] >= st->rows[t])
+            continue;
+        hsize_t dims[1] = {(hsize_t)st->keep[t]};
+        dset = H5Dopen2(file, rc_appended[t], H5P_DEFAULT);
+        if (dset < 0 || H5Dset_extent(dset, dims) < 0)
+            RC_FAIL(RC_ERR_IO, "%s: cannot cut the unfinished rows of /%s", r->path,
+                    rc_appended[t]);
+        rc_rh5_close(dset);
+        dset = -1;
+    }
+cleanup:
+    rc_rh5_close(dset);
+    return status;
+}
+
+/* `old` + "\n" + line (or line alone); malloc'ed. */
+static char *rc_add_line(const char *old, const char *line)
+{
+    if (old == NULL || *old == '\0')
+        return strdup(line);
+    return rc_strcat3(old, "\n", line);
+}
+
+rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
+                                   const rc_results_provenance_t *prov, rc_results_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_results_t *r = NULL;
+    rc_jrec_t *recs = NULL;
+    size_t n_recs = 0;
+    rc_jheader_t head;
+    rc_h5_state_t st;
+    void *data = NULL;
+    char *line = NULL, *resumed = NULL;
+    hid_t file = -1;
+    struct stat sb;
+    char now[40];
+    memset(&head, 0, sizeof head);
+    memset(&st, 0, sizeof st);
+    *out = NULL;
+    rc_rh5_quiet();
+    RC_TRY(rc_results_new(path, ex, &r));
+    int have_h5 = stat(path, &sb) == 0;
+    if (have_h5 && S_ISDIR(sb.st_mode))
+        RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
+    int have_j = stat(r->jpath, &sb) == 0;
+    if (!have_h5 && !have_j) {
+        rc_results_free(r);
+        r = NULL;
+        RC_TRY(rc_results_create(path, ex, prov, 0, out));
+        snprintf((*out)->note, sizeof (*out)->note, "no earlier file: started a new one");
+        goto cleanup;
+    }
+    rc_rh5_now(now, sizeof now);
+    line = rc_strcat3(now, " ", prov && prov->command_line ? prov->command_line : "(resumed)");
+    RC_ALLOC_CHECK(line, "the resume note");
+
+    /* the journal first: it is the writer lock */
+    if (have_j) {
+        RC_TRY(rc_journal_open(r->jpath, path, 0, &r->journal));
+        if (r->journal != NULL) {
+            RC_TRY(rc_journal_scan(r->journal, &recs, &n_recs));
+            if (n_recs > 0 && recs[0].type == RC_JREC_HEADER) {
+                RC_TRY(rc_journal_load(r->journal, &recs[0], &data));
+                RC_TRY(rc_jheader_decode(r, data, (size_t)recs[0].raw_len, &head));
+                RC_TRY(rc_check_identity(r, "its journal", head.seed, head.runs, head.n_points,
+                                         head.resolved));
+            } else {
+                n_recs = 0; /* empty or headless: holds nothing usable */
+            }
+        }
+    }
+    if (!have_h5 && n_recs == 0) {
+        /* killed while the file was being created: nothing was finished, start afresh */
+        RC_TRY(rc_journal_close(r->journal, 1));
+        r->journal = NULL;
+        rc_results_free(r);
+        r = NULL;
+        RC_TRY(rc_results_create(path, ex, prov, 1, out));
+        snprintf((*out)->note, sizeof (*out)->note,
+                 "the earlier run stopped before its first point: started a new file");
+        goto cleanup;
+    }
+    if (have_h5)
+        RC_TRY(rc_h5_inspect(r, &st));
+
+    if (have_h5 && st.usable) {
+        memcpy(r->done, st.done, ex->n_points);
+        memcpy(r->net_done, st.net_done, ex->n_networks);
+        r->n_done = st.n_done;
+        RC_TRY(rc_set_provenance(r, st.created, st.command_line, st.config, st.config_path));
+        int cut = 0;
+        for (int t = 0; t < 6; t++)
+            cut |= st.keep[t] < st.rows[t];
+        if (r->n_done == ex->n_points && !cut) {
+            snprintf(r->note, sizeof r->note, "all %zu points are already done", ex->n_points);
+            goto done; /* complete: leave the file untouched */
+        }
+        if (r->journal == NULL || n_recs == 0) {
+            /* the journal was deleted: start one for the points to come (it cannot rebuild
+             * the points before it, so it is marked partial) */
+            if (r->journal == NULL)
+                RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
+            RC_TRY(rc_journal_reset(r->journal));
+            RC_TRY(rc_journal_header(r, 0));
+            free(recs);
+            recs = NULL;
+            n_recs = 0;
+        }
+        RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
+        resumed = rc_add_line(st.resumed, line);
+        RC_ALLOC_CHECK(resumed, "the resume note");
+        RC_TRY(rc_check_room(path, ((uint64_t)1 << 20)));
+        RC_TRY(rc_open_rw(r, path, &file));
+        status = rc_cut_tails(r, file, &st);
+        uint64_t before = r->n_done;
+        if (status == RC_OK)
+            status = rc_replay(r, file, recs, n_recs, 1, 1);
+        if (status == RC_OK)
+            status = rc_rh5_attr_set_u64(file, "points_done", r->n_done, path);
+        if (status == RC_OK)
+            status = rc_rh5_attr_set_str(file, "resumed", resumed, path);
+        status = rc_close_rw(r, file, status);
+        file = -1;
+        if (status != RC_OK)
+            goto cleanup;
+        snprintf(r->note, sizeof r->note, "%llu of %zu points done%s%s",
+                 (unsigned long long)r->n_done, ex->n_points,
+                 cut ? "; cut the rows of an unfinished point" : "",
+                 r->n_done > before ? "; wrote the journal's points the file was missing" : "");
+        goto done;
+    }
+
+    /* the file is missing or damaged: rebuild it from the journal */
+    if (r->journal == NULL || n_recs == 0 || !head.full) {
+        if (!have_h5)
+            RC_FAIL(RC_ERR_INPUT, "%s: is missing and its journal %s cannot rebuild it; use "
+                    "--force to start over", path, r->jpath);
+        RC_FAIL(RC_ERR_INPUT, "%s: is damaged (%s) and there is no complete journal to rebuild "
+                "it from; use --force to start over", path, st.why);
+    }
+    RC_TRY(rc_set_provenance(r, head.created, head.command_line, head.config_text,
+                             head.config_path));
+    RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
+    free(recs);
+    recs = NULL;
+    RC_TRY(rc_journal_scan(r->journal, &recs, &n_recs));
+    for (size_t i = 0; i < n_recs; i++) {
+        if (recs[i].type != RC_JREC_RESUMED)
+            continue;
+        char *text = NULL, *joined = NULL;
+        RC_TRY(rc_journal_load(r->journal, &recs[i], &data));
+        text = malloc((size_t)recs[i].raw_len + 1);
+        RC_ALLOC_CHECK(text, "the resume note");
+        memcpy(text, data, (size_t)recs[i].raw_len);
+        text[recs[i].raw_len] = '\0';
+        free(data);
+        data = NULL;
+        joined = rc_add_line(resumed, text);
+        free(text);
+        RC_ALLOC_CHECK(joined, "the resume note");
+        free(resumed);
+        resumed = joined;
+    }
+    memset(r->done, 0, ex->n_points);
+    memset(r->net_done, 0, ex->n_networks);
+    r->n_done = 0;
+    RC_TRY(rc_build_file(r, resumed ? resumed : "", recs, n_recs));
+    snprintf(r->note, sizeof r->note, "%llu of %zu points done; rebuilt %s from the journal (%s)",
+             (unsigned long long)r->n_done, ex->n_points, path,
+             have_h5 ? st.why : "file missing");
+
+done:
+    *out = r;
+    r = NULL;
+cleanup:
+    rc_results_free(r);
+    rc_jheader_clear(&head);
+    rc_h5_state_clear(&st);
+    free(recs);
+    free(data);
+    free(line);
+    free(resumed);
+    return status;
+}

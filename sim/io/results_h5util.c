@@ -1,0 +1,686 @@
+/* HDF5 helpers of the results file: attributes and flat tables (compound datasets with a
+ * packed file layout and an aligned memory layout, described column by column because the
+ * swept columns are only known at run time). Every HDF5 return value is checked and turned
+ * into one line naming the file and the object. */
+#include "io/results_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void rc_rh5_quiet(void)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void rc_rh5_close(hid_t id)
+{
+    if (id < 0)
+        return;
+    switch (H5Iget_type(id)) {
+    case H5I_FILE: H5Fclose(id); break;
+    case H5I_GROUP: H5Gclose(id); break;
+    case H5I_DATASET: H5Dclose(id); break;
+    case H5I_ATTR: H5Aclose(id); break;
+    case H5I_DATASPACE: H5Sclose(id); break;
+    case H5I_DATATYPE: H5Tclose(id); break;
+    case H5I_GENPROP_LST: H5Pclose(id); break;
+    default: break;
+    }
+}
+
+hid_t rc_rh5_fapl(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return -1;
+#if H5_VERSION_GE(1, 10, 7)
+    if (H5Pset_file_locking(fapl, 0, 1) < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+#endif
+    return fapl;
+}
+
+hid_t rc_rh5_vlen_str(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return -1;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+/* A fixed-length null-padded UTF-8 string type of `width` bytes. */
+static hid_t rc_rh5_fixed_str(size_t width)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return -1;
+    if (H5Tset_size(t, width ? width : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
+        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+/* ---- attributes ---- */
+
+static rc_status_t rc_rh5_attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                                     hid_t space, const void *value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1;
+    if (ftype < 0 || mtype < 0 || space < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+    attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mtype, value) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+cleanup:
+    rc_rh5_close(attr);
+    return status;
+}
+
+rc_status_t rc_rh5_attr_str(hid_t loc, const char *name, const char *value, const char *path)
+{
+    hid_t type = rc_rh5_vlen_str(), space = H5Screate(H5S_SCALAR);
+    const char *v = value ? value : "";
+    rc_status_t status = rc_rh5_attr_write(loc, name, type, type, space, &v, path);
+    rc_rh5_close(space);
+    rc_rh5_close(type);
+    return status;
+}
+
+rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    rc_status_t status =
+        rc_rh5_attr_write(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, space, &value, path);
+    rc_rh5_close(space);
+    return status;
+}
+
+rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const char *path)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    rc_status_t status =
+        rc_rh5_attr_write(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, space, &value, path);
+    rc_rh5_close(space);
+    return status;
+}
+
+rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, size_t n,
+                             const char *path)
+{
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t type = rc_rh5_vlen_str(), space = H5Screate_simple(1, dims, NULL);
+    const char *empty = NULL;
+    rc_status_t status =
+        rc_rh5_attr_write(loc, name, type, type, space, n ? (const void *)values : &empty, path);
+    rc_rh5_close(space);
+    rc_rh5_close(type);
+    return status;
+}
+
+static rc_status_t rc_rh5_attr_drop(hid_t loc, const char *name, const char *path)
+{
+    htri_t exists = H5Aexists(loc, name);
+    if (exists < 0 || (exists > 0 && H5Adelete(loc, name) < 0))
+        return rc_error(RC_ERR_IO, "%s: cannot replace attribute %s", path, name);
+    return RC_OK;
+}
+
+rc_status_t rc_rh5_attr_set_str(hid_t loc, const char *name, const char *value, const char *path)
+{
+    rc_status_t status = rc_rh5_attr_drop(loc, name, path);
+    return status != RC_OK ? status : rc_rh5_attr_str(loc, name, value, path);
+}
+
+rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1;
+    htri_t exists = H5Aexists(loc, name);
+    if (exists < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+    if (exists == 0)
+        return rc_rh5_attr_u64(loc, name, value, path);
+    /* overwrite in place: same type and size, no object header churn */
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_UINT64, &value) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
+cleanup:
+    rc_rh5_close(attr);
+    return status;
+}
+
+rc_status_t rc_rh5_read_str(hid_t loc, const char *name, char **value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
+    char *vl = NULL;
+    *value = NULL;
+    htri_t exists = H5Aexists(loc, name);
+    if (exists < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    if (exists == 0)
+        goto cleanup;
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
+    space = attr >= 0 ? H5Aget_space(attr) : -1;
+    if (ftype < 0 || space < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    if (H5Tget_class(ftype) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a string", path, name);
+    htri_t is_vlen = H5Tis_variable_str(ftype);
+    if (is_vlen < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    if (is_vlen) {
+        mtype = rc_rh5_vlen_str();
+        if (mtype < 0 || H5Aread(attr, mtype, &vl) < 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+        *value = strdup(vl ? vl : "");
+        RC_ALLOC_CHECK(*value, "an attribute");
+    } else {
+        size_t size = H5Tget_size(ftype);
+        mtype = H5Tcopy(H5T_C_S1);
+        if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
+            H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
+            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+        *value = calloc(size + 1, 1);
+        RC_ALLOC_CHECK(*value, "an attribute");
+        if (H5Aread(attr, mtype, *value) < 0) {
+            free(*value);
+            *value = NULL;
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+        }
+    }
+cleanup:
+    if (vl)
+        H5free_memory(vl);
+    rc_rh5_close(mtype);
+    rc_rh5_close(ftype);
+    rc_rh5_close(space);
+    rc_rh5_close(attr);
+    return status;
+}
+
+rc_status_t rc_rh5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1, ftype = -1, space = -1;
+    htri_t exists = H5Aexists(loc, name);
+    if (exists <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (attribute %s missing)", path,
+                name);
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
+    space = attr >= 0 ? H5Aget_space(attr) : -1;
+    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_INTEGER ||
+        H5Sget_simple_extent_npoints(space) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not an integer", path, name);
+    if (H5Aread(attr, H5T_NATIVE_UINT64, value) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a valid count", path, name);
+cleanup:
+    rc_rh5_close(space);
+    rc_rh5_close(ftype);
+    rc_rh5_close(attr);
+    return status;
+}
+
+void rc_rh5_free_strs(char **values, size_t n)
+{
+    if (values == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+}
+
+rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t *n,
+                             const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
+    char **vl = NULL, **out = NULL;
+    hssize_t count = 0;
+    *values = NULL;
+    *n = 0;
+    attr = H5Aopen(loc, name, H5P_DEFAULT);
+    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
+    space = attr >= 0 ? H5Aget_space(attr) : -1;
+    if (ftype < 0 || space < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    count = H5Sget_simple_extent_npoints(space);
+    if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0 || count < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a list of strings", path, name);
+    out = calloc((size_t)count + 1, sizeof *out);
+    vl = calloc((size_t)count + 1, sizeof *vl);
+    RC_ALLOC_CHECK(out, "an attribute");
+    RC_ALLOC_CHECK(vl, "an attribute");
+    mtype = rc_rh5_vlen_str();
+    if (count > 0 && (mtype < 0 || H5Aread(attr, mtype, vl) < 0))
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    for (hssize_t i = 0; i < count; i++) {
+        out[i] = strdup(vl[i] ? vl[i] : "");
+        RC_ALLOC_CHECK(out[i], "an attribute");
+    }
+    *values = out;
+    *n = (size_t)count;
+    out = NULL;
+cleanup:
+    if (vl != NULL) {
+        for (hssize_t i = 0; i < count; i++)
+            if (vl[i])
+                H5free_memory(vl[i]);
+        free(vl);
+    }
+    rc_rh5_free_strs(out, (size_t)count);
+    rc_rh5_close(mtype);
+    rc_rh5_close(ftype);
+    rc_rh5_close(space);
+    rc_rh5_close(attr);
+    return status;
+}
+
+/* ---- tables ---- */
+
+static size_t rc_col_msize(const rc_col_t *c)
+{
+    switch (c->kind) {
+    case RC_COL_U64: return 8;
+    case RC_COL_U32: return 4;
+    case RC_COL_U8: return 1;
+    case RC_COL_F64: return 8;
+    case RC_COL_STR: return c->width ? c->width : 1;
+    case RC_COL_VSTR: return sizeof(char *);
+    }
+    return 0;
+}
+
+static size_t rc_col_align(const rc_col_t *c)
+{
+    switch (c->kind) {
+    case RC_COL_STR: return 1;
+    case RC_COL_VSTR: return _Alignof(char *);
+    default: return rc_col_msize(c);
+    }
+}
+
+size_t rc_table_add(rc_table_t *t, const char *name, rc_col_kind_t kind, size_t width)
+{
+    if (t->failed)
+        return 0;
+    if (t->n == t->cap) {
+        size_t ncap = t->cap ? 2 * t->cap : 16;
+        rc_col_t *grown = realloc(t->cols, ncap * sizeof *grown);
+        if (grown == NULL) {
+            t->failed = 1;
+            return 0;
+        }
+        t->cols = grown;
+        t->cap = ncap;
+    }
+    rc_col_t *c = &t->cols[t->n];
+    memset(c, 0, sizeof *c);
+    c->name = strdup(name);
+    if (c->name == NULL) {
+        t->failed = 1;
+        return 0;
+    }
+    c->kind = kind;
+    c->width = kind == RC_COL_STR ? (width ? width : 1) : 0;
+    size_t size = rc_col_msize(c), align = rc_col_align(c);
+    /* file rows are packed; memory rows keep every member aligned (cast-free access and no
+     * misaligned loads inside HDF5's conversions) */
+    c->foff = t->fsize;
+    t->fsize += kind == RC_COL_VSTR ? 0 : size;
+    c->moff = (t->msize + align - 1) / align * align;
+    t->msize = c->moff + size;
+    return t->n++;
+}
+
+size_t rc_table_find(const rc_table_t *t, const char *name)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+void rc_table_free(rc_table_t *t)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->cols[i].name);
+    free(t->cols);
+    memset(t, 0, sizeof *t);
+}
+
+/* Memory row size rounded up so consecutive rows stay aligned. */
+static size_t rc_table_stride(const rc_table_t *t)
+{
+    return (t->msize + 7) / 8 * 8;
+}
+
+rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
+{
+    rc_status_t status = RC_OK;
+    hid_t m = -1, f = -1, vstr = -1, sub = -1;
+    size_t fsize = 0;
+    *mtype = *ftype = -1;
+    vstr = rc_rh5_vlen_str();
+    if (vstr < 0)
+        RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 string type");
+    for (size_t i = 0; i < t->n; i++)
+        fsize += t->cols[i].kind == RC_COL_VSTR ? H5Tget_size(vstr) : rc_col_msize(&t->cols[i]);
+    m = H5Tcreate(H5T_COMPOUND, rc_table_stride(t));
+    f = H5Tcreate(H5T_COMPOUND, fsize ? fsize : 1);
+    if (m < 0 || f < 0)
+        RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 compound type");
+    size_t foff = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const rc_col_t *c = &t->cols[i];
+        hid_t mt = -1, ft = -1;
+        switch (c->kind) {
+        case RC_COL_U64: mt = H5T_NATIVE_UINT64; ft = H5T_STD_U64LE; break;
+        case RC_COL_U32: mt = H5T_NATIVE_UINT32; ft = H5T_STD_U32LE; break;
+        case RC_COL_U8: mt = H5T_NATIVE_UINT8; ft = H5T_STD_U8LE; break;
+        case RC_COL_F64: mt = H5T_NATIVE_DOUBLE; ft = H5T_IEEE_F64LE; break;
+        case RC_COL_STR:
+            sub = rc_rh5_fixed_str(c->width);
+            mt = ft = sub;
+            break;
+        case RC_COL_VSTR: mt = ft = vstr; break;
+        }
+        if (mt < 0 || H5Tinsert(m, c->name, c->moff, mt) < 0 || H5Tinsert(f, c->name, foff, ft) < 0)
+            RC_FAIL(RC_ERR_INTERNAL, "cannot add column %s to an HDF5 compound type", c->name);
+        foff += H5Tget_size(ft);
+        rc_rh5_close(sub);
+        sub = -1;
+    }
+    *mtype = m;
+    *ftype = f;
+    m = f = -1;
+cleanup:
+    rc_rh5_close(sub);
+    rc_rh5_close(vstr);
+    rc_rh5_close(m);
+    rc_rh5_close(f);
+    return status;
+}
+
+void rc_row_u64(const rc_table_t *t, void *row, size_t col, uint64_t v)
+{
+    memcpy((char *)row + t->cols[col].moff, &v, sizeof v);
+}
+
+void rc_row_u32(const rc_table_t *t, void *row, size_t col, uint32_t v)
+{
+    memcpy((char *)row + t->cols[col].moff, &v, sizeof v);
+}
+
+void rc_row_u8(const rc_table_t *t, void *row, size_t col, uint8_t v)
+{
+    memcpy((char *)row + t->cols[col].moff, &v, sizeof v);
+}
+
+void rc_row_f64(const rc_table_t *t, void *row, size_t col, double v)
+{
+    memcpy((char *)row + t->cols[col].moff, &v, sizeof v);
+}
+
+void rc_row_str(const rc_table_t *t, void *row, size_t col, const char *s)
+{
+    const rc_col_t *c = &t->cols[col];
+    char *dst = (char *)row + c->moff;
+    if (c->kind == RC_COL_VSTR) {
+        const char *p = s ? s : "";
+        memcpy(dst, &p, sizeof p);
+        return;
+    }
+    size_t n = s ? strlen(s) : 0;
+    if (n > c->width)
+        n = c->width;
+    memset(dst, 0, c->width);
+    if (n > 0)
+        memcpy(dst, s, n);
+}
+
+rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, const void *rows,
+                            uint64_t nrows, uint64_t chunk_rows, int compress, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t mtype = -1, ftype = -1, space = -1, dcpl = -1, dset = -1;
+    hsize_t dims[1] = {(hsize_t)nrows}, maxdims[1] = {H5S_UNLIMITED};
+    RC_TRY(rc_table_types(t, &mtype, &ftype));
+    space = H5Screate_simple(1, dims, chunk_rows ? maxdims : NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
+    if (chunk_rows) {
+        hsize_t chunk[1] = {(hsize_t)chunk_rows};
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0)
+            RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
+        if (compress && (H5Pset_fletcher32(dcpl) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+                         H5Pset_deflate(dcpl, 1) < 0))
+            RC_FAIL(RC_ERR_IO, "%s: cannot set compression of /%s", path, name);
+    } else {
+        /* written whole at creation, so later in-place row updates never move it */
+        if (H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0)
+            RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
+    }
+    dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
+    if (nrows > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write /%s (disk full?)", path, name);
+cleanup:
+    rc_rh5_close(dset);
+    rc_rh5_close(dcpl);
+    rc_rh5_close(space);
+    rc_rh5_close(mtype);
+    rc_rh5_close(ftype);
+    return status;
+}
+
+rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, const void *rows,
+                            uint64_t nrows, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t mtype = -1, ftype = -1, dset = -1, fspace = -1, mspace = -1;
+    hsize_t dims[1] = {0};
+    if (nrows == 0)
+        return RC_OK;
+    RC_TRY(rc_table_types(t, &mtype, &ftype));
+    dset = H5Dopen2(loc, name, H5P_DEFAULT);
+    fspace = dset >= 0 ? H5Dget_space(dset) : -1;
+    if (fspace < 0 || H5Sget_simple_extent_dims(fspace, dims, NULL) != 1)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open /%s", path, name);
+    rc_rh5_close(fspace);
+    fspace = -1;
+    hsize_t start[1] = {dims[0]}, count[1] = {(hsize_t)nrows}, newdims[1] = {dims[0] + nrows};
+    if (H5Dset_extent(dset, newdims) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot extend /%s", path, name);
+    fspace = H5Dget_space(dset);
+    mspace = H5Screate_simple(1, count, NULL);
+    if (fspace < 0 || mspace < 0 ||
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot select rows of /%s", path, name);
+    if (H5Dwrite(dset, mtype, mspace, fspace, H5P_DEFAULT, rows) < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot append to /%s (disk full?)", path, name);
+cleanup:
+    rc_rh5_close(mspace);
+    rc_rh5_close(fspace);
+    rc_rh5_close(dset);
+    rc_rh5_close(mtype);
+    rc_rh5_close(ftype);
+    return status;
+}
+
+rc_status_t rc_rh5_rows(hid_t loc, const char *name, uint64_t *rows, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t dset = -1, space = -1;
+    hsize_t dims[1] = {0};
+    *rows = 0;
+    htri_t exists = H5Lexists(loc, name, H5P_DEFAULT);
+    if (exists <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s is missing", path, name);
+    dset = H5Dopen2(loc, name, H5P_DEFAULT);
+    space = dset >= 0 ? H5Dget_space(dset) : -1;
+    if (space < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) != 1)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s is not a table", path, name);
+    *rows = (uint64_t)dims[0];
+cleanup:
+    rc_rh5_close(space);
+    rc_rh5_close(dset);
+    return status;
+}
+
+/* Reads one member `col` of every row of `name` into buf (rows * H5Tget_size(mt) bytes). */
+static rc_status_t rc_rh5_read_member(hid_t loc, const char *name, const char *col, hid_t mt,
+                                      void **data, uint64_t *rows, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t dset = -1, space = -1, ftype = -1, m = -1;
+    hsize_t dims[1] = {0};
+    void *buf = NULL;
+    *data = NULL;
+    *rows = 0;
+    htri_t exists = H5Lexists(loc, name, H5P_DEFAULT);
+    if (exists <= 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s is missing", path, name);
+    dset = H5Dopen2(loc, name, H5P_DEFAULT);
+    space = dset >= 0 ? H5Dget_space(dset) : -1;
+    ftype = dset >= 0 ? H5Dget_type(dset) : -1;
+    if (space < 0 || ftype < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) != 1 || H5Tget_class(ftype) != H5T_COMPOUND)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s is not a table", path, name);
+    if (H5Tget_member_index(ftype, col) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s has no column %s", path, name, col);
+    size_t size = H5Tget_size(mt);
+    m = H5Tcreate(H5T_COMPOUND, size);
+    if (m < 0 || H5Tinsert(m, col, 0, mt) < 0)
+        RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 compound type");
+    buf = calloc(dims[0] ? (size_t)dims[0] : 1, size);
+    RC_ALLOC_CHECK(buf, "a column");
+    if (dims[0] > 0 && H5Dread(dset, m, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
+    *data = buf;
+    *rows = (uint64_t)dims[0];
+    buf = NULL;
+cleanup:
+    free(buf);
+    rc_rh5_close(m);
+    rc_rh5_close(ftype);
+    rc_rh5_close(space);
+    rc_rh5_close(dset);
+    return status;
+}
+
+rc_status_t rc_rh5_read_col_u64(hid_t loc, const char *name, const char *col, uint64_t **data,
+                                uint64_t *rows, const char *path)
+{
+    void *buf = NULL;
+    rc_status_t status = rc_rh5_read_member(loc, name, col, H5T_NATIVE_UINT64, &buf, rows, path);
+    *data = buf;
+    return status;
+}
+
+rc_status_t rc_rh5_read_col_f64(hid_t loc, const char *name, const char *col, double **data,
+                                uint64_t *rows, const char *path)
+{
+    void *buf = NULL;
+    rc_status_t status = rc_rh5_read_member(loc, name, col, H5T_NATIVE_DOUBLE, &buf, rows, path);
+    *data = buf;
+    return status;
+}
+
+/* The type of member `col` of dataset `name` (caller closes), or -1. */
+static hid_t rc_rh5_member_type(hid_t loc, const char *name, const char *col)
+{
+    hid_t dset = -1, ftype = -1, mt = -1;
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+        return -1;
+    dset = H5Dopen2(loc, name, H5P_DEFAULT);
+    ftype = dset >= 0 ? H5Dget_type(dset) : -1;
+    int idx = ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND ? H5Tget_member_index(ftype, col)
+                                                                 : -1;
+    if (idx >= 0)
+        mt = H5Tget_member_type(ftype, (unsigned)idx);
+    rc_rh5_close(ftype);
+    rc_rh5_close(dset);
+    return mt;
+}
+
+rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, char ***data,
+                                uint64_t *rows, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t ftype = -1, mtype = -1;
+    char **out = NULL;
+    uint64_t n = 0;
+    void *buf = NULL;
+    int vlen = 0;
+    size_t width = 0;
+    *data = NULL;
+    *rows = 0;
+    ftype = rc_rh5_member_type(loc, name, col);
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING)
+        RC_FAIL(RC_ERR_INPUT, "%s: /%s has no string column %s", path, name, col);
+    vlen = H5Tis_variable_str(ftype) > 0;
+    if (vlen) {
+        mtype = rc_rh5_vlen_str();
+    } else {
+        /* HDF5 1.10 does not convert fixed- to variable-length strings (nor between
+         * character sets): read them as null-terminated strings one byte wider */
+        width = H5Tget_size(ftype) + 1;
+        mtype = H5Tcopy(H5T_C_S1);
+        if (mtype >= 0 && (H5Tset_size(mtype, width) < 0 ||
+                           H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
+                           H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
+            rc_rh5_close(mtype);
+            mtype = -1;
+        }
+    }
+    if (mtype < 0)
+        RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 string type");
+    RC_TRY(rc_rh5_read_member(loc, name, col, mtype, &buf, &n, path));
+    out = calloc((size_t)n + 1, sizeof *out);
+    RC_ALLOC_CHECK(out, "a column");
+    for (uint64_t i = 0; i < n; i++) {
+        const char *s = vlen ? ((char **)buf)[i] : (const char *)buf + i * width;
+        out[i] = strdup(s ? s : "");
+        RC_ALLOC_CHECK(out[i], "a column");
+    }
+    *data = out;
+    *rows = n;
+    out = NULL;
+cleanup:
+    if (vlen && buf != NULL)
+        for (uint64_t i = 0; i < n; i++)
+            if (((char **)buf)[i])
+                H5free_memory(((char **)buf)[i]);
+    free(buf);
+    rc_rh5_free_strs(out, (size_t)n);
+    rc_rh5_close(mtype);
+    rc_rh5_close(ftype);
+    return status;
+}
+
+void rc_rh5_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, len, "unknown");
+}

@@ -1,0 +1,115 @@
+/* Private HDF5 helpers of the results file (sim/io/results_*.c): quiet error handling, string
+ * and numeric attributes, and flat tables described column by column, stored as packed
+ * compound datasets (so pandas.DataFrame(f["runs"][()]) works) and held in memory as aligned
+ * rows. Only sim/io includes this (it includes hdf5.h). */
+#ifndef RC_RESULTS_INTERNAL_H
+#define RC_RESULTS_INTERNAL_H
+
+#include "rtcascade/error.h"
+
+#include <hdf5.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Switches off HDF5's own error stack printing: we report one line of our own. */
+void rc_rh5_quiet(void);
+/* Closes an HDF5 id of any kind when valid (negative ids are "none"). */
+void rc_rh5_close(hid_t id);
+/* File access list for our own opens: HDF5's file locking off (our journal lock is the writer
+ * lock, and a reader such as an open h5py session must not block the next point). */
+hid_t rc_rh5_fapl(void);
+/* A variable-length UTF-8 string type (h5py reads it as str); -1 on failure. */
+hid_t rc_rh5_vlen_str(void);
+
+/* ---- attributes (all failures: RC_ERR_IO naming path and attribute) ---- */
+
+rc_status_t rc_rh5_attr_str(hid_t loc, const char *name, const char *value, const char *path);
+rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path);
+rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const char *path);
+/* A 1-D array of n strings (n may be 0), variable-length UTF-8. */
+rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, size_t n,
+                             const char *path);
+/* Replaces (or creates) a string / u64 attribute. */
+rc_status_t rc_rh5_attr_set_str(hid_t loc, const char *name, const char *value, const char *path);
+rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, const char *path);
+
+/* Reads a scalar string attribute (variable or fixed length) into a malloc'ed string. A missing
+ * attribute gives *value = NULL and RC_OK; other failures RC_ERR_INPUT. */
+rc_status_t rc_rh5_read_str(hid_t loc, const char *name, char **value, const char *path);
+/* Reads a scalar integer attribute as uint64 (RC_ERR_INPUT when missing or not an integer). */
+rc_status_t rc_rh5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path);
+/* Reads a 1-D string array attribute into *values (malloc'ed array of malloc'ed strings). */
+rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t *n,
+                             const char *path);
+void rc_rh5_free_strs(char **values, size_t n);
+
+/* ---- tables ---- */
+
+typedef enum rc_col_kind {
+    RC_COL_U64,
+    RC_COL_U32,
+    RC_COL_U8,
+    RC_COL_F64,
+    RC_COL_STR, /* fixed-length, null-padded UTF-8 of `width` bytes (numpy 'S<width>') */
+    RC_COL_VSTR /* variable-length UTF-8 (char * in memory) */
+} rc_col_kind_t;
+
+typedef struct rc_col {
+    char *name;
+    rc_col_kind_t kind;
+    size_t width; /* bytes of a fixed-length string */
+    size_t moff;  /* offset in a memory row (aligned) */
+    size_t foff;  /* offset in a file row (packed) */
+} rc_col_t;
+
+typedef struct rc_table {
+    rc_col_t *cols;
+    size_t n, cap;
+    size_t msize; /* bytes of a memory row */
+    size_t fsize; /* bytes of a file row */
+    int failed;   /* an allocation failed while adding columns */
+} rc_table_t;
+
+/* Adds a column (copies name); returns its index. Check t->failed after adding them all. */
+size_t rc_table_add(rc_table_t *t, const char *name, rc_col_kind_t kind, size_t width);
+/* Index of the column called name, or (size_t)-1. */
+size_t rc_table_find(const rc_table_t *t, const char *name);
+void rc_table_free(rc_table_t *t);
+
+/* Memory and file compound types of t (caller closes both). */
+rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype);
+
+/* Setters into a memory row (row points at the row's first byte). A string longer than its
+ * column is cut at the width (columns are sized from the experiment, so it does not happen). */
+void rc_row_u64(const rc_table_t *t, void *row, size_t col, uint64_t v);
+void rc_row_u32(const rc_table_t *t, void *row, size_t col, uint32_t v);
+void rc_row_u8(const rc_table_t *t, void *row, size_t col, uint8_t v);
+void rc_row_f64(const rc_table_t *t, void *row, size_t col, double v);
+void rc_row_str(const rc_table_t *t, void *row, size_t col, const char *s);
+
+/* Creates dataset `name` under loc holding `nrows` rows (data may be NULL when nrows is 0).
+ * chunk_rows 0: contiguous and fixed-size; otherwise chunked and extendible along rows, with
+ * `compress` (1 = shuffle + deflate level 1 + Fletcher-32 checksums). */
+rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, const void *rows,
+                            uint64_t nrows, uint64_t chunk_rows, int compress, const char *path);
+/* Appends nrows memory rows to the extendible dataset `name` under loc. */
+rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, const void *rows,
+                            uint64_t nrows, const char *path);
+
+/* Number of rows of dataset `name` under loc (RC_ERR_INPUT when missing or not 1-D). */
+rc_status_t rc_rh5_rows(hid_t loc, const char *name, uint64_t *rows, const char *path);
+/* Reads column `col` of dataset `name` under loc converted to uint64 or double (malloc'ed,
+ * *rows entries). RC_ERR_INPUT when missing or unreadable. */
+rc_status_t rc_rh5_read_col_u64(hid_t loc, const char *name, const char *col, uint64_t **data,
+                                uint64_t *rows, const char *path);
+rc_status_t rc_rh5_read_col_f64(hid_t loc, const char *name, const char *col, double **data,
+                                uint64_t *rows, const char *path);
+/* Reads a string column (fixed or variable length) as malloc'ed strings. */
+rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, char ***data,
+                                uint64_t *rows, const char *path);
+
+/* Current time as ISO 8601 UTC ("2024-05-01T12:34:56Z") into buf (at least 32 bytes). */
+void rc_rh5_now(char *buf, size_t len);
+
+#endif

@@ -9,6 +9,7 @@
 int rc_cmd_run(int argc, char **argv);
 int rc_cmd_graph(int argc, char **argv);
 int rc_cmd_models(int argc, char **argv);
+int rc_cmd_info(int argc, char **argv);
 
 /* Loads the experiment config: the file at `path`, or the embedded default study when path is
  * NULL, then applies each "key.path=value" of `sets` in order. *base_dir receives the config's

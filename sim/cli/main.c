@@ -16,6 +16,7 @@ static const subcommand_t subcommands[] = {
     {"run", rc_cmd_run, "run an experiment (the default study when no config is given)"},
     {"graph", rc_cmd_graph, "build or load a network and print its statistics"},
     {"models", rc_cmd_models, "list the cascade models and their parameters"},
+    {"info", rc_cmd_info, "describe a results file: experiment, points, runs, provenance"},
 };
 
 #define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])

@@ -244,11 +244,11 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     snprintf(buf, sizeof buf, "%llu per point; %llu in /runs", (unsigned long long)runs,
              (unsigned long long)rows_runs);
     rc_print_value(f, "runs:", buf);
-    snprintf(buf, sizeof buf, "size, retweets, reach, depth, max_breadth, virality, global, "
-             "capped%s per run in /runs; mean, sd, se, min, q05, q25, median, q75, q95, max "
-             "and p_global per point in /summary",
-             timed ? ", final_time, t50, t90" : " (final_time, t50, t90: NaN, untimed model)");
-    rc_print_value(f, "metrics:", buf);
+    fprintf(f, "%-13sper run in /runs: size, retweets, reach, depth, max_breadth, virality, "
+               "global, capped, %s\n", "metrics:",
+            timed ? "final_time, t50, t90" : "final_time, t50, t90 (NaN: untimed model)");
+    fprintf(f, "%-13sper point in /summary: mean, sd, se, min, q05, q25, median, q75, q95, max "
+               "of each; p_global, p_capped\n", "");
     snprintf(buf, sizeof buf, "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
              "/curves/time %llu rows", (unsigned long long)rows_gen,
              (unsigned long long)rows_ccdf, (unsigned long long)rows_time);
@@ -259,10 +259,18 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
                 (unsigned long long)net_id[i], net_desc[i], (unsigned long long)net_nodes[i],
                 (unsigned long long)net_edges[i], net_deg[i]);
 
-    /* the per-point table */
+    /* the per-point table, each swept column as wide as its name or widest value */
+    int width[64];
+    for (size_t k = 0; k < n_swept && k < 64; k++) {
+        size_t w = strlen(swept[k]);
+        for (uint64_t p = 0; p < n_points; p++)
+            if (strlen(values[k][p]) > w)
+                w = strlen(values[k][p]);
+        width[k] = w > 24 ? 24 : (int)w;
+    }
     fprintf(f, "\n%6s  %-12s", "point", "scenario");
-    for (size_t k = 0; k < n_swept; k++)
-        fprintf(f, "  %12.12s", swept[k]);
+    for (size_t k = 0; k < n_swept && k < 64; k++)
+        fprintf(f, "  %*.*s", width[k], width[k], swept[k]);
     fprintf(f, "  %-7s  %13s  %13s  %9s\n", "status", "retweets_mean", "reach_mean", "p_global");
     for (uint64_t p = 0; p < n_points; p++) {
         if (p == RC_INFO_MAX_ROWS) {
@@ -270,8 +278,8 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
             break;
         }
         fprintf(f, "%6llu  %-12.12s", (unsigned long long)p, scen_col[p]);
-        for (size_t k = 0; k < n_swept; k++)
-            fprintf(f, "  %12.12s", values[k][p]);
+        for (size_t k = 0; k < n_swept && k < 64; k++)
+            fprintf(f, "  %*.*s", width[k], width[k], values[k][p]);
         uint64_t row = n_sum;
         for (uint64_t i = 0; i < n_sum; i++)
             if (sum_point[i] == p)

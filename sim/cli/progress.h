@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 typedef struct rc_progress {
-    int enabled;           /* 0: every call does nothing */
-    size_t total_points;   /* points of the experiment */
-    size_t done_points;    /* points complete (earlier sessions' included) */
+    int enabled;         /* 0: every call does nothing */
+    size_t total_points; /* points of the experiment */
+    size_t done_points;  /* points complete (earlier sessions' included) */
     uint64_t runs_per_point;
     uint64_t session_runs; /* runs finished by this process (for the rate) */
     double t_start;        /* monotonic seconds when this process started running points */

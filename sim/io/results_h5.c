@@ -1713,6 +1713,8 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
             if (n_recs > 0 && recs[0].type == RC_JREC_HEADER) {
                 RC_TRY(rc_journal_load(r->journal, &recs[0], &data));
                 RC_TRY(rc_jheader_decode(r, data, (size_t)recs[0].raw_len, &head));
+                free(data);
+                data = NULL;
                 RC_TRY(rc_check_identity(r, "its journal", head.seed, head.runs, head.n_points,
                                          head.resolved));
             } else {

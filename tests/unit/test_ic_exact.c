@@ -117,7 +117,7 @@ static void test_p1(void)
     void *shared = NULL;
     CHECK_OK(m->prepare(params, g, &shared));
     rc_workspace_t *ws = NULL;
-    CHECK_OK(rc_workspace_alloc(g->n, 0, &ws));
+    CHECK_OK(rc_workspace_alloc(g->n, m->state_size ? m->state_size(params, g) : 0, &ws));
     gsl_rng *r = rc_rng_alloc();
     rc_run_ctx_t ctx = {.graph = g, .params = params, .shared = shared, .max_size = 0};
     int strict_subset = 0;
@@ -227,7 +227,7 @@ static void compare_small(const char *model_yaml, const double *q, const float *
     fx_model(model_yaml, &m, &params);
     CHECK_OK(m->prepare(params, g, &shared));
     rc_workspace_t *ws = NULL;
-    CHECK_OK(rc_workspace_alloc(g->n, 0, &ws));
+    CHECK_OK(rc_workspace_alloc(g->n, m->state_size ? m->state_size(params, g) : 0, &ws));
     gsl_rng *r = rc_rng_alloc();
     rc_run_ctx_t ctx = {.graph = g, .params = params, .shared = shared, .max_size = 0};
     double active[SMALL_N] = {0};

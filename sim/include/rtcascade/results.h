@@ -66,8 +66,9 @@ uint64_t rc_results_points_done(const rc_results_t *r);
 const char *rc_results_note(const rc_results_t *r);
 
 /* Records network `network_id` (rc_point_t.network_id): one row of /networks/stats and its
- * degree histograms. st may be NULL (then computed here, O(m log d)). Writing an id that is
- * already in the file does nothing, so a resumed run can call it again. Durable on return. */
+ * degree histograms. st may be NULL (then computed here, O(m log d), with OpenMP). Writing an
+ * id that is already in the file, or into a complete file, does nothing, so a resumed run can
+ * call it again. Durable on return. */
 rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const rc_graph_t *g,
                                      const rc_graph_stats_t *st);
 

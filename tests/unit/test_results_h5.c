@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -534,6 +535,46 @@ static void test_unwritable(const fixture_t *fx, const char *dir)
     CHECK(r == NULL);
 }
 
+/* A write that would pass the file size limit (as a full disk would) is refused before
+ * anything is written, with a one-line error; the file keeps its points and resumes. */
+static void test_file_limit(const fixture_t *fx, const char *dir)
+{
+    char *path = cat(dir, "/limited.h5");
+    pid_t pid = fork();
+    if (pid == 0) {
+        rc_results_t *r = NULL;
+        struct stat sb;
+        if (rc_results_create(path, fx->ex, &prov, 0, &r) != RC_OK ||
+            rc_results_write_network(r, 0, fx->g, &fx->st) != RC_OK ||
+            rc_results_write_point(r, fx->res[0]) != RC_OK ||
+            rc_results_write_point(r, fx->res[1]) != RC_OK || stat(path, &sb) != 0)
+            _exit(2);
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim = {(rlim_t)sb.st_size + 4096, (rlim_t)sb.st_size + 4096};
+        if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+            _exit(3);
+        rc_status_t s = rc_results_write_point(r, fx->res[2]);
+        const char *msg = rc_error_message();
+        int ok = s == RC_ERR_IO && strstr(msg, path) && strstr(msg, "file size limit") &&
+                 strchr(msg, '\n') == NULL;
+        if (!ok)
+            fprintf(stderr, "file limit: status %d '%s'\n", (int)s, msg);
+        rc_results_close(r);
+        _exit(ok ? 0 : 4);
+    }
+    int wst = 0;
+    waitpid(pid, &wst, 0);
+    CHECK(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+    rc_results_t *r = NULL;
+    CHECK_OK(rc_results_open_resume(path, fx->ex, &prov, &r));
+    CHECK_EQ_U64(rc_results_points_done(r), 2);
+    for (size_t p = 2; p < 8 && r; p++)
+        CHECK_OK(rc_results_write_point(r, fx->res[p]));
+    CHECK_OK(rc_results_close(r));
+    check_complete_file(path, fx);
+    free(path);
+}
+
 static void corrupt(const char *path, long offset, size_t len)
 {
     FILE *f = fopen(path, "r+b");
@@ -824,6 +865,7 @@ int main(int argc, char **argv)
     test_write_and_read(&fx, dir);
     test_resume(&fx, dir);
     test_unwritable(&fx, dir);
+    test_file_limit(&fx, dir);
     test_crashes(&fx, dir);
     test_kill9(&fx, dir);
     test_timed(&fx, dir); /* last: it turns point 5 into a timed result */

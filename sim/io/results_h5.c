@@ -256,6 +256,9 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
         RC_ALLOC_CHECK(l->swept_cols[k], "the results layout");
     }
 
+    /* every table but /networks/stats (pointers to strings) is packed in memory as on disk */
+    l->points.packed = l->runs.packed = l->summary.packed = 1;
+    l->gen.packed = l->ccdf.packed = l->time.packed = 1;
     rc_table_t *t = &l->points;
     rc_table_add(t, "point", RC_COL_U64, 0);
     rc_table_add(t, "scenario", RC_COL_STR, l->scen_width);
@@ -338,6 +341,13 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
     if (l->points.failed || l->runs.failed || l->summary.failed || l->gen.failed ||
         l->ccdf.failed || l->time.failed || l->nets.failed)
         RC_FAIL(RC_ERR_NOMEM, "out of memory allocating the results layout");
+    RC_TRY(rc_table_prepare(&l->points));
+    RC_TRY(rc_table_prepare(&l->runs));
+    RC_TRY(rc_table_prepare(&l->summary));
+    RC_TRY(rc_table_prepare(&l->gen));
+    RC_TRY(rc_table_prepare(&l->ccdf));
+    RC_TRY(rc_table_prepare(&l->time));
+    RC_TRY(rc_table_prepare(&l->nets));
     l->runs_chunk = rc_runs_chunk(ex->runs);
 cleanup:
     if (status != RC_OK)
@@ -345,11 +355,6 @@ cleanup:
     return status;
 }
 
-/* Stride of a table's memory rows (as rc_table_types lays them out). */
-static size_t rc_stride(const rc_table_t *t)
-{
-    return (t->msize + 7) / 8 * 8;
-}
 
 /* Writes point p's scenario and swept values starting at column `col`. Returns the next one. */
 static size_t rc_fill_point_cols(const rc_results_t *r, const rc_table_t *t, void *row,
@@ -401,7 +406,7 @@ static rc_status_t rc_write_skeleton(hid_t file, const rc_results_t *r, const ch
     RC_TRY(rc_rh5_attr_u64(file, "points_done", 0, path));
     RC_TRY(rc_rh5_attr_str(file, "resumed", resumed, path));
 
-    size_t stride = rc_stride(pt);
+    size_t stride = rc_table_stride(pt);
     rows = calloc(ex->n_points ? ex->n_points : 1, stride);
     RC_ALLOC_CHECK(rows, "the /points table");
     for (uint64_t p = 0; p < ex->n_points; p++) {
@@ -478,7 +483,7 @@ static rc_status_t rc_ccdf_rows(const rc_results_t *r, const rc_mc_results_t *re
 {
     rc_status_t status = RC_OK;
     const rc_table_t *t = &r->lay.ccdf;
-    const size_t stride = rc_stride(t);
+    const size_t stride = rc_table_stride(t);
     uint32_t *sizes = NULL;
     unsigned char *rows = NULL;
     uint64_t n = 0, cap = 64;
@@ -540,7 +545,7 @@ static rc_status_t rc_time_rows(const rc_results_t *r, const rc_mc_results_t *re
 {
     rc_status_t status = RC_OK;
     const rc_table_t *t = &r->lay.time;
-    const size_t stride = rc_stride(t);
+    const size_t stride = rc_table_stride(t);
     const uint64_t runs = res->runs;
     double *s50 = NULL, *s90 = NULL, *sfin = NULL;
     unsigned char *rows = NULL;
@@ -638,7 +643,7 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
 
     /* /runs */
     const rc_table_t *t = &l->runs;
-    size_t stride = rc_stride(t);
+    size_t stride = rc_table_stride(t);
     rows = calloc(runs ? runs : 1, stride);
     RC_ALLOC_CHECK(rows, "the /runs rows");
     for (uint64_t i = 0; i < runs; i++) {
@@ -663,7 +668,7 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
 
     /* /summary */
     t = &l->summary;
-    rows = calloc(1, rc_stride(t));
+    rows = calloc(1, rc_table_stride(t));
     RC_ALLOC_CHECK(rows, "the /summary row");
     size_t col = rc_fill_point_cols(r, t, rows, p);
     rc_row_u64(t, rows, col++, runs);
@@ -687,7 +692,7 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot open /curves", path);
     t = &l->gen;
-    stride = rc_stride(t);
+    stride = rc_table_stride(t);
     rows = calloc(res->gen_len ? res->gen_len : 1, stride);
     RC_ALLOC_CHECK(rows, "the /curves/generations rows");
     for (uint32_t g = 0; g < res->gen_len; g++) {
@@ -785,7 +790,7 @@ static rc_status_t rc_append_network(hid_t file, rc_results_t *r, const rc_net_r
     RC_TRY(rc_write_u64_array(grp, "out_degree_hist", n->hist[0], n->hist_len[0], path));
     RC_TRY(rc_write_u64_array(grp, "in_degree_hist", n->hist[1], n->hist_len[1], path));
 
-    row = calloc(1, rc_stride(t));
+    row = calloc(1, rc_table_stride(t));
     RC_ALLOC_CHECK(row, "a /networks/stats row");
     const rc_graph_stats_t *s = &n->st;
     size_t c = 0;

@@ -341,7 +341,9 @@ size_t rc_table_add(rc_table_t *t, const char *name, rc_col_kind_t kind, size_t 
      * misaligned loads inside HDF5's conversions) */
     c->foff = t->fsize;
     t->fsize += kind == RC_COL_VSTR ? 0 : size;
-    c->moff = (t->msize + align - 1) / align * align;
+    if (t->packed && kind == RC_COL_VSTR)
+        t->failed = 1; /* a pointer must stay aligned */
+    c->moff = t->packed ? t->msize : (t->msize + align - 1) / align * align;
     t->msize = c->moff + size;
     return t->n++;
 }
@@ -358,16 +360,19 @@ void rc_table_free(rc_table_t *t)
 {
     if (t == NULL)
         return;
+    if (t->typed) {
+        rc_rh5_close(t->mtype);
+        rc_rh5_close(t->ftype);
+    }
     for (size_t i = 0; i < t->n; i++)
         free(t->cols[i].name);
     free(t->cols);
     memset(t, 0, sizeof *t);
 }
 
-/* Memory row size rounded up so consecutive rows stay aligned. */
-static size_t rc_table_stride(const rc_table_t *t)
+size_t rc_table_stride(const rc_table_t *t)
 {
-    return (t->msize + 7) / 8 * 8;
+    return t->packed ? (t->msize ? t->msize : 1) : (t->msize + 7) / 8 * 8;
 }
 
 rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
@@ -417,6 +422,28 @@ cleanup:
     return status;
 }
 
+rc_status_t rc_table_prepare(rc_table_t *t)
+{
+    if (t->typed)
+        return RC_OK;
+    rc_status_t status = rc_table_types(t, &t->mtype, &t->ftype);
+    t->typed = status == RC_OK;
+    return status;
+}
+
+/* t's types: the prepared ones (*owned = 0) or freshly built ones the caller closes. */
+static rc_status_t rc_table_get_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype,
+                                      int *owned)
+{
+    *owned = !t->typed;
+    if (t->typed) {
+        *mtype = t->mtype;
+        *ftype = t->ftype;
+        return RC_OK;
+    }
+    return rc_table_types(t, mtype, ftype);
+}
+
 void rc_row_u64(const rc_table_t *t, void *row, size_t col, uint64_t v)
 {
     memcpy((char *)row + t->cols[col].moff, &v, sizeof v);
@@ -460,7 +487,8 @@ rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, co
     rc_status_t status = RC_OK;
     hid_t mtype = -1, ftype = -1, space = -1, dcpl = -1, dset = -1;
     hsize_t dims[1] = {(hsize_t)nrows}, maxdims[1] = {H5S_UNLIMITED};
-    RC_TRY(rc_table_types(t, &mtype, &ftype));
+    int owned = 0;
+    RC_TRY(rc_table_get_types(t, &mtype, &ftype, &owned));
     space = H5Screate_simple(1, dims, chunk_rows ? maxdims : NULL);
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0)
@@ -486,8 +514,10 @@ cleanup:
     rc_rh5_close(dset);
     rc_rh5_close(dcpl);
     rc_rh5_close(space);
-    rc_rh5_close(mtype);
-    rc_rh5_close(ftype);
+    if (owned) {
+        rc_rh5_close(mtype);
+        rc_rh5_close(ftype);
+    }
     return status;
 }
 
@@ -497,9 +527,10 @@ rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, co
     rc_status_t status = RC_OK;
     hid_t mtype = -1, ftype = -1, dset = -1, fspace = -1, mspace = -1;
     hsize_t dims[1] = {0};
+    int owned = 0;
     if (nrows == 0)
         return RC_OK;
-    RC_TRY(rc_table_types(t, &mtype, &ftype));
+    RC_TRY(rc_table_get_types(t, &mtype, &ftype, &owned));
     dset = H5Dopen2(loc, name, H5P_DEFAULT);
     fspace = dset >= 0 ? H5Dget_space(dset) : -1;
     if (fspace < 0 || H5Sget_simple_extent_dims(fspace, dims, NULL) != 1)
@@ -520,8 +551,10 @@ cleanup:
     rc_rh5_close(mspace);
     rc_rh5_close(fspace);
     rc_rh5_close(dset);
-    rc_rh5_close(mtype);
-    rc_rh5_close(ftype);
+    if (owned) {
+        rc_rh5_close(mtype);
+        rc_rh5_close(ftype);
+    }
     return status;
 }
 

@@ -68,7 +68,11 @@ typedef struct rc_table {
     size_t n, cap;
     size_t msize; /* bytes of a memory row */
     size_t fsize; /* bytes of a file row */
+    int packed;   /* memory rows packed like file rows (set before adding columns; no VSTR):
+                     the write is then a plain copy, with no HDF5 type conversion */
     int failed;   /* an allocation failed while adding columns */
+    int typed;    /* mtype/ftype below are built (rc_table_prepare) */
+    hid_t mtype, ftype;
 } rc_table_t;
 
 /* Adds a column (copies name); returns its index. Check t->failed after adding them all. */
@@ -77,8 +81,14 @@ size_t rc_table_add(rc_table_t *t, const char *name, rc_col_kind_t kind, size_t 
 size_t rc_table_find(const rc_table_t *t, const char *name);
 void rc_table_free(rc_table_t *t);
 
+/* Bytes from one memory row to the next (aligned tables round up to 8). */
+size_t rc_table_stride(const rc_table_t *t);
+
 /* Memory and file compound types of t (caller closes both). */
 rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype);
+/* Builds t's types once and keeps them in t (closed by rc_table_free), so that appends do not
+ * rebuild a compound of a hundred members each time. Call after the last rc_table_add. */
+rc_status_t rc_table_prepare(rc_table_t *t);
 
 /* Setters into a memory row (row points at the row's first byte). A string longer than its
  * column is cut at the width (columns are sized from the experiment, so it does not happen). */

@@ -5,7 +5,12 @@
  * point is one short open-append-flush-close), and every point is first appended, fsync'd, to
  * an append-only journal "<path>.journal" from which rc_results_open_resume() rebuilds the file
  * when a kill -9 landed inside that short window. The journal is removed once every point is in
- * the file. One writer per file (a lock on the journal refuses a second); one thread only. */
+ * the file. One writer per file (a lock on the journal refuses a second process).
+ *
+ * Threads: calls on one rc_results_t must not overlap, and no other HDF5 use (e.g. a graph
+ * cache) may run during one, as the HDF5 library here is not thread-safe. A background writer
+ * thread is fine when the other threads wait for it; error messages are per thread, so read
+ * rc_error_message() on the thread that made the failing call. */
 #ifndef RTCASCADE_RESULTS_H
 #define RTCASCADE_RESULTS_H
 

@@ -202,7 +202,8 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
         }
     }
     if (done == n_points) {
-        snprintf(buf, sizeof buf, "complete: all %llu points done", (unsigned long long)n_points);
+        snprintf(buf, sizeof buf, "complete: %s %llu point%s done", n_points == 1 ? "its" : "all",
+                 (unsigned long long)n_points, n_points == 1 ? "" : "s");
     } else {
         int len = snprintf(buf, sizeof buf, "INCOMPLETE: %llu of %llu points done (pending:",
                            (unsigned long long)done, (unsigned long long)n_points);

@@ -14,6 +14,7 @@
 #include "rtcascade/rng.h"
 #include "rtcascade/version.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -130,6 +131,32 @@ static void rc_sync_dir(const char *path)
         }
         close(fd);
     }
+    free(dir);
+}
+
+/* Removes "<path>.tmp.<pid>" files left by a writer killed while building a file. Called
+ * with the journal lock held, so no live writer owns them. Best effort. */
+static void rc_remove_stale_tmps(const char *path)
+{
+    char *dir = rc_dir_of(path);
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0 ||
+            n[blen + 5] == '\0' || strspn(n + blen + 5, "0123456789") != strlen(n + blen + 5))
+            continue;
+        char *full = rc_strcat3(dir, "/", n);
+        if (full != NULL && unlink(full) != 0) {
+            /* not ours to remove after all: leave it */
+        }
+        free(full);
+    }
+    if (d != NULL)
+        closedir(d);
     free(dir);
 }
 
@@ -1224,6 +1251,7 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
                 path, r->jpath);
     RC_TRY(rc_make_parents(path));
     RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
+    rc_remove_stale_tmps(path);
     RC_TRY(rc_journal_reset(r->journal));
     RC_TRY(rc_journal_header(r, 1));
     rc_sync_dir(r->jpath);
@@ -1714,6 +1742,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     if (have_j) {
         RC_TRY(rc_journal_open(r->jpath, path, 0, &r->journal));
         if (r->journal != NULL) {
+            rc_remove_stale_tmps(path);
             RC_TRY(rc_journal_scan(r->journal, &recs, &n_recs));
             if (n_recs > 0 && recs[0].type == RC_JREC_HEADER) {
                 RC_TRY(rc_journal_load(r->journal, &recs[0], &data));

@@ -26,8 +26,7 @@ int rc_cmd_info(int argc, char **argv)
             return 0;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
-            RC_FAIL(RC_ERR_USAGE, "info: unknown option '%s' (see rtcascade info --help)",
-                    argv[i]);
+            RC_FAIL(RC_ERR_USAGE, "info: unknown option '%s' (see rtcascade info --help)", argv[i]);
     }
     for (int i = 1; i < argc; i++) {
         if (files++ > 0)

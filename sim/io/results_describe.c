@@ -104,8 +104,10 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     fapl = rc_rh5_fapl();
     file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
-                "from its journal)", path);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
+                "from its journal)",
+                path);
     RC_TRY(rc_rh5_read_str(file, "format", &format, path));
     if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
@@ -176,17 +178,19 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
 
     char buf[1024];
     snprintf(buf, sizeof buf, "%s (rtcascade results, format %llu, %s)", path,
-             (unsigned long long)version, rc_format_bytes((uint64_t)sb.st_size, size_buf,
-                                                          sizeof size_buf));
+             (unsigned long long)version,
+             rc_format_bytes((uint64_t)sb.st_size, size_buf, sizeof size_buf));
     rc_print_value(f, "file:", buf);
     rc_print_value(f, "experiment:", name);
     snprintf(buf, sizeof buf, "%s by rtcascade %s (git %s)", created ? created : "?",
              software ? software : "?", commit ? commit : "?");
     rc_print_value(f, "created:", buf);
     rc_print_value(f, "command:", command);
-    snprintf(buf, sizeof buf, "%s (%zu lines as given; %zu lines resolved, in the "
-             "resolved_config attribute)", config_path && *config_path ? config_path :
-             "the embedded default study", rc_count_lines(config), rc_count_lines(resolved));
+    snprintf(buf, sizeof buf,
+             "%s (%zu lines as given; %zu lines resolved, in the "
+             "resolved_config attribute)",
+             config_path && *config_path ? config_path : "the embedded default study",
+             rc_count_lines(config), rc_count_lines(resolved));
     rc_print_value(f, "config:", buf);
     snprintf(buf, sizeof buf, "%llu (generator %s; run r of point p uses stream (seed, p, r))",
              (unsigned long long)seed, rng ? rng : "?");
@@ -245,14 +249,20 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     snprintf(buf, sizeof buf, "%llu per point; %llu in /runs", (unsigned long long)runs,
              (unsigned long long)rows_runs);
     rc_print_value(f, "runs:", buf);
-    fprintf(f, "%-13sper run in /runs: size, retweets, reach, depth, max_breadth, virality, "
-               "global, capped, %s\n", "metrics:",
-            timed ? "final_time, t50, t90" : "final_time, t50, t90 (NaN: untimed model)");
-    fprintf(f, "%-13sper point in /summary: mean, sd, se, min, q05, q25, median, q75, q95, max "
-               "of each; p_global, p_capped\n", "");
-    snprintf(buf, sizeof buf, "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
-             "/curves/time %llu rows", (unsigned long long)rows_gen,
-             (unsigned long long)rows_ccdf, (unsigned long long)rows_time);
+    fprintf(
+        f,
+        "%-13sper run in /runs: size, retweets, reach, depth, max_breadth, virality, "
+        "global, capped, %s\n",
+        "metrics:", timed ? "final_time, t50, t90" : "final_time, t50, t90 (NaN: untimed model)");
+    fprintf(f,
+            "%-13sper point in /summary: mean, sd, se, min, q05, q25, median, q75, q95, max "
+            "of each; p_global, p_capped\n",
+            "");
+    snprintf(buf, sizeof buf,
+             "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
+             "/curves/time %llu rows",
+             (unsigned long long)rows_gen, (unsigned long long)rows_ccdf,
+             (unsigned long long)rows_time);
     rc_print_value(f, "curves:", buf);
     fprintf(f, "%-13s%llu\n", "networks:", (unsigned long long)n_nets);
     for (uint64_t i = 0; i < n_nets; i++)
@@ -286,8 +296,8 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
             if (sum_point[i] == p)
                 row = i;
         if (row < n_sum)
-            fprintf(f, "  %-7s  %13.6g  %13.6g  %9.4g\n", "done", sum_retweets[row],
-                    sum_reach[row], sum_pglobal[row]);
+            fprintf(f, "  %-7s  %13.6g  %13.6g  %9.4g\n", "done", sum_retweets[row], sum_reach[row],
+                    sum_pglobal[row]);
         else
             fprintf(f, "  %-7s  %13s  %13s  %9s\n", "pending", "-", "-", "-");
     }

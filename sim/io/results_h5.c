@@ -36,8 +36,19 @@ static const char *const rc_stat_names[] = {"mean", "sd",     "se",  "min", "q05
 
 /* Column order of /runs (fixed). */
 enum {
-    RC_R_POINT, RC_R_RUN, RC_R_SIZE, RC_R_RETWEETS, RC_R_REACH, RC_R_DEPTH, RC_R_MAX_BREADTH,
-    RC_R_VIRALITY, RC_R_FINAL_TIME, RC_R_T50, RC_R_T90, RC_R_GLOBAL, RC_R_CAPPED
+    RC_R_POINT,
+    RC_R_RUN,
+    RC_R_SIZE,
+    RC_R_RETWEETS,
+    RC_R_REACH,
+    RC_R_DEPTH,
+    RC_R_MAX_BREADTH,
+    RC_R_VIRALITY,
+    RC_R_FINAL_TIME,
+    RC_R_T50,
+    RC_R_T90,
+    RC_R_GLOBAL,
+    RC_R_CAPPED
 };
 
 /* The tables of a file, derived from the experiment alone (so a rebuilt file is identical). */
@@ -57,7 +68,7 @@ struct rc_results {
     rc_journal_t *journal; /* NULL only when the file is complete */
     uint8_t *done;         /* per point */
     uint64_t n_done;
-    uint8_t *net_done;     /* per network id */
+    uint8_t *net_done; /* per network id */
     rc_layout_t lay;
     char *created, *command_line, *config_text, *config_path; /* provenance kept for rebuilds */
     char note[512];
@@ -205,8 +216,8 @@ static int rc_is_number(const char *s)
     return end != s && *end == '\0' && isfinite(v);
 }
 
-static const char *const rc_reserved_cols[] = {"point", "scenario", "network", "runs", "status",
-                                               NULL};
+static const char *const rc_reserved_cols[] = {"point", "scenario", "network",
+                                               "runs",  "status",   NULL};
 
 static void rc_layout_free(rc_layout_t *l, size_t n_swept)
 {
@@ -273,13 +284,13 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
         for (size_t i = 0; rc_reserved_cols[i]; i++)
             clash |= strcmp(ex->swept_keys[k], rc_reserved_cols[i]) == 0;
         for (int m = 0; m < RC_N_METRICS; m++)
-            clash |= strncmp(ex->swept_keys[k], rc_metric_names[m],
-                             strlen(rc_metric_names[m])) == 0 &&
-                     ex->swept_keys[k][strlen(rc_metric_names[m])] == '_';
+            clash |=
+                strncmp(ex->swept_keys[k], rc_metric_names[m], strlen(rc_metric_names[m])) == 0 &&
+                ex->swept_keys[k][strlen(rc_metric_names[m])] == '_';
         clash |= strncmp(ex->swept_keys[k], "p_", 2) == 0 ||
                  strcmp(ex->swept_keys[k], "mean_size_global") == 0;
-        l->swept_cols[k] = clash ? rc_strcat3("swept:", ex->swept_keys[k], "")
-                                 : strdup(ex->swept_keys[k]);
+        l->swept_cols[k] =
+            clash ? rc_strcat3("swept:", ex->swept_keys[k], "") : strdup(ex->swept_keys[k]);
         RC_ALLOC_CHECK(l->swept_cols[k], "the results layout");
     }
 
@@ -382,10 +393,8 @@ cleanup:
     return status;
 }
 
-
 /* Writes point p's scenario and swept values starting at column `col`. Returns the next one. */
-static size_t rc_fill_point_cols(const rc_results_t *r, const rc_table_t *t, void *row,
-                                 uint64_t p)
+static size_t rc_fill_point_cols(const rc_results_t *r, const rc_table_t *t, void *row, uint64_t p)
 {
     const rc_point_t *pt = &r->ex->points[p];
     rc_row_u64(t, row, 0, p);
@@ -445,8 +454,7 @@ static rc_status_t rc_write_skeleton(hid_t file, const rc_results_t *r, const ch
     }
     RC_TRY(rc_table_create(file, "points", pt, rows, ex->n_points, 0, 0, path));
     RC_TRY(rc_table_create(file, "runs", &r->lay.runs, NULL, 0, r->lay.runs_chunk, 1, path));
-    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, RC_SMALL_CHUNK / 4, 0,
-                           path));
+    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, RC_SMALL_CHUNK / 4, 0, path));
     grp = H5Gcreate2(file, "curves", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /curves", path);
@@ -643,7 +651,8 @@ static rc_status_t rc_flip_status(hid_t file, uint64_t p, const char *path)
     fspace = dset >= 0 ? H5Dget_space(dset) : -1;
     mspace = H5Screate_simple(1, count, NULL);
     mtype = H5Tcreate(H5T_COMPOUND, 1);
-    if (fspace < 0 || mspace < 0 || mtype < 0 || H5Tinsert(mtype, "status", 0, H5T_NATIVE_UINT8) < 0 ||
+    if (fspace < 0 || mspace < 0 || mtype < 0 ||
+        H5Tinsert(mtype, "status", 0, H5T_NATIVE_UINT8) < 0 ||
         H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
         H5Dwrite(dset, mtype, mspace, fspace, H5P_DEFAULT, &one) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot mark point %llu done in /points", path,
@@ -683,7 +692,8 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
         rc_row_u32(t, row, RC_R_DEPTH, res->depth[i]);
         rc_row_u32(t, row, RC_R_MAX_BREADTH, res->max_breadth[i]);
         rc_row_f64(t, row, RC_R_VIRALITY, res->virality[i]);
-        rc_row_f64(t, row, RC_R_FINAL_TIME, res->timed && res->final_time ? res->final_time[i] : NAN);
+        rc_row_f64(t, row, RC_R_FINAL_TIME,
+                   res->timed && res->final_time ? res->final_time[i] : NAN);
         rc_row_f64(t, row, RC_R_T50, res->timed && res->t50 ? res->t50[i] : NAN);
         rc_row_f64(t, row, RC_R_T90, res->timed && res->t90 ? res->t90[i] : NAN);
         rc_row_u8(t, row, RC_R_GLOBAL, res->global[i]);
@@ -766,8 +776,8 @@ static void rc_net_rec_clear(rc_net_rec_t *n)
     memset(n, 0, sizeof *n);
 }
 
-static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_t *data,
-                                      uint64_t n, const char *path)
+static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_t *data, uint64_t n,
+                                      const char *path)
 {
     rc_status_t status = RC_OK;
     hid_t space = -1, dcpl = -1, dset = -1;
@@ -1151,8 +1161,7 @@ static rc_status_t rc_open_rw(const rc_results_t *r, const char *file_path, hid_
     if (*file < 0) {
         int fd = open(file_path, O_RDWR);
         if (fd < 0)
-            return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path,
-                            strerror(errno));
+            return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path, strerror(errno));
         close(fd);
         return rc_error(RC_ERR_IO, "%s: cannot open for writing (HDF5 refused it)", r->path);
     }
@@ -1365,8 +1374,8 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     RC_TRY(rc_jbuf_check(&b));
     /* journal (compressed, <= b.len) + HDF5 rows (compressed /runs, curves, summary) */
     uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
-                    ((uint64_t)res->gen_len + 2 * RC_TIME_BINS + 64) * 64 +
-                    r->lay.summary.msize + ((uint64_t)1 << 20);
+                    ((uint64_t)res->gen_len + 2 * RC_TIME_BINS + 64) * 64 + r->lay.summary.msize +
+                    ((uint64_t)1 << 20);
     RC_TRY(rc_check_room(r->path, need));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
     status = rc_open_rw(r, r->path, &file);
@@ -1486,26 +1495,26 @@ static rc_status_t rc_check_identity(const rc_results_t *r, const char *source, 
                         r->path, source, (unsigned long long)n_points, ex->n_points, hint);
     if (resolved == NULL || strcmp(resolved, r->resolved) != 0) {
         rc_first_diff(resolved ? resolved : "", r->resolved, diff, sizeof diff);
-        return rc_error(RC_ERR_USAGE, "%s: %s was made from a different config (%s); %s",
-                        r->path, source, diff, hint);
+        return rc_error(RC_ERR_USAGE, "%s: %s was made from a different config (%s); %s", r->path,
+                        source, diff, hint);
     }
     return RC_OK;
 }
 
 /* What an inspection of the HDF5 file found. */
 typedef struct rc_h5_state {
-    int usable;          /* opens, is this experiment, reads back consistently */
-    char why[256];       /* why not */
-    uint8_t *done;       /* per point */
-    uint8_t *net_done;   /* per network */
+    int usable;        /* opens, is this experiment, reads back consistently */
+    char why[256];     /* why not */
+    uint8_t *done;     /* per point */
+    uint8_t *net_done; /* per network */
     uint64_t n_done;
     /* rows to keep / rows present of each appended table (keep < rows: cut the tail) */
     uint64_t keep[6], rows[6];
     char *created, *command_line, *config, *config_path, *resumed;
 } rc_h5_state_t;
 
-static const char *const rc_appended[6] = {"runs", "summary", "curves/generations",
-                                           "curves/size_ccdf", "curves/time", "networks/stats"};
+static const char *const rc_appended[6] = {
+    "runs", "summary", "curves/generations", "curves/size_ccdf", "curves/time", "networks/stats"};
 
 static void rc_h5_state_clear(rc_h5_state_t *s)
 {
@@ -1584,9 +1593,10 @@ static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
         rc_rh5_read_str(file, "resumed", &st->resumed, path) != RC_OK)
         RC_DAMAGED("unreadable attributes");
     if (version != RC_RESULTS_FORMAT_VERSION)
-        RC_FAIL(RC_ERR_INPUT, "%s: results format version %llu cannot be resumed by this "
-                "rtcascade (it writes version %d)", path, (unsigned long long)version,
-                RC_RESULTS_FORMAT_VERSION);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: results format version %llu cannot be resumed by this "
+                "rtcascade (it writes version %d)",
+                path, (unsigned long long)version, RC_RESULTS_FORMAT_VERSION);
     RC_TRY(rc_check_identity(r, "it", seed, runs, n_points, resolved));
 
     /* /points: every point, in order, with its status */
@@ -1651,8 +1661,8 @@ static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
             ok = H5Lexists(file, name, H5P_DEFAULT) > 0;
         }
         for (int d = 0; d < 2 && ok; d++) {
-            snprintf(name, sizeof name, "networks/%llu/%s_degree_hist",
-                     (unsigned long long)col[i], d ? "in" : "out");
+            snprintf(name, sizeof name, "networks/%llu/%s_degree_hist", (unsigned long long)col[i],
+                     d ? "in" : "out");
             ok = H5Lexists(file, name, H5P_DEFAULT) > 0;
         }
         if (!ok) {
@@ -1731,7 +1741,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         rc_results_free(r);
         r = NULL;
         RC_TRY(rc_results_create(path, ex, prov, 0, out));
-        snprintf((*out)->note, sizeof (*out)->note, "no earlier file: started a new one");
+        snprintf((*out)->note, sizeof(*out)->note, "no earlier file: started a new one");
         goto cleanup;
     }
     rc_rh5_now(now, sizeof now);
@@ -1763,7 +1773,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         rc_results_free(r);
         r = NULL;
         RC_TRY(rc_results_create(path, ex, prov, 1, out));
-        snprintf((*out)->note, sizeof (*out)->note,
+        snprintf((*out)->note, sizeof(*out)->note,
                  "the earlier run stopped before its first point: started a new file");
         goto cleanup;
     }
@@ -1820,13 +1830,17 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     /* the file is missing or damaged: rebuild it from the journal */
     if (r->journal == NULL || n_recs == 0 || !head.full) {
         if (!have_h5)
-            RC_FAIL(RC_ERR_INPUT, "%s: is missing and its journal %s cannot rebuild it; use "
-                    "--force to start over", path, r->jpath);
-        RC_FAIL(RC_ERR_INPUT, "%s: is damaged (%s) and there is no complete journal to rebuild "
-                "it from; use --force to start over", path, st.why);
+            RC_FAIL(RC_ERR_INPUT,
+                    "%s: is missing and its journal %s cannot rebuild it; use "
+                    "--force to start over",
+                    path, r->jpath);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: is damaged (%s) and there is no complete journal to rebuild "
+                "it from; use --force to start over",
+                path, st.why);
     }
-    RC_TRY(rc_set_provenance(r, head.created, head.command_line, head.config_text,
-                             head.config_path));
+    RC_TRY(
+        rc_set_provenance(r, head.created, head.command_line, head.config_text, head.config_path));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
     free(recs);
     recs = NULL;
@@ -1853,8 +1867,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     r->n_done = 0;
     RC_TRY(rc_build_file(r, resumed ? resumed : "", recs, n_recs));
     snprintf(r->note, sizeof r->note, "%llu of %zu points done; rebuilt %s from the journal (%s)",
-             (unsigned long long)r->n_done, ex->n_points, path,
-             have_h5 ? st.why : "file missing");
+             (unsigned long long)r->n_done, ex->n_points, path, have_h5 ? st.why : "file missing");
 
 done:
     *out = r;

@@ -18,14 +18,29 @@ void rc_rh5_close(hid_t id)
     if (id < 0)
         return;
     switch (H5Iget_type(id)) {
-    case H5I_FILE: H5Fclose(id); break;
-    case H5I_GROUP: H5Gclose(id); break;
-    case H5I_DATASET: H5Dclose(id); break;
-    case H5I_ATTR: H5Aclose(id); break;
-    case H5I_DATASPACE: H5Sclose(id); break;
-    case H5I_DATATYPE: H5Tclose(id); break;
-    case H5I_GENPROP_LST: H5Pclose(id); break;
-    default: break;
+    case H5I_FILE:
+        H5Fclose(id);
+        break;
+    case H5I_GROUP:
+        H5Gclose(id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(id);
+        break;
+    default:
+        break;
     }
 }
 
@@ -294,12 +309,18 @@ cleanup:
 static size_t rc_col_msize(const rc_col_t *c)
 {
     switch (c->kind) {
-    case RC_COL_U64: return 8;
-    case RC_COL_U32: return 4;
-    case RC_COL_U8: return 1;
-    case RC_COL_F64: return 8;
-    case RC_COL_STR: return c->width ? c->width : 1;
-    case RC_COL_VSTR: return sizeof(char *);
+    case RC_COL_U64:
+        return 8;
+    case RC_COL_U32:
+        return 4;
+    case RC_COL_U8:
+        return 1;
+    case RC_COL_F64:
+        return 8;
+    case RC_COL_STR:
+        return c->width ? c->width : 1;
+    case RC_COL_VSTR:
+        return sizeof(char *);
     }
     return 0;
 }
@@ -307,9 +328,12 @@ static size_t rc_col_msize(const rc_col_t *c)
 static size_t rc_col_align(const rc_col_t *c)
 {
     switch (c->kind) {
-    case RC_COL_STR: return 1;
-    case RC_COL_VSTR: return _Alignof(char *);
-    default: return rc_col_msize(c);
+    case RC_COL_STR:
+        return 1;
+    case RC_COL_VSTR:
+        return _Alignof(char *);
+    default:
+        return rc_col_msize(c);
     }
 }
 
@@ -395,15 +419,29 @@ rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
         const rc_col_t *c = &t->cols[i];
         hid_t mt = -1, ft = -1;
         switch (c->kind) {
-        case RC_COL_U64: mt = H5T_NATIVE_UINT64; ft = H5T_STD_U64LE; break;
-        case RC_COL_U32: mt = H5T_NATIVE_UINT32; ft = H5T_STD_U32LE; break;
-        case RC_COL_U8: mt = H5T_NATIVE_UINT8; ft = H5T_STD_U8LE; break;
-        case RC_COL_F64: mt = H5T_NATIVE_DOUBLE; ft = H5T_IEEE_F64LE; break;
+        case RC_COL_U64:
+            mt = H5T_NATIVE_UINT64;
+            ft = H5T_STD_U64LE;
+            break;
+        case RC_COL_U32:
+            mt = H5T_NATIVE_UINT32;
+            ft = H5T_STD_U32LE;
+            break;
+        case RC_COL_U8:
+            mt = H5T_NATIVE_UINT8;
+            ft = H5T_STD_U8LE;
+            break;
+        case RC_COL_F64:
+            mt = H5T_NATIVE_DOUBLE;
+            ft = H5T_IEEE_F64LE;
+            break;
         case RC_COL_STR:
             sub = rc_rh5_fixed_str(c->width);
             mt = ft = sub;
             break;
-        case RC_COL_VSTR: mt = ft = vstr; break;
+        case RC_COL_VSTR:
+            mt = ft = vstr;
+            break;
         }
         if (mt < 0 || H5Tinsert(m, c->name, c->moff, mt) < 0 || H5Tinsert(f, c->name, foff, ft) < 0)
             RC_FAIL(RC_ERR_INTERNAL, "cannot add column %s to an HDF5 compound type", c->name);
@@ -432,8 +470,7 @@ rc_status_t rc_table_prepare(rc_table_t *t)
 }
 
 /* t's types: the prepared ones (*owned = 0) or freshly built ones the caller closes. */
-static rc_status_t rc_table_get_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype,
-                                      int *owned)
+static rc_status_t rc_table_get_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype, int *owned)
 {
     *owned = !t->typed;
     if (t->typed) {
@@ -646,8 +683,8 @@ static hid_t rc_rh5_member_type(hid_t loc, const char *name, const char *col)
         return -1;
     dset = H5Dopen2(loc, name, H5P_DEFAULT);
     ftype = dset >= 0 ? H5Dget_type(dset) : -1;
-    int idx = ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND ? H5Tget_member_index(ftype, col)
-                                                                 : -1;
+    int idx =
+        ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND ? H5Tget_member_index(ftype, col) : -1;
     if (idx >= 0)
         mt = H5Tget_member_type(ftype, (unsigned)idx);
     rc_rh5_close(ftype);
@@ -678,9 +715,9 @@ rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, ch
          * character sets): read them as null-terminated strings one byte wider */
         width = H5Tget_size(ftype) + 1;
         mtype = H5Tcopy(H5T_C_S1);
-        if (mtype >= 0 && (H5Tset_size(mtype, width) < 0 ||
-                           H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
-                           H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
+        if (mtype >= 0 &&
+            (H5Tset_size(mtype, width) < 0 || H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
+             H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
             rc_rh5_close(mtype);
             mtype = -1;
         }

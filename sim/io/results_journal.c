@@ -186,8 +186,7 @@ rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n)
     *recs = NULL;
     *n = 0;
     if (fstat(j->fd, &sb) != 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot read the journal %s: %s", j->what, j->path,
-                strerror(errno));
+        RC_FAIL(RC_ERR_IO, "%s: cannot read the journal %s: %s", j->what, j->path, strerror(errno));
     const uint64_t size = (uint64_t)sb.st_size;
     RC_TRY(rc_j_pread(j, magic, sizeof magic, 0, &got));
     if (got < sizeof magic) {
@@ -276,8 +275,7 @@ rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data)
         RC_FAIL(RC_ERR_INPUT, "%s: the journal %s ends inside a record", j->what, j->path);
     uLongf out_len = (uLongf)rec->raw_len;
     if (uncompress(raw, &out_len, comp, (uLong)rec->comp_len) != Z_OK || out_len != rec->raw_len)
-        RC_FAIL(RC_ERR_INPUT, "%s: a record of the journal %s does not inflate", j->what,
-                j->path);
+        RC_FAIL(RC_ERR_INPUT, "%s: a record of the journal %s does not inflate", j->what, j->path);
     *data = raw;
     raw = NULL;
 cleanup:

@@ -481,8 +481,7 @@ static void test_resume(const fixture_t *fx, const char *dir)
     CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "300 runs");
     rc_experiment_free(other);
     other = variant("p: 0.1}", "p: 0.2}");
-    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE,
-                "different config");
+    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "different config");
     rc_experiment_free(other);
     other = variant("[0.1, 0.35]", "[0.1, 0.35, 0.5]");
     CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "8 points");

@@ -30,7 +30,7 @@ typedef struct rc_results rc_results_t;
 
 /* Where an experiment came from, stored as root attributes. Strings are copied. */
 typedef struct rc_results_provenance {
-    const char *command_line; /* the command as typed (argv joined, quoted as needed); may be NULL */
+    const char *command_line; /* the command as typed (argv joined and quoted); may be NULL */
     const char *config_text;  /* the config YAML exactly as given: file contents, or the embedded
                                  default study's text when no config was named; may be NULL */
     const char *config_path;  /* the config file's path, or NULL for the embedded default */

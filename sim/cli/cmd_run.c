@@ -1,10 +1,11 @@
 /* `rtcascade run`: config -> experiment -> every check -> for each network (built once) its
  * points, each run by the Monte Carlo engine and appended to the HDF5 results file as soon as it
- * finishes. Resumable after any interrupt; a signal stops cleanly between points (exit 8).
- * Prints a progress line on a terminal and a summary table at the end. */
+ * finishes (by a writer thread, while the next point runs). Resumable after any interrupt; a
+ * signal stops cleanly between points (exit 8). Progress line on a terminal, table at the end. */
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
+#include "cli/writer.h"
 #include "rtcascade/config.h"
 #include "rtcascade/defaults.h"
 #include "rtcascade/engine.h"
@@ -42,7 +43,6 @@ typedef struct run_timers {
     double total;       /* the whole command */
     double build;       /* building or loading networks */
     double runs;        /* the Monte Carlo engine */
-    double write;       /* rc_results_write_point */
     double stats_write; /* rc_results_write_network (graph statistics included) */
     double open_close;  /* creating, reopening and closing the results file */
 } run_timers_t;
@@ -53,11 +53,13 @@ typedef struct run_ctx {
     const rc_experiment_t *ex;
     const char *base_dir; /* the config's folder, for relative network paths */
     const rc_results_provenance_t *prov;
-    const size_t *order; /* run order of the points (run_order) */
-    point_row_t *rows;   /* per point index, for the final table */
-    rc_results_t *file;  /* NULL until the first network is checked */
-    int created;         /* 1 once a results file exists on disk */
-    int interrupted;     /* 1 when a signal stopped the loop */
+    const size_t *order;  /* run order of the points (run_order) */
+    point_row_t *rows;    /* per point index, for the final table */
+    rc_results_t *file;   /* NULL until the first network is checked */
+    unsigned char *done0; /* per point index: done before this process started */
+    rc_writer_t writer;   /* appends points in the background once the file exists */
+    int created;          /* 1 once a results file exists on disk */
+    int interrupted;      /* 1 when a signal stopped the loop */
     rc_progress_t prog;
     run_timers_t tm;
 } run_ctx_t;
@@ -479,7 +481,7 @@ static size_t *run_order(const rc_experiment_t *ex)
 /* Checks every pending point's seeds against the built network (more seeds than nodes, ids
  * not in the graph, a community out of range), before any of them runs. */
 static rc_status_t check_seeds(const rc_experiment_t *ex, const size_t *order, size_t from,
-                               size_t to, const rc_results_t *file, const rc_graph_t *g)
+                               size_t to, const unsigned char *done0, const rc_graph_t *g)
 {
     rc_status_t status = RC_OK;
     rc_seed_spec_t spec;
@@ -487,7 +489,7 @@ static rc_status_t check_seeds(const rc_experiment_t *ex, const size_t *order, s
     memset(&spec, 0, sizeof spec);
     for (size_t i = from; i < to; i++) {
         const rc_point_t *pt = &ex->points[order[i]];
-        if (file != NULL && rc_results_point_done(file, pt->index))
+        if (done0[pt->index])
             continue;
         RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &spec));
         RC_TRY(rc_seeds_resolve(&spec, g, &plan));
@@ -561,27 +563,22 @@ static void print_table(const rc_experiment_t *ex, const point_row_t *rows)
     free(w);
 }
 
-/* Writes one point (signals held: a write is never cut short) and notes its table row. */
-static rc_status_t save_point(run_ctx_t *c, const rc_mc_results_t *res)
+/* Notes the point's table row and hands it to the background writer (which owns it then). */
+static rc_status_t save_point(run_ctx_t *c, rc_mc_results_t **res)
 {
-    rc_signals_hold();
-    double t = rc_progress_now();
-    rc_status_t status = rc_results_write_point(c->file, res);
-    c->tm.write += rc_progress_now() - t;
-    rc_signals_release();
-    if (status != RC_OK)
-        return status;
-    point_row_t *row = &c->rows[res->point];
+    const rc_mc_results_t *r = *res;
+    point_row_t *row = &c->rows[r->point];
     row->ran = 1;
-    row->retweets = res->summary[RC_METRIC_RETWEETS].mean;
-    row->retweets_se = res->summary[RC_METRIC_RETWEETS].se;
-    row->reach = res->summary[RC_METRIC_REACH].mean;
-    row->p_global = res->p_global;
-    return RC_OK;
+    row->retweets = r->summary[RC_METRIC_RETWEETS].mean;
+    row->retweets_se = r->summary[RC_METRIC_RETWEETS].se;
+    row->reach = r->summary[RC_METRIC_REACH].mean;
+    row->p_global = r->p_global;
+    return rc_writer_submit(&c->writer, res);
 }
 
 /* Creates the file when this is the first network to run (so that a config error found on the
- * built network leaves no file behind), then records the network. */
+ * built network leaves no file behind) and starts the writer, then records the network. The
+ * writer must be idle (rc_writer_drain). */
 static rc_status_t save_network(run_ctx_t *c, size_t id, const rc_graph_t *g)
 {
     rc_status_t status = RC_OK;
@@ -597,6 +594,8 @@ static rc_status_t save_network(run_ctx_t *c, size_t id, const rc_graph_t *g)
         status = rc_results_write_network(c->file, id, g, NULL);
     c->tm.stats_write += rc_progress_now() - t;
     rc_signals_release();
+    if (status == RC_OK && !c->writer.started)
+        status = rc_writer_start(&c->writer, c->file);
     return status;
 }
 
@@ -612,16 +611,19 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
     rc_mc_results_t *res = NULL;
     size_t pending = 0;
     for (size_t i = from; i < to; i++)
-        pending += !(c->file && rc_results_point_done(c->file, ex->points[c->order[i]].index));
+        pending += !c->done0[ex->points[c->order[i]].index];
     if (pending == 0)
         goto cleanup;
+    /* Loading a network may read an HDF5 cache: the writer must be idle (HDF5 is not
+     * thread-safe). A write error surfaces here at the latest. */
+    RC_TRY(rc_writer_drain(&c->writer));
 
     rc_progress_status(&c->prog, "building network %zu of %zu", first->network_id + 1,
                        ex->n_networks);
     double t = rc_progress_now();
     RC_TRY(rc_network_build(rc_cfg_get(first->config, "network"), ex->seed, c->base_dir, &g));
     c->tm.build += rc_progress_now() - t;
-    RC_TRY(check_seeds(ex, c->order, from, to, c->file, g));
+    RC_TRY(check_seeds(ex, c->order, from, to, c->done0, g));
     if (rc_signals_stop_requested()) {
         c->interrupted = 1;
         goto cleanup;
@@ -630,7 +632,7 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
 
     for (size_t i = from; i < to; i++) {
         const rc_point_t *pt = &ex->points[c->order[i]];
-        if (rc_results_point_done(c->file, pt->index))
+        if (c->done0[pt->index])
             continue;
         if (rc_signals_stop_requested()) {
             c->interrupted = 1;
@@ -642,9 +644,7 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
         t = rc_progress_now();
         RC_TRY(run_point(ex, pt, g, &res));
         c->tm.runs += rc_progress_now() - t;
-        RC_TRY(save_point(c, res));
-        rc_mc_results_free(res);
-        res = NULL;
+        RC_TRY(save_point(c, &res));
         rc_progress_point_done(&c->prog, ex->runs);
     }
 cleanup:
@@ -653,26 +653,31 @@ cleanup:
     return status;
 }
 
-/* Closes the file (its journal goes once every point is in) with signals held. */
+/* Waits for the writer, then closes the file (its journal goes once every point is in). */
 static rc_status_t close_file(run_ctx_t *c)
 {
+    rc_status_t first = rc_writer_stop(&c->writer);
     rc_signals_hold();
     double t = rc_progress_now();
     rc_status_t status = rc_results_close(c->file);
     c->file = NULL;
     c->tm.open_close += rc_progress_now() - t;
     rc_signals_release();
-    return status;
+    return first != RC_OK ? first : status;
 }
 
-static void print_timing(const run_timers_t *tm)
+/* Where the time went. "results file" is what writing costs the run: the time the run loop
+ * waited for the background writer plus the network records and create/open/close done in the
+ * foreground; the writer's own time overlaps the runs. */
+static void print_timing(const run_timers_t *tm, const rc_writer_t *w)
 {
-    double io = tm->write + tm->stats_write + tm->open_close;
+    double io = w->wait_seconds + tm->stats_write + tm->open_close;
     fprintf(stderr,
             "timing: total %.3f s; networks built %.3f s; runs %.3f s; results file %.3f s "
-            "(%.2f%% of total: points %.3f s, networks %.3f s, create/open/close %.3f s)\n",
+            "(%.2f%% of total: waiting for point writes %.3f s, networks %.3f s, "
+            "create/open/close %.3f s); point writes in the background %.3f s\n",
             tm->total, tm->build, tm->runs, io, tm->total > 0 ? 100.0 * io / tm->total : 0.0,
-            tm->write, tm->stats_write, tm->open_close);
+            w->wait_seconds, tm->stats_write, tm->open_close, w->write_seconds);
 }
 
 /* The error after a stop or failure, with what is kept and the command that finishes it. */
@@ -717,6 +722,7 @@ int rc_cmd_run(int argc, char **argv)
     rc_experiment_t *ex = NULL;
     size_t *order = NULL;
     point_row_t *rows = NULL;
+    unsigned char *done0 = NULL;
     double t_start = rc_progress_now();
 
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
@@ -754,12 +760,15 @@ int rc_cmd_run(int argc, char **argv)
     RC_ALLOC_CHECK(order, "the run order");
     rows = calloc(ex->n_points + 1, sizeof *rows);
     RC_ALLOC_CHECK(rows, "the summary table");
+    done0 = calloc(ex->n_points + 1, 1);
+    RC_ALLOC_CHECK(done0, "the list of points");
     c.args = &a;
     c.ex = ex;
     c.base_dir = base_dir;
     c.prov = &prov;
     c.order = order;
     c.rows = rows;
+    c.done0 = done0;
 
     /* 2. A resumed file says which points remain (and refuses another experiment). */
     if (a.resume) {
@@ -769,6 +778,9 @@ int rc_cmd_run(int argc, char **argv)
         c.tm.open_close += rc_progress_now() - t;
         if (!a.quiet && *rc_results_note(c.file))
             fprintf(stderr, "rtcascade: %s: %s\n", ex->output, rc_results_note(c.file));
+        for (size_t p = 0; p < ex->n_points; p++)
+            done0[p] = (unsigned char)rc_results_point_done(c.file, p);
+        RC_TRY(rc_writer_start(&c.writer, c.file));
     }
     rc_signals_install();
     signals_on = 1;
@@ -787,11 +799,12 @@ int rc_cmd_run(int argc, char **argv)
     }
 
     /* 4. Close and report. A signal after the last point has nothing left to stop. */
+    RC_TRY(rc_writer_drain(&c.writer));
     uint64_t done = c.file ? rc_results_points_done(c.file) : 0;
     if (c.interrupted && done == ex->n_points)
         c.interrupted = 0;
     for (size_t p = 0; p < ex->n_points && c.file != NULL; p++)
-        rows[p].earlier = !rows[p].ran && rc_results_point_done(c.file, p);
+        rows[p].earlier = done0[p];
     RC_TRY(close_file(&c));
     rc_progress_clear(&c.prog);
     c.tm.total = rc_progress_now() - t_start;
@@ -806,7 +819,7 @@ int rc_cmd_run(int argc, char **argv)
     }
     if (a.verbose) {
         fflush(stdout);
-        print_timing(&c.tm);
+        print_timing(&c.tm, &c.writer);
     }
 
 cleanup:
@@ -815,6 +828,7 @@ cleanup:
          * and report the first error (close may set its own message). */
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", rc_error_message());
+        (void)rc_writer_stop(&c.writer);
         uint64_t kept = rc_results_points_done(c.file);
         (void)close_file(&c);
         if (status != RC_OK) {
@@ -828,6 +842,7 @@ cleanup:
     rc_experiment_free(ex);
     rc_cfg_free(root);
     free(rows);
+    free(done0);
     free(order);
     free(cmdline);
     free(config_text);

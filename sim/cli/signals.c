@@ -1,7 +1,7 @@
 /* SIGINT/SIGTERM handling for `rtcascade run`: the first signal sets a flag (and says so on
  * stderr), the second restores the default action and re-raises, for a user who does not want
- * to wait for the current point. Results writes run with both signals held, so even the second
- * signal lands only between writes. */
+ * to wait for the current point. Results writes (on the main thread or the writer thread) are
+ * marked held, so even the second signal takes effect only between writes. */
 #include "cli/signals.h"
 
 #include <pthread.h>
@@ -10,14 +10,22 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_signal = 0;
+static volatile sig_atomic_t writing = 0;      /* a results write is in progress (any thread) */
+static volatile sig_atomic_t kill_pending = 0; /* a second signal that waits for that write */
+static _Thread_local sigset_t saved_mask;      /* the mask rc_signals_release puts back */
 static struct sigaction old_int, old_term;
 static int installed = 0;
 
 static void on_signal(int sig)
 {
     if (stop_signal != 0) {
-        /* Second signal: the default action (terminate). The results file holds every point
-         * written so far, so `--resume` still works. */
+        /* Second signal: the default action (terminate), once no write is in progress (the
+         * writer thread re-raises it when its write is done). The results file holds every
+         * point written so far, so `--resume` still works. */
+        if (writing) {
+            kill_pending = sig;
+            return;
+        }
         signal(sig, SIG_DFL);
         raise(sig);
         return;
@@ -29,13 +37,13 @@ static void on_signal(int sig)
     (void)ignored;
 }
 
-static void set_mask(int how)
+static void set_mask(int how, sigset_t *old)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    pthread_sigmask(how, &set, NULL);
+    pthread_sigmask(how, &set, old);
 }
 
 void rc_signals_install(void)
@@ -43,12 +51,13 @@ void rc_signals_install(void)
     /* A signal goes to any thread that does not block it. Starting OpenMP's thread pool with the
      * signals blocked makes the workers inherit that mask, so handlers run on the main thread
      * only, and holding the signals there (around results writes) really holds them. */
-    set_mask(SIG_BLOCK);
+    sigset_t old;
+    set_mask(SIG_BLOCK, &old);
 #pragma omp parallel
     {
         (void)0;
     }
-    set_mask(SIG_UNBLOCK);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -75,10 +84,18 @@ int rc_signals_stop_requested(void)
 
 void rc_signals_hold(void)
 {
-    set_mask(SIG_BLOCK);
+    set_mask(SIG_BLOCK, &saved_mask);
+    writing = 1;
 }
 
 void rc_signals_release(void)
 {
-    set_mask(SIG_UNBLOCK);
+    writing = 0;
+    int pending = kill_pending;
+    if (pending != 0) {
+        /* A second signal came during the write: act on it now, process-wide. */
+        signal(pending, SIG_DFL);
+        kill(getpid(), pending);
+    }
+    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
 }

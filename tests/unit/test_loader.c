@@ -314,7 +314,7 @@ static void test_csv_weighted(void)
         g = NULL;
     }
     rc_load_options_t wopt = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 1, 0};
-    char want[256];
+    char want[512];
     snprintf(want, sizeof want, "%s:1: expected a finite number as weight, got 'nan'",
              tmp_path("nan.csv"));
     CHECK_FAILS(rc_graph_load_edgelist(tmp_path("nan.csv"), &wopt, &bad, NULL), RC_ERR_INPUT, want);
@@ -431,7 +431,7 @@ static void test_remap_and_long_lines(void)
         fputs("1 2 3\n", f);
         fclose(f);
     }
-    char want[256];
+    char want[512];
     snprintf(want, sizeof want, "%s:%u: expected 2 columns (source target), got 3",
              tmp_path("path.edges"), n + 1);
     CHECK_FAILS(rc_graph_load_edgelist(tmp_path("path.edges"), NULL, &g, NULL), RC_ERR_INPUT, want);

@@ -80,8 +80,9 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const uint64_t *restrict off = g->out_off;
     const uint32_t *restrict nbr = g->out_nbr;
     const uint32_t cap = ctx->max_size ? ctx->max_size : UINT32_MAX;
+    const uint64_t *aud = ctx->audience_bits; /* members are counted in reach from the start */
     uint32_t size = 0;
-    uint64_t reach = 0;
+    uint64_t reach = ctx->audience_size;
     int capped = 0;
 
     rc_heap_clear(heap);
@@ -89,17 +90,26 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         uint32_t v = seeds[i];
         if (stamp[v] == epoch)
             continue; /* a repeated seed adopts once */
+        double t0 = 0.0;
+        if (aud != NULL) {
+            /* A first-hop resharer reshares the author's post (time 0) after a delay of its
+             * own, and not at all past the horizon. It keeps that time even if a followee's
+             * reshare reaches it sooner: the author's resharers are the cascade's seeds. */
+            t0 = rc_delay_sample(&p->delay, r);
+            if (!(t0 <= p->horizon))
+                continue;
+        }
         if (size >= cap) {
             capped = 1;
             break;
         }
         stamp[v] = epoch;
         slot[v] = size;
-        reach++;
+        reach += 1u ^ rc_audience_has(aud, v);
         adopted[size] = v;
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
-        time[size] = 0.0;
+        time[size] = t0;
         size++;
     }
     const uint32_t seeds_kept = size;
@@ -117,7 +127,7 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
                     stamp[v] = epoch;
                     slot[v] = RC_NO_PARENT;
                     value[v] = INFINITY;
-                    reach++;
+                    reach += 1u ^ rc_audience_has(aud, v);
                 }
             }
             /* At the cap the last adopter's reshares are still scheduled: a pending one is
@@ -177,6 +187,7 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     out->time = time;
     out->reach = reach;
     out->capped = capped;
+    out->rooted = aud != NULL;
 cleanup:
     return status;
 }

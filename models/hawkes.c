@@ -305,8 +305,11 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     uint32_t *restrict parent = ws->parent;
     uint32_t *restrict gen = ws->generation;
 
+    /* Audience members were shown the post by its author and count in reach from the start;
+     * the author's Poisson offspring are replaced by the resharers the engine drew from them. */
+    const uint64_t *aud = ctx->audience_bits;
     uint32_t size = 0;
-    uint64_t reach = 0;
+    uint64_t reach = ctx->audience_size;
     double impressions = 0.0; /* follower-distribution reach: the sum of d over adopters */
     int capped = 0;
 
@@ -319,7 +322,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             if (stamp[f_] != epoch) {                                                              \
                 stamp[f_] = epoch;                                                                 \
                 slot[f_] = RC_NO_PARENT;                                                           \
-                reach++;                                                                           \
+                reach += 1u ^ rc_audience_has(aud, f_);                                            \
             }                                                                                      \
         }                                                                                          \
     } while (0)
@@ -329,19 +332,27 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         uint32_t v = seeds[s];
         if (stamp[v] == epoch && slot[v] != RC_NO_PARENT)
             continue; /* a repeated seed adopts once */
+        double t0 = 0.0;
+        if (aud != NULL) {
+            /* A first-hop resharer reshares the author's post (time 0) after a delay from the
+             * memory kernel, and not at all past the horizon. */
+            t0 = rc_delay_sample(&p->delay, r);
+            if (!(t0 <= p->horizon))
+                continue;
+        }
         if (size >= cap) {
             capped = 1;
             break;
         }
         if (stamp[v] != epoch) {
             stamp[v] = epoch;
-            reach++;
+            reach += 1u ^ rc_audience_has(aud, v);
         }
         slot[v] = size;
         node[size] = v;
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
-        k.time[size] = 0.0;
+        k.time[size] = t0;
         double d = p->seed_draw ? hk_draw_followers(p, r) : (double)rc_graph_out_degree(g, v);
         if (network)
             HK_SHOW_FOLLOWERS(v);
@@ -390,7 +401,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
 #undef HK_SHOW_FOLLOWERS
 
     if (!network)
-        reach = seeds_kept + (uint64_t)llround(impressions);
+        reach = (aud != NULL ? ctx->audience_size : seeds_kept) + (uint64_t)llround(impressions);
     out->size = size;
     out->n_seeds = seeds_kept;
     out->node = node;
@@ -399,6 +410,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     out->time = k.time;
     out->reach = reach;
     out->capped = capped;
+    out->rooted = aud != NULL;
 cleanup:
     return status;
 }

@@ -206,15 +206,25 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
 #define IC_PREFETCH_NBR 8
 #define IC_PREFETCH_STAMP 3
 
+#if defined(__GNUC__)
+#define IC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IC_ALWAYS_INLINE inline
+#endif
+
 /* Runs one cascade. The adopter list is the BFS queue: generations are processed in order, so
  * an adopter's parent is the first earlier adopter whose trial on it succeeded.
  *
  * Node states live in the stamps alone: `shown` (exposed this run) and `adopted` are two fresh
  * epochs, so marking an exposure is a branch-free load-compare-store. Branches on whether a
  * follower was already shown would mispredict often and serialise the cache misses that
- * dominate the run; without them the misses of one follower list overlap. */
-static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
-                          gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
+ * dominate the run; without them the misses of one follower list overlap.
+ *
+ * `aud` is the audience bitmap (members are counted in reach already) or NULL. ic_run inlines
+ * this twice, once with a literal NULL, so runs without an audience pay nothing for the test. */
+static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const uint32_t *seeds,
+                                               uint32_t n_seeds, gsl_rng *r, rc_workspace_t *ws,
+                                               rc_cascade_t *out, const uint64_t *aud)
 {
     const rc_graph_t *g = ctx->graph;
     const ic_params_t *p = ctx->params;
@@ -230,14 +240,14 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const uint32_t *restrict nbr = g->out_nbr;
     const float *restrict eng = s->engagement;
     const uint32_t cap = ctx->max_size ? ctx->max_size : UINT32_MAX;
-    uint32_t size = 0, reach = 0;
+    uint32_t size = 0, reach = ctx->audience_size;
     int capped = 0;
 
     for (uint32_t i = 0; i < n_seeds; i++) {
         uint32_t v = seeds[i];
         if (stamp[v] == adopted_mark)
             continue; /* a repeated seed adopts once */
-        reach += stamp[v] != shown;
+        reach += (uint32_t)(stamp[v] != shown) & (1u ^ rc_audience_has(aud, v));
         stamp[v] = adopted_mark;
         adopted[size] = v;
         parent[size] = RC_NO_PARENT;
@@ -246,13 +256,14 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     }
     const uint32_t seeds_kept = size;
 
-/* Marks v as shown the post, counting it in reach the first time; keeps an adopted mark. */
+/* Marks v as shown the post, counting it in reach the first time (unless it is in the
+ * audience, counted from the start); keeps an adopted mark. */
 #define IC_EXPOSE(v)                                                                               \
     do {                                                                                           \
         const uint32_t st_ = stamp[v];                                                             \
         const uint32_t seen_ = (uint32_t)(st_ == shown) | (uint32_t)(st_ == adopted_mark);         \
         const uint32_t keep_ = 0u - seen_; /* all ones when already shown or adopted */            \
-        reach += 1u - seen_;                                                                       \
+        reach += (1u - seen_) & (1u ^ rc_audience_has(aud, v));                                    \
         stamp[v] = (st_ & keep_) | (shown & ~keep_);                                               \
     } while (0)
 /* v reshares after adopter `head`, unless it already has. */
@@ -340,7 +351,16 @@ done:
     out->time = NULL;
     out->reach = reach;
     out->capped = capped;
+    out->rooted = aud != NULL;
     return RC_OK;
+}
+
+static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
+                          gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
+{
+    if (ctx->audience_bits != NULL)
+        return ic_cascade(ctx, seeds, n_seeds, r, ws, out, ctx->audience_bits);
+    return ic_cascade(ctx, seeds, n_seeds, r, ws, out, NULL);
 }
 
 const rc_model_t rc_model_independent_cascade = {

@@ -99,8 +99,11 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const uint32_t *restrict nbr = g->out_nbr;
     const float *restrict w = p->weights == LT_GRAPH ? g->out_w : NULL;
     const uint32_t cap = ctx->max_size ? ctx->max_size : UINT32_MAX;
+    /* An audience was shown the post by its author, who is outside the graph: it counts in
+     * reach from the start and is no one's followee, so it adds no weight to any threshold. */
+    const uint64_t *aud = ctx->audience_bits;
     uint32_t size = 0;
-    uint64_t reach = 0;
+    uint64_t reach = ctx->audience_size;
     int capped = 0;
 
     for (uint32_t i = 0; i < n_seeds; i++) {
@@ -113,7 +116,7 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         }
         stamp[v] = epoch;
         slot[v] = LT_ADOPTED;
-        reach++;
+        reach += 1u ^ rc_audience_has(aud, v);
         adopted[size] = v;
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
@@ -132,7 +135,7 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             const uint32_t v = nbr[e];
             if (stamp[v] != epoch) {
                 stamp[v] = epoch;
-                reach++;
+                reach += 1u ^ rc_audience_has(aud, v);
                 const double theta = rc_rng_uniform(r);
                 if (w == NULL) {
                     double need = ceil(theta * (double)(g->in_off[v + 1] - g->in_off[v]));
@@ -174,6 +177,7 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     out->time = NULL;
     out->reach = reach;
     out->capped = capped;
+    out->rooted = aud != NULL;
     return RC_OK;
 }
 

@@ -175,8 +175,12 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const uint32_t *restrict nbr = g->out_nbr;
     const uint64_t *restrict in_off = g->in_off;
     const uint32_t cap = ctx->max_size ? ctx->max_size : UINT32_MAX;
+    /* An audience was shown the post by its author, who is outside the graph: it counts in
+     * reach from the start and is no one's followee, so it is in no fraction's numerator or
+     * denominator. */
+    const uint64_t *aud = ctx->audience_bits;
     uint32_t size = 0;
-    uint64_t reach = 0;
+    uint64_t reach = ctx->audience_size;
     int capped = 0;
 
     for (uint32_t i = 0; i < n_seeds; i++) {
@@ -189,7 +193,7 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         }
         stamp[v] = epoch;
         slot[v] = WT_ADOPTED;
-        reach++;
+        reach += 1u ^ rc_audience_has(aud, v);
         adopted[size] = v;
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
@@ -208,7 +212,7 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             if (stamp[v] != epoch) {
                 stamp[v] = epoch;
                 slot[v] = wt_needed(wt_draw_phi(p, r), in_off[v + 1] - in_off[v]);
-                reach++;
+                reach += 1u ^ rc_audience_has(aud, v);
             } else if (slot[v] == WT_ADOPTED) {
                 continue;
             }
@@ -235,6 +239,7 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     out->time = NULL;
     out->reach = reach;
     out->capped = capped;
+    out->rooted = aud != NULL;
     return RC_OK;
 }
 

@@ -19,11 +19,12 @@ static int double_cmp(const void *a, const void *b)
 /* Structural virality: the sum over tree edges of s * (N - s), s the size of the subtree below
  * the edge, is the sum of distances over all unordered pairs (each pair's path crosses exactly
  * the edges that separate it), so the mean is that sum / C(N, 2). Several seeds are children of
- * a virtual root (the post), which is then one more node. */
+ * a virtual root (the post), which is then one more node; so are an author's resharers however
+ * many there are. */
 static double virality(const rc_cascade_t *c, uint32_t *sub)
 {
     const uint32_t size = c->size;
-    const int rooted = c->n_seeds > 1;
+    const int rooted = c->rooted || c->n_seeds > 1;
     const uint64_t nn = (uint64_t)size + (rooted ? 1 : 0);
     if (nn < 2)
         return 0.0;
@@ -52,8 +53,10 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
                             "seeds must come first and parents before their children", i,
                             c->node[i], p);
     }
+    /* A rooted cascade's seeds reshared the author's post: they are retweets, generation 1. */
+    const uint32_t shift = c->rooted ? 1 : 0;
     m->size = size;
-    m->retweets = size - ns;
+    m->retweets = c->rooted ? size : size - ns;
     m->reach = c->reach;
     m->capped = c->capped != 0;
     m->global = global_threshold > 0 && size >= global_threshold;
@@ -62,11 +65,13 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
     for (uint32_t i = 0; i < size; i++)
         if (c->generation[i] > depth)
             depth = c->generation[i];
+    if (size > 0)
+        depth += shift;
     m->depth = depth;
     for (uint32_t k = 0; k <= depth; k++)
         gen_count[k] = 0;
     for (uint32_t i = 0; i < size; i++)
-        gen_count[c->generation[i]]++;
+        gen_count[c->generation[i] + shift]++;
     m->max_breadth = 0;
     for (uint32_t k = 1; k <= depth; k++)
         if (gen_count[k] > m->max_breadth)

@@ -53,6 +53,9 @@ typedef struct rc_cascade {
     const double *time;    /* adoption times, or NULL for untimed models */
     uint64_t reach;        /* distinct users shown the post (seeds, their followers, and every adopter's followers) */
     int capped;            /* 1 when the run stopped at the size cap (supercritical) */
+    int rooted;            /* 1 in an audience scenario: the seeds are the first-hop resharers of a
+                              virtual author (the tree's root, generation 0), so the metrics count
+                              them as generation 1 and take depth and virality from the author */
 } rc_cascade_t;
 
 /* What a model's run hook gets: the graph, the parsed parameters and the per-point data. */
@@ -61,7 +64,20 @@ typedef struct rc_run_ctx {
     const void *params;    /* from parse() */
     const void *shared;    /* from prepare(), or NULL */
     uint32_t max_size;     /* stop once this many have adopted (cap); 0 = no cap */
+    /* Audience scenarios: an author outside the graph posted and its audience_size followers
+     * were all shown the post; the seeds are those who reshared it (first hop), and a timed
+     * model draws their reshare times from its delay kernel after the post at time 0. Bit v of
+     * audience_bits is set when node v is in the audience: such a node is already counted in
+     * reach, which starts at audience_size. NULL and 0 with ordinary seeds. */
+    const uint64_t *audience_bits;
+    uint32_t audience_size;
 } rc_run_ctx_t;
+
+/* 1 when node v is in the audience bitmap `bits`; 0 when bits is NULL (no audience). */
+static inline uint32_t rc_audience_has(const uint64_t *bits, uint32_t v)
+{
+    return bits != NULL ? (uint32_t)(bits[v >> 6] >> (v & 63)) & 1u : 0u;
+}
 
 typedef struct rc_model {
     const char *name;               /* config name, e.g. "independent_cascade" */
@@ -77,7 +93,8 @@ typedef struct rc_model {
     void (*free_shared)(void *shared);
     /* Optional: bytes of per-thread model state (beyond the common workspace). */
     size_t (*state_size)(const void *params, const rc_graph_t *g);
-    /* Runs one cascade from the seeds with the run's own generator. Fills *out. */
+    /* Runs one cascade from the seeds with the run's own generator. Fills *out (rooted = 1
+     * exactly when ctx->audience_bits != NULL). */
     rc_status_t (*run)(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                        gsl_rng *rng, rc_workspace_t *ws, rc_cascade_t *out);
 } rc_model_t;

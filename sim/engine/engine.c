@@ -19,6 +19,7 @@ rc_mc_options_t rc_mc_default_options(void)
         .threads = 0,
         .schedule = RC_SCHEDULE_DYNAMIC,
         .chunk = 16,
+        .audience = NULL,
     };
     return o;
 }
@@ -134,6 +135,11 @@ rc_status_t rc_mc_summarize(rc_mc_results_t *res)
             count = 0;
         summarize_values(x, count, buf, &res->summary[m]);
     }
+    /* Per audience member, from the per-run ratios (not the reach summary scaled), so that
+     * every quantile is that of the ratio itself. */
+    for (uint64_t i = 0; res->audience > 0 && i < n; i++)
+        x[i] = (double)res->reach[i] / (double)res->audience;
+    summarize_values(x, res->audience > 0 ? n : 0, buf, &res->reach_per_member);
     uint64_t global = 0, capped = 0, size_global = 0;
     res->total_edges = res->total_adoptions = 0;
     for (uint64_t i = 0; i < n; i++) {
@@ -209,6 +215,7 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     rc_status_t status = RC_OK;
     rc_mc_results_t *res = NULL;
     rc_seed_plan_t *plan = NULL;
+    rc_audience_t *aud = NULL;
     void *shared = NULL;
     mc_failure_t fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""};
     int stop = 0;
@@ -227,19 +234,29 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     if (o.threads < 0)
         RC_FAIL(RC_ERR_USAGE, "threads: expected a number >= 0, got %d", o.threads);
 
-    RC_TRY(rc_seeds_resolve(seeds, g, &plan));
+    if (o.audience != NULL)
+        RC_TRY(rc_audience_resolve(o.audience, g, master_seed, point, &aud));
+    else
+        RC_TRY(rc_seeds_resolve(seeds, g, &plan));
     if (model->prepare != NULL)
         RC_TRY(model->prepare(params, g, &shared));
     RC_TRY(results_alloc(runs, model->timed, &res));
     res->point = point;
-    res->seeds = plan->count;
+    res->seeds = aud != NULL ? 0 : plan->count;
+    res->audience = aud != NULL ? aud->size : 0;
+    /* Seeds per run at most: the plan's count, or every audience member resharing. */
+    const uint32_t max_seeds = aud != NULL ? aud->size : plan->count;
     /* ceil(fraction * n), at least 1 so that an empty run is never global. */
     res->global_threshold = (uint64_t)ceil(o.global_fraction * (double)g->n);
     if (res->global_threshold == 0)
         res->global_threshold = 1;
     const size_t state_size = model->state_size ? model->state_size(params, g) : 0;
-    const rc_run_ctx_t ctx = {
-        .graph = g, .params = params, .shared = shared, .max_size = o.max_size};
+    const rc_run_ctx_t ctx = {.graph = g,
+                              .params = params,
+                              .shared = shared,
+                              .max_size = o.max_size,
+                              .audience_bits = aud != NULL ? aud->bits : NULL,
+                              .audience_size = aud != NULL ? aud->size : 0};
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
     omp_set_schedule(omp_kind(o.schedule), o.chunk ? (int)o.chunk : 16);
 
@@ -248,14 +265,21 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     {
         rc_workspace_t *ws = NULL;
         gsl_rng *r = rc_rng_alloc();
-        uint32_t *seed_buf = malloc(((size_t)plan->count + 1) * sizeof *seed_buf);
+        uint32_t *seed_buf = malloc(((size_t)max_seeds + 1) * sizeof *seed_buf);
         uint64_t *gen_acc = NULL; /* this thread's adoptions per generation */
         uint32_t gen_len = 0;
+        rc_audience_buf_t *abuf = NULL; /* this thread's audience when redrawn per run */
+        rc_run_ctx_t tctx = ctx;
         rc_status_t st = RC_OK;
         if (r == NULL || seed_buf == NULL)
             st = rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
         if (st == RC_OK)
             st = rc_workspace_alloc(g->n, state_size, &ws);
+        if (st == RC_OK && aud != NULL && aud->redraw) {
+            st = rc_audience_buf_alloc(aud, &abuf);
+            if (st == RC_OK)
+                tctx.audience_bits = abuf->bits;
+        }
         if (st != RC_OK)
             record_failure(&fail, UINT64_MAX, st, &stop);
 
@@ -268,11 +292,22 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                 continue;
             const uint64_t run = (uint64_t)i;
             rc_rng_seed(r, master_seed, point, run);
-            rc_seeds_draw(plan, r, ws, seed_buf);
+            uint32_t n_seeds;
+            if (aud != NULL) {
+                const uint32_t *members = aud->members;
+                if (abuf != NULL) {
+                    rc_audience_draw(aud, r, abuf);
+                    members = abuf->members;
+                }
+                n_seeds = rc_audience_first_hop(aud, members, r, seed_buf);
+            } else {
+                rc_seeds_draw(plan, r, ws, seed_buf);
+                n_seeds = plan->count;
+            }
             rc_workspace_next_run(ws);
             rc_cascade_t c;
             rc_run_metrics_t m;
-            st = model->run(&ctx, seed_buf, plan->count, r, ws, &c);
+            st = model->run(&tctx, seed_buf, n_seeds, r, ws, &c);
             if (st == RC_OK)
                 st = rc_metrics_compute(&c, g, res->global_threshold, ws->queue, ws->slot,
                                         ws->value, &m);
@@ -321,6 +356,7 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
         }
         free(gen_acc);
         free(seed_buf);
+        rc_audience_buf_free(abuf);
         gsl_rng_free(r);
         rc_workspace_free(ws);
     }
@@ -340,6 +376,7 @@ cleanup:
     if (shared != NULL && model->free_shared != NULL)
         model->free_shared(shared);
     rc_seed_plan_free(plan);
+    rc_audience_free(aud);
     rc_mc_results_free(res);
     return status;
 }

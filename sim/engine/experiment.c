@@ -12,8 +12,8 @@
 #include <string.h>
 
 const char *const rc_experiment_keys[] = {
-    "name", "description", "seed", "runs", "network", "model", "seeds", "scenarios", "sweep",
-    "output", "global_fraction", "max_size", NULL};
+    "name", "description", "seed", "runs", "network", "model", "seeds", "audience", "scenarios",
+    "sweep", "output", "global_fraction", "max_size", NULL};
 
 #define MAX_POINTS 10000000ULL
 #define MAX_SWEEP_VALUES 1000000ULL
@@ -410,8 +410,23 @@ rc_status_t rc_experiment_check(const rc_experiment_t *ex)
                     rc_cfg_where(cfg), p, ex->points[p].scenario);
         RC_TRY(rc_model_parse(mm, &model, &params));
         model->free_params(params);
-        RC_TRY(rc_seeds_parse(rc_cfg_get(cfg, "seeds"), &seeds));
-        rc_seeds_clear(&seeds);
+        const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
+        if (aud != NULL) {
+            const rc_cfg_t *sd = rc_cfg_get(cfg, "seeds");
+            if (sd != NULL) {
+                char where[128]; /* rc_cfg_where's buffer is reused by the next call */
+                snprintf(where, sizeof where, "%s", rc_cfg_where(sd));
+                RC_FAIL(RC_ERR_CONFIG, "%s: scenario %s has both seeds: (%s) and audience: "
+                        "(who posts: accounts of the network, or an author outside it whose "
+                        "audience is picked from it); give only one, in the base config or in "
+                        "each scenario", rc_cfg_where(aud), ex->points[p].scenario, where);
+            }
+            rc_audience_spec_t as;
+            RC_TRY(rc_audience_parse(aud, &as));
+        } else {
+            RC_TRY(rc_seeds_parse(rc_cfg_get(cfg, "seeds"), &seeds));
+            rc_seeds_clear(&seeds);
+        }
         RC_TRY(rc_network_estimate(rc_cfg_get(cfg, "network"), &bytes));
         if (bytes > peak)
             peak = bytes;

@@ -63,6 +63,98 @@ void rc_seed_plan_free(rc_seed_plan_t *plan);
  * whose epoch it bumps). Cannot fail. */
 void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, uint32_t *out);
 
+/* ---- Audience scenarios (audience.c) ---- */
+
+/* An author outside the network posts; `size` accounts picked from the network follow it and
+ * are all shown the post; each reshares with probability `engagement`, and those resharers are
+ * the cascade's seeds (the model's own rules apply beyond that first hop). */
+typedef enum rc_audience_pick {
+    RC_AUDIENCE_RANDOM = 0,        /* `size` distinct accounts, uniformly */
+    RC_AUDIENCE_TOP_FOLLOWERS = 1, /* the `size` accounts with most followers (ties: lower index) */
+    RC_AUDIENCE_TOP_FOLLOWERS_IN_COMMUNITY = 2, /* the same within community `community` */
+    RC_AUDIENCE_COMMUNITY = 3,     /* `size` distinct accounts of community `community`, uniformly */
+    RC_AUDIENCE_PREFERENTIAL = 4   /* without replacement, each next one with probability
+                                      proportional to followers + 1 (successive sampling) */
+} rc_audience_pick_t;
+
+/* Names of the picks, NULL-terminated, in enum order. */
+extern const char *const rc_audience_pick_names[];
+
+/* Run-index slot of the once-per-point audience stream rc_rng_seed(master, point,
+ * RC_AUDIENCE_STREAM): far above any run index, so it never collides with a run's stream. */
+#define RC_AUDIENCE_STREAM (UINT64_MAX - 1)
+
+/* The `audience:` map as parsed, before a graph is known. */
+typedef struct rc_audience_spec {
+    rc_audience_pick_t pick;
+    uint32_t size;      /* followers of the author, >= 1 */
+    double engagement;  /* probability in [0, 1] that one of them reshares */
+    uint32_t community; /* community picks: which community (default 0) */
+    int redraw;         /* 1: a new audience in every run (random picks); 0: one per point */
+    char where[160];    /* "file:line:col: path" of the map, for errors found with the graph */
+} rc_audience_spec_t;
+
+/* Parses `audience: {size: N, pick: random|top_followers|top_followers_in_community|community|
+ * preferential, engagement: e, community: c, redraw: false}` (size and engagement required;
+ * community only with the community picks). Nothing to free. */
+rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec);
+
+/* Checks spec against g without drawing: size at most the nodes (or the community's members),
+ * the community exists. RC_ERR_CONFIG naming the audience: map. O(n) for community picks. */
+rc_status_t rc_audience_check(const rc_audience_spec_t *spec, const rc_graph_t *g);
+
+/* An audience resolved against a graph for one sweep point. */
+typedef struct rc_audience {
+    rc_audience_spec_t spec;
+    uint32_t n;           /* nodes of the graph */
+    uint32_t size;        /* members */
+    int redraw;           /* 1 when every run draws its own members (spec.redraw with a random
+                             pick; top-k picks are the same every time) */
+    uint32_t *members;    /* the point's members (size entries); NULL when redraw */
+    uint64_t *bits;       /* (n + 63) / 64 words, bit v set for each member; NULL when redraw */
+    double inv_log_q;     /* 1 / log(1 - engagement), for geometric skips */
+    /* Private to audience.c: what per-run draws need. */
+    const rc_graph_t *g;
+    uint32_t *pool;       /* community picks: the community's members, ascending */
+    uint32_t pool_size;   /* community size, or n */
+    void *alias;          /* preferential redraw: an alias table (gsl_ran_discrete_t) when
+                             rejection sampling is cheap, NULL for a full key pass per run */
+} rc_audience_t;
+
+/* Resolves spec against g for point `point`: checks it (rc_audience_check), then, unless it
+ * is redrawn per run, draws the members once from the stream rc_rng_seed(master_seed, point,
+ * RC_AUDIENCE_STREAM) and builds their bitmap. Costs: random O(size); community O(n + size);
+ * top picks O(n + max degree + size log size); preferential O(n log size) (Efraimidis-Spirakis
+ * keys). g must outlive *out. Free with rc_audience_free. */
+rc_status_t rc_audience_resolve(const rc_audience_spec_t *spec, const rc_graph_t *g,
+                                uint64_t master_seed, uint64_t point, rc_audience_t **out);
+void rc_audience_free(rc_audience_t *a);
+
+/* Per-thread buffer for audiences redrawn in every run. */
+typedef struct rc_audience_buf {
+    uint32_t *members; /* the last draw's members (size entries) */
+    uint64_t *bits;    /* their bitmap (n bits); cleared member by member before the next draw */
+    uint32_t count;    /* members whose bits are set */
+    void *heap;        /* preferential without an alias table: key heap scratch */
+} rc_audience_buf_t;
+
+/* A buffer for draws of audience a (O(n / 8) bytes, once per thread). NULL-safe free. */
+rc_status_t rc_audience_buf_alloc(const rc_audience_t *a, rc_audience_buf_t **out);
+void rc_audience_buf_free(rc_audience_buf_t *b);
+
+/* Draws a new audience of a->size members into b from r: random and community by Floyd's
+ * algorithm in O(size); preferential by rejection from an alias table in expected O(size) when
+ * the chosen accounts cannot hold more than half of the total weight, otherwise by
+ * Efraimidis-Spirakis keys in O(n log size); top picks copy the fixed members. Cannot fail. */
+void rc_audience_draw(const rc_audience_t *a, gsl_rng *r, rc_audience_buf_t *b);
+
+/* The first hop of a run: each of the a->size accounts in `members` reshares independently with
+ * probability a->spec.engagement. Writes the resharers to out (room for a->size) in member
+ * order and returns how many. Geometric skips over the array: O(resharers + 1) draws, however
+ * large the audience. Cannot fail. */
+uint32_t rc_audience_first_hop(const rc_audience_t *a, const uint32_t *members, gsl_rng *r,
+                               uint32_t *out);
+
 /* ---- Per-run metrics (metrics.c) ---- */
 
 typedef enum rc_metric {
@@ -81,10 +173,10 @@ typedef enum rc_metric {
 extern const char *const rc_metric_names[RC_N_METRICS];
 
 typedef struct rc_run_metrics {
-    uint32_t size;        /* adopters, seeds included */
-    uint32_t retweets;    /* size - seeds */
+    uint32_t size;        /* adopters, seeds included (audience: the resharers) */
+    uint32_t retweets;    /* size - seeds (audience: every resharer; the author is not one) */
     uint64_t reach;       /* distinct users shown the post */
-    uint32_t depth;       /* max generation */
+    uint32_t depth;       /* max generation (audience: from the author, a first-hop reshare is 1) */
     uint32_t max_breadth; /* most adopters in one generation >= 1 (0 when nobody reshared) */
     double virality;      /* mean distance over all pairs of nodes of the cascade tree */
     double final_time;    /* NAN for untimed models */
@@ -101,6 +193,8 @@ typedef struct rc_run_metrics {
  * generation. tscratch (room for c->size) is used only when a timed cascade's times are not in
  * order. With several seeds, structural virality is taken over the forest joined by a virtual
  * root (the post itself) counted as a node; with one seed it is the tree's own (Goel et al.).
+ * A rooted cascade (audience) always has that root, the author: its seeds are generation 1,
+ * gen_count[0] = 0, every adopter is a retweet, and depth and virality include the author.
  * global_threshold: a run is global when size >= it (0 = never). g may be NULL (edges = 0). */
 rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
                                uint64_t global_threshold, uint32_t *sub, uint32_t *gen_count,
@@ -120,6 +214,7 @@ typedef struct rc_mc_options {
     int threads;            /* OpenMP threads; 0 = OpenMP's default (OMP_NUM_THREADS) */
     rc_schedule_t schedule; /* OpenMP schedule of the run loop */
     uint32_t chunk;         /* runs per scheduling chunk; 0 = 16 */
+    const rc_audience_spec_t *audience; /* an audience scenario instead of seeds; NULL = seeds */
 } rc_mc_options_t;
 
 /* The defaults listed above. */
@@ -135,7 +230,7 @@ typedef struct rc_metric_summary {
 typedef struct rc_mc_results {
     uint64_t runs;         /* number of runs */
     uint64_t point;        /* sweep point index */
-    uint32_t seeds;        /* seeds per run */
+    uint32_t seeds;        /* seeds per run (0 in an audience scenario: resharers vary) */
     int timed;             /* 1 when the time metrics are filled */
     uint64_t global_threshold; /* size at and above which a run counts as global */
     uint32_t *size;        /* adopters per run, seeds included */
@@ -160,12 +255,18 @@ typedef struct rc_mc_results {
     double seconds;        /* wall time of the run loop (not deterministic, not for files) */
     uint64_t total_edges;  /* sum of edges over runs */
     uint64_t total_adoptions; /* sum of size over runs */
+    uint32_t audience;     /* audience size in an audience scenario, 0 with seeds */
+    rc_metric_summary_t reach_per_member; /* audience: summary of reach / audience per run
+                                             (count 0 and NaN with seeds) */
 } rc_mc_results_t;
 
 void rc_mc_results_free(rc_mc_results_t *res);
 
 /* Runs `runs` cascades of `model` (with parsed `params`) on g at sweep point `point`. Run r
  * draws seeds and then the cascade from the stream rc_rng_seed(master_seed, point, r) only.
+ * With opt->audience, `seeds` is ignored (may be NULL): the audience is resolved once here
+ * (rc_audience_resolve) and run r draws its first hop (after its own audience when redrawn)
+ * from its stream; the resharers are the model's seeds in a rooted cascade.
  * prepare() is called once here; each thread allocates one workspace and reuses it. The engine
  * bumps the workspace epoch before each run (models may bump it again). On error nothing is
  * returned and the message names the first failing run. opt may be NULL (defaults). */

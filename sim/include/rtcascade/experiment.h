@@ -48,8 +48,8 @@ extern const char *const rc_experiment_keys[];
 rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
                                  rc_experiment_t **out);
 
-/* Parses every point's model, seeds and network spec (with memory estimates) so that a bad value
- * at any point is reported before the first run. */
+/* Parses every point's model, seeds or audience (never both) and network spec (with memory
+ * estimates) so that a bad value at any point is reported before the first run. */
 rc_status_t rc_experiment_check(const rc_experiment_t *ex);
 
 void rc_experiment_free(rc_experiment_t *ex);

@@ -242,23 +242,35 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
     RC_ALLOC_CHECK(g->out_off, "graph offsets");
     RC_ALLOC_CHECK(pos, "graph offsets");
 
-    /* 1. Out-degrees (self-loops are dropped here and never placed). */
-    uint64_t *deg = g->out_off + 1;
-    for (uint64_t i = 0; i < len; i++) {
-        uint32_t u = edges->src[i], v = edges->dst[i];
-        if (u == v) {
-            loops++;
-            continue;
+    /* 1-2. Out-degrees, then targets scattered into the out-lists in input order (so "first
+     * weight wins" is well defined). Each thread owns a contiguous range of source nodes and
+     * scans the whole edge list for its own sources: T sequential passes instead of random
+     * writes from every thread, deterministic and without atomics. Self-loops are dropped here
+     * and never placed. */
+    const int nthreads = omp_get_max_threads();
+#pragma omp parallel num_threads(nthreads) reduction(+ : loops)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const uint32_t lo = (uint32_t)((uint64_t)n * t / nt);
+        const uint32_t hi = (uint32_t)((uint64_t)n * (t + 1) / nt);
+        uint64_t *deg = g->out_off + 1;
+        for (uint64_t i = 0; i < len; i++) {
+            uint32_t u = edges->src[i], v = edges->dst[i];
+            if (u == v) {
+                if (t == 0)
+                    loops++;
+                continue;
+            }
+            if (u >= lo && u < hi)
+                deg[u]++;
+            if (undirected && v >= lo && v < hi)
+                deg[v]++;
         }
-        deg[u]++;
-        if (undirected)
-            deg[v]++;
     }
     for (uint32_t u = 0; u < n; u++)
         g->out_off[u + 1] += g->out_off[u];
     const uint64_t placed = g->out_off[n];
 
-    /* 2. Scatter targets into the out-lists, in input order (keeps "first weight wins" stable). */
     g->out_nbr = malloc((placed ? placed : 1) * sizeof *g->out_nbr);
     RC_ALLOC_CHECK(g->out_nbr, "the out-adjacency lists");
     if (weighted) {
@@ -266,19 +278,27 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
         RC_ALLOC_CHECK(g->out_w, "the edge weights");
     }
     memcpy(pos, g->out_off, ((size_t)n + 1) * sizeof *pos);
-    for (uint64_t i = 0; i < len; i++) {
-        uint32_t u = edges->src[i], v = edges->dst[i];
-        if (u == v)
-            continue;
-        uint64_t p = pos[u]++;
-        g->out_nbr[p] = v;
-        if (weighted)
-            g->out_w[p] = edges->w[i];
-        if (undirected) {
-            p = pos[v]++;
-            g->out_nbr[p] = u;
-            if (weighted)
-                g->out_w[p] = edges->w[i];
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const uint32_t lo = (uint32_t)((uint64_t)n * t / nt);
+        const uint32_t hi = (uint32_t)((uint64_t)n * (t + 1) / nt);
+        for (uint64_t i = 0; i < len; i++) {
+            uint32_t u = edges->src[i], v = edges->dst[i];
+            if (u == v)
+                continue;
+            if (u >= lo && u < hi) {
+                uint64_t p = pos[u]++;
+                g->out_nbr[p] = v;
+                if (weighted)
+                    g->out_w[p] = edges->w[i];
+            }
+            if (undirected && v >= lo && v < hi) {
+                uint64_t p = pos[v]++;
+                g->out_nbr[p] = u;
+                if (weighted)
+                    g->out_w[p] = edges->w[i];
+            }
         }
     }
     rc_edges_free(edges); /* the list is consumed: free it before the second direction */
@@ -320,17 +340,37 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
         g->in_w = malloc((g->m ? g->m : 1) * sizeof *g->in_w);
         RC_ALLOC_CHECK(g->in_w, "the edge weights");
     }
-    for (uint64_t e = 0; e < g->m; e++)
-        g->in_off[g->out_nbr[e] + 1]++;
+    /* Same ownership scheme as above, by target range: each in-list is filled in increasing
+     * source order, hence sorted. */
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const uint32_t lo = (uint32_t)((uint64_t)n * t / nt);
+        const uint32_t hi = (uint32_t)((uint64_t)n * (t + 1) / nt);
+        for (uint64_t e = 0; e < g->m; e++) {
+            uint32_t v = g->out_nbr[e];
+            if (v >= lo && v < hi)
+                g->in_off[v + 1]++;
+        }
+    }
     for (uint32_t v = 0; v < n; v++)
         g->in_off[v + 1] += g->in_off[v];
     memcpy(pos, g->in_off, ((size_t)n + 1) * sizeof *pos);
-    for (uint32_t u = 0; u < n; u++) {
-        for (uint64_t e = g->out_off[u]; e < g->out_off[u + 1]; e++) {
-            uint64_t p = pos[g->out_nbr[e]]++;
-            g->in_nbr[p] = u;
-            if (weighted)
-                g->in_w[p] = g->out_w[e];
+#pragma omp parallel num_threads(nthreads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const uint32_t lo = (uint32_t)((uint64_t)n * t / nt);
+        const uint32_t hi = (uint32_t)((uint64_t)n * (t + 1) / nt);
+        for (uint32_t u = 0; u < n; u++) {
+            for (uint64_t e = g->out_off[u]; e < g->out_off[u + 1]; e++) {
+                uint32_t v = g->out_nbr[e];
+                if (v < lo || v >= hi)
+                    continue;
+                uint64_t p = pos[v]++;
+                g->in_nbr[p] = u;
+                if (weighted)
+                    g->in_w[p] = g->out_w[e];
+            }
         }
     }
 

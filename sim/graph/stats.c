@@ -26,18 +26,23 @@ rc_status_t rc_graph_degree_histogram(const rc_graph_t *g, int out, uint64_t **c
     return RC_OK;
 }
 
-/* Binary search for v in the sorted list a[0..len). */
-static int contains(const uint32_t *a, uint64_t len, uint32_t v)
+/* |a ∩ b| of two sorted lists by merging: u -> v is reciprocated exactly when v is both a
+ * follower (out) and a followee (in) of u, so one streaming pass per node counts them. */
+static uint64_t intersect_count(const uint32_t *a, uint64_t la, const uint32_t *b, uint64_t lb)
 {
-    uint64_t lo = 0, hi = len;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint64_t i = 0, j = 0, c = 0;
+    while (i < la && j < lb) {
+        if (a[i] < b[j]) {
+            i++;
+        } else if (a[i] > b[j]) {
+            j++;
+        } else {
+            c++;
+            i++;
+            j++;
+        }
     }
-    return lo < len && a[lo] == v;
+    return c;
 }
 
 double rc_powerlaw_fit(const uint64_t *hist, uint64_t len, uint64_t *xmin_out)
@@ -107,12 +112,11 @@ rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st)
         uint64_t b = g->out_off[u], e = g->out_off[u + 1];
         if (b == e && g->in_off[u] == g->in_off[u + 1])
             isolated++;
-        for (uint64_t k = b; k < e; k++) {
-            uint32_t v = g->out_nbr[k];
-            if (contains(g->out_nbr + g->out_off[v], g->out_off[v + 1] - g->out_off[v], u))
-                mutual++;
-            if (g->community != NULL && g->community[u] == g->community[v])
-                intra++;
+        mutual += intersect_count(g->out_nbr + b, e - b, g->in_nbr + g->in_off[u],
+                                  g->in_off[u + 1] - g->in_off[u]);
+        if (g->community != NULL) {
+            for (uint64_t k = b; k < e; k++)
+                intra += g->community[u] == g->community[g->out_nbr[k]];
         }
     }
     st->isolated = isolated;

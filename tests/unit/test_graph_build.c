@@ -3,6 +3,7 @@
 #include "rc_test.h"
 #include "rtcascade/graph.h"
 
+#include <omp.h>
 #include <stdlib.h>
 
 static rc_graph_t *build(uint32_t n, const uint32_t (*e)[2], size_t len, const float *w,
@@ -89,6 +90,51 @@ int main(void)
     CHECK_EQ_U64(rep.duplicates, 5000 - 5 - 999);
     check_consistent(g);
     rc_graph_free(g);
+
+    /* Statistics: reciprocity counts edges whose reverse exists; isolated nodes; histograms. */
+    static const uint32_t e2[][2] = {{0, 1}, {1, 0}, {0, 2}, {2, 3}};
+    g = build(5, e2, 4, NULL, 0, &rep);
+    rc_graph_stats_t st;
+    CHECK_OK(rc_graph_compute_stats(g, &st));
+    CHECK_NEAR(st.reciprocity, 0.5, 1e-12); /* 0->1 and 1->0 of 4 edges */
+    CHECK_EQ_U64(st.isolated, 1);           /* node 4 */
+    CHECK_EQ_U64(st.max_out_degree, 2);
+    CHECK_EQ_U64(st.max_in_degree, 1);
+    CHECK_NEAR(st.mean_degree, 0.8, 1e-12);
+    uint64_t *hist = NULL, hlen = 0;
+    CHECK_OK(rc_graph_degree_histogram(g, 1, &hist, &hlen));
+    CHECK_EQ_U64(hlen, 3);
+    CHECK(hist[0] == 2 && hist[1] == 2 && hist[2] == 1);
+    free(hist);
+    rc_graph_free(g);
+
+    /* The build does not depend on the thread count (each thread owns a node range). */
+    rc_graph_t *g1 = NULL, *g2 = NULL;
+    for (int t = 1; t <= 2; t++) {
+        omp_set_num_threads(t);
+        CHECK_OK(rc_edges_init(&edges, 0, 1));
+        for (uint32_t i = 0; i < 20000; i++)
+            CHECK_OK(rc_edges_push(&edges, (i * 2654435761u) % 997u, (i * 40503u) % 991u,
+                                   (float)i));
+        CHECK_OK(rc_graph_build(1000, &edges, t == 2, t == 1 ? &g1 : &g2, NULL));
+    }
+    omp_set_num_threads(2);
+    rc_graph_t *g3 = NULL;
+    CHECK_OK(rc_edges_init(&edges, 0, 1));
+    for (uint32_t i = 0; i < 20000; i++)
+        CHECK_OK(rc_edges_push(&edges, (i * 2654435761u) % 997u, (i * 40503u) % 991u, (float)i));
+    CHECK_OK(rc_graph_build(1000, &edges, 0, &g3, NULL));
+    CHECK_EQ_U64(g1->m, g3->m);
+    CHECK(memcmp(g1->out_off, g3->out_off, 1001 * sizeof *g1->out_off) == 0);
+    CHECK(memcmp(g1->out_nbr, g3->out_nbr, g1->m * sizeof *g1->out_nbr) == 0);
+    CHECK(memcmp(g1->in_nbr, g3->in_nbr, g1->m * sizeof *g1->in_nbr) == 0);
+    CHECK(memcmp(g1->out_w, g3->out_w, g1->m * sizeof *g1->out_w) == 0);
+    CHECK(memcmp(g1->in_w, g3->in_w, g1->m * sizeof *g1->in_w) == 0);
+    check_consistent(g1);
+    check_consistent(g2);
+    rc_graph_free(g1);
+    rc_graph_free(g2);
+    rc_graph_free(g3);
 
     /* Out-of-range node ids are refused, and the list is still freed. */
     CHECK_OK(rc_edges_init(&edges, 0, 0));

@@ -1053,7 +1053,7 @@ def plan(results, kinds="all", metrics=None, x=None):
     xs = [_column(r, x)] if x else multi
     figs, skipped = [], []
     if not len(done):
-        return [], [("all", "the file has no finished point yet")]
+        return [], [("", "the file has no finished point yet")]
     for kind in kinds:
         if kind == "ccdf":
             ms = [m for m in metrics if m in runs_cols]
@@ -1164,6 +1164,15 @@ def main(argv=None):
     metrics = [m.strip() for m in a.metric.split(",")] if a.metric else None
     try:
         where = _parse_where(a.where)
+        _filter(r, _points(r), {k: v for k, v in where.items() if k != "scenario"})
+        if "scenario" in where and str(where["scenario"]) not in scenario_order(r):
+            raise ValueError(f"no scenario '{where['scenario']}' (scenarios: "
+                             f"{', '.join(scenario_order(r))})")
+        known = set(summary_metrics(_points(r))) | set(r.runs.columns)
+        for m in metrics or []:
+            if m not in known:
+                raise ValueError(f"no metric '{m}' in the file (metrics: "
+                                 f"{', '.join(summary_metrics(_points(r)))})")
         figs, skipped = plan(r, kinds, metrics, a.x)
     except ValueError as e:
         print(f"rcplot: {e}", file=sys.stderr)
@@ -1173,7 +1182,7 @@ def main(argv=None):
     for p in paths:
         print(p)
     for kind, why in skipped:
-        print(f"rcplot: no {kind} figure: {why}", file=sys.stderr)
+        print(f"rcplot: {f'no {kind} figure: ' if kind else ''}{why}", file=sys.stderr)
     for e in errors:
         print(f"rcplot: could not draw {e}", file=sys.stderr)
     if errors:

@@ -507,6 +507,8 @@ def _curves_by_scenario(r, param, metric, where):
                           "se": rows[se].to_numpy(dtype=float) if se else np.nan})
         if _numeric(rows[col]):
             d = d.sort_values("x")
+        if not np.isfinite(d["mean"].to_numpy(dtype=float)).any():
+            continue  # a metric this scenario does not have (reach_per_member without audience)
         out[s] = d.reset_index(drop=True)
         helds.append(_held_text(held))
     return out, helds
@@ -775,8 +777,20 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
     # one equal cell per swept value (log-spaced sweeps too), labelled with the value
     xs, ys = _ordered_values(pts[cx]), _ordered_values(pts[cy])
     ex, ey = np.arange(len(xs) + 1) - 0.5, np.arange(len(ys) + 1) - 0.5
-    done_means = pts.loc[pts["status"] == 1, mean].to_numpy(dtype=float)
-    finite = done_means[np.isfinite(done_means)]
+    grids, any_missing, any_nan = [], False, False
+    for s, rows, held in panels:
+        z = np.full((len(ys), len(xs)), np.nan)
+        pending = np.ones_like(z, dtype=bool)
+        for _, row in rows.iterrows():
+            i, j = _index_of(ys, row[cy]), _index_of(xs, row[cx])
+            if row["status"] == 1:
+                z[i, j] = float(row[mean])
+                pending[i, j] = False
+        any_missing |= bool(pending.any())
+        any_nan |= bool((np.isnan(z) & ~pending).any())
+        grids.append(z)
+    # one colour scale for the panels drawn, so that they compare
+    finite = np.concatenate([z[np.isfinite(z)] for z in grids]) if grids else np.zeros(0)
     if _spans(finite, 2) and (finite > 0).all():
         norm = mcolors.LogNorm(finite.min(), finite.max())
     elif len(finite):
@@ -787,16 +801,7 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
     cmap = plt.get_cmap("viridis").copy()
     cmap.set_bad("0.85")
     mesh = None
-    any_missing = False
-    for axi, (s, rows, held) in zip(axes, panels):
-        z = np.full((len(ys), len(xs)), np.nan)
-        for _, row in rows.iterrows():
-            if row["status"] != 1:
-                continue
-            i = _index_of(ys, row[cy])
-            j = _index_of(xs, row[cx])
-            z[i, j] = float(row[mean])
-        any_missing |= bool(np.isnan(z).any())
+    for axi, (s, rows, held), z in zip(axes, panels, grids):
         mesh = axi.pcolormesh(ex, ey, np.ma.masked_invalid(z), cmap=cmap, norm=norm,
                               shading="flat")
         axi.set_facecolor("0.85")
@@ -813,8 +818,9 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
         cb.set_label("mean " + metric_label(metric))
     held = {_held_text(h) for *_, h in panels}
     sub = [f"at {held.pop()}"] if len(held) == 1 and "" not in held else []
-    if any_missing:
-        sub.append("grey: not run yet")
+    if any_missing or any_nan:
+        sub.append("grey: " + " or ".join(w for w, f in (("not run yet", any_missing),
+                                                          ("no value", any_nan)) if f))
     note = _progress_note(r).strip(" ()")
     if note:
         sub.append(note)

@@ -478,8 +478,9 @@ static size_t *run_order(const rc_experiment_t *ex)
     return order;
 }
 
-/* Checks every pending point's seeds against the built network (more seeds than nodes, ids
- * not in the graph, a community out of range), before any of them runs. */
+/* Checks every pending point's seeds or audience against the built network (more seeds or
+ * audience members than nodes, ids not in the graph, a community out of range), before any of
+ * them runs. */
 static rc_status_t check_seeds(const rc_experiment_t *ex, const size_t *order, size_t from,
                                size_t to, const unsigned char *done0, const rc_graph_t *g)
 {
@@ -491,6 +492,13 @@ static rc_status_t check_seeds(const rc_experiment_t *ex, const size_t *order, s
         const rc_point_t *pt = &ex->points[order[i]];
         if (done0[pt->index])
             continue;
+        const rc_cfg_t *aud = rc_cfg_get(pt->config, "audience");
+        if (aud != NULL) {
+            rc_audience_spec_t as;
+            RC_TRY(rc_audience_parse(aud, &as));
+            RC_TRY(rc_audience_check(&as, g));
+            continue;
+        }
         RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &spec));
         RC_TRY(rc_seeds_resolve(&spec, g, &plan));
         rc_seed_plan_free(plan);
@@ -511,13 +519,20 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
     const rc_model_t *model = NULL;
     void *params = NULL;
     rc_seed_spec_t seeds;
+    rc_audience_spec_t audience;
     memset(&seeds, 0, sizeof seeds);
     rc_mc_options_t opt = rc_mc_default_options();
     RC_TRY(rc_cfg_double(pt->config, "global_fraction", opt.global_fraction, 0.0, 1.0,
                          &opt.global_fraction));
     RC_TRY(rc_cfg_uint32(pt->config, "max_size", 0, 0, RC_MAX_NODES, &opt.max_size));
     RC_TRY(rc_model_parse(rc_cfg_get(pt->config, "model"), &model, &params));
-    RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &seeds));
+    const rc_cfg_t *aud = rc_cfg_get(pt->config, "audience");
+    if (aud != NULL) {
+        RC_TRY(rc_audience_parse(aud, &audience));
+        opt.audience = &audience; /* seeds: are then ignored (rc_experiment_check refuses both) */
+    } else {
+        RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &seeds));
+    }
     RC_TRY(rc_mc_run(g, model, params, &seeds, ex->runs, ex->seed, pt->index, &opt, out));
 cleanup:
     rc_seeds_clear(&seeds);

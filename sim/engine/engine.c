@@ -20,6 +20,7 @@ rc_mc_options_t rc_mc_default_options(void)
         .schedule = RC_SCHEDULE_DYNAMIC,
         .chunk = 16,
         .audience = NULL,
+        .first_run = 0,
     };
     return o;
 }
@@ -233,6 +234,10 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                 o.global_fraction);
     if (o.threads < 0)
         RC_FAIL(RC_ERR_USAGE, "threads: expected a number >= 0, got %d", o.threads);
+    /* Run stream keys stay below RC_AUDIENCE_STREAM, the point's own stream. */
+    if (o.first_run > (uint64_t)INT64_MAX - runs)
+        RC_FAIL(RC_ERR_USAGE, "first_run: %llu + %llu runs is past the last run index",
+                (unsigned long long)o.first_run, (unsigned long long)runs);
 
     if (o.audience != NULL)
         RC_TRY(rc_audience_resolve(o.audience, g, master_seed, point, &aud));
@@ -291,7 +296,7 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
             if (halt)
                 continue;
             const uint64_t run = (uint64_t)i;
-            rc_rng_seed(r, master_seed, point, run);
+            rc_rng_seed(r, master_seed, point, o.first_run + run);
             uint32_t n_seeds;
             if (aud != NULL) {
                 const uint32_t *members = aud->members;
@@ -364,7 +369,8 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
 
     if (fail.status != RC_OK) {
         if (fail.run != UINT64_MAX)
-            RC_FAIL(fail.status, "run %llu of point %llu: %s", (unsigned long long)fail.run,
+            RC_FAIL(fail.status, "run %llu of point %llu: %s",
+                    (unsigned long long)(o.first_run + fail.run),
                     (unsigned long long)point, fail.message);
         RC_FAIL(fail.status, "%s", fail.message);
     }

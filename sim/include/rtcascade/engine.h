@@ -215,6 +215,10 @@ typedef struct rc_mc_options {
     rc_schedule_t schedule; /* OpenMP schedule of the run loop */
     uint32_t chunk;         /* runs per scheduling chunk; 0 = 16 */
     const rc_audience_spec_t *audience; /* an audience scenario instead of seeds; NULL = seeds */
+    uint64_t first_run;     /* the call runs the point's runs [first_run, first_run + runs): its
+                               run i draws from stream first_run + i and lands at index i, so
+                               blocks of one point (e.g. on MPI ranks) merge into exactly the
+                               one-call result; default 0 */
 } rc_mc_options_t;
 
 /* The defaults listed above. */
@@ -269,7 +273,9 @@ void rc_mc_results_free(rc_mc_results_t *res);
  * from its stream; the resharers are the model's seeds in a rooted cascade.
  * prepare() is called once here; each thread allocates one workspace and reuses it. The engine
  * bumps the workspace epoch before each run (models may bump it again). On error nothing is
- * returned and the message names the first failing run. opt may be NULL (defaults). */
+ * returned and the message names the first failing run. opt may be NULL (defaults).
+ * With opt->first_run = f, the call is the block [f, f + runs) of the point's runs (stream
+ * keys f + i, results at index i); rc_mc_blocks_merge (mc_blocks.h) joins such blocks. */
 rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *params,
                       const rc_seed_spec_t *seeds, uint64_t runs, uint64_t master_seed,
                       uint64_t point, const rc_mc_options_t *opt, rc_mc_results_t **out);

@@ -28,7 +28,7 @@
 #define RC_RUNS_CHUNK_MAX 65536u /* most /runs rows per chunk (about 5 MB raw) */
 #define RC_SMALL_CHUNK 256u      /* rows per chunk of the small appended tables */
 #define RC_TIME_BINS 40          /* time points of /curves/time */
-#define RC_JOURNAL_VERSION 1
+#define RC_JOURNAL_VERSION 2 /* 2: point records end with the audience and reach_per_member */
 
 static const char *const rc_stat_names[] = {"mean", "sd",     "se",  "min", "q05",
                                             "q25",  "median", "q75", "q95", "max"};
@@ -48,7 +48,8 @@ enum {
     RC_R_T50,
     RC_R_T90,
     RC_R_GLOBAL,
-    RC_R_CAPPED
+    RC_R_CAPPED,
+    RC_R_REACH_PER_MEMBER
 };
 
 /* The tables of a file, derived from the experiment alone (so a rebuilt file is identical). */
@@ -321,6 +322,7 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
     rc_table_add(t, "t90", RC_COL_F64, 0);
     rc_table_add(t, "global", RC_COL_U8, 0);
     rc_table_add(t, "capped", RC_COL_U8, 0);
+    rc_table_add(t, "reach_per_member", RC_COL_F64, 0);
 
     t = &l->summary;
     rc_table_add(t, "point", RC_COL_U64, 0);
@@ -335,6 +337,11 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
             snprintf(name, sizeof name, "%s_%s", rc_metric_names[m], rc_stat_names[s]);
             rc_table_add(t, name, RC_COL_F64, 0);
         }
+    for (size_t s = 0; s < RC_N_STATS; s++) {
+        char name[64];
+        snprintf(name, sizeof name, "reach_per_member_%s", rc_stat_names[s]);
+        rc_table_add(t, name, RC_COL_F64, 0);
+    }
     rc_table_add(t, "p_global", RC_COL_F64, 0);
     rc_table_add(t, "p_global_se", RC_COL_F64, 0);
     rc_table_add(t, "p_capped", RC_COL_F64, 0);
@@ -698,6 +705,8 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
         rc_row_f64(t, row, RC_R_T90, res->timed && res->t90 ? res->t90[i] : NAN);
         rc_row_u8(t, row, RC_R_GLOBAL, res->global[i]);
         rc_row_u8(t, row, RC_R_CAPPED, res->capped[i]);
+        rc_row_f64(t, row, RC_R_REACH_PER_MEMBER,
+                   res->audience ? (double)res->reach[i] / (double)res->audience : NAN);
     }
     RC_TRY(rc_table_append(file, "runs", t, rows, runs, path));
     free(rows);
@@ -711,6 +720,13 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
     rc_row_u64(t, rows, col++, runs);
     for (int m = 0; m < RC_N_METRICS; m++) {
         const rc_metric_summary_t *s = &res->summary[m];
+        const double v[RC_N_STATS] = {s->mean, s->sd,     s->se,  s->min, s->q05,
+                                      s->q25,  s->median, s->q75, s->q95, s->max};
+        for (size_t k = 0; k < RC_N_STATS; k++)
+            rc_row_f64(t, rows, col++, s->count ? v[k] : NAN);
+    }
+    {
+        const rc_metric_summary_t *s = &res->reach_per_member;
         const double v[RC_N_STATS] = {s->mean, s->sd,     s->se,  s->min, s->q05,
                                       s->q25,  s->median, s->q75, s->q95, s->max};
         for (size_t k = 0; k < RC_N_STATS; k++)
@@ -957,6 +973,13 @@ static void rc_encode_point(rc_jbuf_t *b, const rc_mc_results_t *res)
     rc_jbuf_f64(b, res->p_global_se);
     rc_jbuf_f64(b, res->p_capped);
     rc_jbuf_f64(b, res->mean_size_global);
+    rc_jbuf_u64(b, res->audience);
+    const rc_metric_summary_t *s = &res->reach_per_member;
+    rc_jbuf_u64(b, s->count);
+    const double v[RC_N_STATS + 0] = {s->mean, s->sd,     s->se,  s->min, s->q05,
+                                      s->q25,  s->median, s->q75, s->q95, s->max};
+    for (size_t k = 0; k < RC_N_STATS; k++)
+        rc_jbuf_f64(b, v[k]);
 }
 
 #define RC_JREAD_ARRAY(rd, field, count)                                                           \
@@ -1011,6 +1034,15 @@ static rc_status_t rc_decode_point(const rc_results_t *r, const void *data, size
     res->p_global_se = rc_jread_f64(&rd);
     res->p_capped = rc_jread_f64(&rd);
     res->mean_size_global = rc_jread_f64(&rd);
+    res->audience = (uint32_t)rc_jread_u64(&rd);
+    {
+        rc_metric_summary_t *s = &res->reach_per_member;
+        s->count = rc_jread_u64(&rd);
+        double *v[RC_N_STATS] = {&s->mean, &s->sd,     &s->se,  &s->min, &s->q05,
+                                 &s->q25,  &s->median, &s->q75, &s->q95, &s->max};
+        for (size_t k = 0; k < RC_N_STATS; k++)
+            *v[k] = rc_jread_f64(&rd);
+    }
     if (rd.failed)
         RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", r->path,
                 r->jpath);

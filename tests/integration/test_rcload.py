@@ -52,7 +52,8 @@ def main():
             check(len(runs) == 2400, "pandas one-liner gives 2400 runs")
             check(list(runs.columns) == ["point", "run", "size", "retweets", "reach", "depth",
                                          "max_breadth", "virality", "final_time", "t50", "t90",
-                                         "global", "capped"], "runs columns")
+                                         "global", "capped", "reach_per_member"],
+                  "runs columns")
             a = f.attrs
             check(a["format"] == "rtcascade-results" and a["format_version"] == 1, "format")
             check(isinstance(a["config"], str) and isinstance(a["resolved_config"], str),

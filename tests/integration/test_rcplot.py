@@ -86,15 +86,16 @@ def truncate(src, dst, keep):
 
 
 def add_per_member(src, dst, audience=250.0):
-    """A copy of src with reach_per_member columns in /summary and /runs, as the audience
-    scenarios write them (reach / audience size), to check that figures pick them up."""
+    """A copy of src with reach_per_member values in /summary and /runs, as the audience
+    scenarios write them (reach / audience size), to check that figures pick them up. Files
+    of seeded runs have the columns, all NaN; they are filled (or added, if missing)."""
     shutil.copy(src, dst)
     with h5py.File(dst, "a") as f:
         for name, cols in (("summary", ("mean", "se", "sd")), ("runs", (None,))):
             old = f[name][()]
             extra = [f"reach_per_member_{c}" if c else "reach_per_member" for c in cols]
             dt = np.dtype([(c, old.dtype.fields[c][0]) for c in old.dtype.names] +
-                          [(c, "<f8") for c in extra])
+                          [(c, "<f8") for c in extra if c not in old.dtype.names])
             new = np.zeros(old.shape, dt)
             for c in old.dtype.names:
                 new[c] = old[c]

@@ -60,14 +60,14 @@ KINDS = ("ccdf", "mean", "heatmap", "generations", "time", "virality")
 METRIC_LABELS = {
     "reach": "reach (accounts shown the post)",
     "retweets": "retweets (reshares)",
-    "size": "cascade size (resharers, seeds included)",
+    "size": "cascade size (accounts in the cascade)",
     "depth": "depth (longest reshare chain, hops)",
     "max_breadth": "max breadth (most reshares in one generation)",
     "virality": "structural virality (mean path length)",
     "final_time": "time of the last reshare (s)",
     "t50": "time to half the final size (s)",
     "t90": "time to 90% of the final size (s)",
-    "reach_per_member": "reach per audience member (accounts shown / audience size)",
+    "reach_per_member": "reach / audience size (per member)",
     "p_global": "P(global cascade) (fraction of runs)",
 }
 METRIC_NAMES = {"max_breadth": "max breadth", "virality": "structural virality",
@@ -309,19 +309,19 @@ def _positive(values):
 def _spans(values, decades):
     """True when the positive values span at least `decades` factors of ten."""
     v = _positive(values)
-    return len(v) > 1 and v.max() >= v.min() * 10 ** decades
+    return len(v) > 1 and v.max() >= v.min() * 10 ** decades * (1 - 1e-9)
 
 
 def _log_sweep(values):
     """True when sweep values belong on a log axis: all positive and either spanning more than
-    1.5 decades or evenly spaced in log (a `log: true` range) over at least a decade."""
+    1.5 decades or evenly spaced in log (a `log: true` range) over half a decade or more."""
     v = np.unique(np.asarray(values, dtype=float))
     v = v[np.isfinite(v)]
     if len(v) < 2 or (v <= 0).any():
         return False
     if _spans(v, 1.5):
         return True
-    if len(v) >= 3 and _spans(v, 1):
+    if len(v) >= 3 and _spans(v, 0.5):
         dl, dx = np.diff(np.log(v)), np.diff(v)
         return dl.max() < 1.05 * dl.min() and dx.max() > 1.5 * dx.min()
     return False
@@ -350,6 +350,11 @@ def _legend(ax, n, always=False, **kw):
               if not h.get_label().startswith("_")]
     if n > 1 or always or (labels and labels != ["base"]):
         ax.legend(fontsize=9, frameon=False, **kw)
+
+
+def _ylabel(ax, text):
+    """A y label, on two lines when it would not fit beside a figure of ordinary height."""
+    ax.set_ylabel("\n".join(textwrap.wrap(text, 48)))
 
 
 def _grid(ax):
@@ -387,7 +392,7 @@ def ccdf(results, metric="reach", by="scenario", where=None, ax=None):
     """Empirical CCDF P(X >= x) of a per-run metric (a /runs column: reach, retweets, size,
     depth, virality, ...), one line per scenario at one point each (see the module note on
     held keys), or with by=<swept key> one line per value of that key (colour) and scenario
-    (line style). Log-log when the values span two decades; runs at 0 cannot sit on a log axis
+    (line style). Log-log when the values span a decade; runs at 0 cannot sit on a log axis
     and are counted in the legend instead. Returns the Axes."""
     r = _results(results)
     runs = r.runs
@@ -414,7 +419,7 @@ def ccdf(results, metric="reach", by="scenario", where=None, ax=None):
                 transform=ax.transAxes)
         return ax
     allv = np.concatenate([v for *_, v in series])
-    logx = _spans(allv, 2)
+    logx = _spans(allv, 1)  # a CCDF's tail reads best in log-log from one decade on
     helds = [_held_text(h) for _, _, h, *_ in series]
     same_held = len(set(helds)) == 1
     for s, row, held, colour, style, v in series:
@@ -449,7 +454,7 @@ def ccdf(results, metric="reach", by="scenario", where=None, ax=None):
         ax.text(0.5, 0.35, f"every run has {metric_name(metric)} = {_fmt(allv[0])}",
                 ha="center", va="center", transform=ax.transAxes, fontsize=10, color="0.3")
     ax.set_xlabel(metric_label(metric))
-    ax.set_ylabel(f"P({metric_name(metric)} ≥ x) (fraction of runs)")
+    _ylabel(ax, f"P({metric_name(metric)} ≥ x) (fraction of runs)")
     names = [s for s, *_ in series]
     n_runs = sorted({len(v) for *_, v in series})
     sub = (f"at {helds[0]}; " if same_held and helds[0] else "") + \
@@ -668,7 +673,7 @@ def mean_vs(results, param, metric="reach", where=None, ax=None, annotate=True):
         crossed = _annotate_crossings(ax, r, param, metric, where, list(curves), logx,
                                       ax.get_yscale() == "log")
     ax.set_xlabel(param_label(param))
-    ax.set_ylabel("mean " + metric_label(metric))
+    _ylabel(ax, "mean " + metric_label(metric))
     same = len(set(helds)) == 1
     band = "band: 95% confidence interval (mean ± 1.96 SE)"
     runs = sorted({int(v) for v in _points(r)["runs"].dropna()}) if "runs" in _points(r) else []
@@ -730,7 +735,7 @@ def mean_by_scenario(results, metric="reach", where=None, ax=None):
     ax.set_xlim(-0.6, len(chosen) - 0.4)
     if _spans(ms, 2) and (ms > 0).all():
         ax.set_yscale("log")
-    ax.set_ylabel("mean " + metric_label(metric))
+    _ylabel(ax, "mean " + metric_label(metric))
     helds = {_held_text(h) for *_, h in chosen}
     sub = (f"at {helds.pop()}; " if len(helds) == 1 and "" not in helds else "") + \
         "bars: 95% confidence interval (mean ± 1.96 SE)" + note
@@ -813,9 +818,9 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
         axi.set_title(s if names != ["base"] else "", fontsize=11, color=scenario_colours(r).get(s))
         axi.set_xlabel(param_label(param_x))
     if panels:
-        axes[0].set_ylabel(param_label(param_y))
+        _ylabel(axes[0], param_label(param_y))
         cb = fig.colorbar(mesh, ax=axes[:len(panels)], shrink=0.9)
-        cb.set_label("mean " + metric_label(metric))
+        cb.set_label("\n".join(textwrap.wrap("mean " + metric_label(metric), 48)))
     held = {_held_text(h) for *_, h in panels}
     sub = [f"at {held.pop()}"] if len(held) == 1 and "" not in held else []
     if any_missing or any_nan:
@@ -899,7 +904,7 @@ def generations(results, where=None, ax=None):
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("generation (reshare hops; 0 = the seeds, or the author of an audience)")
-    ax.set_ylabel("mean reshares in the generation (accounts per run)")
+    _ylabel(ax, "mean reshares in the generation (accounts per run)")
     same = len(set(helds)) == 1
     sub = (f"at {helds[0]}; " if same and helds[0] else "") + \
         "averaged over all runs (runs that stopped earlier count 0)" + note
@@ -941,7 +946,7 @@ def timing(results, where=None, ax=None):
         ax.set_xscale("symlog", linthresh=max(_positive(allt).min(), 1e-9))
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("time since the post (s)")
-    ax.set_ylabel("fraction of runs (cumulative)")
+    _ylabel(ax, "fraction of runs (cumulative)")
     same = len(set(helds)) == 1
     sub = (f"at {helds[0]}; " if same and helds[0] else "") + \
         "solid: last reshare; dashed: half of the final size" + note
@@ -990,7 +995,7 @@ def virality_vs_size(results, where=None, ax=None, x="size", max_dots=4000):
     if _spans(np.concatenate(allx), 1):
         ax.set_xscale("log")
     ax.set_xlabel(metric_label(x))
-    ax.set_ylabel(metric_label("virality"))
+    _ylabel(ax, metric_label("virality"))
     sub = (f"{_held_text({k: v for k, v in where.items() if k != 'scenario'})}; "
            if where else "") + "dots: single runs; line: median in each size bin" + note
     _title(ax, f"Broadcast or viral? Structural virality vs {metric_name(x)}", sub)

@@ -2,8 +2,8 @@
 """scripts/rcplot.py on small results files written by `rtcascade run`: as a command (every
 expected figure written as a real PNG, and a PDF) and as a module (each function returns its
 Axes or Figure), on a two-key sweep with two scenarios (tests/integration/plot.yaml), a timed
-single point without scenarios or sweep, an all-zero experiment, an interrupted file and a
-file with an extra summary metric (reach_per_member, as audience scenarios add); and
+single point without scenarios or sweep, an all-zero experiment, an interrupted file and
+audience scenarios (reach_per_member, generation 0 empty); and
 crossing() on synthetic curves with known crossings.
 
 usage: test_rcplot.py RTCASCADE RCPLOT_PY"""
@@ -51,6 +51,19 @@ sweep:
 """
 
 
+AUDIENCE = """name: plot_audience
+seed: 5
+runs: 100
+network: {generator: chung_lu, nodes: 3000, mean_degree: 6}
+model: {name: independent_cascade, p: 0.05}
+scenarios:
+  handpicked: {audience: {size: 30, pick: top_followers, engagement: 0.2}}
+  broadcast: {audience: {size: 300, pick: random, engagement: 0.02}}
+sweep:
+  audience.engagement: {from: 0.01, to: 0.3, num: 4, log: true}
+"""
+
+
 def good_png(path, min_bytes=5000):
     if not os.path.isfile(path):
         return False
@@ -83,26 +96,6 @@ def truncate(src, dst, keep):
         pts["status"][keep:] = 0
         f["points"][...] = pts
         f.attrs["points_done"] = np.uint64(keep)
-
-
-def add_per_member(src, dst, audience=250.0):
-    """A copy of src with reach_per_member values in /summary and /runs, as the audience
-    scenarios write them (reach / audience size), to check that figures pick them up. Files
-    of seeded runs have the columns, all NaN; they are filled (or added, if missing)."""
-    shutil.copy(src, dst)
-    with h5py.File(dst, "a") as f:
-        for name, cols in (("summary", ("mean", "se", "sd")), ("runs", (None,))):
-            old = f[name][()]
-            extra = [f"reach_per_member_{c}" if c else "reach_per_member" for c in cols]
-            dt = np.dtype([(c, old.dtype.fields[c][0]) for c in old.dtype.names] +
-                          [(c, "<f8") for c in extra if c not in old.dtype.names])
-            new = np.zeros(old.shape, dt)
-            for c in old.dtype.names:
-                new[c] = old[c]
-            for c, suffix in zip(extra, cols):
-                new[c] = old[f"reach_{suffix}"] / audience if suffix else old["reach"] / audience
-            del f[name]
-            f.create_dataset(name, data=new, maxshape=(None,), chunks=True)
 
 
 def run_cli(rcplot_py, args):
@@ -160,14 +153,17 @@ def main():
 
     test_crossing(rcplot)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in (("timed.yaml", TIMED), ("zero.yaml", ZERO), ("zip.yaml", ZIP)):
+        for name, text in (("timed.yaml", TIMED), ("zero.yaml", ZERO), ("zip.yaml", ZIP),
+                           ("audience.yaml", AUDIENCE)):
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(text)
         sweep = make(cli, os.path.join(HERE, "plot.yaml"), "sweep.h5", tmp)
         timed = make(cli, "timed.yaml", "timed.h5", tmp)
         zero = make(cli, "zero.yaml", "zero.h5", tmp)
         zipped = make(cli, "zip.yaml", "zip.h5", tmp)
-        sweep, timed, zero, zipped = (os.path.join(tmp, p) for p in (sweep, timed, zero, zipped))
+        audience = make(cli, "audience.yaml", "audience.h5", tmp)
+        sweep, timed, zero, zipped, audience = (os.path.join(tmp, p) for p in
+                                                (sweep, timed, zero, zipped, audience))
 
         # --- as a command: every figure of a two-key sweep, default OUTDIR ---
         p = run_cli(rcplot_py, [sweep, "--format", "png"])
@@ -244,7 +240,7 @@ def main():
               "zip sweep: no heat map")
         plt.close("all")
 
-        # --- all-zero metrics, an interrupted file, an extra metric: plot_all copes ---
+        # --- all-zero metrics, an interrupted file, audience scenarios: plot_all copes ---
         for label, path, metrics, want in (
                 ("zero", zero, None, {"ccdf_reach", "ccdf_retweets", "mean_reach_vs_seeds_count",
                                       "mean_retweets_vs_seeds_count", "generations",
@@ -252,17 +248,18 @@ def main():
                 ("partial", os.path.join(tmp, "partial.h5"), ["reach"],
                  {"ccdf_reach", "generations", "mean_reach_vs_model_p",
                   "heatmap_reach_model_p_x_seeds_count", "virality_vs_size"}),
-                ("per_member", os.path.join(tmp, "member.h5"), ["reach_per_member"],
-                 {"ccdf_reach_per_member", "mean_reach_per_member_vs_model_p",
-                  "heatmap_reach_per_member_model_p_x_seeds_count"})):
+                ("audience", audience, ["reach_per_member"],
+                 {"ccdf_reach_per_member", "mean_reach_per_member_vs_audience_engagement"})):
             if label == "partial":
                 truncate(sweep, path, keep=5)
-            elif label == "per_member":
-                add_per_member(sweep, path)
+            elif label == "audience":
                 stems = {f[0] for f in rcplot.plan(path)[0]}
-                check({"ccdf_reach_per_member", "mean_reach_per_member_vs_seeds_count",
-                       "mean_reach_vs_model_p"} <= stems,
-                      "reach_per_member joins the default metrics when the file has it")
+                check({"ccdf_reach_per_member", "mean_reach_per_member_vs_audience_engagement",
+                       "mean_reach_vs_audience_engagement", "generations"} <= stems,
+                      f"reach_per_member joins the default metrics when the file has it: {stems}")
+                check(not any(s.startswith("ccdf_reach_per") for s in
+                              (f[0] for f in rcplot.plan(sweep)[0])),
+                      "and only then")
             errors = []
             paths = rcplot.plot_all(path, os.path.join(tmp, label), formats=("png",),
                                     metrics=metrics, errors=errors)
@@ -270,6 +267,11 @@ def main():
             check(not errors, f"{label}: no figure failed: {errors}")
             check(want <= stems, f"{label}: figures {sorted(want - stems)} missing")
             check(all(good_png(p, 3000) for p in paths), f"{label}: every file a PNG")
+        ax = rcplot.generations(audience)
+        check(ax.get_yscale() != "log" or
+              all(min(line.get_xdata()) >= 1 for line in ax.get_lines()),
+              "an author's empty generation 0 is left off a log axis")
+        plt.close("all")
         part = rcplot.load(os.path.join(tmp, "partial.h5"))
         ax = rcplot.mean_vs(part, "model.p", "reach")
         check("incomplete file: 5 of 16 points done" in "".join(t.get_text() for t in ax.texts),

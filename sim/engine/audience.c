@@ -358,10 +358,15 @@ rc_status_t rc_audience_resolve(const rc_audience_spec_t *spec, const rc_graph_t
             bit_set(a->bits, a->members[i]);
         goto done;
     }
-    /* Random picks: the per-run machinery on the point's own stream. */
+    /* Random picks: the per-run machinery on the author's own stream. It is keyed by what
+     * defines the author (pick, size, community), not by the point, so every point with the
+     * same audience definition -- an engagement sweep, or scenarios that differ only in the
+     * model -- compares the same author's followers (common random numbers), and curves that
+     * cross do so because of the parameter, not because of a luckier audience draw. */
     r = rc_rng_alloc();
     RC_ALLOC_CHECK(r, "a random generator");
-    rc_rng_seed(r, master_seed, point, RC_AUDIENCE_STREAM);
+    (void)point;
+    rc_rng_seed(r, master_seed, RC_AUDIENCE_STREAM, rc_audience_author_key(spec));
     RC_TRY(rc_audience_buf_alloc(a, &buf));
     rc_audience_draw(a, r, buf);
     a->members = buf->members;

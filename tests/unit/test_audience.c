@@ -181,8 +181,9 @@ static void test_random_and_community(void)
         g->community[v] = (v * 7) % 5; /* scattered, not contiguous */
     g->n_communities = 5;
 
-    /* Random: distinct, the same for the same point, another set for another point, and
-     * uniform (mean index over many points). */
+    /* Random: distinct; the same author (same size, pick, community) for every point, so an
+     * engagement sweep compares one audience; another master seed gives another set; uniform
+     * (mean index over many seeds). */
     rc_audience_spec_t s = spec_of("{size: 400, pick: random, engagement: 0.1}");
     rc_audience_t *a = NULL, *b = NULL;
     CHECK_OK(rc_audience_resolve(&s, g, 5, 0, &a));
@@ -191,6 +192,13 @@ static void test_random_and_community(void)
     CHECK(memcmp(a->members, b->members, 400 * sizeof *a->members) == 0);
     rc_audience_free(b);
     CHECK_OK(rc_audience_resolve(&s, g, 5, 1, &b));
+    CHECK(memcmp(a->members, b->members, 400 * sizeof *a->members) == 0);
+    rc_audience_free(b);
+    rc_audience_spec_t s2 = spec_of("{size: 401, pick: random, engagement: 0.1}");
+    CHECK_OK(rc_audience_resolve(&s2, g, 5, 0, &b));
+    CHECK(memcmp(a->members, b->members, 400 * sizeof *a->members) != 0); /* another author */
+    rc_audience_free(b);
+    CHECK_OK(rc_audience_resolve(&s, g, 6, 0, &b));
     CHECK(memcmp(a->members, b->members, 400 * sizeof *a->members) != 0);
     rc_audience_free(a);
     rc_audience_free(b);
@@ -198,7 +206,7 @@ static void test_random_and_community(void)
     const uint32_t points = 200;
     int ok = 1;
     for (uint32_t p = 0; p < points; p++) {
-        CHECK_OK(rc_audience_resolve(&s, g, 9, p, &a));
+        CHECK_OK(rc_audience_resolve(&s, g, 9 + p, 0, &a));
         ok &= members_ok(a->members, 400, a->bits, g->n);
         for (uint32_t i = 0; i < 400; i++)
             sum += a->members[i];
@@ -220,7 +228,7 @@ static void test_random_and_community(void)
     s = spec_of("{size: 150, pick: community, community: 2, engagement: 0.1}");
     ok = 1;
     for (uint32_t p = 0; p < 20; p++) {
-        CHECK_OK(rc_audience_resolve(&s, g, 5, p, &a));
+        CHECK_OK(rc_audience_resolve(&s, g, 5 + p, 0, &a));
         ok &= members_ok(a->members, 150, a->bits, g->n);
         for (uint32_t i = 0; i < 150; i++)
             ok &= g->community[a->members[i]] == 2;
@@ -330,7 +338,7 @@ static void test_preferential(void)
     int ok = 1;
     for (uint32_t p = 0; p < points; p++) {
         rc_audience_t *a = NULL;
-        CHECK_OK(rc_audience_resolve(&s, g, 77, p, &a));
+        CHECK_OK(rc_audience_resolve(&s, g, 77 + p, 0, &a));
         ok &= members_ok(a->members, 3, a->bits, g->n);
         hubs += count_hubs(a->members, 3);
         rc_audience_free(a);

@@ -80,8 +80,8 @@ typedef enum rc_audience_pick {
 /* Names of the picks, NULL-terminated, in enum order. */
 extern const char *const rc_audience_pick_names[];
 
-/* Run-index slot of the once-per-point audience stream rc_rng_seed(master, point,
- * RC_AUDIENCE_STREAM): far above any run index, so it never collides with a run's stream. */
+/* Point slot of the fixed-audience stream rc_rng_seed(master, RC_AUDIENCE_STREAM, author key):
+ * far above any point index, so it never collides with a run's stream (master, point, run). */
 #define RC_AUDIENCE_STREAM (UINT64_MAX - 1)
 
 /* The `audience:` map as parsed, before a graph is known. */
@@ -121,9 +121,16 @@ typedef struct rc_audience {
                              rejection sampling is cheap, NULL for a full key pass per run */
 } rc_audience_t;
 
-/* Resolves spec against g for point `point`: checks it (rc_audience_check), then, unless it
- * is redrawn per run, draws the members once from the stream rc_rng_seed(master_seed, point,
- * RC_AUDIENCE_STREAM) and builds their bitmap. Costs: random O(size); community O(n + size);
+/* The key of the fixed-audience stream: (size, community, pick) packed, so that points with the
+ * same audience definition get the same audience whatever their engagement or model. */
+static inline uint64_t rc_audience_author_key(const rc_audience_spec_t *spec)
+{
+    return ((uint64_t)spec->size << 32) ^ ((uint64_t)spec->community << 3) ^ (uint64_t)spec->pick;
+}
+
+/* Resolves spec against g: checks it (rc_audience_check), then, unless it is redrawn per run,
+ * draws the members once from the stream rc_rng_seed(master_seed, RC_AUDIENCE_STREAM,
+ * rc_audience_author_key(spec)) and builds their bitmap (`point` is kept for the API). Costs: random O(size); community O(n + size);
  * top picks O(n + max degree + size log size); preferential O(n log size) (Efraimidis-Spirakis
  * keys). g must outlive *out. Free with rc_audience_free. */
 rc_status_t rc_audience_resolve(const rc_audience_spec_t *spec, const rc_graph_t *g,

@@ -27,7 +27,8 @@ enum {
     RC_GEN_TAG_WS = 0x5753000,
     RC_GEN_TAG_SBM_SIZES = 0x5342000,
     RC_GEN_TAG_SBM_THETA = 0x5342001,
-    RC_GEN_TAG_SBM_EDGES = 0x5342002
+    RC_GEN_TAG_SBM_EDGES = 0x5342002,
+    RC_GEN_TAG_SBM_PHI = 0x5342003
 };
 
 /* A stream that lives on the stack, so that parallel blocks open streams without allocating

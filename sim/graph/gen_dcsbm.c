@@ -78,11 +78,14 @@ cleanup:
 #define SBM_BATCH 32
 
 /* Fills `count` edges: a source community ~ total theta, with probability `mixing` a different
- * target community (by rejection), and each endpoint ~ theta within its community. */
-static void draw_block(const rc_alias_slot_t *calias, uint32_t C, const uint64_t *off,
-                       const rc_alias_slot_t *local, double mixing, gsl_rng *r, uint64_t count,
+ * target community ~ total phi (by rejection), the source ~ theta and the target ~ phi within
+ * their communities (phi is theta itself unless in_exponent is set). */
+static void draw_block(const rc_alias_slot_t *calias, const rc_alias_slot_t *calias_in, uint32_t C,
+                       const uint64_t *off, const rc_alias_slot_t *local,
+                       const rc_alias_slot_t *local_in, double mixing, gsl_rng *r, uint64_t count,
                        uint32_t *src, uint32_t *dst)
 {
+    const rc_alias_slot_t *table[2] = {local, local_in};
     uint64_t x[2][SBM_BATCH];
     uint32_t base[2][SBM_BATCH], size[2][SBM_BATCH];
     for (uint64_t e0 = 0; e0 < count; e0 += SBM_BATCH) {
@@ -91,7 +94,7 @@ static void draw_block(const rc_alias_slot_t *calias, uint32_t C, const uint64_t
             uint32_t cu = rc_alias_draw(calias, C, r), cv = cu;
             if (mixing > 0.0 && rc_rng_uniform(r) < mixing) {
                 do
-                    cv = rc_alias_draw(calias, C, r);
+                    cv = rc_alias_draw(calias_in, C, r);
                 while (cv == cu);
             }
             const uint32_t c[2] = {cu, cv};
@@ -99,14 +102,42 @@ static void draw_block(const rc_alias_slot_t *calias, uint32_t C, const uint64_t
                 base[t][j] = (uint32_t)off[c[t]];
                 size[t][j] = (uint32_t)(off[c[t] + 1] - off[c[t]]);
                 x[t][j] = rc_rng_u64(r);
-                __builtin_prefetch(local + base[t][j] + rc_alias_slot_of(x[t][j], size[t][j]));
+                __builtin_prefetch(table[t] + base[t][j] + rc_alias_slot_of(x[t][j], size[t][j]));
             }
         }
         for (uint32_t j = 0; j < k; j++) {
             src[e0 + j] = base[0][j] + rc_alias_pick(local + base[0][j], size[0][j], x[0][j]);
-            dst[e0 + j] = base[1][j] + rc_alias_pick(local + base[1][j], size[1][j], x[1][j]);
+            dst[e0 + j] = base[1][j] + rc_alias_pick(local_in + base[1][j], size[1][j], x[1][j]);
         }
     }
+}
+
+/* Per-community totals of w into cw, their alias table, and one alias table per community over
+ * its nodes (laid out in node order). */
+static rc_status_t build_tables(double *w, const uint64_t *off, uint32_t C, uint32_t n,
+                                double *cw, rc_alias_slot_t *calias, rc_alias_slot_t *local,
+                                uint32_t *scratch)
+{
+    (void)n;
+    for (uint32_t c = 0; c < C; c++) {
+        long double sum = 0.0L;
+        for (uint64_t i = off[c]; i < off[c + 1]; i++)
+            sum += w[i];
+        cw[c] = (double)sum;
+    }
+    rc_status_t status = rc_alias_build(cw, C, calias, scratch);
+    if (status != RC_OK)
+        return status;
+    int bad = 0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(| : bad)
+    for (long long c = 0; c < (long long)C; c++) {
+        uint64_t b = off[c];
+        if (rc_alias_build(w + b, (uint32_t)(off[c + 1] - b), local + b, scratch + b) != RC_OK)
+            bad = 1;
+    }
+    if (bad)
+        return rc_error(RC_ERR_INTERNAL, "dcsbm: a community has no positive propensity");
+    return RC_OK;
 }
 
 rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
@@ -115,8 +146,8 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     rc_status_t status = RC_OK;
     uint64_t *off = NULL;
     uint32_t *community = NULL, *scratch = NULL;
-    double *theta = NULL, *cw = NULL;
-    rc_alias_slot_t *calias = NULL, *local = NULL;
+    double *theta = NULL, *phi = NULL, *cw = NULL;
+    rc_alias_slot_t *calias = NULL, *local = NULL, *calias_in = NULL, *local_in = NULL;
     rc_edges_t edges = {0};
     rc_graph_t *g = NULL;
     double lo = 0.0, hi = 0.0;
@@ -131,6 +162,8 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     RC_TRY(rc_gen_check_degrees("dcsbm", p->nodes, p->mean_degree, p->min_degree, p->max_degree,
                                 &lo, &hi));
     RC_TRY(rc_gen_check_exponent("dcsbm", "exponent", p->exponent));
+    if (p->in_exponent != 0.0)
+        RC_TRY(rc_gen_check_exponent("dcsbm", "in_exponent", p->in_exponent));
     if (!(p->mixing >= 0.0 && p->mixing <= 1.0))
         RC_FAIL(RC_ERR_CONFIG, "dcsbm: mixing must be in [0, 1] (got %g)", p->mixing);
     if (p->mixing > 0.0 && p->communities == 1)
@@ -153,6 +186,10 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     off = malloc(((size_t)C + 1) * sizeof *off);
     community = malloc((size_t)n * sizeof *community);
     theta = malloc((size_t)n * sizeof *theta);
+    if (p->in_exponent != 0.0) {
+        phi = malloc((size_t)n * sizeof *phi);
+        RC_ALLOC_CHECK(phi, "dcsbm propensities");
+    }
     RC_ALLOC_CHECK(off, "dcsbm communities");
     RC_ALLOC_CHECK(community, "dcsbm communities");
     RC_ALLOC_CHECK(theta, "dcsbm propensities");
@@ -174,8 +211,24 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
             for (uint64_t i = first; i < end; i++)
                 theta[i] = a == 0.0 ? 1.0 : pow(rc_rng_uniform_pos(&s.r), -a);
         }
+        /* Followee propensities, independent of the follower ones: Twitter's followee counts
+         * are far less skewed than its follower counts, and its celebrities follow few. */
+        if (phi != NULL) {
+            const double ai = 1.0 / (p->in_exponent - 1.0);
+#pragma omp parallel for schedule(static)
+            for (long long b = 0; b < nb; b++) {
+                rc_gen_stream_t s;
+                rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_PHI, (uint64_t)b);
+                uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
+                uint64_t end = first + RC_GEN_BLOCK < n ? first + RC_GEN_BLOCK : n;
+                for (uint64_t i = first; i < end; i++)
+                    phi[i] = pow(rc_rng_uniform_pos(&s.r), -ai);
+            }
+        }
     }
     rc_gen_scale_to_mean(theta, n, p->mean_degree, lo, hi);
+    if (phi != NULL)
+        rc_gen_scale_to_mean(phi, n, p->mean_degree, lo, hi);
 
     edges.src = malloc((m ? m : 1) * sizeof *edges.src);
     edges.dst = malloc((m ? m : 1) * sizeof *edges.dst);
@@ -194,28 +247,21 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
         RC_ALLOC_CHECK(calias, "dcsbm alias tables");
         RC_ALLOC_CHECK(scratch, "dcsbm alias tables");
         RC_ALLOC_CHECK(local, "dcsbm alias tables");
-        for (uint32_t c = 0; c < C; c++) {
-            long double sum = 0.0L;
-            for (uint64_t i = off[c]; i < off[c + 1]; i++)
-                sum += theta[i];
-            cw[c] = (double)sum;
+        RC_TRY(build_tables(theta, off, C, n, cw, calias, local, scratch));
+        calias_in = calias;
+        local_in = local;
+        if (phi != NULL) {
+            calias_in = malloc((size_t)C * sizeof *calias_in);
+            local_in = malloc((size_t)n * sizeof *local_in);
+            RC_ALLOC_CHECK(calias_in, "dcsbm alias tables");
+            RC_ALLOC_CHECK(local_in, "dcsbm alias tables");
+            RC_TRY(build_tables(phi, off, C, n, cw, calias_in, local_in, scratch));
         }
-        RC_TRY(rc_alias_build(cw, C, calias, scratch));
-        /* One table per community over local indices, laid out in node order. */
-        int bad = 0;
-#pragma omp parallel for schedule(dynamic, 16) reduction(| : bad)
-        for (long long c = 0; c < (long long)C; c++) {
-            uint64_t b = off[c];
-            if (rc_alias_build(theta + b, (uint32_t)(off[c + 1] - b), local + b, scratch + b) !=
-                RC_OK)
-                bad = 1;
-        }
-        if (bad)
-            RC_FAIL(RC_ERR_INTERNAL, "dcsbm: a community has no positive propensity");
         free(scratch);
         free(theta);
+        free(phi);
         scratch = NULL;
-        theta = NULL;
+        theta = phi = NULL;
 
         const long long nb = (long long)((m + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -224,10 +270,15 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
             rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_EDGES, (uint64_t)b);
             uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
             uint64_t end = first + RC_GEN_BLOCK < m ? first + RC_GEN_BLOCK : m;
-            draw_block(calias, C, off, local, p->mixing, &s.r, end - first, edges.src + first,
-                       edges.dst + first);
+            draw_block(calias, calias_in, C, off, local, local_in, p->mixing, &s.r, end - first,
+                       edges.src + first, edges.dst + first);
         }
     }
+    if (calias_in != calias) {
+        free(calias_in);
+        free(local_in);
+    }
+    calias_in = local_in = NULL;
     free(cw);
     free(calias);
     free(local);
@@ -242,17 +293,24 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     community = NULL;
     RC_TRY(rc_gen_describe(g,
                            "dcsbm nodes=%u communities=%u mean_degree=%g mixing=%g exponent=%g "
-                           "min_degree=%g max_degree=%g size_exponent=%g undirected=%d seed=%llu",
-                           n, C, p->mean_degree, p->mixing, p->exponent, p->min_degree,
+                           "in_exponent=%g min_degree=%g max_degree=%g size_exponent=%g "
+                           "undirected=%d seed=%llu",
+                           n, C, p->mean_degree, p->mixing, p->exponent, p->in_exponent,
+                           p->min_degree,
                            p->max_degree, p->size_exponent, undirected ? 1 : 0,
                            (unsigned long long)seed));
     *out = g;
     g = NULL;
 cleanup:
+    if (calias_in != calias) {
+        free(calias_in);
+        free(local_in);
+    }
     free(off);
     free(community);
     free(scratch);
     free(theta);
+    free(phi);
     free(cw);
     free(calias);
     free(local);

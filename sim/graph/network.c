@@ -31,7 +31,7 @@ static const char *const keys_ws[] = {"generator", "seed", "undirected", "cache"
                                       "nodes", "neighbours", "rewire", NULL};
 static const char *const keys_sbm[] = {"generator", "seed", "undirected", "cache", "nodes",
                                        "communities", "mean_degree", "mixing", "exponent",
-                                       "min_degree", "max_degree", "size_exponent", NULL};
+                                       "in_exponent", "min_degree", "max_degree", "size_exponent", NULL};
 static const char *const keys_small[] = {"generator", "seed", "undirected", "cache", "nodes", NULL};
 static const char *const keys_complete[] = {"generator", "seed", "cache", "nodes", NULL};
 static const char *const keys_ego[] = {"generator", "seed", "undirected", "cache",
@@ -137,6 +137,7 @@ static rc_status_t parse_spec(const rc_cfg_t *spec, uint64_t default_seed, net_s
         RC_TRY(rc_cfg_double(spec, "mean_degree", 0, 0, (double)(n - 1), &s->sbm.mean_degree));
         RC_TRY(rc_cfg_double(spec, "mixing", 0.2, 0, 1, &s->sbm.mixing));
         RC_TRY(rc_cfg_double(spec, "exponent", 2.3, 0, 100, &s->sbm.exponent));
+        RC_TRY(rc_cfg_double(spec, "in_exponent", 0, 0, 100, &s->sbm.in_exponent));
         RC_TRY(rc_cfg_double(spec, "min_degree", 0, 0, (double)n, &s->sbm.min_degree));
         RC_TRY(rc_cfg_double(spec, "max_degree", 0, 0, (double)n, &s->sbm.max_degree));
         RC_TRY(rc_cfg_double(spec, "size_exponent", 0, 0, 100, &s->sbm.size_exponent));

@@ -626,6 +626,25 @@ static void test_dcsbm(void)
         check_alpha("followee tail", g, 0, 50, 2.3);
         rc_graph_free(g);
     }
+    /* Independent followee propensities: the follower tail keeps `exponent`, the followee tail
+     * takes `in_exponent`, and the two are uncorrelated (a hub does not follow many). */
+    p.in_exponent = 3.0;
+    CHECK_OK(rc_gen_dcsbm(&p, 0, 5, &g));
+    if (g != NULL) {
+        check_alpha("follower tail (in_exponent 3)", g, 1, 50, 2.3);
+        check_alpha("followee tail (in_exponent 3)", g, 0, 50, 3.0);
+        double so = 0, si = 0, soo = 0, sii = 0, soi = 0;
+        for (uint32_t u = 0; u < n; u++) {
+            double o = (double)rc_graph_out_degree(g, u), i = (double)rc_graph_in_degree(g, u);
+            so += o, si += i, soo += o * o, sii += i * i, soi += o * i;
+        }
+        double cov = soi / n - (so / n) * (si / n);
+        double corr = cov / sqrt((soo / n - (so / n) * (so / n)) * (sii / n - (si / n) * (si / n)));
+        printf("  in/out degree correlation %.4f\n", corr);
+        CHECK(fabs(corr) < 0.05); /* independent draws; the same propensity gives ~0.9 */
+        rc_graph_free(g);
+    }
+    p.in_exponent = 0;
     /* Power-law community sizes: sum n, at least 1, non-increasing, and the largest-to-smallest
      * ratio of the size quantiles ((C - 1/2) / (1/2))^(1/(tau - 1)) up to rounding. */
     p.communities = 50;

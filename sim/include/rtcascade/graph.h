@@ -151,6 +151,8 @@ typedef struct rc_dcsbm_params {
     double mean_degree;      /* expected degree before self-loops and repeats are dropped */
     double mixing;           /* fraction of edges drawn between communities, in [0,1]; 0 when communities = 1 */
     double exponent;         /* power-law exponent (> 2) of the degree propensities; 0 = all equal */
+    double in_exponent;      /* exponent (> 2) of separate, independent followee (in-degree)
+                                propensities; 0 = the same propensity for both directions */
     double min_degree;       /* floor on the propensity (0 = none: set by the scale alone) */
     double max_degree;       /* cap on the propensity, in [mean_degree, n-1] (0 = n-1) */
     double size_exponent;    /* power-law exponent (> 1) of community sizes, largest first; 0 = equal sizes */

@@ -4,6 +4,7 @@
  * signal stops cleanly between points (exit 8). Progress line on a terminal, table at the end. */
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/run_mpi.h"
 #include "cli/signals.h"
 #include "cli/writer.h"
 #include "rtcascade/config.h"
@@ -511,9 +512,10 @@ cleanup:
     return status;
 }
 
-/* Runs one point on g and returns its results (caller frees). */
+/* Runs the runs [first, first + count) of one point on g (all of them: 0, ex->runs) and returns
+ * their results (caller frees). */
 static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, const rc_graph_t *g,
-                             rc_mc_results_t **out)
+                             uint64_t first, uint64_t count, rc_mc_results_t **out)
 {
     rc_status_t status = RC_OK;
     const rc_model_t *model = NULL;
@@ -533,7 +535,8 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
     } else {
         RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &seeds));
     }
-    RC_TRY(rc_mc_run(g, model, params, &seeds, ex->runs, ex->seed, pt->index, &opt, out));
+    opt.first_run = first;
+    RC_TRY(rc_mc_run(g, model, params, &seeds, count, ex->seed, pt->index, &opt, out));
 cleanup:
     rc_seeds_clear(&seeds);
     if (params != NULL)
@@ -657,7 +660,7 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
         describe_point(ex, pt, what, sizeof what);
         rc_progress_status(&c->prog, "%s", what);
         t = rc_progress_now();
-        RC_TRY(run_point(ex, pt, g, &res));
+        RC_TRY(run_point(ex, pt, g, 0, ex->runs, &res));
         c->tm.runs += rc_progress_now() - t;
         RC_TRY(save_point(c, &res));
         rc_progress_point_done(&c->prog, ex->runs);
@@ -665,6 +668,36 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
 cleanup:
     rc_mc_results_free(res);
     rc_graph_free(g);
+    return status;
+}
+
+/* ---- Several MPI ranks (run_mpi.c) ---- */
+
+/* Rank 0's compute thread: what run_network does before its points (build, check the seeds,
+ * record the network, creating the file the first time), without the progress line, which
+ * belongs to the main thread. */
+static rc_status_t mpi_open_network(void *ctx, size_t from, size_t to, rc_graph_t **g)
+{
+    rc_status_t status = RC_OK;
+    run_ctx_t *c = ctx;
+    const rc_point_t *first = &c->ex->points[c->order[from]];
+    RC_TRY(rc_writer_drain(&c->writer)); /* a network's HDF5 cache and point writes exclude */
+    double t = rc_progress_now();
+    RC_TRY(rc_network_build(rc_cfg_get(first->config, "network"), c->ex->seed, c->base_dir, g));
+    c->tm.build += rc_progress_now() - t;
+    RC_TRY(check_seeds(c->ex, c->order, from, to, c->done0, *g));
+    RC_TRY(save_network(c, first->network_id, *g));
+cleanup:
+    return status;
+}
+
+/* Rank 0's main thread: a point joined from its blocks, saved as run_network saves one. */
+static rc_status_t mpi_save_point(void *ctx, rc_mc_results_t **res)
+{
+    run_ctx_t *c = ctx;
+    rc_status_t status = save_point(c, res);
+    if (status == RC_OK)
+        rc_progress_point_done(&c->prog, c->ex->runs);
     return status;
 }
 
@@ -740,11 +773,13 @@ int rc_cmd_run(int argc, char **argv)
     unsigned char *done0 = NULL;
     double t_start = rc_progress_now();
 
+    RC_TRY(rc_mpi_begin());
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
     RC_ALLOC_CHECK(a.sets, "the command line");
     RC_TRY(parse_args(argc, argv, &a, &help));
     if (help) {
-        usage(stdout);
+        if (rc_mpi_rank() == 0)
+            usage(stdout);
         goto cleanup;
     }
 
@@ -761,7 +796,14 @@ int rc_cmd_run(int argc, char **argv)
     }
     RC_TRY(rc_experiment_check(ex));
     if (a.dry_run) {
-        RC_TRY(dry_run(ex));
+        if (rc_mpi_rank() == 0)
+            RC_TRY(dry_run(ex));
+        goto cleanup;
+    }
+    if (rc_mpi_rank() > 0) {
+        /* Another MPI rank: it runs the units rank 0 hands out; rank 0 does all the rest. */
+        rc_mpi_hooks_t hooks = {NULL, NULL, run_point, NULL};
+        status = rc_mpi_work(ex, base_dir, &hooks);
         goto cleanup;
     }
     RC_TRY(check_output(ex->output, &a));
@@ -802,9 +844,16 @@ int rc_cmd_run(int argc, char **argv)
     rc_progress_init(&c.prog, !a.quiet, ex->n_points, c.file ? rc_results_points_done(c.file) : 0,
                      ex->runs);
 
-    /* 3. Each network once, with its points. */
+    /* 3. Each network once, with its points; on several MPI ranks, handed out by rank 0. */
+    if (rc_mpi_size() > 1) {
+        rc_mpi_hooks_t hooks = {&c, mpi_open_network, run_point, mpi_save_point};
+        double t = rc_progress_now();
+        rc_progress_status(&c.prog, "%d MPI ranks", rc_mpi_size());
+        RC_TRY(rc_mpi_coordinate(ex, order, done0, &hooks, a.verbose, &c.interrupted));
+        c.tm.runs = rc_progress_now() - t;
+    }
     size_t from = 0;
-    while (from < ex->n_points && !c.interrupted) {
+    while (rc_mpi_size() == 1 && from < ex->n_points && !c.interrupted) {
         size_t to = from + 1, id = ex->points[order[from]].network_id;
         while (to < ex->n_points && ex->points[order[to]].network_id == id)
             to++;
@@ -864,5 +913,5 @@ cleanup:
     free(name);
     free(base_dir);
     free(a.sets);
-    return status == RC_OK ? 0 : rc_cli_fail(status);
+    return rc_mpi_end(status);
 }

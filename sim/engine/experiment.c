@@ -119,6 +119,13 @@ static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
             v = from; /* start and end exactly on the bounds the user wrote */
         else if (n == num - 1 && !has_step)
             v = to;
+        else {
+            /* 12 significant digits: 0.1 + 7 * 0.01 is 0.17, not 0.16999999999999998, and a
+             * log range over an integer key lands on integers (10, not 9.999999999999998). */
+            char tmp[40];
+            snprintf(tmp, sizeof tmp, "%.12g", v);
+            v = strtod(tmp, NULL);
+        }
         vals[n] = format_number(v);
         RC_ALLOC_CHECK(vals[n], "sweep values");
     }
@@ -207,14 +214,128 @@ static rc_status_t make_base(const rc_cfg_t *config, rc_cfg_t **out)
     return RC_OK;
 }
 
+/* The axes of one sweep: map (top level or a scenario's), its mode and number of combinations. */
+typedef struct axis_set {
+    sweep_axis_t *axes;
+    size_t n;
+    int zip;
+    uint64_t combos;
+} axis_set_t;
+
+static void axis_set_free(axis_set_t *set)
+{
+    for (size_t a = 0; a < set->n; a++)
+        free_strings(set->axes[a].values, set->axes[a].len);
+    free(set->axes);
+    memset(set, 0, sizeof *set);
+}
+
+/* Parses a sweep map (NULL: no axes, one combination). */
+static rc_status_t parse_sweep(const rc_cfg_t *sweep, axis_set_t *set)
+{
+    rc_status_t status = RC_OK;
+    memset(set, 0, sizeof *set);
+    set->combos = 1;
+    if (sweep == NULL)
+        return RC_OK;
+    if (rc_cfg_kind(sweep) != RC_CFG_MAP)
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map of key.path: [values]", rc_cfg_where(sweep),
+                rc_cfg_path(sweep));
+    set->axes = calloc(rc_cfg_size(sweep) + 1, sizeof *set->axes);
+    RC_ALLOC_CHECK(set->axes, "the sweep");
+    for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
+        const char *key = NULL;
+        const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
+        if (strcmp(key, "mode") == 0) {
+            static const char *const modes[] = {"grid", "zip", NULL};
+            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &set->zip));
+            continue;
+        }
+        RC_TRY(check_swept_key(sweep, i, key));
+        set->axes[set->n].key = key;
+        RC_TRY(axis_values(v, &set->axes[set->n]));
+        set->n++;
+    }
+    if (set->zip && set->n > 0) {
+        set->combos = set->axes[0].len;
+        for (size_t a = 1; a < set->n; a++) {
+            if (set->axes[a].len != set->combos)
+                RC_FAIL(RC_ERR_CONFIG,
+                        "%s: %s: mode zip pairs values, but %s has %zu values and %s has %zu",
+                        rc_cfg_where(sweep), rc_cfg_path(sweep), set->axes[0].key,
+                        set->axes[0].len, set->axes[a].key, set->axes[a].len);
+        }
+    } else {
+        for (size_t a = 0; a < set->n; a++) {
+            set->combos *= set->axes[a].len;
+            if (set->combos > MAX_POINTS)
+                RC_FAIL(RC_ERR_CONFIG, "%s: %s: more than %llu points", rc_cfg_where(sweep),
+                        rc_cfg_path(sweep), (unsigned long long)MAX_POINTS);
+        }
+    }
+cleanup:
+    return status;
+}
+
+/* Applies combination c of set to cfg (last key fastest in a grid). */
+static rc_status_t apply_combo(const axis_set_t *set, const rc_cfg_t *sweep, uint64_t c,
+                               rc_cfg_t *cfg)
+{
+    uint64_t rest = c;
+    for (size_t a = set->n; a-- > 0;) {
+        size_t idx = set->zip ? (size_t)c : (size_t)(rest % set->axes[a].len);
+        rest /= set->zip ? 1 : set->axes[a].len;
+        const rc_cfg_t *origin = rc_cfg_get(sweep, set->axes[a].key);
+        rc_status_t s = rc_cfg_set_from(cfg, set->axes[a].key, set->axes[a].values[idx], origin);
+        if (s != RC_OK)
+            return s;
+    }
+    return RC_OK;
+}
+
+/* Adds key to the experiment's list of swept keys unless it is there. */
+static rc_status_t add_swept_key(rc_experiment_t *ex, const char *key)
+{
+    for (size_t k = 0; k < ex->n_swept; k++)
+        if (strcmp(ex->swept_keys[k], key) == 0)
+            return RC_OK;
+    char **keys = realloc(ex->swept_keys, (ex->n_swept + 2) * sizeof *keys);
+    if (keys == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory for the sweep");
+    ex->swept_keys = keys;
+    ex->swept_keys[ex->n_swept] = strdup(key);
+    if (ex->swept_keys[ex->n_swept] == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory for the sweep");
+    ex->n_swept++;
+    return RC_OK;
+}
+
+/* The value a point has at a swept key, as text: the scalar, YAML for a map or list, "" when
+ * the key is not set at that point (a key swept only in another scenario). */
+static char *value_at(const rc_cfg_t *cfg, const char *key)
+{
+    const rc_cfg_t *node = rc_cfg_lookup(cfg, key);
+    if (node == NULL)
+        return strdup("");
+    if (rc_cfg_kind(node) == RC_CFG_SCALAR)
+        return strdup(rc_cfg_text(node));
+    char *y = rc_cfg_to_yaml(node);
+    size_t l = y ? strlen(y) : 0;
+    if (l > 0 && y[l - 1] == '\n')
+        y[l - 1] = '\0';
+    return y;
+}
+
 rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
                                  rc_experiment_t **out)
 {
     rc_status_t status = RC_OK;
     rc_experiment_t *ex = NULL;
-    sweep_axis_t *axes = NULL;
-    size_t n_axes = 0;
+    axis_set_t global = {0}, *local = NULL;
     rc_cfg_t *base = NULL;
+    char **netsig = NULL;
+    size_t n_local = 0;
+    uint64_t total = 0;
     *out = NULL;
 
     if (rc_cfg_kind(config) != RC_CFG_MAP)
@@ -244,63 +365,28 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
     }
     RC_ALLOC_CHECK(ex->output, "a file name");
 
-    /* Sweep axes. */
+    /* The top-level sweep applies to every scenario. */
     const rc_cfg_t *sweep = rc_cfg_get(config, "sweep");
-    if (sweep != NULL) {
-        if (rc_cfg_kind(sweep) != RC_CFG_MAP)
-            RC_FAIL(RC_ERR_CONFIG, "%s: sweep: expected a map of key.path: [values]",
-                    rc_cfg_where(sweep));
-        axes = calloc(rc_cfg_size(sweep) + 1, sizeof *axes);
-        RC_ALLOC_CHECK(axes, "the sweep");
-        for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
-            const char *key = NULL;
-            const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
-            if (strcmp(key, "mode") == 0) {
-                static const char *const modes[] = {"grid", "zip", NULL};
-                RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &ex->zip));
-                continue;
-            }
-            RC_TRY(check_swept_key(sweep, i, key));
-            axes[n_axes].key = key;
-            RC_TRY(axis_values(v, &axes[n_axes]));
-            n_axes++;
-        }
-    }
-    uint64_t combos = 1;
-    if (ex->zip && n_axes > 0) {
-        combos = axes[0].len;
-        for (size_t a = 1; a < n_axes; a++) {
-            if (axes[a].len != combos)
-                RC_FAIL(RC_ERR_CONFIG,
-                        "%s: sweep: mode zip pairs values, but %s has %zu values and %s has %zu",
-                        rc_cfg_where(sweep), axes[0].key, axes[0].len, axes[a].key, axes[a].len);
-        }
-    } else {
-        for (size_t a = 0; a < n_axes; a++) {
-            combos *= axes[a].len;
-            if (combos > MAX_POINTS)
-                RC_FAIL(RC_ERR_CONFIG, "%s: sweep: more than %llu points", rc_cfg_where(sweep),
-                        (unsigned long long)MAX_POINTS);
-        }
-    }
-    ex->n_swept = n_axes;
-    ex->swept_keys = calloc(n_axes + 1, sizeof *ex->swept_keys);
-    RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
-    for (size_t a = 0; a < n_axes; a++) {
-        ex->swept_keys[a] = strdup(axes[a].key);
-        RC_ALLOC_CHECK(ex->swept_keys[a], "the sweep");
-    }
+    RC_TRY(parse_sweep(sweep, &global));
+    ex->zip = global.zip;
+    for (size_t a = 0; a < global.n; a++)
+        RC_TRY(add_swept_key(ex, global.axes[a].key));
 
-    /* Scenarios. */
+    /* Scenarios, each with an optional sweep of its own (combined as a grid with the top-level
+     * one, its keys varying fastest). */
     const rc_cfg_t *scen = rc_cfg_get(config, "scenarios");
     if (scen != NULL && (rc_cfg_kind(scen) != RC_CFG_MAP || rc_cfg_size(scen) == 0))
         RC_FAIL(RC_ERR_CONFIG, "%s: scenarios: expected a map of name: {overrides}",
                 rc_cfg_where(scen));
     ex->n_scenarios = scen ? rc_cfg_size(scen) : 1;
     ex->scenarios = calloc(ex->n_scenarios, sizeof *ex->scenarios);
+    local = calloc(ex->n_scenarios, sizeof *local);
     RC_ALLOC_CHECK(ex->scenarios, "the scenarios");
+    RC_ALLOC_CHECK(local, "the scenarios");
+    n_local = ex->n_scenarios;
     for (size_t s = 0; s < ex->n_scenarios; s++) {
         const char *sname = "base";
+        local[s].combos = 1;
         if (scen != NULL) {
             const rc_cfg_t *sv = rc_cfg_at(scen, s, &sname);
             if (rc_cfg_kind(sv) != RC_CFG_MAP)
@@ -310,81 +396,94 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
             for (size_t k = 0; k < rc_cfg_size(sv); k++) {
                 const char *kk = NULL;
                 const rc_cfg_t *kv = rc_cfg_at(sv, k, &kk);
-                if (strcmp(kk, "scenarios") == 0 || strcmp(kk, "sweep") == 0 ||
-                    strcmp(kk, "runs") == 0 || strcmp(kk, "seed") == 0 || strcmp(kk, "output") == 0 ||
-                    strcmp(kk, "name") == 0)
+                if (strcmp(kk, "scenarios") == 0 || strcmp(kk, "runs") == 0 ||
+                    strcmp(kk, "seed") == 0 || strcmp(kk, "output") == 0 || strcmp(kk, "name") == 0)
                     RC_FAIL(RC_ERR_CONFIG, "%s: %s: '%s' is the same for the whole experiment and "
                                            "cannot differ between scenarios",
                             rc_cfg_where(kv), rc_cfg_path(kv), kk);
             }
+            const rc_cfg_t *ssweep = rc_cfg_get(sv, "sweep");
+            RC_TRY(parse_sweep(ssweep, &local[s]));
+            for (size_t a = 0; a < local[s].n; a++) {
+                for (size_t b = 0; b < global.n; b++) {
+                    if (strcmp(local[s].axes[a].key, global.axes[b].key) == 0)
+                        RC_FAIL(RC_ERR_CONFIG,
+                                "%s: %s: '%s' is already swept by the top-level sweep",
+                                rc_cfg_where(rc_cfg_get(ssweep, local[s].axes[a].key)),
+                                rc_cfg_path(ssweep), local[s].axes[a].key);
+                }
+                RC_TRY(add_swept_key(ex, local[s].axes[a].key));
+            }
         }
         ex->scenarios[s] = strdup(sname);
         RC_ALLOC_CHECK(ex->scenarios[s], "the scenarios");
+        total += global.combos * local[s].combos;
+        if (total > MAX_POINTS)
+            RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
+                    (unsigned long long)MAX_POINTS);
+    }
+    if (ex->swept_keys == NULL) {
+        ex->swept_keys = calloc(1, sizeof *ex->swept_keys);
+        RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
     }
 
-    /* Points: scenario-major, then sweep combinations with the last key fastest. */
-    if ((uint64_t)ex->n_scenarios * combos > MAX_POINTS)
-        RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
-                (unsigned long long)MAX_POINTS);
+    /* Points: scenario-major, then the top-level sweep, then the scenario's own (last key of
+     * each fastest). */
     RC_TRY(make_base(config, &base));
-    ex->n_points = ex->n_scenarios * combos;
-    ex->points = calloc(ex->n_points, sizeof *ex->points);
+    ex->points = calloc(total, sizeof *ex->points);
+    netsig = calloc(total, sizeof *netsig);
     RC_ALLOC_CHECK(ex->points, "the points");
-    char **netsig = calloc(ex->n_points, sizeof *netsig);
     RC_ALLOC_CHECK(netsig, "the points");
     size_t p = 0;
-    for (size_t s = 0; s < ex->n_scenarios && status == RC_OK; s++) {
-        for (uint64_t c = 0; c < combos && status == RC_OK; c++, p++) {
-            rc_point_t *pt = &ex->points[p];
-            pt->index = p;
-            pt->scenario = ex->scenarios[s];
-            pt->config = rc_cfg_copy(base);
-            pt->values = calloc(n_axes + 1, sizeof *pt->values);
-            if (pt->config == NULL || pt->values == NULL) {
-                status = rc_error(RC_ERR_NOMEM, "out of memory expanding the sweep");
-                break;
-            }
-            if (scen != NULL)
-                status = rc_cfg_merge(pt->config, rc_cfg_at(scen, s, NULL));
-            uint64_t rest = c;
-            for (size_t a = n_axes; a-- > 0 && status == RC_OK;) {
-                size_t idx = ex->zip ? (size_t)c : (size_t)(rest % axes[a].len);
-                rest /= ex->zip ? 1 : axes[a].len;
-                pt->values[a] = strdup(axes[a].values[idx]);
-                if (pt->values[a] == NULL)
-                    status = rc_error(RC_ERR_NOMEM, "out of memory expanding the sweep");
-                else
-                    status = rc_cfg_set(pt->config, axes[a].key, axes[a].values[idx]);
-            }
-            if (status != RC_OK)
-                break;
-            /* Points share a network when its spec and the seed are the same. */
-            const rc_cfg_t *net = rc_cfg_get(pt->config, "network");
-            netsig[p] = net ? rc_cfg_to_yaml(net) : strdup("");
-            if (netsig[p] == NULL) {
-                status = rc_error(RC_ERR_NOMEM, "out of memory expanding the sweep");
-                break;
-            }
-            pt->network_id = ex->n_networks;
-            for (size_t q = 0; q < p; q++) {
-                if (strcmp(netsig[q], netsig[p]) == 0) {
-                    pt->network_id = ex->points[q].network_id;
-                    break;
+    for (size_t s = 0; s < ex->n_scenarios; s++) {
+        const rc_cfg_t *sv = scen ? rc_cfg_at(scen, s, NULL) : NULL;
+        const rc_cfg_t *ssweep = sv ? rc_cfg_get(sv, "sweep") : NULL;
+        for (uint64_t cg = 0; cg < global.combos; cg++) {
+            for (uint64_t cs = 0; cs < local[s].combos; cs++, p++) {
+                rc_point_t *pt = &ex->points[p];
+                ex->n_points = p + 1;
+                pt->index = p;
+                pt->scenario = ex->scenarios[s];
+                pt->config = rc_cfg_copy(base);
+                pt->values = calloc(ex->n_swept + 1, sizeof *pt->values);
+                if (pt->config == NULL || pt->values == NULL)
+                    RC_FAIL(RC_ERR_NOMEM, "out of memory expanding the sweep");
+                if (sv != NULL) {
+                    RC_TRY(rc_cfg_merge(pt->config, sv));
+                    rc_cfg_remove(pt->config, "sweep");
                 }
+                RC_TRY(apply_combo(&global, sweep, cg, pt->config));
+                RC_TRY(apply_combo(&local[s], ssweep, cs, pt->config));
+                for (size_t k = 0; k < ex->n_swept; k++) {
+                    pt->values[k] = value_at(pt->config, ex->swept_keys[k]);
+                    RC_ALLOC_CHECK(pt->values[k], "the sweep values");
+                }
+                /* Points share a network when its spec and the seed are the same. */
+                const rc_cfg_t *net = rc_cfg_get(pt->config, "network");
+                netsig[p] = net ? rc_cfg_to_yaml(net) : strdup("");
+                RC_ALLOC_CHECK(netsig[p], "the points");
+                pt->network_id = ex->n_networks;
+                for (size_t q = 0; q < p; q++) {
+                    if (strcmp(netsig[q], netsig[p]) == 0) {
+                        pt->network_id = ex->points[q].network_id;
+                        break;
+                    }
+                }
+                if (pt->network_id == ex->n_networks)
+                    ex->n_networks++;
             }
-            if (pt->network_id == ex->n_networks)
-                ex->n_networks++;
         }
     }
-    free_strings(netsig, ex->n_points);
-    if (status != RC_OK)
-        goto cleanup;
     *out = ex;
     ex = NULL;
 cleanup:
-    for (size_t a = 0; a < n_axes; a++)
-        free_strings(axes[a].values, axes[a].len);
-    free(axes);
+    for (size_t q = 0; netsig != NULL && q < total; q++)
+        free(netsig[q]);
+    free(netsig);
+    axis_set_free(&global);
+    for (size_t s = 0; s < n_local; s++)
+        axis_set_free(&local[s]);
+    free(local);
     rc_cfg_free(base);
     rc_experiment_free(ex);
     return status;

@@ -753,7 +753,41 @@ rc_status_t rc_cfg_merge(rc_cfg_t *base, const rc_cfg_t *over)
     return RC_OK;
 }
 
+/* Gives node and everything below it origin's file and position. */
+static rc_status_t relocate(rc_cfg_t *c, const rc_cfg_t *origin)
+{
+    char *f = strdup(origin->file);
+    if (f == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory changing a config");
+    free(c->file);
+    c->file = f;
+    c->line = origin->line;
+    c->col = origin->col;
+    c->kline = c->kcol = 0;
+    for (size_t i = 0; i < c->len; i++) {
+        rc_status_t s = relocate(c->items[i], origin);
+        if (s != RC_OK)
+            return s;
+    }
+    return RC_OK;
+}
+
+static rc_status_t set_value(rc_cfg_t *root, const char *dotted, const char *value,
+                             const rc_cfg_t *origin);
+
 rc_status_t rc_cfg_set(rc_cfg_t *root, const char *dotted, const char *value)
+{
+    return set_value(root, dotted, value, NULL);
+}
+
+rc_status_t rc_cfg_set_from(rc_cfg_t *root, const char *dotted, const char *value,
+                            const rc_cfg_t *origin)
+{
+    return set_value(root, dotted, value, origin);
+}
+
+static rc_status_t set_value(rc_cfg_t *root, const char *dotted, const char *value,
+                             const rc_cfg_t *from)
 {
     rc_status_t status = RC_OK;
     rc_cfg_t *val = NULL;
@@ -775,6 +809,8 @@ rc_status_t rc_cfg_set(rc_cfg_t *root, const char *dotted, const char *value)
         rc_cfg_free(val);
         val = empty;
     }
+    if (from != NULL)
+        RC_TRY(relocate(val, from));
     rc_cfg_t *map = root;
     const char *p = dotted;
     for (;;) {

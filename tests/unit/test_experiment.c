@@ -84,6 +84,61 @@ int main(void)
         rc_experiment_free(ex);
     }
 
+    /* Range values are rounded to 12 significant digits: exact decimals, integral log steps. */
+    ex = make("sweep:\n  model.p: {from: 0.1, to: 0.2, step: 0.01}\n"
+              "  seeds.count: {from: 1, to: 1000, num: 4, log: true}\n",
+              RC_OK, "");
+    if (ex != NULL) {
+        CHECK_EQ_U64(ex->n_points, 44);
+        CHECK(strcmp(ex->points[7 * 4].values[0], "0.17") == 0);
+        CHECK(strcmp(ex->points[1].values[1], "10") == 0);
+        CHECK(strcmp(ex->points[2].values[1], "100") == 0);
+        rc_experiment_free(ex);
+    }
+
+    /* A scenario's own sweep: combined with the top-level one, its keys vary fastest; a key
+     * swept elsewhere reads as the value in effect at the point (or "" when unset). */
+    ex = make("model: {name: independent_cascade, p: 0.1}\n"
+              "audience: {size: 10, pick: random, engagement: 0.5}\n"
+              "sweep: {model.p: [0.1, 0.2]}\n"
+              "scenarios:\n"
+              "  fixed: {audience: {size: 250}}\n"
+              "  sized:\n"
+              "    sweep: {audience.size: [100, 1000, 10000]}\n",
+              RC_OK, "");
+    if (ex != NULL) {
+        CHECK_EQ_U64(ex->n_points, 2 + 6);
+        CHECK_EQ_U64(ex->n_swept, 2);
+        CHECK(strcmp(ex->swept_keys[1], "audience.size") == 0);
+        CHECK(strcmp(ex->points[0].values[1], "250") == 0); /* fixed: not swept, in effect */
+        CHECK(strcmp(ex->points[2].scenario, "sized") == 0);
+        CHECK(strcmp(ex->points[2].values[0], "0.1") == 0);
+        CHECK(strcmp(ex->points[3].values[1], "1000") == 0);
+        CHECK(strcmp(ex->points[5].values[0], "0.2") == 0);
+        CHECK(point_double(ex, 7, "audience.size") == 10000);
+        CHECK(point_double(ex, 7, "audience.engagement") == 0.5);
+        CHECK(rc_cfg_get(ex->points[7].config, "sweep") == NULL);
+        rc_experiment_free(ex);
+    }
+    make("sweep: {model.p: [1]}\nscenarios: {a: {sweep: {model.p: [2]}}}\n", RC_ERR_CONFIG,
+         "'model.p' is already swept by the top-level sweep");
+    make("scenarios: {a: {sweep: {model.p: 3}}}\n", RC_ERR_CONFIG,
+         "scenarios.a.sweep.model.p: expected a non-empty list");
+
+    /* A bad swept value is reported at the sweep entry it came from. */
+    {
+        rc_cfg_t *cfg = NULL;
+        CHECK_OK(rc_cfg_parse_string("model: {name: independent_cascade}\n"
+                                     "sweep: {model.p: [0.1, 2]}\n",
+                                     "x.yaml", &cfg));
+        CHECK_OK(rc_experiment_create(cfg, "x", &ex));
+        double d;
+        CHECK_FAILS(rc_cfg_double(rc_cfg_get(ex->points[1].config, "model"), "p", 0, 0, 1, &d),
+                    RC_ERR_CONFIG, "x.yaml:2:18: model.p: expected a number in [0, 1], got '2'");
+        rc_experiment_free(ex);
+        rc_cfg_free(cfg);
+    }
+
     /* Errors, each naming the place and what was expected. */
     make("runz: 5\n", RC_ERR_CONFIG, "x.yaml:1:1: unknown key 'runz' in the config (did you mean 'runs'?)");
     make("runs: 0\n", RC_ERR_CONFIG, "x.yaml:1:7: runs: expected an integer in [1, 1099511627776], got '0'");

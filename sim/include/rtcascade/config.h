@@ -35,6 +35,11 @@ rc_status_t rc_cfg_merge(rc_cfg_t *base, const rc_cfg_t *over);
  * value is parsed as YAML flow text, so "0.1", "[1, 2]" and "{a: 1}" all work. */
 rc_status_t rc_cfg_set(rc_cfg_t *root, const char *dotted_path, const char *value);
 
+/* rc_cfg_set, but the new nodes carry origin's file:line:col (e.g. the sweep entry a value came
+ * from), so that a bad value is reported where the user wrote it. */
+rc_status_t rc_cfg_set_from(rc_cfg_t *root, const char *dotted_path, const char *value,
+                            const rc_cfg_t *origin);
+
 /* Removes `key` from map (with everything below it); returns 1 when it was there. */
 int rc_cfg_remove(rc_cfg_t *map, const char *key);
 

@@ -142,6 +142,8 @@ static rc_status_t fail_to_root(rc_status_t st)
     MPI_Request req;
     MPI_Isend(buf, (int)(sizeof h + (size_t)len + 1), MPI_BYTE, 0, TAG, MPI_COMM_WORLD, &req);
     wait_quietly(&req);
+    /* Rank 0 ends the job now; the signal that brings that end needs no clean stop here. */
+    rc_signals_restore();
     msg_head_t reply;
     do
         recv_from_root(&reply);
@@ -293,7 +295,8 @@ static void local_push(local_t *l, const task_t *t)
     pthread_mutex_unlock(&l->mu);
 }
 
-/* Asks the thread to stop after its current task and waits for it (one unit at most). */
+/* Asks the thread to stop after its current task and waits for it (one unit at most). A unit
+ * it finished stays in l->result. */
 static void local_stop(local_t *l)
 {
     if (!l->running)
@@ -305,8 +308,6 @@ static void local_stop(local_t *l)
     pthread_mutex_unlock(&l->mu);
     pthread_join(l->thread, NULL);
     l->running = 0;
-    rc_mc_results_free(l->result);
-    l->result = NULL;
 }
 
 /* ---- Rank 0: the coordinator ---- */
@@ -707,15 +708,19 @@ rc_status_t rc_mpi_coordinate(const rc_experiment_t *ex, const size_t *order,
     *interrupted = c.interrupted;
 cleanup:
     if (status != RC_OK) {
-        /* Keep what is complete: points finished and in order before the failure. */
+        /* Keep what is complete: the points finished and in order before the failure, with the
+         * unit rank 0 was computing (a failed worker has none out). */
         char msg[MESSAGE_MAX];
         snprintf(msg, sizeof msg, "%s", rc_error_message());
         local_stop(l);
+        if (l->result != NULL)
+            (void)take_block(&c, l->result_first, l->result, 0);
         if (locks)
             (void)save_ready(&c);
         status = rc_error(status, "%s", msg);
     }
     local_stop(l);
+    rc_mc_results_free(l->result);
     if (locks) {
         pthread_cond_destroy(&l->cv);
         pthread_mutex_destroy(&l->mu);

@@ -3,6 +3,8 @@
 #   scripts/test.sh              Release build in build/, all tests
 #   scripts/test.sh --sanitize   ASan + UBSan build in build-san/, all tests
 #   scripts/test.sh --valgrind   Debug build in build-debug/, unit tests under valgrind memcheck
+#   scripts/test.sh --mpi        Release build with MPI (RC_WITH_MPI) in build-mpi/, all tests; the
+#                                MPI test compares with build/rtcascade when build/ exists
 # Extra arguments after the mode go to ctest (e.g. -R config, -L unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ mode=release
 case "${1:-}" in
   --sanitize) mode=sanitize; shift ;;
   --valgrind) mode=valgrind; shift ;;
+  --mpi) mode=mpi; shift ;;
 esac
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -22,6 +25,14 @@ case $mode in
     dir=build-san
     cmake -S . -B $dir -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRC_WERROR=ON \
       -DRC_SANITIZE=address,undefined >/dev/null ;;
+  mpi)
+    dir=build-mpi
+    ref="" # the Release build's binary, brought up to date, when there is one
+    if [ -f build/CMakeCache.txt ] && cmake --build build -j "$jobs" >/dev/null; then
+      ref=$PWD/build/rtcascade
+    fi
+    cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Release -DRC_WERROR=ON -DRC_WITH_MPI=ON \
+      "-DRC_MPI_REFERENCE=$ref" >/dev/null ;;
   valgrind)
     dir=build-debug
     cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Debug \

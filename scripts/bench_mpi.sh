@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark: strong scaling of `rtcascade run` over MPI ranks. One fixed sweep — 40 points x 2,000
+# runs of the independent cascade on a 10^5-node G(n, m) of mean degree 5, p log-spaced from 0.02
+# to 0.3 across the epidemic threshold (p = 0.2), so that points differ in cost by orders of
+# magnitude — runs on 1, 2, 4 ... ranks of THREADS OpenMP threads each. Prints per rank count the
+# wall time of the whole job (MPI start and network builds included) and of the run loop, the
+# speedup and the parallel efficiency T1 / (N x TN) against the first rank count, whether the
+# machine was oversubscribed, and checks that every results file equals the first one.
+#   scripts/bench_mpi.sh [BINARY] [RANKS] [THREADS] [POINTS] [RUNS]
+#   defaults: build-mpi/rtcascade, "1 2 4", 1, 40, 2000; MPIEXEC names the launcher (mpirun)
+# One rank is the one-process run (the same code as a build without MPI): the baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build-mpi/rtcascade}
+ranks=${2:-"1 2 4"}
+threads=${3:-1}
+points=${4:-40}
+runs=${5:-2000}
+mpiexec=${MPIEXEC:-mpirun}
+[ -x "$bin" ] || { echo "build with MPI first (scripts/test.sh --mpi), or name the binary" >&2; exit 1; }
+flags=()
+if "$mpiexec" --version 2>&1 | grep -q "Open MPI"; then
+  # Ranks may outnumber cores here; threads are not pinned, so that the OS can share cores.
+  flags+=(--oversubscribe --bind-to none)
+  if [ "$(id -u)" = 0 ]; then flags+=(--allow-run-as-root); fi
+  export OMPI_MCA_btl_vader_single_copy_mechanism=${OMPI_MCA_btl_vader_single_copy_mechanism:-none}
+fi
+cores=$(nproc)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/bench_mpi.yaml" <<YAML
+name: bench_mpi
+seed: 1
+runs: $runs
+network: {generator: erdos_renyi, nodes: 100000, mean_degree: 5}
+model: {name: independent_cascade, p: 0.1}
+seeds: {strategy: random, count: 1}
+sweep:
+  model.p: {from: 0.02, to: 0.3, num: $points, log: true}
+YAML
+
+echo "sweep: $points points x $runs runs, independent cascade on erdos_renyi n=10^5, mean degree 5"
+echo "machine: $cores cores, load before: $(cut -d' ' -f1-3 /proc/loadavg); $threads OpenMP thread(s) per rank"
+echo "command: OMP_NUM_THREADS=$threads $mpiexec ${flags[*]} -np N $bin run bench_mpi.yaml -o OUT.h5 --quiet --verbose"
+printf "%5s %7s %9s %9s %8s %10s  %s\n" ranks threads wall_s loop_s speedup efficiency note
+t1="" n1="" first=""
+for n in $ranks; do
+  out="$tmp/np$n.h5"
+  start=$(date +%s.%N)
+  OMP_NUM_THREADS=$threads "$mpiexec" "${flags[@]}" -np "$n" "$bin" run "$tmp/bench_mpi.yaml" \
+    -o "$out" --quiet --verbose >"$tmp/stdout" 2>"$tmp/stderr.$n" ||
+    { cat "$tmp/stderr.$n" >&2; exit 1; }
+  end=$(date +%s.%N)
+  wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  loop=$(sed -n 's/.*; runs \([0-9.]*\) s;.*/\1/p' "$tmp/stderr.$n")
+  if [ -z "$t1" ]; then t1=$wall n1=$n first=$out; fi
+  note=""
+  if [ $((n * threads)) -gt "$cores" ]; then note="oversubscribed ($((n * threads)) threads on $cores cores)"; fi
+  if [ "$out" != "$first" ]; then
+    same=$(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'tests/integration')
+from rcitest import compare_files
+print('same file' if compare_files(sys.argv[1], sys.argv[2]) == [] else 'FILES DIFFER')" "$first" "$out")
+    note="${note:+$note; }$same"
+  fi
+  awk -v n="$n" -v th="$threads" -v w="$wall" -v l="$loop" -v t1="$t1" -v n1="$n1" -v note="$note" \
+    'BEGIN { printf "%5d %7d %9.2f %9s %8.2f %9.0f%%  %s\n", n, th, w, l, t1 / w, 100 * t1 * n1 / (n * w), note }'
+done
+echo "per rank (from --verbose; engine seconds are each rank's time in its units):"
+for n in $ranks; do
+  grep '^mpi:' "$tmp/stderr.$n" | sed 's/^/  /' || echo "  1 rank: one process, no units"
+done

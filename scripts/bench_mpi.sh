@@ -4,7 +4,8 @@
 # to 0.3 across the epidemic threshold (p = 0.2), so that points differ in cost by orders of
 # magnitude — runs on 1, 2, 4 ... ranks of THREADS OpenMP threads each. Prints per rank count the
 # wall time of the whole job (MPI start and network builds included) and of the run loop, the
-# speedup and the parallel efficiency T1 / (N x TN) against the first rank count, whether the
+# speedup and the parallel efficiency T1 / (N x TN) against the first rank count, how busy the
+# ranks were (their engine time over N x the loop: what the MPI scheme itself loses), whether the
 # machine was oversubscribed, and checks that every results file equals the first one.
 #   scripts/bench_mpi.sh [BINARY] [RANKS] [THREADS] [POINTS] [RUNS]
 #   defaults: build-mpi/rtcascade, "1 2 4", 1, 40, 2000; MPIEXEC names the launcher (mpirun)
@@ -42,7 +43,7 @@ YAML
 echo "sweep: $points points x $runs runs, independent cascade on erdos_renyi n=10^5, mean degree 5"
 echo "machine: $cores cores, load before: $(cut -d' ' -f1-3 /proc/loadavg); $threads OpenMP thread(s) per rank"
 echo "command: OMP_NUM_THREADS=$threads $mpiexec ${flags[*]} -np N $bin run bench_mpi.yaml -o OUT.h5 --quiet --verbose"
-printf "%5s %7s %9s %9s %8s %10s  %s\n" ranks threads wall_s loop_s speedup efficiency note
+printf "%5s %7s %9s %9s %8s %10s %6s  %s\n" ranks threads wall_s loop_s speedup efficiency busy note
 t1="" n1="" first=""
 for n in $ranks; do
   out="$tmp/np$n.h5"
@@ -62,8 +63,14 @@ from rcitest import compare_files
 print('same file' if compare_files(sys.argv[1], sys.argv[2]) == [] else 'FILES DIFFER')" "$first" "$out")
     note="${note:+$note; }$same"
   fi
-  awk -v n="$n" -v th="$threads" -v w="$wall" -v l="$loop" -v t1="$t1" -v n1="$n1" -v note="$note" \
-    'BEGIN { printf "%5d %7d %9.2f %9s %8.2f %9.0f%%  %s\n", n, th, w, l, t1 / w, 100 * t1 * n1 / (n * w), note }'
+  # Engine seconds of every rank, from the "mpi:" line of --verbose ("r: runs (s s)").
+  engine=$(grep '^mpi:' "$tmp/stderr.$n" | grep -o '([0-9.]* s)' | tr -d '(s)' |
+           awk '{ t += $1 } END { print t + 0 }')
+  awk -v n="$n" -v th="$threads" -v w="$wall" -v l="$loop" -v t1="$t1" -v n1="$n1" \
+      -v e="$engine" -v note="$note" 'BEGIN {
+    busy = (e > 0 && l > 0) ? sprintf("%.0f%%", 100 * e / (n * l)) : "-"
+    printf "%5d %7d %9.2f %9s %8.2f %9.0f%% %6s  %s\n", n, th, w, l, t1 / w, 100 * t1 * n1 / (n * w),
+           busy, note }'
 done
 echo "per rank (from --verbose; engine seconds are each rank's time in its units):"
 for n in $ranks; do

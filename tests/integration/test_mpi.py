@@ -4,7 +4,8 @@ the non-MPI build when its path is given, else this binary without mpirun. Files
 dataset by dataset and attribute by attribute, provenance aside (rcitest.compare_files).
 
 1. tests/integration/mpi.yaml (one seed, an audience, a timed model; two networks) on 1, 2 and 3
-   ranks, and with 2 runs per point on 3 ranks (units are then whole points): equal files;
+   ranks, on 2 ranks of 2 threads, and with 2 runs per point on 3 ranks (units are then whole
+   points): equal files;
 2. --dry-run on 2 ranks prints once; an error before any work (the output exists) is one line
    with its exit status and no MPI abort;
 3. SIGTERM to rank 0 of 3 mid-run (resume.yaml): exit 8, the points begun are finished, so the
@@ -156,6 +157,12 @@ def equal_files(mpi, ref_exe, tmp):
         if check(p.returncode == 0, f"{n} ranks: exit {p.returncode}: {p.stderr}"):
             d = compare_files(ref, out, IGNORE[0])
             check(d == [], f"{n} ranks: file differs from the reference: " + "; ".join(d))
+    # OpenMP threads inside the ranks (rank 0's compute thread takes --threads too).
+    out = os.path.join(tmp, "sweep_np2_t2.h5")
+    p = mpi.run(2, [SWEEP, "-o", out, "--quiet", "--threads", "2"])
+    if check(p.returncode == 0, f"2 ranks x 2 threads: exit {p.returncode}: {p.stderr}"):
+        d = compare_files(ref, out, IGNORE[0])
+        check(d == [], "2 ranks x 2 threads: file differs from the reference: " + "; ".join(d))
     # Two runs per point: a unit is a whole point and several points run at once.
     ref2, out2 = os.path.join(tmp, "tiny_ref.h5"), os.path.join(tmp, "tiny_np3.h5")
     p = one(ref_exe, [SWEEP, "-o", ref2, "--quiet", "--set", "runs=2"])

@@ -30,6 +30,7 @@ typedef struct run_args {
     char **sets;        /* --set assignments, in order */
     int n_sets;
     int resume, force, quiet, dry_run, verbose;
+    int figures; /* 1 --figures, 0 --no-figures, -1 default (on for the default study) */
 } run_args_t;
 
 /* What the summary table shows of one point (filled when the point ran in this process). */
@@ -81,7 +82,9 @@ static void usage(FILE *f)
                "  --force              overwrite an existing OUT.h5\n"
                "  --quiet              no progress line and no table; print only OUT.h5\n"
                "  --dry-run            print the resolved experiment and exit\n"
-               "  -v, --verbose        print where the time went (network, runs, results file)\n\n"
+               "  -v, --verbose        print where the time went (network, runs, results file)\n"
+               "  --figures            draw figures of the results next to OUT.h5 (Python;\n"
+               "                       on by default for the default study, --no-figures: off)\n\n"
                "Exit status: 0 done, 2 bad command line or OUT.h5 exists, 3 bad config, 4 bad\n"
                "input file, 5 I/O error, 6 not enough memory, 8 interrupted (resumable).\n");
 }
@@ -121,6 +124,10 @@ static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
             a->dry_run = 1;
         } else if (strcmp(s, "--verbose") == 0 || strcmp(s, "-v") == 0) {
             a->verbose = 1;
+        } else if (strcmp(s, "--figures") == 0) {
+            a->figures = 1;
+        } else if (strcmp(s, "--no-figures") == 0) {
+            a->figures = 0;
         } else if (s[0] == '-' && s[1] != '\0') {
             RC_FAIL(RC_ERR_USAGE,
                     "run: unknown or incomplete option '%s' (see rtcascade run "
@@ -763,6 +770,7 @@ int rc_cmd_run(int argc, char **argv)
     run_args_t a;
     run_ctx_t c;
     memset(&a, 0, sizeof a);
+    a.figures = -1;
     memset(&c, 0, sizeof c);
     int help = 0, signals_on = 0;
     rc_cfg_t *root = NULL;
@@ -880,6 +888,10 @@ int rc_cmd_run(int argc, char **argv)
         print_table(ex, rows);
         printf("results: %s (%zu points x %llu runs)\n", ex->output, ex->n_points,
                (unsigned long long)ex->runs);
+    }
+    if (!c.interrupted && (a.figures == 1 || (a.figures == -1 && a.config == NULL))) {
+        fflush(stdout);
+        rc_cli_draw_figures(ex->output, a.config == NULL, a.quiet);
     }
     if (a.verbose) {
         fflush(stdout);

@@ -20,6 +20,11 @@ rc_status_t rc_cli_load_config(const char *path, char *const *sets, int n_sets,
 /* Parses a --threads value (1..1024) and applies it with omp_set_num_threads. */
 rc_status_t rc_cli_set_threads(const char *value);
 
+/* Draws the figures of a finished results file with the Python plot scripts
+ * (study_figures.py for the default study, rcplot.py otherwise); problems are notes on stderr,
+ * never errors. */
+void rc_cli_draw_figures(const char *results, int default_study, int quiet);
+
 /* Prints "rtcascade: <message>" for a failed status to stderr and returns the exit status to
  * use (the status code itself, see docs/cli.md). */
 int rc_cli_fail(rc_status_t status);

@@ -1,0 +1,70 @@
+/* Drawing a results file's figures from the run command: hands the file to the Python plot
+ * scripts (scripts/study_figures.py for the default study, scripts/rcplot.py otherwise) with
+ * the interpreter found at build time. A missing Python or script is a note, never an error:
+ * the results file is what matters and is already complete. */
+#include "cli/commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef RC_PYTHON_PATH
+#define RC_PYTHON_PATH "python3"
+#endif
+#ifndef RC_SCRIPTS_DIR
+#define RC_SCRIPTS_DIR ""
+#endif
+#ifndef RC_INSTALLED_SCRIPTS_DIR
+#define RC_INSTALLED_SCRIPTS_DIR ""
+#endif
+
+/* The folder holding the plot scripts: $RC_SCRIPTS_DIR, the source tree it was built from, or
+ * the installed copy; NULL when none has the script. */
+static const char *scripts_dir(const char *script, char *buf, size_t len)
+{
+    const char *candidates[3] = {getenv("RC_SCRIPTS_DIR"), RC_SCRIPTS_DIR,
+                                 RC_INSTALLED_SCRIPTS_DIR};
+    struct stat st;
+    for (int i = 0; i < 3; i++) {
+        if (candidates[i] == NULL || candidates[i][0] == '\0')
+            continue;
+        snprintf(buf, len, "%s/%s", candidates[i], script);
+        if (stat(buf, &st) == 0)
+            return candidates[i];
+    }
+    return NULL;
+}
+
+void rc_cli_draw_figures(const char *results, int default_study, int quiet)
+{
+    const char *script = default_study ? "study_figures.py" : "rcplot.py";
+    char path[4096];
+    if (scripts_dir(script, path, sizeof path) == NULL) {
+        fprintf(stderr, "rtcascade: note: no figures: %s not found (set RC_SCRIPTS_DIR)\n",
+                script);
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "rtcascade: note: no figures: cannot start %s\n", RC_PYTHON_PATH);
+        return;
+    }
+    if (pid == 0) {
+        if (quiet && freopen("/dev/null", "w", stdout) == NULL)
+            _exit(127);
+        char *args[] = {RC_PYTHON_PATH, path, (char *)results, NULL};
+        execvp(args[0], args);
+        _exit(127);
+    }
+    int wstatus = 0;
+    if (waitpid(pid, &wstatus, 0) < 0 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+        fprintf(stderr,
+                "rtcascade: note: drawing figures with %s %s failed; the results file is "
+                "complete (needs matplotlib, h5py, pandas)\n",
+                RC_PYTHON_PATH, path);
+}

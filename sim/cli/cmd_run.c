@@ -543,6 +543,11 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
         RC_TRY(rc_seeds_parse(rc_cfg_get(pt->config, "seeds"), &seeds));
     }
     opt.first_run = first;
+    /* One process: Ctrl-C abandons the point at once rather than after all its runs (a point
+     * of the default study can take tens of seconds). Under MPI, rank 0 stops handing out
+     * units instead. */
+    if (rc_mpi_size() == 1)
+        opt.cancel = rc_signals_stop_requested;
     RC_TRY(rc_mc_run(g, model, params, &seeds, count, ex->seed, pt->index, &opt, out));
 cleanup:
     rc_seeds_clear(&seeds);
@@ -667,7 +672,14 @@ static rc_status_t run_network(run_ctx_t *c, size_t from, size_t to)
         describe_point(ex, pt, what, sizeof what);
         rc_progress_status(&c->prog, "%s", what);
         t = rc_progress_now();
-        RC_TRY(run_point(ex, pt, g, 0, ex->runs, &res));
+        status = run_point(ex, pt, g, 0, ex->runs, &res);
+        if (status == RC_ERR_INTERRUPTED) { /* a signal during the point: it is not kept */
+            status = RC_OK;
+            c->interrupted = 1;
+            break;
+        }
+        if (status != RC_OK)
+            goto cleanup;
         c->tm.runs += rc_progress_now() - t;
         RC_TRY(save_point(c, &res));
         rc_progress_point_done(&c->prog, ex->runs);

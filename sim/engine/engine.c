@@ -265,6 +265,7 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
     omp_set_schedule(omp_kind(o.schedule), o.chunk ? (int)o.chunk : 16);
 
+    int cancelled = 0;
     double t0 = omp_get_wtime();
 #pragma omp parallel num_threads(threads)
     {
@@ -295,6 +296,13 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
             halt = stop;
             if (halt)
                 continue;
+            if (o.cancel != NULL && o.cancel()) {
+#pragma omp atomic write
+                stop = 1;
+#pragma omp atomic write
+                cancelled = 1;
+                continue;
+            }
             const uint64_t run = (uint64_t)i;
             rc_rng_seed(r, master_seed, point, o.first_run + run);
             uint32_t n_seeds;
@@ -367,6 +375,9 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     }
     res->seconds = omp_get_wtime() - t0;
 
+    if (cancelled && fail.status == RC_OK)
+        RC_FAIL(RC_ERR_INTERRUPTED, "point %llu: stopped before its %llu runs were done",
+                (unsigned long long)point, (unsigned long long)runs);
     if (fail.status != RC_OK) {
         if (fail.run != UINT64_MAX)
             RC_FAIL(fail.status, "run %llu of point %llu: %s",

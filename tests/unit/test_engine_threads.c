@@ -10,6 +10,16 @@
     CHECK(((a)->field == NULL && (b)->field == NULL) ||                                            \
           memcmp((a)->field, (b)->field, (a)->runs * sizeof *(a)->field) == 0)
 
+/* Cancel hook for the test: says stop from its 100th poll on. */
+static int cancel_polls = 0;
+static int cancel_after_100(void)
+{
+    int k;
+#pragma omp atomic capture
+    k = ++cancel_polls;
+    return k >= 100;
+}
+
 static int same(const rc_mc_results_t *a, const rc_mc_results_t *b)
 {
     int before = rc_test_failures;
@@ -66,6 +76,18 @@ int main(void)
         if (!same(ref, res))
             fprintf(stderr, "setup %zu differs from the one-thread run\n", i);
         rc_mc_results_free(res);
+    }
+    /* A cancel hook that fires after some runs abandons the rest: no results, an
+     * RC_ERR_INTERRUPTED naming the point. */
+    {
+        rc_mc_options_t opt = rc_mc_default_options();
+        opt.threads = 2;
+        opt.cancel = cancel_after_100;
+        rc_mc_results_t *res = NULL;
+        CHECK_FAILS(rc_mc_run(g, m, params, &spec, 1500, 99, 4, &opt, &res), RC_ERR_INTERRUPTED,
+                    "point 4: stopped before its 1500 runs were done");
+        CHECK(res == NULL);
+        CHECK(cancel_polls >= 100 && cancel_polls < 1500);
     }
     /* Another point is another set of streams. */
     rc_mc_results_t *other = NULL;

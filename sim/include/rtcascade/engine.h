@@ -226,6 +226,9 @@ typedef struct rc_mc_options {
                                run i draws from stream first_run + i and lands at index i, so
                                blocks of one point (e.g. on MPI ranks) merge into exactly the
                                one-call result; default 0 */
+    int (*cancel)(void);    /* polled before each run; non-zero abandons the call's remaining
+                               runs and rc_mc_run returns RC_ERR_INTERRUPTED (e.g. on Ctrl-C);
+                               NULL (default) = never */
 } rc_mc_options_t;
 
 /* The defaults listed above. */

@@ -64,8 +64,8 @@ print('same file' if compare_files(sys.argv[1], sys.argv[2]) == [] else 'FILES D
     note="${note:+$note; }$same"
   fi
   # Engine seconds of every rank, from the "mpi:" line of --verbose ("r: runs (s s)").
-  engine=$(grep '^mpi:' "$tmp/stderr.$n" | grep -o '([0-9.]* s)' | tr -d '(s)' |
-           awk '{ t += $1 } END { print t + 0 }')
+  engine=$({ grep '^mpi:' "$tmp/stderr.$n" || true; } | { grep -o '([0-9.]* s)' || true; } |
+           tr -d '(s)' | awk '{ t += $1 } END { print t + 0 }')
   awk -v n="$n" -v th="$threads" -v w="$wall" -v l="$loop" -v t1="$t1" -v n1="$n1" \
       -v e="$engine" -v note="$note" 'BEGIN {
     busy = (e > 0 && l > 0) ? sprintf("%.0f%%", 100 * e / (n * l)) : "-"

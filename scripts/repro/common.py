@@ -315,7 +315,7 @@ def table_records(report):
 
 
 def markdown_table(report):
-    head = ("| figure | quantity | setting | paper/theory | rtcascade | 95% CI | z | runs "
+    head = ("| figure | quantity | setting | paper/theory | rtcascade | 95% CI | Δ/se | runs "
             "(graphs) | check |")
     lines = [head, "|" + "---|" * 9]
     for r in report.rows:

@@ -5,11 +5,12 @@
 #include "rtcascade/rng.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const rc_seed_strategy_names[] = {"random", "list", "top_followers", "community",
-                                              NULL};
+                                              "top_fraction", NULL};
 
 void rc_seeds_clear(rc_seed_spec_t *spec)
 {
@@ -22,7 +23,8 @@ void rc_seeds_clear(rc_seed_spec_t *spec)
 rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
 {
     rc_status_t status = RC_OK;
-    static const char *const keys[] = {"strategy", "count", "nodes", "community", NULL};
+    static const char *const keys[] = {"strategy", "count", "nodes", "community", "fraction",
+                                       NULL};
     memset(spec, 0, sizeof *spec);
     spec->strategy = RC_SEEDS_RANDOM;
     spec->count = 1;
@@ -70,6 +72,18 @@ rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
     } else if (rc_cfg_get(map, "community") != NULL) {
         RC_FAIL(RC_ERR_CONFIG, "%s: %s.community applies only with strategy: community",
                 rc_cfg_where(rc_cfg_get(map, "community")), rc_cfg_path(map));
+    }
+    /* top_fraction (Watts & Dodds 2007's "influentials": the top 10% by followers). */
+    if (spec->strategy == RC_SEEDS_TOP_FRACTION) {
+        RC_TRY(rc_cfg_require(map, "fraction"));
+        RC_TRY(rc_cfg_double(map, "fraction", 0.1, 0.0, 1.0, &spec->fraction));
+        if (!(spec->fraction > 0.0))
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s.fraction must be above 0 (the share of nodes, by "
+                    "followers, the seeds are drawn from)", rc_cfg_where(rc_cfg_get(map,
+                    "fraction")), rc_cfg_path(map));
+    } else if (rc_cfg_get(map, "fraction") != NULL) {
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s.fraction applies only with strategy: top_fraction",
+                rc_cfg_where(rc_cfg_get(map, "fraction")), rc_cfg_path(map));
     }
 cleanup:
     if (status != RC_OK)
@@ -239,6 +253,20 @@ rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
         for (uint32_t v = 0; v < g->n; v++)
             if (g->community[v] == spec->community)
                 plan->pool[plan->pool_size++] = v;
+        break;
+    }
+    case RC_SEEDS_TOP_FRACTION: {
+        /* ceil(fraction n); the relative nudge keeps e.g. 0.1 x 1000 at 100 whatever the
+         * rounding of the product. */
+        double want = ceil(spec->fraction * (double)g->n * (1.0 - 1e-12));
+        uint32_t m = want < 1.0 ? 1 : want > (double)g->n ? g->n : (uint32_t)want;
+        if (m < spec->count)
+            RC_FAIL(RC_ERR_CONFIG, "%s.count: %u seeds asked for but the top %g of the network "
+                    "holds only %u nodes", spec->where, spec->count, spec->fraction, m);
+        plan->pool = malloc((size_t)m * sizeof *plan->pool);
+        RC_ALLOC_CHECK(plan->pool, "the top nodes");
+        RC_TRY(resolve_top(g, m, plan->pool));
+        plan->pool_size = m;
         break;
     }
     }

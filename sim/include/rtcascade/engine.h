@@ -22,7 +22,9 @@ typedef enum rc_seed_strategy {
     RC_SEEDS_RANDOM = 0,        /* `count` distinct nodes drawn afresh in every run */
     RC_SEEDS_LIST = 1,          /* the given accounts (original ids, else node indices) */
     RC_SEEDS_TOP_FOLLOWERS = 2, /* the `count` nodes with most followers (ties: lower index) */
-    RC_SEEDS_COMMUNITY = 3      /* `count` distinct nodes of community `community`, per run */
+    RC_SEEDS_COMMUNITY = 3,     /* `count` distinct nodes of community `community`, per run */
+    RC_SEEDS_TOP_FRACTION = 4   /* `count` distinct nodes drawn per run from the top `fraction`
+                                   of nodes by followers (ties: lower index) */
 } rc_seed_strategy_t;
 
 /* The `seeds:` map as parsed, before a graph is known. */
@@ -31,14 +33,16 @@ typedef struct rc_seed_spec {
     uint32_t count;     /* seeds per run (list: the list's length) */
     uint64_t *nodes;    /* list: account ids as given (owned), else NULL */
     uint32_t community; /* community strategy: which community */
+    double fraction;    /* top_fraction: share of nodes in the top set, in (0, 1] */
     char where[160];    /* "file:line:col" of the map, for errors found once the graph is known */
 } rc_seed_spec_t;
 
 /* Names of the strategies, NULL-terminated, in enum order. */
 extern const char *const rc_seed_strategy_names[];
 
-/* Parses `seeds: {strategy: random|list|top_followers|community, count: k, nodes: [...],
- * community: c}`. map may be NULL (one random seed). Free with rc_seeds_clear. */
+/* Parses `seeds: {strategy: random|list|top_followers|community|top_fraction, count: k,
+ * nodes: [...], community: c, fraction: f}`. map may be NULL (one random seed). Free with
+ * rc_seeds_clear. */
 rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec);
 /* Frees what rc_seeds_parse allocated; safe on a zeroed or cleared spec. */
 void rc_seeds_clear(rc_seed_spec_t *spec);
@@ -48,19 +52,22 @@ typedef struct rc_seed_plan {
     rc_seed_strategy_t strategy;
     uint32_t count;       /* seeds per run */
     uint32_t *fixed;      /* list / top_followers: the seeds (count), else NULL */
-    uint32_t *pool;       /* community: its members in ascending order, else NULL */
-    uint32_t pool_size;   /* community size, or n for random */
+    uint32_t *pool;       /* community: its members in ascending order; top_fraction: the
+                             top set, most followers first; else NULL */
+    uint32_t pool_size;   /* community or top set size, or n for random */
 } rc_seed_plan_t;
 
 /* Resolves spec against g: checks ids, counts and communities (errors name the seeds: map).
- * O(n) for top_followers and list, O(n) for community. Free with rc_seed_plan_free. */
+ * O(n) for top_followers and list, O(n) for community; top_fraction: the top set is the
+ * ceil(fraction n) nodes with most followers (ties: lower index), O(n + max degree + set log
+ * set). Free with rc_seed_plan_free. */
 rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
                              rc_seed_plan_t **out);
 void rc_seed_plan_free(rc_seed_plan_t *plan);
 
 /* Writes the run's plan->count seeds (distinct) into out, drawing from r when the strategy is
- * random or community (Floyd's algorithm: exactly count draws, O(count) time, using ws stamps,
- * whose epoch it bumps). Cannot fail. */
+ * random, community or top_fraction (a uniform subset of the pool by Floyd's algorithm:
+ * exactly count draws, O(count) time, using ws stamps, whose epoch it bumps). Cannot fail. */
 void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, uint32_t *out);
 
 /* ---- Audience scenarios (audience.c) ---- */

@@ -1,4 +1,10 @@
 # Finds GSL, OpenMP, HDF5 (C), zlib and libyaml; each becomes an imported target.
+
+# RC_STATIC: prefer static archives, so that the CLI can be copied to machines without GSL.
+if(RC_STATIC)
+  set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
+  set(HDF5_USE_STATIC_LIBRARIES ON)
+endif()
 find_package(GSL 2.5 REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS C)
 find_package(ZLIB REQUIRED)
@@ -7,6 +13,17 @@ find_package(HDF5 REQUIRED COMPONENTS C)
 add_library(rc_hdf5 INTERFACE)
 target_include_directories(rc_hdf5 INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
 target_link_libraries(rc_hdf5 INTERFACE ${HDF5_C_LIBRARIES})
+if(RC_STATIC)
+  # Debian's static HDF5 needs its compression filters (libaec's szip) and libdl.
+  find_library(RC_SZ_LIB NAMES sz)
+  find_library(RC_AEC_LIB NAMES aec)
+  foreach(lib ${RC_SZ_LIB} ${RC_AEC_LIB})
+    if(lib)
+      target_link_libraries(rc_hdf5 INTERFACE ${lib})
+    endif()
+  endforeach()
+  target_link_libraries(rc_hdf5 INTERFACE ZLIB::ZLIB ${CMAKE_DL_LIBS} m)
+endif()
 target_compile_definitions(rc_hdf5 INTERFACE ${HDF5_C_DEFINITIONS} H5_USE_110_API)
 
 # libyaml ships a pkg-config file but no CMake package.

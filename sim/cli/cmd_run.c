@@ -529,6 +529,7 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
     void *params = NULL;
     rc_seed_spec_t seeds;
     rc_audience_spec_t audience;
+    char *model_key = NULL;
     memset(&seeds, 0, sizeof seeds);
     rc_mc_options_t opt = rc_mc_default_options();
     RC_TRY(rc_cfg_double(pt->config, "global_fraction", opt.global_fraction, 0.0, 1.0,
@@ -548,8 +549,13 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
      * units instead. */
     if (rc_mpi_size() == 1)
         opt.cancel = rc_signals_stop_requested;
+    /* Greedy seed sequences are shared between points with the same model: */
+    model_key = rc_cfg_to_yaml(rc_cfg_get(pt->config, "model"));
+    RC_ALLOC_CHECK(model_key, "the model's key");
+    opt.model_key = model_key;
     RC_TRY(rc_mc_run(g, model, params, &seeds, count, ex->seed, pt->index, &opt, out));
 cleanup:
+    free(model_key);
     rc_seeds_clear(&seeds);
     if (params != NULL)
         model->free_params(params);

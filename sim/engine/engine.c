@@ -3,6 +3,7 @@
  * keyed by those, its results go to index [run], and per-point totals are sums of integers or are
  * taken in run order afterwards, so every output is the same for any thread count or schedule. */
 #include "rtcascade/engine.h"
+#include "rtcascade/greedy.h"
 #include "rtcascade/rng.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -245,6 +246,9 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
         RC_TRY(rc_seeds_resolve(seeds, g, &plan));
     if (model->prepare != NULL)
         RC_TRY(model->prepare(params, g, &shared));
+    /* Greedy seeds need the model: found once here, then fixed for every run. */
+    if (plan != NULL && plan->strategy == RC_SEEDS_GREEDY)
+        RC_TRY(rc_seeds_greedy(seeds, g, model, params, shared, master_seed, &o, plan->fixed));
     RC_TRY(results_alloc(runs, model->timed, &res));
     res->point = point;
     res->seeds = aud != NULL ? 0 : plan->count;

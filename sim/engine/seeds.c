@@ -2,6 +2,7 @@
  * explicit list, the top accounts by followers) are resolved once per graph; random ones are
  * drawn in every run from the run's own stream, so seeds too are reproducible per run. */
 #include "rtcascade/engine.h"
+#include "rtcascade/greedy.h"
 #include "rtcascade/rng.h"
 
 #include <inttypes.h>
@@ -10,7 +11,8 @@
 #include <string.h>
 
 const char *const rc_seed_strategy_names[] = {"random", "list", "top_followers", "community",
-                                              "top_fraction", NULL};
+                                              "top_fraction", "degree_discount", "greedy",
+                                              "high_degree", NULL};
 
 void rc_seeds_clear(rc_seed_spec_t *spec)
 {
@@ -24,7 +26,7 @@ rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
 {
     rc_status_t status = RC_OK;
     static const char *const keys[] = {"strategy", "count", "nodes", "community", "fraction",
-                                       NULL};
+                                       "p", "greedy_runs", "greedy_candidates", NULL};
     memset(spec, 0, sizeof *spec);
     spec->strategy = RC_SEEDS_RANDOM;
     spec->count = 1;
@@ -85,6 +87,7 @@ rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
         RC_FAIL(RC_ERR_CONFIG, "%s: %s.fraction applies only with strategy: top_fraction",
                 rc_cfg_where(rc_cfg_get(map, "fraction")), rc_cfg_path(map));
     }
+    RC_TRY(rc_seeds_parse_influence(map, spec)); /* degree_discount, greedy (greedy.c) */
 cleanup:
     if (status != RC_OK)
         rc_seeds_clear(spec);
@@ -230,9 +233,16 @@ rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
         RC_TRY(resolve_list(spec, g, plan->fixed));
         break;
     case RC_SEEDS_TOP_FOLLOWERS:
+    case RC_SEEDS_HIGH_DEGREE:
         plan->fixed = malloc((size_t)spec->count * sizeof *plan->fixed);
         RC_ALLOC_CHECK(plan->fixed, "the seed list");
         RC_TRY(resolve_top(g, spec->count, plan->fixed));
+        break;
+    case RC_SEEDS_DEGREE_DISCOUNT:
+    case RC_SEEDS_GREEDY: /* greedy: placeholders, filled by rc_mc_run with the model */
+        plan->fixed = malloc((size_t)spec->count * sizeof *plan->fixed);
+        RC_ALLOC_CHECK(plan->fixed, "the seed list");
+        RC_TRY(rc_seeds_resolve_influence(spec, g, plan->fixed));
         break;
     case RC_SEEDS_COMMUNITY: {
         if (g->community == NULL)

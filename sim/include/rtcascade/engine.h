@@ -23,8 +23,13 @@ typedef enum rc_seed_strategy {
     RC_SEEDS_LIST = 1,          /* the given accounts (original ids, else node indices) */
     RC_SEEDS_TOP_FOLLOWERS = 2, /* the `count` nodes with most followers (ties: lower index) */
     RC_SEEDS_COMMUNITY = 3,     /* `count` distinct nodes of community `community`, per run */
-    RC_SEEDS_TOP_FRACTION = 4   /* `count` distinct nodes drawn per run from the top `fraction`
+    RC_SEEDS_TOP_FRACTION = 4,  /* `count` distinct nodes drawn per run from the top `fraction`
                                    of nodes by followers (ties: lower index) */
+    /* Influence maximisation (greedy.c): fixed seeds found once per point. */
+    RC_SEEDS_DEGREE_DISCOUNT = 5, /* DegreeDiscountIC (Chen et al. 2009) with probability `p` */
+    RC_SEEDS_GREEDY = 6,        /* Kempe et al. (2003) greedy with CELF, by Monte Carlo of the
+                                   point's model (`greedy_runs`, `greedy_candidates`) */
+    RC_SEEDS_HIGH_DEGREE = 7    /* the same as top_followers (the papers' name) */
 } rc_seed_strategy_t;
 
 /* The `seeds:` map as parsed, before a graph is known. */
@@ -34,6 +39,9 @@ typedef struct rc_seed_spec {
     uint64_t *nodes;    /* list: account ids as given (owned), else NULL */
     uint32_t community; /* community strategy: which community */
     double fraction;    /* top_fraction: share of nodes in the top set, in (0, 1] */
+    double p;           /* degree_discount: the IC probability of its discount */
+    uint32_t greedy_runs;       /* greedy: Monte Carlo runs per marginal-gain estimate */
+    uint32_t greedy_candidates; /* greedy: only the this many top nodes by followers; 0 = all */
     char where[160];    /* "file:line:col" of the map, for errors found once the graph is known */
 } rc_seed_spec_t;
 
@@ -41,8 +49,9 @@ typedef struct rc_seed_spec {
 extern const char *const rc_seed_strategy_names[];
 
 /* Parses `seeds: {strategy: random|list|top_followers|community|top_fraction, count: k,
- * nodes: [...], community: c, fraction: f}`. map may be NULL (one random seed). Free with
- * rc_seeds_clear. */
+ * nodes: [...], community: c, fraction: f}`, or strategy degree_discount (p: 0.01), greedy
+ * (greedy_runs: R, greedy_candidates: N) or high_degree (greedy.h). map may be NULL (one random
+ * seed). Free with rc_seeds_clear. */
 rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec);
 /* Frees what rc_seeds_parse allocated; safe on a zeroed or cleared spec. */
 void rc_seeds_clear(rc_seed_spec_t *spec);
@@ -236,6 +245,9 @@ typedef struct rc_mc_options {
     int (*cancel)(void);    /* polled before each run; non-zero abandons the call's remaining
                                runs and rc_mc_run returns RC_ERR_INTERRUPTED (e.g. on Ctrl-C);
                                NULL (default) = never */
+    const char *model_key;  /* text naming the model and its parameters (e.g. the model: map as
+                               YAML): greedy seed sequences are cached across calls under it;
+                               NULL (default) = computed afresh in every call */
 } rc_mc_options_t;
 
 /* The defaults listed above. */

@@ -10,6 +10,10 @@ find_package(OpenMP REQUIRED COMPONENTS C)
 find_package(ZLIB REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C)
 
+if(RC_STATIC AND RC_WITH_MPI)
+  # A dynamically linked (MPI) binary must take the C library's own parts as shared objects.
+  list(FILTER HDF5_C_LIBRARIES EXCLUDE REGEX "/lib(m|dl|pthread|rt|c)\\.a$")
+endif()
 add_library(rc_hdf5 INTERFACE)
 target_include_directories(rc_hdf5 INTERFACE ${HDF5_C_INCLUDE_DIRS} ${HDF5_INCLUDE_DIRS})
 target_link_libraries(rc_hdf5 INTERFACE ${HDF5_C_LIBRARIES})

@@ -58,9 +58,14 @@ for n in $ranks; do
   note=""
   if [ $((n * threads)) -gt "$cores" ]; then note="oversubscribed ($((n * threads)) threads on $cores cores)"; fi
   if [ "$out" != "$first" ]; then
+    # Compared dataset by dataset with h5py where it is installed (a bare compute node may lack
+    # it: the ctest integration_mpi checks the same thing).
     same=$(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'tests/integration')
-from rcitest import compare_files
-print('same file' if compare_files(sys.argv[1], sys.argv[2]) == [] else 'FILES DIFFER')" "$first" "$out")
+try:
+    from rcitest import compare_files
+except ImportError:
+    print('not compared (no h5py)'); sys.exit(0)
+print('same file' if compare_files(sys.argv[1], sys.argv[2]) == [] else 'FILES DIFFER')" "$first" "$out" 2>/dev/null || echo "not compared")
     note="${note:+$note; }$same"
   fi
   # Engine seconds of every rank, from the "mpi:" line of --verbose ("r: runs (s s)").

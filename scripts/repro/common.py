@@ -113,8 +113,10 @@ def run_rtcascade(exe, config, out_h5, sets=(), threads=None, force=False, quiet
     env.setdefault("OMP_WAIT_POLICY", "passive")
     p = subprocess.run(cmd, stdout=subprocess.PIPE if quiet else None, text=True, env=env)
     if p.returncode != 0:
+        # Exit 2 on an existing file under --resume means it was made from another config.
         hint = (" (the file was made from another config: rerun with --force to overwrite it)"
-                if os.path.exists(out_h5) and not force else "")
+                if p.returncode == 2 and os.path.exists(out_h5) and not force
+                else " (rtcascade's own message above says why)")
         raise RuntimeError(f"rtcascade run failed with exit status {p.returncode}{hint}")
     return out_h5
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The reduced reproductions of docs/reproductions.md (Watts 2002, Gleeson & Cahalane 2007,
-Newman 2002, Kempe et al. 2003, Goel et al. 2016, Watts & Dodds 2007): scripts/reproduce.py KEY --reduced runs rtcascade on the paper's config with the
+Newman 2002, Kempe et al. 2003, Goel et al. 2016, Watts & Dodds 2007):
+scripts/reproduce.py KEY --reduced runs rtcascade on the paper's config with the
 config's '# reduced:' overrides, writes the figures and the table, and every checked row agrees
 with the theory within 5 standard errors (from the runs and graphs) plus its documented
 finite-size allowance. Also: the theory code against closed forms, and --results rereads a file

@@ -2,9 +2,8 @@
  * Python) reloads it in seconds instead of rebuilding it. Arrays are stored in exactly their
  * in-memory types and read back with one H5Dread each, straight into the graph's arrays.
  * Saving goes through "PATH.tmp.<pid>" and rename(), so a failure never leaves a partial cache. */
+#include "io/h5util.h"
 #include "rtcascade/graph.h"
-
-#include <hdf5.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,97 +16,8 @@
 
 #define RC_GRAPH_FORMAT "rtcascade-graph"
 #define RC_GRAPH_FORMAT_VERSION 1
-#define RC_H5_CHUNK ((hsize_t)1 << 20) /* elements per chunk of a large dataset */
-
-/* HDF5 prints a stack of errors by default; we report our own single line instead. */
-static void rc_h5_quiet(void)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-/* Closes an HDF5 id of any kind if it is valid (negative ids are "none"). */
-static void rc_h5_close(hid_t id)
-{
-    if (id < 0)
-        return;
-    switch (H5Iget_type(id)) {
-    case H5I_FILE:
-        H5Fclose(id);
-        break;
-    case H5I_GROUP:
-        H5Gclose(id);
-        break;
-    case H5I_DATASET:
-        H5Dclose(id);
-        break;
-    case H5I_ATTR:
-        H5Aclose(id);
-        break;
-    case H5I_DATASPACE:
-        H5Sclose(id);
-        break;
-    case H5I_DATATYPE:
-        H5Tclose(id);
-        break;
-    case H5I_GENPROP_LST:
-        H5Pclose(id);
-        break;
-    default:
-        break;
-    }
-}
-
-/* A UTF-8 variable-length string type (h5py reads such attributes as str). */
-static hid_t rc_h5_vlen_str(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return -1;
-    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return -1;
-    }
-    return t;
-}
-
-/* ---- writing ---- */
-
-static rc_status_t rc_h5_attr_str(hid_t loc, const char *name, const char *value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t type = -1, space = -1, attr = -1;
-    const char *v = value ? value : "";
-    type = rc_h5_vlen_str();
-    space = H5Screate(H5S_SCALAR);
-    if (type < 0 || space < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-    attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, type, &v) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-cleanup:
-    rc_h5_close(attr);
-    rc_h5_close(space);
-    rc_h5_close(type);
-    return status;
-}
-
-/* A scalar numeric attribute stored as file type `ftype`, given in memory as `mtype`. */
-static rc_status_t rc_h5_attr_num(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                                  const void *value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t space = -1, attr = -1;
-    space = H5Screate(H5S_SCALAR);
-    if (space < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-    attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, mtype, value) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-cleanup:
-    rc_h5_close(attr);
-    rc_h5_close(space);
-    return status;
-}
+#define RC_H5_CHUNK ((hsize_t)1 << 20)        /* elements per chunk of a large dataset */
+#define RC_GRAPH_KIND "rtcascade graph cache" /* for rc_h5_read_u64's "not an ..." */
 
 /* A 1-D dataset of `count` elements; chunked (uncompressed) when large so that tools can read
  * it piecewise, contiguous otherwise. */
@@ -294,84 +204,6 @@ cleanup:
 
 /* ---- reading ---- */
 
-/* Reads a string attribute, variable- or fixed-length, into a malloc'ed string; *value stays
- * NULL when the attribute is absent. */
-static rc_status_t rc_h5_read_str(hid_t loc, const char *name, char **value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
-    char *vl = NULL;
-    *value = NULL;
-
-    htri_t exists = H5Aexists(loc, name);
-    if (exists < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-    if (exists == 0)
-        goto cleanup;
-    attr = H5Aopen(loc, name, H5P_DEFAULT);
-    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
-    space = attr >= 0 ? H5Aget_space(attr) : -1;
-    if (ftype < 0 || space < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-    if (H5Tget_class(ftype) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not a string", path, name);
-    htri_t is_vlen = H5Tis_variable_str(ftype);
-    if (is_vlen < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-    if (is_vlen) {
-        mtype = rc_h5_vlen_str();
-        if (mtype < 0 || H5Aread(attr, mtype, &vl) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-        *value = strdup(vl ? vl : "");
-        RC_ALLOC_CHECK(*value, "an attribute");
-    } else {
-        size_t size = H5Tget_size(ftype);
-        mtype = H5Tcopy(H5T_C_S1);
-        if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
-            H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-        *value = calloc(size + 1, 1);
-        RC_ALLOC_CHECK(*value, "an attribute");
-        if (H5Aread(attr, mtype, *value) < 0) {
-            free(*value);
-            *value = NULL;
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute /graph.%s", path, name);
-        }
-    }
-cleanup:
-    if (vl)
-        H5free_memory(vl);
-    rc_h5_close(mtype);
-    rc_h5_close(ftype);
-    rc_h5_close(space);
-    rc_h5_close(attr);
-    return status;
-}
-
-/* Reads a scalar integer attribute (any stored integer type) as uint64. */
-static rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t attr = -1, ftype = -1, space = -1;
-    htri_t exists = H5Aexists(loc, name);
-    if (exists <= 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (attribute /graph.%s missing)",
-                path, name);
-    attr = H5Aopen(loc, name, H5P_DEFAULT);
-    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
-    space = attr >= 0 ? H5Aget_space(attr) : -1;
-    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_INTEGER ||
-        H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not an integer", path, name);
-    if (H5Aread(attr, H5T_NATIVE_UINT64, value) < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute /graph.%s is not a valid count", path, name);
-cleanup:
-    rc_h5_close(space);
-    rc_h5_close(ftype);
-    rc_h5_close(attr);
-    return status;
-}
-
 /* Opens dataset `name`, checks it is 1-D with `count` elements of an integer/float type of
  * `size` bytes (so the read is a plain copy), and reads it whole into `data`. With `optional`,
  * a missing dataset leaves *present = 0. */
@@ -476,17 +308,17 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
     RC_TRY(rc_h5_read_str(grp, "format", &format, path));
     if (!format || strcmp(format, RC_GRAPH_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache", path);
-    RC_TRY(rc_h5_read_u64(grp, "format_version", &version, path));
+    RC_TRY(rc_h5_read_u64(grp, "format_version", &version, path, RC_GRAPH_KIND));
     if (version != RC_GRAPH_FORMAT_VERSION)
         RC_FAIL(RC_ERR_INPUT, "%s: graph cache format version %llu is not supported (expected %d)",
                 path, (unsigned long long)version, RC_GRAPH_FORMAT_VERSION);
     RC_TRY(rc_h5_read_str(grp, "spec", &stored_spec, path));
     if (spec && (!stored_spec || strcmp(spec, stored_spec) != 0))
         RC_FAIL(RC_ERR_INPUT, "%s: cache was built from a different network spec", path);
-    RC_TRY(rc_h5_read_u64(grp, "nodes", &nodes, path));
-    RC_TRY(rc_h5_read_u64(grp, "edges", &edges, path));
-    RC_TRY(rc_h5_read_u64(grp, "undirected", &undirected, path));
-    RC_TRY(rc_h5_read_u64(grp, "n_communities", &ncomm, path));
+    RC_TRY(rc_h5_read_u64(grp, "nodes", &nodes, path, RC_GRAPH_KIND));
+    RC_TRY(rc_h5_read_u64(grp, "edges", &edges, path, RC_GRAPH_KIND));
+    RC_TRY(rc_h5_read_u64(grp, "undirected", &undirected, path, RC_GRAPH_KIND));
+    RC_TRY(rc_h5_read_u64(grp, "n_communities", &ncomm, path, RC_GRAPH_KIND));
     if (nodes == 0 || nodes > RC_MAX_NODES)
         RC_FAIL(RC_ERR_INPUT, "%s: /graph.nodes = %llu is out of range", path,
                 (unsigned long long)nodes);

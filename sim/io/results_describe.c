@@ -94,7 +94,7 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     uint64_t n_sum = 0;
     char size_buf[32];
 
-    rc_rh5_quiet();
+    rc_h5_quiet();
     if (stat(path, &sb) != 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode))
@@ -108,25 +108,25 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
                 "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
                 "from its journal)",
                 path);
-    RC_TRY(rc_rh5_read_str(file, "format", &format, path));
+    RC_TRY(rc_h5_read_str(file, "format", &format, path));
     if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
                 format && strcmp(format, "rtcascade-graph") == 0 ? " (it is a graph file)" : "");
-    RC_TRY(rc_rh5_read_u64(file, "format_version", &version, path));
-    RC_TRY(rc_rh5_read_u64(file, "seed", &seed, path));
-    RC_TRY(rc_rh5_read_u64(file, "runs_per_point", &runs, path));
-    RC_TRY(rc_rh5_read_u64(file, "n_points", &n_points, path));
-    RC_TRY(rc_rh5_read_str(file, "name", &name, path));
-    RC_TRY(rc_rh5_read_str(file, "created", &created, path));
-    RC_TRY(rc_rh5_read_str(file, "software_version", &software, path));
-    RC_TRY(rc_rh5_read_str(file, "git_commit", &commit, path));
-    RC_TRY(rc_rh5_read_str(file, "command_line", &command, path));
-    RC_TRY(rc_rh5_read_str(file, "config", &config, path));
-    RC_TRY(rc_rh5_read_str(file, "config_path", &config_path, path));
-    RC_TRY(rc_rh5_read_str(file, "resolved_config", &resolved, path));
-    RC_TRY(rc_rh5_read_str(file, "rng", &rng, path));
-    RC_TRY(rc_rh5_read_str(file, "resumed", &resumed, path));
-    RC_TRY(rc_rh5_read_str(file, "sweep_mode", &mode, path));
+    RC_TRY(rc_h5_read_u64(file, "format_version", &version, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "seed", &seed, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "runs_per_point", &runs, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "n_points", &n_points, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_str(file, "name", &name, path));
+    RC_TRY(rc_h5_read_str(file, "created", &created, path));
+    RC_TRY(rc_h5_read_str(file, "software_version", &software, path));
+    RC_TRY(rc_h5_read_str(file, "git_commit", &commit, path));
+    RC_TRY(rc_h5_read_str(file, "command_line", &command, path));
+    RC_TRY(rc_h5_read_str(file, "config", &config, path));
+    RC_TRY(rc_h5_read_str(file, "config_path", &config_path, path));
+    RC_TRY(rc_h5_read_str(file, "resolved_config", &resolved, path));
+    RC_TRY(rc_h5_read_str(file, "rng", &rng, path));
+    RC_TRY(rc_h5_read_str(file, "resumed", &resumed, path));
+    RC_TRY(rc_h5_read_str(file, "sweep_mode", &mode, path));
     RC_TRY(rc_rh5_read_strs(file, "swept_keys", &swept, &n_swept, path));
     RC_TRY(rc_rh5_read_strs(file, "scenarios", &scen, &n_scen, path));
 
@@ -302,8 +302,8 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
             fprintf(f, "  %-7s  %13s  %13s  %9s\n", "pending", "-", "-", "-");
     }
 cleanup:
-    rc_rh5_close(file);
-    rc_rh5_close(fapl);
+    rc_h5_close(file);
+    rc_h5_close(fapl);
     free(format);
     free(name);
     free(created);

@@ -428,26 +428,26 @@ static rc_status_t rc_write_skeleton(hid_t file, const rc_results_t *r, const ch
     unsigned char *rows = NULL;
     const rc_table_t *pt = &r->lay.points;
 
-    RC_TRY(rc_rh5_attr_str(file, "format", RC_RESULTS_FORMAT, path));
+    RC_TRY(rc_h5_attr_str(file, "format", RC_RESULTS_FORMAT, path));
     RC_TRY(rc_rh5_attr_i32(file, "format_version", RC_RESULTS_FORMAT_VERSION, path));
-    RC_TRY(rc_rh5_attr_str(file, "software_version", RC_VERSION_STRING, path));
-    RC_TRY(rc_rh5_attr_str(file, "git_commit", RC_GIT_COMMIT, path));
-    RC_TRY(rc_rh5_attr_str(file, "created", r->created, path));
-    RC_TRY(rc_rh5_attr_str(file, "command_line", r->command_line, path));
-    RC_TRY(rc_rh5_attr_str(file, "config", r->config_text, path));
-    RC_TRY(rc_rh5_attr_str(file, "config_path", r->config_path, path));
-    RC_TRY(rc_rh5_attr_str(file, "resolved_config", r->resolved, path));
-    RC_TRY(rc_rh5_attr_str(file, "name", ex->name, path));
+    RC_TRY(rc_h5_attr_str(file, "software_version", RC_VERSION_STRING, path));
+    RC_TRY(rc_h5_attr_str(file, "git_commit", RC_GIT_COMMIT, path));
+    RC_TRY(rc_h5_attr_str(file, "created", r->created, path));
+    RC_TRY(rc_h5_attr_str(file, "command_line", r->command_line, path));
+    RC_TRY(rc_h5_attr_str(file, "config", r->config_text, path));
+    RC_TRY(rc_h5_attr_str(file, "config_path", r->config_path, path));
+    RC_TRY(rc_h5_attr_str(file, "resolved_config", r->resolved, path));
+    RC_TRY(rc_h5_attr_str(file, "name", ex->name, path));
     RC_TRY(rc_rh5_attr_u64(file, "seed", ex->seed, path));
-    RC_TRY(rc_rh5_attr_str(file, "rng", RC_RNG_NAME, path));
+    RC_TRY(rc_h5_attr_str(file, "rng", RC_RNG_NAME, path));
     RC_TRY(rc_rh5_attr_u64(file, "runs_per_point", ex->runs, path));
     RC_TRY(rc_rh5_attr_u64(file, "n_points", ex->n_points, path));
     RC_TRY(rc_rh5_attr_u64(file, "n_networks", ex->n_networks, path));
     RC_TRY(rc_rh5_attr_strs(file, "swept_keys", ex->swept_keys, ex->n_swept, path));
     RC_TRY(rc_rh5_attr_strs(file, "scenarios", ex->scenarios, ex->n_scenarios, path));
-    RC_TRY(rc_rh5_attr_str(file, "sweep_mode", ex->zip ? "zip" : "grid", path));
+    RC_TRY(rc_h5_attr_str(file, "sweep_mode", ex->zip ? "zip" : "grid", path));
     RC_TRY(rc_rh5_attr_u64(file, "points_done", 0, path));
-    RC_TRY(rc_rh5_attr_str(file, "resumed", resumed, path));
+    RC_TRY(rc_h5_attr_str(file, "resumed", resumed, path));
 
     size_t stride = rc_table_stride(pt);
     rows = calloc(ex->n_points ? ex->n_points : 1, stride);
@@ -468,13 +468,13 @@ static rc_status_t rc_write_skeleton(hid_t file, const rc_results_t *r, const ch
     RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
     RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
     RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    rc_rh5_close(grp);
+    rc_h5_close(grp);
     grp = H5Gcreate2(file, "networks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /networks", path);
     RC_TRY(rc_table_create(grp, "stats", &r->lay.nets, NULL, 0, 64, 0, path));
 cleanup:
-    rc_rh5_close(grp);
+    rc_h5_close(grp);
     free(rows);
     return status;
 }
@@ -665,10 +665,10 @@ static rc_status_t rc_flip_status(hid_t file, uint64_t p, const char *path)
         RC_FAIL(RC_ERR_IO, "%s: cannot mark point %llu done in /points", path,
                 (unsigned long long)p);
 cleanup:
-    rc_rh5_close(mtype);
-    rc_rh5_close(mspace);
-    rc_rh5_close(fspace);
-    rc_rh5_close(dset);
+    rc_h5_close(mtype);
+    rc_h5_close(mspace);
+    rc_h5_close(fspace);
+    rc_h5_close(dset);
     return status;
 }
 
@@ -767,7 +767,7 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
     RC_TRY(rc_flip_status(file, p, path));
     RC_TRY(rc_rh5_attr_set_u64(file, "points_done", r->n_done + 1, path));
 cleanup:
-    rc_rh5_close(grp);
+    rc_h5_close(grp);
     free(rows);
     return status;
 }
@@ -814,9 +814,9 @@ static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_
     if (n > 0 && H5Dwrite(dset, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot write %s (disk full?)", path, name);
 cleanup:
-    rc_rh5_close(dset);
-    rc_rh5_close(dcpl);
-    rc_rh5_close(space);
+    rc_h5_close(dset);
+    rc_h5_close(dcpl);
+    rc_h5_close(space);
     return status;
 }
 
@@ -867,8 +867,8 @@ static rc_status_t rc_append_network(hid_t file, rc_results_t *r, const rc_net_r
     RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
 cleanup:
     free(row);
-    rc_rh5_close(grp);
-    rc_rh5_close(nets);
+    rc_h5_close(grp);
+    rc_h5_close(nets);
     return status;
 }
 
@@ -1189,7 +1189,7 @@ static rc_status_t rc_open_rw(const rc_results_t *r, const char *file_path, hid_
 {
     hid_t fapl = rc_rh5_fapl();
     *file = fapl >= 0 ? H5Fopen(file_path, H5F_ACC_RDWR, fapl) : -1;
-    rc_rh5_close(fapl);
+    rc_h5_close(fapl);
     if (*file < 0) {
         int fd = open(file_path, O_RDWR);
         if (fd < 0)
@@ -1260,7 +1260,7 @@ cleanup:
     }
     if (created)
         unlink(tmp);
-    rc_rh5_close(fapl);
+    rc_h5_close(fapl);
     free(tmp);
     return status;
 }
@@ -1273,7 +1273,7 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
     struct stat sb;
     char now[40];
     *out = NULL;
-    rc_rh5_quiet();
+    rc_h5_quiet();
     RC_TRY(rc_results_new(path, ex, &r));
     rc_rh5_now(now, sizeof now);
     RC_TRY(rc_set_provenance(r, now, prov ? prov->command_line : NULL,
@@ -1337,7 +1337,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     rc_jbuf_t b = {0};
     hid_t file = -1;
     memset(&n, 0, sizeof n);
-    rc_rh5_quiet();
+    rc_h5_quiet();
     if (r == NULL || g == NULL || network_id >= r->ex->n_networks)
         RC_FAIL(RC_ERR_INTERNAL, "%s: network %zu is not one of the experiment's %zu",
                 r ? r->path : "results", network_id, r ? r->ex->n_networks : 0);
@@ -1376,7 +1376,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
         goto cleanup;
     r->net_done[network_id] = 1;
 cleanup:
-    rc_rh5_close(file);
+    rc_h5_close(file);
     rc_jbuf_free(&b);
     rc_net_rec_clear(&n);
     return status;
@@ -1387,7 +1387,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     rc_status_t status = RC_OK;
     rc_jbuf_t b = {0};
     hid_t file = -1;
-    rc_rh5_quiet();
+    rc_h5_quiet();
     if (r == NULL || res == NULL)
         RC_FAIL(RC_ERR_INTERNAL, "rc_results_write_point: no results");
     if (res->point >= r->ex->n_points)
@@ -1425,7 +1425,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     r->done[res->point] = 1;
     r->n_done++;
 cleanup:
-    rc_rh5_close(file);
+    rc_h5_close(file);
     rc_jbuf_free(&b);
     return status;
 }
@@ -1609,20 +1609,20 @@ static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
     file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
         RC_DAMAGED("HDF5 cannot open it");
-    if (rc_rh5_read_str(file, "format", &format, path) != RC_OK)
+    if (rc_h5_read_str(file, "format", &format, path) != RC_OK)
         RC_DAMAGED("unreadable attributes");
     if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (refusing to touch it)", path);
-    if (rc_rh5_read_u64(file, "format_version", &version, path) != RC_OK ||
-        rc_rh5_read_u64(file, "seed", &seed, path) != RC_OK ||
-        rc_rh5_read_u64(file, "runs_per_point", &runs, path) != RC_OK ||
-        rc_rh5_read_u64(file, "n_points", &n_points, path) != RC_OK ||
-        rc_rh5_read_str(file, "resolved_config", &resolved, path) != RC_OK ||
-        rc_rh5_read_str(file, "created", &st->created, path) != RC_OK ||
-        rc_rh5_read_str(file, "command_line", &st->command_line, path) != RC_OK ||
-        rc_rh5_read_str(file, "config", &st->config, path) != RC_OK ||
-        rc_rh5_read_str(file, "config_path", &st->config_path, path) != RC_OK ||
-        rc_rh5_read_str(file, "resumed", &st->resumed, path) != RC_OK)
+    if (rc_h5_read_u64(file, "format_version", &version, path, RC_RESULTS_KIND) != RC_OK ||
+        rc_h5_read_u64(file, "seed", &seed, path, RC_RESULTS_KIND) != RC_OK ||
+        rc_h5_read_u64(file, "runs_per_point", &runs, path, RC_RESULTS_KIND) != RC_OK ||
+        rc_h5_read_u64(file, "n_points", &n_points, path, RC_RESULTS_KIND) != RC_OK ||
+        rc_h5_read_str(file, "resolved_config", &resolved, path) != RC_OK ||
+        rc_h5_read_str(file, "created", &st->created, path) != RC_OK ||
+        rc_h5_read_str(file, "command_line", &st->command_line, path) != RC_OK ||
+        rc_h5_read_str(file, "config", &st->config, path) != RC_OK ||
+        rc_h5_read_str(file, "config_path", &st->config_path, path) != RC_OK ||
+        rc_h5_read_str(file, "resumed", &st->resumed, path) != RC_OK)
         RC_DAMAGED("unreadable attributes");
     if (version != RC_RESULTS_FORMAT_VERSION)
         RC_FAIL(RC_ERR_INPUT,
@@ -1712,8 +1712,8 @@ cleanup:
     free(seen);
     free(format);
     free(resolved);
-    rc_rh5_close(file);
-    rc_rh5_close(fapl);
+    rc_h5_close(file);
+    rc_h5_close(fapl);
     return status;
 }
 
@@ -1730,11 +1730,11 @@ static rc_status_t rc_cut_tails(const rc_results_t *r, hid_t file, const rc_h5_s
         if (dset < 0 || H5Dset_extent(dset, dims) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot cut the unfinished rows of /%s", r->path,
                     rc_appended[t]);
-        rc_rh5_close(dset);
+        rc_h5_close(dset);
         dset = -1;
     }
 cleanup:
-    rc_rh5_close(dset);
+    rc_h5_close(dset);
     return status;
 }
 
@@ -1763,7 +1763,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     memset(&head, 0, sizeof head);
     memset(&st, 0, sizeof st);
     *out = NULL;
-    rc_rh5_quiet();
+    rc_h5_quiet();
     RC_TRY(rc_results_new(path, ex, &r));
     int have_h5 = stat(path, &sb) == 0;
     if (have_h5 && S_ISDIR(sb.st_mode))

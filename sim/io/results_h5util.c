@@ -8,42 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-void rc_rh5_quiet(void)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-void rc_rh5_close(hid_t id)
-{
-    if (id < 0)
-        return;
-    switch (H5Iget_type(id)) {
-    case H5I_FILE:
-        H5Fclose(id);
-        break;
-    case H5I_GROUP:
-        H5Gclose(id);
-        break;
-    case H5I_DATASET:
-        H5Dclose(id);
-        break;
-    case H5I_ATTR:
-        H5Aclose(id);
-        break;
-    case H5I_DATASPACE:
-        H5Sclose(id);
-        break;
-    case H5I_DATATYPE:
-        H5Tclose(id);
-        break;
-    case H5I_GENPROP_LST:
-        H5Pclose(id);
-        break;
-    default:
-        break;
-    }
-}
-
 hid_t rc_rh5_fapl(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -56,18 +20,6 @@ hid_t rc_rh5_fapl(void)
     }
 #endif
     return fapl;
-}
-
-hid_t rc_rh5_vlen_str(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return -1;
-    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return -1;
-    }
-    return t;
 }
 
 /* A fixed-length null-padded UTF-8 string type of `width` bytes. */
@@ -86,59 +38,26 @@ static hid_t rc_rh5_fixed_str(size_t width)
 
 /* ---- attributes ---- */
 
-static rc_status_t rc_rh5_attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                                     hid_t space, const void *value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t attr = -1;
-    if (ftype < 0 || mtype < 0 || space < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-    attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, mtype, value) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
-cleanup:
-    rc_rh5_close(attr);
-    return status;
-}
-
-rc_status_t rc_rh5_attr_str(hid_t loc, const char *name, const char *value, const char *path)
-{
-    hid_t type = rc_rh5_vlen_str(), space = H5Screate(H5S_SCALAR);
-    const char *v = value ? value : "";
-    rc_status_t status = rc_rh5_attr_write(loc, name, type, type, space, &v, path);
-    rc_rh5_close(space);
-    rc_rh5_close(type);
-    return status;
-}
-
 rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path)
 {
-    hid_t space = H5Screate(H5S_SCALAR);
-    rc_status_t status =
-        rc_rh5_attr_write(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, space, &value, path);
-    rc_rh5_close(space);
-    return status;
+    return rc_h5_attr_num(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value, path);
 }
 
 rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const char *path)
 {
-    hid_t space = H5Screate(H5S_SCALAR);
-    rc_status_t status =
-        rc_rh5_attr_write(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, space, &value, path);
-    rc_rh5_close(space);
-    return status;
+    return rc_h5_attr_num(loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &value, path);
 }
 
 rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, size_t n,
                              const char *path)
 {
     hsize_t dims[1] = {(hsize_t)n};
-    hid_t type = rc_rh5_vlen_str(), space = H5Screate_simple(1, dims, NULL);
+    hid_t type = rc_h5_vlen_str(), space = H5Screate_simple(1, dims, NULL);
     const char *empty = NULL;
     rc_status_t status =
-        rc_rh5_attr_write(loc, name, type, type, space, n ? (const void *)values : &empty, path);
-    rc_rh5_close(space);
-    rc_rh5_close(type);
+        rc_h5_attr_write(loc, name, type, type, space, n ? (const void *)values : &empty, path);
+    rc_h5_close(space);
+    rc_h5_close(type);
     return status;
 }
 
@@ -153,7 +72,7 @@ static rc_status_t rc_rh5_attr_drop(hid_t loc, const char *name, const char *pat
 rc_status_t rc_rh5_attr_set_str(hid_t loc, const char *name, const char *value, const char *path)
 {
     rc_status_t status = rc_rh5_attr_drop(loc, name, path);
-    return status != RC_OK ? status : rc_rh5_attr_str(loc, name, value, path);
+    return status != RC_OK ? status : rc_h5_attr_str(loc, name, value, path);
 }
 
 rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, const char *path)
@@ -170,82 +89,7 @@ rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, con
     if (attr < 0 || H5Awrite(attr, H5T_NATIVE_UINT64, &value) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
 cleanup:
-    rc_rh5_close(attr);
-    return status;
-}
-
-rc_status_t rc_rh5_read_str(hid_t loc, const char *name, char **value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
-    char *vl = NULL;
-    *value = NULL;
-    htri_t exists = H5Aexists(loc, name);
-    if (exists < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-    if (exists == 0)
-        goto cleanup;
-    attr = H5Aopen(loc, name, H5P_DEFAULT);
-    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
-    space = attr >= 0 ? H5Aget_space(attr) : -1;
-    if (ftype < 0 || space < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-    if (H5Tget_class(ftype) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a string", path, name);
-    htri_t is_vlen = H5Tis_variable_str(ftype);
-    if (is_vlen < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-    if (is_vlen) {
-        mtype = rc_rh5_vlen_str();
-        if (mtype < 0 || H5Aread(attr, mtype, &vl) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-        *value = strdup(vl ? vl : "");
-        RC_ALLOC_CHECK(*value, "an attribute");
-    } else {
-        size_t size = H5Tget_size(ftype);
-        mtype = H5Tcopy(H5T_C_S1);
-        if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
-            H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
-            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-        *value = calloc(size + 1, 1);
-        RC_ALLOC_CHECK(*value, "an attribute");
-        if (H5Aread(attr, mtype, *value) < 0) {
-            free(*value);
-            *value = NULL;
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
-        }
-    }
-cleanup:
-    if (vl)
-        H5free_memory(vl);
-    rc_rh5_close(mtype);
-    rc_rh5_close(ftype);
-    rc_rh5_close(space);
-    rc_rh5_close(attr);
-    return status;
-}
-
-rc_status_t rc_rh5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path)
-{
-    rc_status_t status = RC_OK;
-    hid_t attr = -1, ftype = -1, space = -1;
-    htri_t exists = H5Aexists(loc, name);
-    if (exists <= 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (attribute %s missing)", path,
-                name);
-    attr = H5Aopen(loc, name, H5P_DEFAULT);
-    ftype = attr >= 0 ? H5Aget_type(attr) : -1;
-    space = attr >= 0 ? H5Aget_space(attr) : -1;
-    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_INTEGER ||
-        H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not an integer", path, name);
-    if (H5Aread(attr, H5T_NATIVE_UINT64, value) < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a valid count", path, name);
-cleanup:
-    rc_rh5_close(space);
-    rc_rh5_close(ftype);
-    rc_rh5_close(attr);
+    rc_h5_close(attr);
     return status;
 }
 
@@ -279,7 +123,7 @@ rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t
     vl = calloc((size_t)count + 1, sizeof *vl);
     RC_ALLOC_CHECK(out, "an attribute");
     RC_ALLOC_CHECK(vl, "an attribute");
-    mtype = rc_rh5_vlen_str();
+    mtype = rc_h5_vlen_str();
     if (count > 0 && (mtype < 0 || H5Aread(attr, mtype, vl) < 0))
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
     for (hssize_t i = 0; i < count; i++) {
@@ -297,10 +141,10 @@ cleanup:
         free(vl);
     }
     rc_rh5_free_strs(out, (size_t)count);
-    rc_rh5_close(mtype);
-    rc_rh5_close(ftype);
-    rc_rh5_close(space);
-    rc_rh5_close(attr);
+    rc_h5_close(mtype);
+    rc_h5_close(ftype);
+    rc_h5_close(space);
+    rc_h5_close(attr);
     return status;
 }
 
@@ -385,8 +229,8 @@ void rc_table_free(rc_table_t *t)
     if (t == NULL)
         return;
     if (t->typed) {
-        rc_rh5_close(t->mtype);
-        rc_rh5_close(t->ftype);
+        rc_h5_close(t->mtype);
+        rc_h5_close(t->ftype);
     }
     for (size_t i = 0; i < t->n; i++)
         free(t->cols[i].name);
@@ -405,7 +249,7 @@ rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
     hid_t m = -1, f = -1, vstr = -1, sub = -1;
     size_t fsize = 0;
     *mtype = *ftype = -1;
-    vstr = rc_rh5_vlen_str();
+    vstr = rc_h5_vlen_str();
     if (vstr < 0)
         RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 string type");
     for (size_t i = 0; i < t->n; i++)
@@ -446,17 +290,17 @@ rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
         if (mt < 0 || H5Tinsert(m, c->name, c->moff, mt) < 0 || H5Tinsert(f, c->name, foff, ft) < 0)
             RC_FAIL(RC_ERR_INTERNAL, "cannot add column %s to an HDF5 compound type", c->name);
         foff += H5Tget_size(ft);
-        rc_rh5_close(sub);
+        rc_h5_close(sub);
         sub = -1;
     }
     *mtype = m;
     *ftype = f;
     m = f = -1;
 cleanup:
-    rc_rh5_close(sub);
-    rc_rh5_close(vstr);
-    rc_rh5_close(m);
-    rc_rh5_close(f);
+    rc_h5_close(sub);
+    rc_h5_close(vstr);
+    rc_h5_close(m);
+    rc_h5_close(f);
     return status;
 }
 
@@ -548,12 +392,12 @@ rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, co
     if (nrows > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot write /%s (disk full?)", path, name);
 cleanup:
-    rc_rh5_close(dset);
-    rc_rh5_close(dcpl);
-    rc_rh5_close(space);
+    rc_h5_close(dset);
+    rc_h5_close(dcpl);
+    rc_h5_close(space);
     if (owned) {
-        rc_rh5_close(mtype);
-        rc_rh5_close(ftype);
+        rc_h5_close(mtype);
+        rc_h5_close(ftype);
     }
     return status;
 }
@@ -572,7 +416,7 @@ rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, co
     fspace = dset >= 0 ? H5Dget_space(dset) : -1;
     if (fspace < 0 || H5Sget_simple_extent_dims(fspace, dims, NULL) != 1)
         RC_FAIL(RC_ERR_IO, "%s: cannot open /%s", path, name);
-    rc_rh5_close(fspace);
+    rc_h5_close(fspace);
     fspace = -1;
     hsize_t start[1] = {dims[0]}, count[1] = {(hsize_t)nrows}, newdims[1] = {dims[0] + nrows};
     if (H5Dset_extent(dset, newdims) < 0)
@@ -585,12 +429,12 @@ rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, co
     if (H5Dwrite(dset, mtype, mspace, fspace, H5P_DEFAULT, rows) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot append to /%s (disk full?)", path, name);
 cleanup:
-    rc_rh5_close(mspace);
-    rc_rh5_close(fspace);
-    rc_rh5_close(dset);
+    rc_h5_close(mspace);
+    rc_h5_close(fspace);
+    rc_h5_close(dset);
     if (owned) {
-        rc_rh5_close(mtype);
-        rc_rh5_close(ftype);
+        rc_h5_close(mtype);
+        rc_h5_close(ftype);
     }
     return status;
 }
@@ -611,8 +455,8 @@ rc_status_t rc_rh5_rows(hid_t loc, const char *name, uint64_t *rows, const char 
         RC_FAIL(RC_ERR_INPUT, "%s: /%s is not a table", path, name);
     *rows = (uint64_t)dims[0];
 cleanup:
-    rc_rh5_close(space);
-    rc_rh5_close(dset);
+    rc_h5_close(space);
+    rc_h5_close(dset);
     return status;
 }
 
@@ -650,10 +494,10 @@ static rc_status_t rc_rh5_read_member(hid_t loc, const char *name, const char *c
     buf = NULL;
 cleanup:
     free(buf);
-    rc_rh5_close(m);
-    rc_rh5_close(ftype);
-    rc_rh5_close(space);
-    rc_rh5_close(dset);
+    rc_h5_close(m);
+    rc_h5_close(ftype);
+    rc_h5_close(space);
+    rc_h5_close(dset);
     return status;
 }
 
@@ -687,8 +531,8 @@ static hid_t rc_rh5_member_type(hid_t loc, const char *name, const char *col)
         ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND ? H5Tget_member_index(ftype, col) : -1;
     if (idx >= 0)
         mt = H5Tget_member_type(ftype, (unsigned)idx);
-    rc_rh5_close(ftype);
-    rc_rh5_close(dset);
+    rc_h5_close(ftype);
+    rc_h5_close(dset);
     return mt;
 }
 
@@ -709,7 +553,7 @@ rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, ch
         RC_FAIL(RC_ERR_INPUT, "%s: /%s has no string column %s", path, name, col);
     vlen = H5Tis_variable_str(ftype) > 0;
     if (vlen) {
-        mtype = rc_rh5_vlen_str();
+        mtype = rc_h5_vlen_str();
     } else {
         /* HDF5 1.10 does not convert fixed- to variable-length strings (nor between
          * character sets): read them as null-terminated strings one byte wider */
@@ -718,7 +562,7 @@ rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, ch
         if (mtype >= 0 &&
             (H5Tset_size(mtype, width) < 0 || H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
              H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
-            rc_rh5_close(mtype);
+            rc_h5_close(mtype);
             mtype = -1;
         }
     }
@@ -742,8 +586,8 @@ cleanup:
                 H5free_memory(((char **)buf)[i]);
     free(buf);
     rc_rh5_free_strs(out, (size_t)n);
-    rc_rh5_close(mtype);
-    rc_rh5_close(ftype);
+    rc_h5_close(mtype);
+    rc_h5_close(ftype);
     return status;
 }
 

@@ -1,30 +1,25 @@
-/* Private HDF5 helpers of the results file (sim/io/results_*.c): quiet error handling, string
- * and numeric attributes, and flat tables described column by column, stored as packed
- * compound datasets (so pandas.DataFrame(f["runs"][()]) works) and held in memory as aligned
+/* Private HDF5 helpers of the results file (sim/io/results_*.c), on top of the generic ones of
+ * io/h5util.h: typed and list attributes, and flat tables described column by column, stored as
+ * packed compound datasets (so pandas.DataFrame(f["runs"][()]) works) and held in memory as aligned
  * rows. Only sim/io includes this (it includes hdf5.h). */
 #ifndef RC_RESULTS_INTERNAL_H
 #define RC_RESULTS_INTERNAL_H
 
+#include "io/h5util.h"
 #include "rtcascade/error.h"
-
-#include <hdf5.h>
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Switches off HDF5's own error stack printing: we report one line of our own. */
-void rc_rh5_quiet(void);
-/* Closes an HDF5 id of any kind when valid (negative ids are "none"). */
-void rc_rh5_close(hid_t id);
+/* What rc_h5_read_u64 says a file lacking a required attribute is not. */
+#define RC_RESULTS_KIND "rtcascade results file"
+
 /* File access list for our own opens: HDF5's file locking off (our journal lock is the writer
  * lock, and a reader such as an open h5py session must not block the next point). */
 hid_t rc_rh5_fapl(void);
-/* A variable-length UTF-8 string type (h5py reads it as str); -1 on failure. */
-hid_t rc_rh5_vlen_str(void);
 
 /* ---- attributes (all failures: RC_ERR_IO naming path and attribute) ---- */
 
-rc_status_t rc_rh5_attr_str(hid_t loc, const char *name, const char *value, const char *path);
 rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path);
 rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const char *path);
 /* A 1-D array of n strings (n may be 0), variable-length UTF-8. */
@@ -34,11 +29,6 @@ rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, s
 rc_status_t rc_rh5_attr_set_str(hid_t loc, const char *name, const char *value, const char *path);
 rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, const char *path);
 
-/* Reads a scalar string attribute (variable or fixed length) into a malloc'ed string. A missing
- * attribute gives *value = NULL and RC_OK; other failures RC_ERR_INPUT. */
-rc_status_t rc_rh5_read_str(hid_t loc, const char *name, char **value, const char *path);
-/* Reads a scalar integer attribute as uint64 (RC_ERR_INPUT when missing or not an integer). */
-rc_status_t rc_rh5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path);
 /* Reads a 1-D string array attribute into *values (malloc'ed array of malloc'ed strings). */
 rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t *n,
                              const char *path);

@@ -197,25 +197,25 @@ static void check_complete_file(const char *path, const fixture_t *fx)
         return;
     char *s = NULL;
     uint64_t v = 0, n = 0;
-    CHECK_OK(rc_rh5_read_str(f, "format", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "format", &s, path));
     CHECK(s && strcmp(s, "rtcascade-results") == 0);
     free(s);
-    CHECK_OK(rc_rh5_read_u64(f, "format_version", &v, path));
+    CHECK_OK(rc_h5_read_u64(f, "format_version", &v, path, RC_RESULTS_KIND));
     CHECK_EQ_U64(v, 1);
-    CHECK_OK(rc_rh5_read_u64(f, "seed", &v, path));
+    CHECK_OK(rc_h5_read_u64(f, "seed", &v, path, RC_RESULTS_KIND));
     CHECK_EQ_U64(v, 11);
-    CHECK_OK(rc_rh5_read_u64(f, "points_done", &v, path));
+    CHECK_OK(rc_h5_read_u64(f, "points_done", &v, path, RC_RESULTS_KIND));
     CHECK_EQ_U64(v, ex->n_points);
-    CHECK_OK(rc_rh5_read_str(f, "command_line", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "command_line", &s, path));
     CHECK(s && strcmp(s, prov.command_line) == 0);
     free(s);
-    CHECK_OK(rc_rh5_read_str(f, "config", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "config", &s, path));
     CHECK(s && strcmp(s, prov.config_text) == 0);
     free(s);
-    CHECK_OK(rc_rh5_read_str(f, "rng", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "rng", &s, path));
     CHECK(s && strcmp(s, "rc_xoshiro256pp") == 0);
     free(s);
-    CHECK_OK(rc_rh5_read_str(f, "resolved_config", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "resolved_config", &s, path));
     CHECK(s && strstr(s, "independent_cascade") != NULL && strstr(s, "sweep") != NULL);
     free(s);
     char **keys = NULL;
@@ -503,10 +503,10 @@ static void test_resume(const fixture_t *fx, const char *dir)
     check_complete_file(path, fx);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     char *s = NULL;
-    CHECK_OK(rc_rh5_read_str(f, "resumed", &s, path));
+    CHECK_OK(rc_h5_read_str(f, "resumed", &s, path));
     CHECK(s && strstr(s, "--resume") != NULL);
     free(s);
-    CHECK_OK(rc_rh5_read_str(f, "command_line", &s, path)); /* the original is kept */
+    CHECK_OK(rc_h5_read_str(f, "command_line", &s, path)); /* the original is kept */
     CHECK(s && strcmp(s, prov.command_line) == 0);
     free(s);
     H5Fclose(f);

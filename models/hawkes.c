@@ -402,15 +402,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
 
     if (!network)
         reach = (aud != NULL ? ctx->audience_size : seeds_kept) + (uint64_t)llround(impressions);
-    out->size = size;
-    out->n_seeds = seeds_kept;
-    out->node = node;
-    out->parent = parent;
-    out->generation = gen;
-    out->time = k.time;
-    out->reach = reach;
-    out->capped = capped;
-    out->rooted = aud != NULL;
+    rc_cascade_finish(out, ws, size, seeds_kept, 1, reach, capped, aud != NULL);
 cleanup:
     return status;
 }

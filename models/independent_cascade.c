@@ -343,15 +343,7 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
 #undef IC_PREFETCH
 
 done:
-    out->size = size;
-    out->n_seeds = seeds_kept;
-    out->node = adopted;
-    out->parent = parent;
-    out->generation = gen;
-    out->time = NULL;
-    out->reach = reach;
-    out->capped = capped;
-    out->rooted = aud != NULL;
+    rc_cascade_finish(out, ws, size, seeds_kept, 0, reach, capped, aud != NULL);
     return RC_OK;
 }
 

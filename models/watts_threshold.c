@@ -231,15 +231,7 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         }
     }
 
-    out->size = size;
-    out->n_seeds = seeds_kept;
-    out->node = adopted;
-    out->parent = parent;
-    out->generation = gen;
-    out->time = NULL;
-    out->reach = reach;
-    out->capped = capped;
-    out->rooted = aud != NULL;
+    rc_cascade_finish(out, ws, size, seeds_kept, 0, reach, capped, aud != NULL);
     return RC_OK;
 }
 

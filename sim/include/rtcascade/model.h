@@ -58,6 +58,24 @@ typedef struct rc_cascade {
                               them as generation 1 and take depth and virality from the author */
 } rc_cascade_t;
 
+/* Hands a finished run to the engine: *out points at ws's adopted/parent/generation arrays (and
+ * its times when `timed`), where a model's run hook wrote its first `size` entries. Every model
+ * ends this way, so the rule "the arrays belong to the workspace" is written once. */
+static inline void rc_cascade_finish(rc_cascade_t *out, const rc_workspace_t *ws, uint32_t size,
+                                     uint32_t n_seeds, int timed, uint64_t reach, int capped,
+                                     int rooted)
+{
+    out->size = size;
+    out->n_seeds = n_seeds;
+    out->node = ws->adopted;
+    out->parent = ws->parent;
+    out->generation = ws->generation;
+    out->time = timed ? ws->time : NULL;
+    out->reach = reach;
+    out->capped = capped;
+    out->rooted = rooted;
+}
+
 /* What a model's run hook gets: the graph, the parsed parameters and the per-point data. */
 typedef struct rc_run_ctx {
     const rc_graph_t *graph;

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -285,17 +284,11 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
     rc_graph_t *g = NULL;
     char *format = NULL, *stored_spec = NULL;
     void *data = NULL;
-    struct stat sb;
     uint64_t version = 0, nodes = 0, edges = 0, undirected = 0, ncomm = 0;
 
     *out = NULL;
     rc_h5_quiet();
-    if (stat(path, &sb) != 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    if (H5Fis_hdf5(path) <= 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (not an HDF5 file)", path);
+    RC_TRY(rc_h5_check_file(path, RC_GRAPH_KIND, NULL));
     file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (damaged HDF5 file)", path);

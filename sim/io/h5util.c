@@ -3,9 +3,11 @@
  * one line naming the file and the attribute. */
 #include "io/h5util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void rc_h5_quiet(void)
 {
@@ -53,6 +55,20 @@ hid_t rc_h5_vlen_str(void)
         return -1;
     }
     return t;
+}
+
+rc_status_t rc_h5_check_file(const char *path, const char *kind, uint64_t *bytes)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
+    if (H5Fis_hdf5(path) <= 0)
+        return rc_error(RC_ERR_INPUT, "%s: not an %s (not an HDF5 file)", path, kind);
+    if (bytes != NULL)
+        *bytes = (uint64_t)sb.st_size;
+    return RC_OK;
 }
 
 /* The attribute as messages name it: "/graph.nodes" on a group, plain "format" on the root (the

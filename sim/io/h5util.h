@@ -17,6 +17,11 @@ void rc_h5_quiet(void);
 void rc_h5_close(hid_t id);
 /* A variable-length UTF-8 string type (h5py reads it as str); -1 on failure. */
 hid_t rc_h5_vlen_str(void);
+/* Checks that path is an HDF5 file before HDF5 opens it, since HDF5's own failure says nothing
+ * about why: RC_ERR_IO "PATH: cannot open: REASON" when it is missing or a directory,
+ * RC_ERR_INPUT "PATH: not an KIND (not an HDF5 file)" when it is something else. Its size in
+ * bytes goes to *bytes unless bytes is NULL. */
+rc_status_t rc_h5_check_file(const char *path, const char *kind, uint64_t *bytes);
 
 /* ---- writing (all failures: RC_ERR_IO naming path and attribute) ---- */
 

@@ -6,7 +6,6 @@
 
 #include "io/results_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +78,7 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
 {
     rc_status_t status = RC_OK;
     hid_t file = -1, fapl = -1;
-    struct stat sb;
+    uint64_t file_bytes = 0;
     char *format = NULL, *name = NULL, *created = NULL, *software = NULL, *commit = NULL;
     char *command = NULL, *config = NULL, *config_path = NULL, *resolved = NULL, *rng = NULL;
     char *resumed = NULL, *mode = NULL, *jpath = NULL;
@@ -95,12 +94,7 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     char size_buf[32];
 
     rc_h5_quiet();
-    if (stat(path, &sb) != 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    if (H5Fis_hdf5(path) <= 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (not an HDF5 file)", path);
+    RC_TRY(rc_h5_check_file(path, RC_RESULTS_KIND, &file_bytes));
     fapl = rc_rh5_fapl();
     file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
@@ -178,8 +172,7 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
 
     char buf[1024];
     snprintf(buf, sizeof buf, "%s (rtcascade results, format %llu, %s)", path,
-             (unsigned long long)version,
-             rc_format_bytes((uint64_t)sb.st_size, size_buf, sizeof size_buf));
+             (unsigned long long)version, rc_format_bytes(file_bytes, size_buf, sizeof size_buf));
     rc_print_value(f, "file:", buf);
     rc_print_value(f, "experiment:", name);
     snprintf(buf, sizeof buf, "%s by rtcascade %s (git %s)", created ? created : "?",

@@ -399,10 +399,21 @@ static rc_status_t dry_run(const rc_experiment_t *ex)
     printf("scenarios:   ");
     for (size_t s = 0; s < ex->n_scenarios; s++)
         printf("%s%s", s ? ", " : "", ex->scenarios[s]);
+    /* Points per scenario differ when scenarios have sweeps of their own. */
     size_t combos = ex->n_points / (ex->n_scenarios ? ex->n_scenarios : 1);
+    int uneven = 0;
+    for (size_t s = 0; s < ex->n_scenarios; s++) {
+        size_t c = 0;
+        for (size_t p = 0; p < ex->n_points; p++)
+            c += ex->points[p].scenario == ex->scenarios[s];
+        uneven |= c != combos;
+    }
     printf("\nsweep:       ");
     if (ex->n_swept == 0)
         printf("none\n");
+    else if (uneven)
+        printf("%zu keys, some swept only in some scenarios (points per scenario below)\n",
+               ex->n_swept);
     else if (ex->n_swept == 1)
         printf("1 key, %zu values\n", combos);
     else
@@ -413,7 +424,17 @@ static rc_status_t dry_run(const rc_experiment_t *ex)
         print_swept_values(stdout, ex, k);
         printf("\n");
     }
-    printf("points:      %zu\n", ex->n_points);
+    printf("points:      %zu", ex->n_points);
+    if (uneven) {
+        for (size_t s = 0; s < ex->n_scenarios; s++) {
+            size_t c = 0;
+            for (size_t p = 0; p < ex->n_points; p++)
+                c += ex->points[p].scenario == ex->scenarios[s];
+            printf("%s%s %zu", s ? ", " : " (", ex->scenarios[s], c);
+        }
+        printf(")");
+    }
+    printf("\n");
     printf("networks:    %zu\n", ex->n_networks);
     uint64_t peak = 0;
     for (size_t id = 0; id < ex->n_networks; id++) {

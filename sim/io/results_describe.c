@@ -234,10 +234,26 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
             fprintf(f, "\n");
         }
     }
-    snprintf(buf, sizeof buf, "%llu (%zu scenario%s x %llu sweep combination%s)",
-             (unsigned long long)n_points, n_scen, n_scen == 1 ? "" : "s",
-             (unsigned long long)(n_scen ? n_points / n_scen : n_points),
-             n_scen && n_points / n_scen == 1 ? "" : "s");
+    /* Scenarios with sweeps of their own have different numbers of points: list them. */
+    int uneven = 0;
+    size_t len = 0;
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "%llu (", (unsigned long long)n_points);
+    for (size_t i = 0; i < n_scen; i++) {
+        uint64_t c = 0;
+        for (uint64_t p = 0; p < n_points; p++)
+            c += strcmp(scen_col[p], scen[i]) == 0;
+        uneven |= n_scen && c != n_points / n_scen;
+        if (len < sizeof buf)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s %llu", i ? ", " : "",
+                                    scen[i], (unsigned long long)c);
+    }
+    if (len < sizeof buf)
+        snprintf(buf + len, sizeof buf - len, ")");
+    if (!uneven)
+        snprintf(buf, sizeof buf, "%llu (%zu scenario%s x %llu sweep combination%s)",
+                 (unsigned long long)n_points, n_scen, n_scen == 1 ? "" : "s",
+                 (unsigned long long)(n_scen ? n_points / n_scen : n_points),
+                 n_scen && n_points / n_scen == 1 ? "" : "s");
     rc_print_value(f, "points:", buf);
     snprintf(buf, sizeof buf, "%llu per point; %llu in /runs", (unsigned long long)runs,
              (unsigned long long)rows_runs);

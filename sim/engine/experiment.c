@@ -458,19 +458,23 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
                     pt->values[k] = value_at(pt->config, ex->swept_keys[k]);
                     RC_ALLOC_CHECK(pt->values[k], "the sweep values");
                 }
-                /* Points share a network when its spec and the seed are the same. */
+                /* Points share a network when its spec (seed included) is the same. Only the
+                 * first point of each network keeps its spec text, so matching costs
+                 * O(points x networks), not O(points^2). */
                 const rc_cfg_t *net = rc_cfg_get(pt->config, "network");
-                netsig[p] = net ? rc_cfg_to_yaml(net) : strdup("");
-                RC_ALLOC_CHECK(netsig[p], "the points");
+                char *sig = net ? rc_cfg_to_yaml(net) : strdup("");
+                RC_ALLOC_CHECK(sig, "the points");
                 pt->network_id = ex->n_networks;
-                for (size_t q = 0; q < p; q++) {
-                    if (strcmp(netsig[q], netsig[p]) == 0) {
-                        pt->network_id = ex->points[q].network_id;
+                for (size_t id = 0; id < ex->n_networks; id++) {
+                    if (strcmp(netsig[id], sig) == 0) {
+                        pt->network_id = id;
                         break;
                     }
                 }
                 if (pt->network_id == ex->n_networks)
-                    ex->n_networks++;
+                    netsig[ex->n_networks++] = sig;
+                else
+                    free(sig);
             }
         }
     }

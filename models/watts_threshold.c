@@ -179,26 +179,9 @@ static rc_status_t wt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
      * reach from the start and is no one's followee, so it is in no fraction's numerator or
      * denominator. */
     const uint64_t *aud = ctx->audience_bits;
-    uint32_t size = 0;
     uint64_t reach = ctx->audience_size;
     int capped = 0;
-
-    for (uint32_t i = 0; i < n_seeds; i++) {
-        uint32_t v = seeds[i];
-        if (stamp[v] == epoch)
-            continue; /* a repeated seed adopts once */
-        if (size >= cap) {
-            capped = 1;
-            break;
-        }
-        stamp[v] = epoch;
-        slot[v] = WT_ADOPTED;
-        reach += 1u ^ rc_audience_has(aud, v);
-        adopted[size] = v;
-        parent[size] = RC_NO_PARENT;
-        gen[size] = 0;
-        size++;
-    }
+    uint32_t size = rc_place_seeds(ws, seeds, n_seeds, cap, WT_ADOPTED, aud, &reach, &capped);
     const uint32_t seeds_kept = size;
 
     /* slot[v] counts down the followees v still needs: set when v is first shown the post from

@@ -97,6 +97,34 @@ static inline uint32_t rc_audience_has(const uint64_t *bits, uint32_t v)
     return bits != NULL ? (uint32_t)(bits[v >> 6] >> (v & 63)) & 1u : 0u;
 }
 
+/* Places the distinct seeds as generation-0 adopters (stamp = current epoch, slot = `mark`),
+ * counting in *reach those outside the audience, up to `cap` adopters (*capped = 1 when a seed
+ * had to be refused). Returns how many were placed. For models whose seeds need nothing more
+ * (the threshold models); models with seed times or exposure marks place their own. */
+static inline uint32_t rc_place_seeds(rc_workspace_t *ws, const uint32_t *seeds, uint32_t n_seeds,
+                                      uint32_t cap, uint32_t mark, const uint64_t *aud,
+                                      uint64_t *reach, int *capped)
+{
+    uint32_t size = 0;
+    for (uint32_t i = 0; i < n_seeds; i++) {
+        uint32_t v = seeds[i];
+        if (ws->stamp[v] == ws->epoch)
+            continue; /* a repeated seed adopts once */
+        if (size >= cap) {
+            *capped = 1;
+            break;
+        }
+        ws->stamp[v] = ws->epoch;
+        ws->slot[v] = mark;
+        *reach += 1u ^ rc_audience_has(aud, v);
+        ws->adopted[size] = v;
+        ws->parent[size] = RC_NO_PARENT;
+        ws->generation[size] = 0;
+        size++;
+    }
+    return size;
+}
+
 typedef struct rc_model {
     const char *name;               /* config name, e.g. "independent_cascade" */
     const char *summary;            /* one line */

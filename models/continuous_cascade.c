@@ -3,7 +3,7 @@
  * kernel), counted from the moment the followee it saw it from reshared. Event-driven: pending
  * reshares wait in the workspace's binary heap and a follower adopts at its earliest one. Times
  * are in the delay distribution's unit, seconds by convention; seeds post at time 0. */
-#include "engine/heap.h"
+#include "rtcascade/heap.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
 #include "timed.h"

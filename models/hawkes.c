@@ -3,7 +3,7 @@
  * further reshares, at delays from the memory kernel. Follower counts (the marks) come from a
  * distribution, or from the network: a reshare is then by a random follower of the user it came
  * from. A hard size cap stops supercritical runs (branching ratio n* > 1) and flags them. */
-#include "engine/heap.h"
+#include "rtcascade/heap.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
 #include "timed.h"

@@ -2,7 +2,8 @@
  * study's), print its statistics, and optionally save it with its degree histograms. */
 #include "cli/commands.h"
 #include "rtcascade/config.h"
-#include "rtcascade/network.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 
 #include <omp.h>
 #include <stdio.h>

@@ -12,7 +12,8 @@
 #include "rtcascade/engine.h"
 #include "rtcascade/experiment.h"
 #include "rtcascade/model.h"
-#include "rtcascade/network.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/results.h"
 
 #include <errno.h>

@@ -9,7 +9,8 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "rtcascade/mc_blocks.h"
-#include "rtcascade/network.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 
 #include <limits.h>
 #include <mpi.h>

@@ -3,7 +3,7 @@
  * in-memory types and read back with one H5Dread each, straight into the graph's arrays.
  * Saving goes through "PATH.tmp.<pid>" and rename(), so a failure never leaves a partial cache. */
 #include "io/h5util.h"
-#include "rtcascade/graph.h"
+#include "rtcascade/graph_h5.h"
 
 #include <errno.h>
 #include <fcntl.h>

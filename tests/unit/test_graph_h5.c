@@ -3,6 +3,8 @@
  * errors for missing, foreign and damaged files; a failed save leaves nothing behind. The test
  * uses HDF5 directly only to damage files on purpose. */
 #include "rc_test.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/graph.h"
 
 #include <hdf5.h>

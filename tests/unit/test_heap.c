@@ -1,6 +1,6 @@
 /* The event heap: pops in (time, node, parent) order whatever the push order, grows past its
  * initial capacity, clears in O(1); and the workspace epoch wraps by clearing stamps. */
-#include "engine/heap.h"
+#include "rtcascade/heap.h"
 #include "rc_test.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"

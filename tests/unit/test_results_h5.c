@@ -10,7 +10,8 @@
 #include "io/results_internal.h"
 #include "rc_test.h"
 #include "rtcascade/experiment.h"
-#include "rtcascade/network.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/results.h"
 
 #include <fcntl.h>

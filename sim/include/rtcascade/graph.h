@@ -9,6 +9,7 @@
 #define RTCASCADE_GRAPH_H
 
 #include "rtcascade/error.h"
+#include "rtcascade/memory.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -47,14 +48,6 @@ void rc_graph_free(rc_graph_t *g);
 
 /* Bytes a graph of n nodes and m directed edges will occupy. */
 uint64_t rc_graph_memory_bytes(uint32_t n, uint64_t m, int weighted, int orig_ids, int communities);
-
-/* Fails with RC_ERR_NOMEM and a message naming `what`, the need and what is available when
- * `bytes` will not fit in memory (MemAvailable, or the RC_MEMORY_LIMIT environment variable in
- * bytes, with suffixes K/M/G allowed). */
-rc_status_t rc_memory_check(uint64_t bytes, const char *what);
-
-/* Formats a byte count as "1.5 GiB" into buf; returns buf. */
-const char *rc_format_bytes(uint64_t bytes, char *buf, size_t len);
 
 /* ---- Building from an edge list (build.c) ---- */
 
@@ -212,18 +205,6 @@ typedef struct rc_load_report {
  * "path:line: expected ...". */
 rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *opt,
                                    rc_graph_t **out, rc_load_report_t *report);
-
-/* ---- HDF5 cache (sim/io/graph_h5.c) ---- */
-
-/* Saves g (CSR, weights, communities, original ids, degree histograms) under group /graph of a
- * new HDF5 file; `spec` (may be NULL) is stored as an attribute so a cache can be matched to the
- * network spec that made it. Writes to a temporary name and renames, so a failure leaves no
- * half-written file. */
-rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec);
-
-/* Loads a graph saved by rc_graph_save_h5. When `spec` is non-NULL and differs from the stored
- * one, returns RC_ERR_INPUT with a message saying so (callers rebuild). */
-rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **out);
 
 /* ---- Statistics (stats.c) ---- */
 

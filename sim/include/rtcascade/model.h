@@ -38,7 +38,7 @@ typedef struct rc_workspace {
     uint32_t *generation;  /* capacity n: generation of each adopter (seeds: 0) */
     double *time;          /* capacity n: adoption times (timed models) */
     uint32_t *queue;       /* capacity n: generic FIFO / frontier */
-    void *heap;            /* event heap for timed models (engine-owned, see engine/heap.h) */
+    void *heap;            /* event heap for timed models (models-layer owned, see rtcascade/heap.h) */
     void *model_state;     /* model_state_size bytes for the model's own use */
     size_t model_state_size;
 } rc_workspace_t;

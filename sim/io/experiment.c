@@ -4,7 +4,8 @@
 #include "rtcascade/experiment.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/model.h"
-#include "rtcascade/network.h"
+#include "rtcascade/graph_h5.h"
+#include "rtcascade/specs.h"
 
 #include <math.h>
 #include <stdio.h>

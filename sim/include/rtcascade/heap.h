@@ -1,8 +1,8 @@
 /* Binary min-heap of timed events (time, node, parent index) for event-driven models: the
  * continuous-time cascade pops exposures in time order. One heap lives in each per-thread
  * workspace (ws->heap); it grows only when a run needs more room and is cleared in O(1). */
-#ifndef RC_ENGINE_HEAP_H
-#define RC_ENGINE_HEAP_H
+#ifndef RTCASCADE_HEAP_H
+#define RTCASCADE_HEAP_H
 
 #include "rtcascade/error.h"
 

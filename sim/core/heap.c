@@ -1,7 +1,7 @@
 /* The event heap of heap.h: an array-backed binary min-heap ordered by (time, node, parent).
  * The total order makes the pop sequence a function of the pushed events alone, which keeps
  * timed models reproducible even when two delays coincide. */
-#include "engine/heap.h"
+#include "rtcascade/heap.h"
 
 #include <stdlib.h>
 

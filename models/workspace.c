@@ -1,7 +1,7 @@
 /* Per-thread scratch for cascade runs (rc_workspace_t of model.h): node-indexed arrays made once
  * per thread and graph, an event heap, and the model's own state. Runs reset it in O(1) by
  * bumping the epoch, so no run ever pays O(n). */
-#include "engine/heap.h"
+#include "rtcascade/heap.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/model.h"
 

@@ -9,6 +9,7 @@
 #include "timed.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef struct cc_params {
@@ -21,41 +22,24 @@ typedef struct cc_params {
 /* Default delay: exponential with a mean of one hour. */
 static const rc_delay_t cc_default_delay = {RC_DELAY_EXPONENTIAL, 1.0 / 3600.0, 0.0, 0.0};
 
-static const rc_param_doc_t cc_docs[] = {
-    {"p", "0.1", "probability in [0, 1] that a follower shown the post reshares it"},
-    {"delay", "{distribution: exponential, rate: 0.000277778}",
-     "reshare delay after the followee's reshare, in seconds: {distribution: exponential, rate: "
-     "r > 0 (1/s)} | {distribution: lognormal, mu, sigma > 0 (of log seconds)} | {distribution: "
-     "weibull, shape > 0, scale > 0 (s)} | {distribution: power_law, s0 > 0 (s), theta > 0} (the "
-     "SEISMIC kernel: constant up to s0, then decaying as (s/s0)^-(1+theta))"},
-    {"horizon", "none (infinite)", "observation window in seconds (> 0): later reshares are dropped"},
-    {NULL, NULL, NULL},
+static const rc_param_t cc_params[] = {
+    {.name = "p", .type = RC_PARAM_REAL, .offset = offsetof(cc_params_t, p), .def = 0.1,
+     .lo = 0.0, .hi = 1.0, .doc = "probability that a follower shown the post reshares it"},
+    RC_DELAY_PARAM(cc_params_t, delay, &cc_default_delay,
+                   "reshare delay after the followee's reshare"),
+    {.name = "horizon", .type = RC_PARAM_REAL, .offset = offsetof(cc_params_t, horizon),
+     .flags = RC_PARAM_ABOVE, .def = INFINITY, .lo = 0.0, .hi = INFINITY, .unit = "s",
+     .def_text = "none (infinite)", .doc = "observation window: later reshares are dropped"},
+    {0},
 };
 
-static rc_status_t cc_parse(const rc_cfg_t *map, void **out)
+static rc_status_t cc_validate(void *params, uint64_t given, const char **key)
 {
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"name", "p", "delay", "horizon", NULL};
-    cc_params_t *p = calloc(1, sizeof *p);
-    RC_ALLOC_CHECK(p, "continuous cascade parameters");
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    RC_TRY(rc_cfg_double(map, "p", 0.1, 0.0, 1.0, &p->p));
+    cc_params_t *p = params;
+    (void)given;
+    *key = NULL;
     p->inv_log_q = (p->p > 0.0 && p->p < 1.0) ? 1.0 / log1p(-p->p) : 0.0;
-    RC_TRY(rc_delay_parse(map, "delay", &cc_default_delay, &p->delay));
-    RC_TRY(rc_cfg_double(map, "horizon", INFINITY, 0.0, INFINITY, &p->horizon));
-    if (p->horizon <= 0.0)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.horizon: expected a number > 0 (seconds), got %g",
-                rc_cfg_where(rc_cfg_get(map, "horizon")), rc_cfg_path(map), p->horizon);
-    *out = p;
-    p = NULL;
-cleanup:
-    free(p);
-    return status;
-}
-
-static void cc_free_params(void *params)
-{
-    free(params);
+    return RC_OK;
 }
 
 /* Runs one cascade. Node states: not shown (stamp != epoch); shown and pending (slot ==
@@ -188,10 +172,10 @@ const rc_model_t rc_model_continuous_cascade = {
     .name = "continuous_cascade",
     .summary = "each follower shown the post reshares with probability p after a random delay "
                "(exponential, log-normal, Weibull or SEISMIC power law)",
-    .params = cc_docs,
+    .params = cc_params,
+    .params_size = sizeof(cc_params_t),
     .timed = 1,
-    .parse = cc_parse,
-    .free_params = cc_free_params,
+    .validate = cc_validate,
     .prepare = NULL,
     .free_shared = NULL,
     .state_size = NULL,

@@ -11,6 +11,7 @@
 #include <float.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,18 +21,22 @@ typedef enum hk_marks {
     HK_NETWORK = 2    /* a random follower of the parent in the graph; d = its out-degree */
 } hk_marks_t;
 
-static const char *const hk_mark_names[] = {"power_law", "lognormal", NULL};
 static const char *const hk_seed_names[] = {"graph", "draw", NULL};
+
+/* Where follower counts come from (the followers key). */
+typedef struct hk_marks_spec {
+    int kind;            /* hk_marks_t */
+    double exponent;     /* power law: density exponent */
+    double d_min, d_max; /* power law: support (d_max = INFINITY for none) */
+    double mu, sigma;    /* lognormal */
+    double q, c1;        /* power law sampler: q = 1 - exponent, c1 = (d_max/d_min)^q - 1 */
+} hk_marks_spec_t;
 
 typedef struct hk_params {
     double kappa;        /* reshares per (follower count)^beta */
     double beta;         /* exponent of the follower count, >= 0 */
     rc_delay_t delay;    /* memory kernel */
-    hk_marks_t marks;    /* where follower counts come from */
-    double exponent;     /* power law: density exponent */
-    double d_min, d_max; /* power law: support (d_max = INFINITY for none) */
-    double q, c1;        /* power law sampler: q = 1 - exponent, c1 = (d_max/d_min)^q - 1 */
-    double mu, sigma;    /* lognormal */
+    hk_marks_spec_t f;   /* follower counts */
     int seed_draw;       /* 1: seeds' follower counts are drawn too; 0: their out-degree */
     uint32_t max_size;   /* hard cap on reshares (seeds included) */
     double horizon;      /* reshares later than this are dropped; INFINITY = none */
@@ -42,104 +47,106 @@ static const rc_delay_t hk_default_delay = {RC_DELAY_POWER_LAW, 300.0, 0.242, 0.
 /* Poisson means above this are clamped (a billion direct reshares is past any cap). */
 #define HK_MAX_MEAN 1e9
 
-static const rc_param_doc_t hk_docs[] = {
-    {"kappa", "0.05", "reshares caused per (follower count)^beta, > 0; branching ratio n* = kappa "
-                      "E[d^beta]: subcritical below 1 (the defaults give n* = 0.75)"},
-    {"beta", "0.5", "exponent >= 0 of the follower count d in the Poisson(kappa d^beta) reshares "
-                    "a reshare causes"},
-    {"delay", "{distribution: power_law, s0: 300, theta: 0.242}",
-     "memory kernel in seconds, as for continuous_cascade (exponential, lognormal, weibull, "
-     "power_law); the default is SEISMIC's fit to Twitter"},
-    {"followers", "{distribution: lognormal, mu: 4.6, sigma: 1.8}",
-     "follower count d of each resharer: {distribution: power_law, exponent: a, min: > 0, max: "
-     "(optional, default none)} (density ~ d^-a, real-valued) | {distribution: lognormal, mu, "
-     "sigma > 0} | network (a reshare is by a uniformly random follower of the parent in the "
-     "graph, d = its out-degree; a follower who already reshared is skipped). With a "
-     "distribution, reach = seeds + the sum of d over all resharers (potential impressions, "
-     "repeats counted); with network, the distinct users shown the post"},
-    {"seed_followers", "graph",
-     "the seeds' d: graph (their out-degree in the network) or draw (from followers)"},
-    {"max_size", "1000000",
-     "hard cap on reshares (seeds included), >= 1, and at most the network's node count (the "
-     "per-thread workspace holds one entry per node); a run that reaches it is flagged capped"},
-    {"horizon", "none (infinite)", "observation window in seconds (> 0): later reshares are dropped"},
-    {NULL, NULL, NULL},
+static const rc_param_t hk_power_law_keys[] = {
+    {.name = "exponent", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, exponent),
+     .flags = RC_PARAM_REQUIRED, .lo = -100.0, .hi = 100.0, .doc = "exponent"},
+    {.name = "min", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, d_min),
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = INFINITY, .doc = "min"},
+    {.name = "max", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, d_max),
+     .def = INFINITY, .lo = 0.0, .hi = INFINITY, .def_text = "none", .doc = "max"},
+    {0},
+};
+static const rc_param_t hk_lognormal_keys[] = {
+    {.name = "mu", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, mu),
+     .flags = RC_PARAM_REQUIRED, .lo = -700.0, .hi = 700.0, .doc = "mu"},
+    {.name = "sigma", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, sigma),
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = INFINITY, .doc = "sigma"},
+    {0},
+};
+static const rc_param_t hk_no_keys[] = {{0}};
+static const rc_param_variant_t hk_marks_variants[] = {
+    {"power_law", HK_POWER_LAW, hk_power_law_keys, "density ~ d^-exponent on [min, max]"},
+    {"lognormal", HK_LOGNORMAL, hk_lognormal_keys, "log d ~ Normal(mu, sigma)"},
+    {"network", HK_NETWORK, hk_no_keys,
+     "written `followers: network`: a reshare is by a uniformly random follower of the parent "
+     "in the graph, d = its out-degree (a follower who already reshared is skipped)"},
+    {NULL, 0, NULL, NULL},
 };
 
-/* A number > 0 at key (default def when absent). */
-static rc_status_t hk_positive(const rc_cfg_t *map, const char *key, double def, double *out)
+/* Checks of a power law's support and its sampler's constants. */
+static rc_status_t hk_marks_finish(void *nested, const char **key)
 {
-    rc_status_t status = RC_OK;
-    RC_TRY(rc_cfg_double(map, key, def, 0.0, DBL_MAX, out));
-    if (*out <= 0.0)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.%s: expected a number > 0, got %g",
-                rc_cfg_where(rc_cfg_get(map, key)), rc_cfg_path(map), key, *out);
-cleanup:
-    return status;
+    hk_marks_spec_t *m = nested;
+    *key = NULL;
+    if (m->kind != HK_POWER_LAW)
+        return RC_OK;
+    if (!(m->d_max > m->d_min)) {
+        *key = "max";
+        return rc_error(RC_ERR_CONFIG, "expected a number > min (%g), got %g", m->d_min,
+                        m->d_max);
+    }
+    if (isinf(m->d_max) && m->exponent <= 1.0) {
+        *key = "exponent";
+        return rc_error(RC_ERR_CONFIG, "without max, a power law needs an exponent > 1 to be a "
+                        "distribution, got %g", m->exponent);
+    }
+    m->q = 1.0 - m->exponent;
+    m->c1 = isinf(m->d_max) ? -1.0 : expm1(m->q * log(m->d_max / m->d_min));
+    return RC_OK;
 }
 
-static rc_status_t hk_parse_followers(const rc_cfg_t *node, hk_params_t *p)
-{
-    rc_status_t status = RC_OK;
-    static const char *const pl_keys[] = {"distribution", "exponent", "min", "max", NULL};
-    static const char *const ln_keys[] = {"distribution", "mu", "sigma", NULL};
-    if (rc_cfg_kind(node) == RC_CFG_SCALAR) {
-        const char *text = rc_cfg_text(node);
-        if (text == NULL || strcmp(text, "network") != 0)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected 'network' or a map like {distribution: "
-                    "lognormal, mu: 4.6, sigma: 1.8}, got '%s'", rc_cfg_where(node),
-                    rc_cfg_path(node), text ? text : "");
-        p->marks = HK_NETWORK;
-        goto cleanup;
-    }
-    if (rc_cfg_kind(node) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected 'network' or a map like {distribution: "
-                "lognormal, mu: 4.6, sigma: 1.8}", rc_cfg_where(node), rc_cfg_path(node));
-    RC_TRY(rc_cfg_require(node, "distribution"));
-    int kind = 0;
-    RC_TRY(rc_cfg_choice(node, "distribution", hk_mark_names, 0, &kind));
-    p->marks = (hk_marks_t)kind;
-    if (p->marks == HK_POWER_LAW) {
-        RC_TRY(rc_cfg_check_keys(node, pl_keys));
-        RC_TRY(rc_cfg_require(node, "exponent"));
-        RC_TRY(rc_cfg_require(node, "min"));
-        RC_TRY(rc_cfg_double(node, "exponent", 2.0, -100.0, 100.0, &p->exponent));
-        RC_TRY(hk_positive(node, "min", 1.0, &p->d_min));
-        RC_TRY(rc_cfg_double(node, "max", INFINITY, 0.0, DBL_MAX, &p->d_max));
-        if (!(p->d_max > p->d_min))
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s.max: expected a number > min (%g), got %g",
-                    rc_cfg_where(rc_cfg_get(node, "max")), rc_cfg_path(node), p->d_min,
-                    p->d_max);
-        if (isinf(p->d_max) && p->exponent <= 1.0)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s.exponent: without max, a power law needs an exponent "
-                    "> 1 to be a distribution, got %g", rc_cfg_where(rc_cfg_get(node, "exponent")),
-                    rc_cfg_path(node), p->exponent);
-        p->q = 1.0 - p->exponent;
-        p->c1 = isinf(p->d_max) ? -1.0 : expm1(p->q * log(p->d_max / p->d_min));
-    } else {
-        RC_TRY(rc_cfg_check_keys(node, ln_keys));
-        RC_TRY(rc_cfg_require(node, "mu"));
-        RC_TRY(rc_cfg_require(node, "sigma"));
-        RC_TRY(rc_cfg_double(node, "mu", 0.0, -700.0, 700.0, &p->mu));
-        RC_TRY(hk_positive(node, "sigma", 1.0, &p->sigma));
-    }
-cleanup:
-    return status;
-}
+/* SEISMIC-like default: log-normal follower counts with a median of e^4.6 ~ 100. */
+static const hk_marks_spec_t hk_default_marks = {.kind = HK_LOGNORMAL, .mu = 4.6, .sigma = 1.8};
+
+static const rc_param_t hk_params[] = {
+    {.name = "kappa", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, kappa),
+     .flags = RC_PARAM_ABOVE, .def = 0.05, .lo = 0.0, .hi = INFINITY,
+     .doc = "reshares caused per (follower count)^beta; branching ratio n* = kappa E[d^beta]: "
+            "subcritical below 1 (the defaults give n* = 0.75)"},
+    {.name = "beta", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, beta), .def = 0.5,
+     .lo = 0.0, .hi = 10.0,
+     .doc = "exponent of the follower count d in the Poisson(kappa d^beta) reshares a reshare "
+            "causes"},
+    RC_DELAY_PARAM(hk_params_t, delay, &hk_default_delay,
+                   "memory kernel, as for continuous_cascade; the default is SEISMIC's fit to "
+                   "Twitter"),
+    {.name = "followers", .type = RC_PARAM_VARIANT, .offset = offsetof(hk_params_t, f),
+     .nested = &(const rc_param_nested_t){
+         .tag = "distribution", .variants = hk_marks_variants,
+         .kind_offset = offsetof(hk_marks_spec_t, kind), .size = sizeof(hk_marks_spec_t),
+         .absent = &hk_default_marks, .tag_default = -1, .scalar_number = -1,
+         .finish = hk_marks_finish,
+         .example = "'network' or a map like {distribution: lognormal, mu: 4.6, sigma: 1.8}"},
+     .doc = "follower count d of each resharer. With a distribution, reach = seeds + the sum "
+            "of d over all resharers (potential impressions, repeats counted); with network, "
+            "the distinct users shown the post"},
+    {.name = "seed_followers", .type = RC_PARAM_CHOICE, .offset = offsetof(hk_params_t, seed_draw),
+     .def = 0, .choices = hk_seed_names,
+     .doc = "the seeds' d: graph (their out-degree in the network) or draw (from followers)"},
+    {.name = "max_size", .type = RC_PARAM_UINT32, .offset = offsetof(hk_params_t, max_size),
+     .def = 1000000, .lo = 1, .hi = RC_MAX_NODES,
+     .doc = "hard cap on reshares (seeds included), and at most the network's node count (the "
+            "per-thread workspace holds one entry per node); a run that reaches it is flagged "
+            "capped"},
+    {.name = "horizon", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, horizon),
+     .flags = RC_PARAM_ABOVE, .def = INFINITY, .lo = 0.0, .hi = INFINITY, .unit = "s",
+     .def_text = "none (infinite)", .doc = "observation window: later reshares are dropped"},
+    {0},
+};
 
 /* E[d^s] of the follower distribution (not for network marks). */
 static double hk_moment(const hk_params_t *p, double s)
 {
-    if (p->marks == HK_LOGNORMAL)
-        return exp(s * p->mu + 0.5 * s * s * p->sigma * p->sigma);
+    if (p->f.kind == HK_LOGNORMAL)
+        return exp(s * p->f.mu + 0.5 * s * s * p->f.sigma * p->f.sigma);
     /* I(q) = int_min^max x^(q-1) dx; E[d^s] = I(q + s) / I(q) with q = 1 - exponent. */
-    const double a = p->d_min, L = log(p->d_max / p->d_min);
+    const double a = p->f.d_min, L = log(p->f.d_max / p->f.d_min);
     double num, den;
-    const double qs[2] = {p->q + s, p->q};
+    const double qs[2] = {p->f.q + s, p->f.q};
     double *outs[2] = {&num, &den};
     for (int k = 0; k < 2; k++) {
         double q = qs[k];
-        if (isinf(p->d_max))
+        if (isinf(p->f.d_max))
             *outs[k] = q < 0.0 ? -pow(a, q) / q : INFINITY;
         else if (fabs(q) * L < 1e-12)
             *outs[k] = pow(a, q) * L;
@@ -149,46 +156,23 @@ static double hk_moment(const hk_params_t *p, double s)
     return num / den;
 }
 
-static rc_status_t hk_parse(const rc_cfg_t *map, void **out)
+static rc_status_t hk_validate(void *params, uint64_t given, const char **key)
 {
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"name",           "kappa",    "beta",    "delay", "followers",
-                                       "seed_followers", "max_size", "horizon", NULL};
-    hk_params_t *p = calloc(1, sizeof *p);
-    RC_ALLOC_CHECK(p, "Hawkes parameters");
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    RC_TRY(hk_positive(map, "kappa", 0.05, &p->kappa));
-    RC_TRY(rc_cfg_double(map, "beta", 0.5, 0.0, 10.0, &p->beta));
-    RC_TRY(rc_delay_parse(map, "delay", &hk_default_delay, &p->delay));
-    p->marks = HK_LOGNORMAL;
-    p->mu = 4.6;
-    p->sigma = 1.8;
-    const rc_cfg_t *fol = rc_cfg_get(map, "followers");
-    if (fol != NULL)
-        RC_TRY(hk_parse_followers(fol, p));
-    if (p->marks == HK_POWER_LAW && isinf(p->d_max) && p->exponent <= 1.0 + p->beta)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.followers: E[d^beta] is infinite for a power law with "
-                "exponent %g <= 1 + beta (%g) and no max; give max or a larger exponent",
-                rc_cfg_where(fol), rc_cfg_path(map), p->exponent, 1.0 + p->beta);
-    int seed = 0;
-    RC_TRY(rc_cfg_choice(map, "seed_followers", hk_seed_names, 0, &seed));
-    p->seed_draw = seed == 1;
-    if (p->seed_draw && p->marks == HK_NETWORK)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.seed_followers: draw needs a followers distribution; "
-                "with followers: network the seeds' out-degrees are used",
-                rc_cfg_where(rc_cfg_get(map, "seed_followers")), rc_cfg_path(map));
-    RC_TRY(rc_cfg_uint32(map, "max_size", 1000000, 1, RC_MAX_NODES, &p->max_size));
-    RC_TRY(hk_positive(map, "horizon", INFINITY, &p->horizon));
-    *out = p;
-    p = NULL;
-cleanup:
-    free(p);
-    return status;
-}
-
-static void hk_free_params(void *params)
-{
-    free(params);
+    const hk_params_t *p = params;
+    (void)given;
+    *key = NULL;
+    if (p->f.kind == HK_POWER_LAW && isinf(p->f.d_max) && p->f.exponent <= 1.0 + p->beta) {
+        *key = "followers";
+        return rc_error(RC_ERR_CONFIG, "E[d^beta] is infinite for a power law with exponent %g "
+                        "<= 1 + beta (%g) and no max; give max or a larger exponent",
+                        p->f.exponent, 1.0 + p->beta);
+    }
+    if (p->seed_draw && p->f.kind == HK_NETWORK) {
+        *key = "seed_followers";
+        return rc_error(RC_ERR_CONFIG, "draw needs a followers distribution; with followers: "
+                        "network the seeds' out-degrees are used");
+    }
+    return RC_OK;
 }
 
 double rc_hawkes_branching_ratio(const void *params, const rc_graph_t *g)
@@ -196,7 +180,7 @@ double rc_hawkes_branching_ratio(const void *params, const rc_graph_t *g)
     const hk_params_t *p = params;
     if (p == NULL)
         return NAN;
-    if (p->marks != HK_NETWORK)
+    if (p->f.kind != HK_NETWORK)
         return p->kappa * hk_moment(p, p->beta);
     if (g == NULL)
         return NAN;
@@ -230,12 +214,12 @@ static size_t hk_state_size(const void *params, const rc_graph_t *g)
 
 static inline double hk_draw_followers(const hk_params_t *p, gsl_rng *r)
 {
-    if (p->marks == HK_LOGNORMAL)
-        return exp(p->mu + gsl_ran_gaussian_ziggurat(r, p->sigma));
+    if (p->f.kind == HK_LOGNORMAL)
+        return exp(p->f.mu + gsl_ran_gaussian_ziggurat(r, p->f.sigma));
     double u = rc_rng_uniform(r);
-    if (fabs(p->q) < 1e-12)
-        return p->d_min * exp(u * log(p->d_max / p->d_min));
-    return p->d_min * pow(1.0 + u * p->c1, 1.0 / p->q);
+    if (fabs(p->f.q) < 1e-12)
+        return p->f.d_min * exp(u * log(p->f.d_max / p->f.d_min));
+    return p->f.d_min * pow(1.0 + u * p->f.c1, 1.0 / p->f.q);
 }
 
 /* The working set of one run. */
@@ -283,7 +267,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     rc_status_t status = RC_OK;
     const rc_graph_t *g = ctx->graph;
     const hk_params_t *p = ctx->params;
-    const int network = p->marks == HK_NETWORK;
+    const int network = p->f.kind == HK_NETWORK;
     const uint32_t capacity = hk_capacity(p, g);
     const uint32_t epoch = ws->epoch;
     uint32_t *restrict stamp = ws->stamp;
@@ -411,10 +395,10 @@ const rc_model_t rc_model_hawkes = {
     .name = "hawkes",
     .summary = "marked self-exciting process (SEISMIC-style): a reshare by a user with d "
                "followers causes Poisson(kappa d^beta) more after kernel delays",
-    .params = hk_docs,
+    .params = hk_params,
+    .params_size = sizeof(hk_params_t),
     .timed = 1,
-    .parse = hk_parse,
-    .free_params = hk_free_params,
+    .validate = hk_validate,
     .prepare = NULL,
     .free_shared = NULL,
     .state_size = hk_state_size,

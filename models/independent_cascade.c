@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef enum ic_probability {
@@ -25,15 +26,19 @@ typedef enum ic_engagement {
 
 static const char *const ic_probability_names[] = {"constant", "weights", "weighted_cascade",
                                                    "trivalency", NULL};
-static const char *const ic_engagement_names[] = {"constant", "uniform", "beta", NULL};
+
+/* The per-follower engagement factor (the engagement key). */
+typedef struct ic_engagement_spec {
+    int kind;                     /* ic_engagement_t: distribution of the factor */
+    double value;                 /* constant factor (1 = no engagement effect) */
+    double low, high;             /* uniform bounds */
+    double a, b;                  /* beta shapes */
+} ic_engagement_spec_t;
 
 typedef struct ic_params {
-    ic_probability_t probability; /* where edge probabilities come from */
     double p;                     /* constant edge probability */
-    ic_engagement_t engagement;   /* distribution of the per-node factor */
-    double eng_value;             /* constant factor (1 = no engagement effect) */
-    double eng_low, eng_high;     /* uniform bounds */
-    double eng_a, eng_b;          /* beta shapes */
+    int probability;              /* ic_probability_t: where edge probabilities come from */
+    ic_engagement_spec_t eng;     /* per-follower factor */
     uint64_t seed;                /* stream of the per-point draws (trivalency, engagement) */
 } ic_params_t;
 
@@ -47,75 +52,67 @@ typedef struct ic_shared {
     double inv_log_q;    /* constant path: 1 / log(1 - p_max) for geometric skips */
 } ic_shared_t;
 
-static const rc_param_doc_t ic_docs[] = {
-    {"p", "0.1", "edge probability with probability: constant, in [0, 1]"},
-    {"probability", "constant",
-     "where edge probabilities come from: constant (p), weights (the network's edge weights, in "
-     "[0, 1]), weighted_cascade (1/in-degree of the follower), trivalency (0.1, 0.01 or 0.001 "
-     "per edge, drawn once per point)"},
-    {"engagement", "1",
-     "per-follower factor in [0, 1] multiplying the edge probability: a number, or {distribution: "
-     "constant|uniform|beta, value:, low:, high:, a:, b:} drawn once per point"},
-    {"seed", "1", "stream for the once-per-point draws (trivalency, engagement); not per run"},
-    {NULL, NULL, NULL},
+#define IC_FACTOR(key, field, def_value, lo_value, hi_value)                                      \
+    {.name = key, .type = RC_PARAM_REAL, .offset = offsetof(ic_engagement_spec_t, field),           \
+     .def = def_value, .lo = lo_value, .hi = hi_value, .doc = key}
+static const rc_param_t ic_constant_keys[] = {IC_FACTOR("value", value, 1.0, 0.0, 1.0), {0}};
+static const rc_param_t ic_uniform_keys[] = {IC_FACTOR("low", low, 0.0, 0.0, 1.0),
+                                             IC_FACTOR("high", high, 1.0, 0.0, 1.0), {0}};
+static const rc_param_t ic_beta_keys[] = {IC_FACTOR("a", a, 1.0, 1e-9, 1e9),
+                                          IC_FACTOR("b", b, 1.0, 1e-9, 1e9), {0}};
+#undef IC_FACTOR
+static const rc_param_variant_t ic_engagement_variants[] = {
+    {"constant", IC_ENG_CONSTANT, ic_constant_keys, "the same factor for every follower"},
+    {"uniform", IC_ENG_UNIFORM, ic_uniform_keys, "uniform on [low, high]"},
+    {"beta", IC_ENG_BETA, ic_beta_keys, "Beta(a, b)"},
+    {NULL, 0, NULL, NULL},
 };
 
-static rc_status_t ic_parse_engagement(const rc_cfg_t *node, ic_params_t *p)
+static rc_status_t ic_engagement_finish(void *nested, const char **key)
 {
-    rc_status_t status = RC_OK;
-    if (rc_cfg_kind(node) == RC_CFG_SCALAR) {
-        p->engagement = IC_ENG_CONSTANT;
-        RC_TRY(rc_cfg_as_double(node, 0.0, 1.0, &p->eng_value));
-        goto cleanup;
+    const ic_engagement_spec_t *e = nested;
+    *key = NULL;
+    if (e->kind == IC_ENG_UNIFORM && e->low > e->high)
+        return rc_error(RC_ERR_CONFIG, "low (%g) must not exceed high (%g)", e->low, e->high);
+    return RC_OK;
+}
+
+static const ic_engagement_spec_t ic_no_engagement = {.kind = IC_ENG_CONSTANT, .value = 1.0};
+
+static const rc_param_t ic_params[] = {
+    {.name = "p", .type = RC_PARAM_REAL, .offset = offsetof(ic_params_t, p), .def = 0.1,
+     .lo = 0.0, .hi = 1.0, .doc = "edge probability (with probability: constant)"},
+    {.name = "probability", .type = RC_PARAM_CHOICE, .offset = offsetof(ic_params_t, probability),
+     .def = IC_CONSTANT, .choices = ic_probability_names,
+     .doc = "where edge probabilities come from: constant (p), weights (the network's edge "
+            "weights, in [0, 1]), weighted_cascade (1/in-degree of the follower), trivalency "
+            "(0.1, 0.01 or 0.001 per edge, drawn once per point)"},
+    {.name = "engagement", .type = RC_PARAM_VARIANT, .offset = offsetof(ic_params_t, eng),
+     .nested = &(const rc_param_nested_t){
+         .tag = "distribution", .variants = ic_engagement_variants,
+         .kind_offset = offsetof(ic_engagement_spec_t, kind),
+         .size = sizeof(ic_engagement_spec_t), .absent = &ic_no_engagement, .tag_default = 0,
+         .scalar_number = 0, .finish = ic_engagement_finish,
+         .example = "a number in [0, 1] or a map like {distribution: beta, a: 2, b: 5}"},
+     .def_text = "1",
+     .doc = "per-follower factor in [0, 1] multiplying the edge probability, drawn once per "
+            "point: a number (the same for all), or a distribution"},
+    {.name = "seed", .type = RC_PARAM_UINT64, .offset = offsetof(ic_params_t, seed), .def = 1,
+     .lo = 0, .hi = 18446744073709551615.0,
+     .doc = "stream for the once-per-point draws (trivalency, engagement); not per run"},
+    {0},
+};
+
+static rc_status_t ic_validate(void *params, uint64_t given, const char **key)
+{
+    const ic_params_t *p = params;
+    *key = NULL;
+    if (p->probability != IC_CONSTANT && (given & 1u)) {
+        *key = "p";
+        return rc_error(RC_ERR_CONFIG, "applies only with probability: constant (got "
+                        "probability: %s)", ic_probability_names[p->probability]);
     }
-    static const char *const keys[] = {"distribution", "value", "low", "high", "a", "b", NULL};
-    RC_TRY(rc_cfg_check_keys(node, keys));
-    int dist = 0;
-    RC_TRY(rc_cfg_choice(node, "distribution", ic_engagement_names, IC_ENG_CONSTANT, &dist));
-    p->engagement = (ic_engagement_t)dist;
-    RC_TRY(rc_cfg_double(node, "value", 1.0, 0.0, 1.0, &p->eng_value));
-    RC_TRY(rc_cfg_double(node, "low", 0.0, 0.0, 1.0, &p->eng_low));
-    RC_TRY(rc_cfg_double(node, "high", 1.0, 0.0, 1.0, &p->eng_high));
-    RC_TRY(rc_cfg_double(node, "a", 1.0, 1e-9, 1e9, &p->eng_a));
-    RC_TRY(rc_cfg_double(node, "b", 1.0, 1e-9, 1e9, &p->eng_b));
-    if (p->engagement == IC_ENG_UNIFORM && p->eng_low > p->eng_high)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: low (%g) must not exceed high (%g)", rc_cfg_where(node),
-                rc_cfg_path(node), p->eng_low, p->eng_high);
-cleanup:
-    return status;
-}
-
-static rc_status_t ic_parse(const rc_cfg_t *map, void **out)
-{
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"name", "p", "probability", "engagement", "seed", NULL};
-    ic_params_t *p = calloc(1, sizeof *p);
-    RC_ALLOC_CHECK(p, "independent cascade parameters");
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    int prob = 0;
-    RC_TRY(rc_cfg_choice(map, "probability", ic_probability_names, IC_CONSTANT, &prob));
-    p->probability = (ic_probability_t)prob;
-    RC_TRY(rc_cfg_double(map, "p", 0.1, 0.0, 1.0, &p->p));
-    if (p->probability != IC_CONSTANT && rc_cfg_get(map, "p") != NULL)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.p applies only with probability: constant (got "
-                "probability: %s)", rc_cfg_where(rc_cfg_get(map, "p")), rc_cfg_path(map),
-                ic_probability_names[prob]);
-    p->engagement = IC_ENG_CONSTANT;
-    p->eng_value = 1.0;
-    const rc_cfg_t *eng = rc_cfg_get(map, "engagement");
-    if (eng != NULL)
-        RC_TRY(ic_parse_engagement(eng, p));
-    RC_TRY(rc_cfg_uint64(map, "seed", 1, 0, UINT64_MAX, &p->seed));
-    *out = p;
-    p = NULL;
-cleanup:
-    free(p);
-    return status;
-}
-
-static void ic_free_params(void *params)
-{
-    free(params);
+    return RC_OK;
 }
 
 static void ic_free_shared(void *shared)
@@ -164,17 +161,17 @@ static rc_status_t ic_prepare(const void *params, const rc_graph_t *g, void **ou
     }
 
     s->eng_max = 1.0;
-    if (p->engagement != IC_ENG_CONSTANT || p->eng_value != 1.0) {
+    if (p->eng.kind != IC_ENG_CONSTANT || p->eng.value != 1.0) {
         s->engagement = malloc(((size_t)g->n + 1) * sizeof *s->engagement);
         RC_ALLOC_CHECK(s->engagement, "per-node engagement factors");
         rc_rng_seed(r, p->seed, IC_STREAM_ENGAGEMENT, 0);
         s->eng_max = 0.0;
         for (uint32_t v = 0; v < g->n; v++) {
-            double x = p->eng_value;
-            if (p->engagement == IC_ENG_UNIFORM)
-                x = p->eng_low + (p->eng_high - p->eng_low) * rc_rng_uniform(r);
-            else if (p->engagement == IC_ENG_BETA)
-                x = gsl_ran_beta(r, p->eng_a, p->eng_b);
+            double x = p->eng.value;
+            if (p->eng.kind == IC_ENG_UNIFORM)
+                x = p->eng.low + (p->eng.high - p->eng.low) * rc_rng_uniform(r);
+            else if (p->eng.kind == IC_ENG_BETA)
+                x = gsl_ran_beta(r, p->eng.a, p->eng.b);
             s->engagement[v] = (float)x;
             if ((double)s->engagement[v] > s->eng_max)
                 s->eng_max = s->engagement[v];
@@ -359,10 +356,10 @@ const rc_model_t rc_model_independent_cascade = {
     .name = "independent_cascade",
     .summary = "each new resharer gets one chance to make each follower reshare (Kempe et al. "
                "2003)",
-    .params = ic_docs,
+    .params = ic_params,
+    .params_size = sizeof(ic_params_t),
     .timed = 0,
-    .parse = ic_parse,
-    .free_params = ic_free_params,
+    .validate = ic_validate,
     .prepare = ic_prepare,
     .free_shared = ic_free_shared,
     .state_size = NULL,

@@ -6,6 +6,7 @@
 #include "rtcascade/rng.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef enum lt_weights {
@@ -16,7 +17,7 @@ typedef enum lt_weights {
 static const char *const lt_weight_names[] = {"in_degree", "graph", NULL};
 
 typedef struct lt_params {
-    lt_weights_t weights; /* where b(u, v) comes from */
+    int weights; /* lt_weights_t: where b(u, v) comes from */
 } lt_params_t;
 
 /* slot[v] of a node that has reshared (other shown nodes: see lt_run). */
@@ -24,34 +25,13 @@ typedef struct lt_params {
 /* Slack for float rounding when checking that incoming weights sum to at most 1. */
 #define LT_WEIGHT_SLACK 1e-5
 
-static const rc_param_doc_t lt_docs[] = {
-    {"weights", "in_degree",
-     "edge weight b(u,v): in_degree (1/in-degree of the follower v) or graph (the network's edge "
-     "weights; each node's incoming weights must sum to <= 1)"},
-    {NULL, NULL, NULL},
+static const rc_param_t lt_params[] = {
+    {.name = "weights", .type = RC_PARAM_CHOICE, .offset = offsetof(lt_params_t, weights),
+     .def = LT_IN_DEGREE, .choices = lt_weight_names,
+     .doc = "edge weight b(u,v): in_degree (1/in-degree of the follower v) or graph (the "
+            "network's edge weights; each node's incoming weights must sum to <= 1)"},
+    {0},
 };
-
-static rc_status_t lt_parse(const rc_cfg_t *map, void **out)
-{
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"name", "weights", NULL};
-    lt_params_t *p = calloc(1, sizeof *p);
-    RC_ALLOC_CHECK(p, "linear threshold parameters");
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    int w = 0;
-    RC_TRY(rc_cfg_choice(map, "weights", lt_weight_names, LT_IN_DEGREE, &w));
-    p->weights = (lt_weights_t)w;
-    *out = p;
-    p = NULL;
-cleanup:
-    free(p);
-    return status;
-}
-
-static void lt_free_params(void *params)
-{
-    free(params);
-}
 
 /* With graph weights, checks once per point that they are usable: non-negative and summing to at
  * most 1 over each node's followees (otherwise the live-edge reading of the model breaks).
@@ -160,10 +140,9 @@ const rc_model_t rc_model_linear_threshold = {
     .name = "linear_threshold",
     .summary = "a follower reshares once the weights of its followees who reshared reach its "
                "uniform [0,1] threshold (Kempe et al. 2003)",
-    .params = lt_docs,
+    .params = lt_params,
+    .params_size = sizeof(lt_params_t),
     .timed = 0,
-    .parse = lt_parse,
-    .free_params = lt_free_params,
     .prepare = lt_prepare,
     .free_shared = NULL,
     .state_size = NULL,

@@ -1,9 +1,11 @@
 /* The model registry: the table of every model listed in models.def, lookup by name (an unknown
- * name is answered with the list of valid ones) and the parse entry point for a `model:` map.
- * Adding a model is one file in models/ plus one line in models.def. */
+ * name is answered with the list of valid ones), parameter structs from the models' tables, and
+ * the reference text of them all. Adding a model is one file in models/ plus one line in
+ * models.def. */
 #include "rtcascade/model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RC_MODEL(x) extern const rc_model_t rc_model_##x;
@@ -17,6 +19,7 @@ static const rc_model_t *const rc_models[] = {
 };
 
 #define RC_N_MODELS (sizeof rc_models / sizeof rc_models[0])
+#define DESCRIBE_WIDTH 96
 
 size_t rc_model_count(void)
 {
@@ -28,8 +31,7 @@ const rc_model_t *rc_model_at(size_t i)
     return i < RC_N_MODELS ? rc_models[i] : NULL;
 }
 
-/* "a, b, c" into buf (truncated to fit). */
-static const char *model_names(char *buf, size_t len)
+const char *rc_model_names(char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -49,30 +51,52 @@ const rc_model_t *rc_model_find(const char *name)
             return rc_models[i];
     char names[512];
     rc_error(RC_ERR_CONFIG, "unknown model '%s' (valid: %s)", name ? name : "(none)",
-             model_names(names, sizeof names));
+             rc_model_names(names, sizeof names));
     return NULL;
 }
 
-rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params)
+void *rc_model_params_new(const rc_model_t *model)
 {
-    rc_status_t status = RC_OK;
-    const char *name = NULL;
-    *model = NULL;
-    *params = NULL;
-    if (map == NULL || rc_cfg_kind(map) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: model: expected a map with at least 'name:'",
-                map ? rc_cfg_where(map) : "config");
-    RC_TRY(rc_cfg_require(map, "name"));
-    RC_TRY(rc_cfg_string(map, "name", NULL, &name));
-    const rc_model_t *m = rc_model_find(name);
-    if (m == NULL) {
-        char names[512];
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.name: unknown model '%s' (valid: %s)",
-                rc_cfg_where(rc_cfg_get(map, "name")), rc_cfg_path(map), name,
-                model_names(names, sizeof names));
+    void *p = calloc(1, model->params_size ? model->params_size : 1);
+    if (p == NULL) {
+        rc_error(RC_ERR_NOMEM, "out of memory for %s parameters", model->name);
+        return NULL;
     }
-    RC_TRY(m->parse(map, params));
-    *model = m;
-cleanup:
-    return status;
+    rc_params_defaults(model->params, p);
+    return p;
+}
+
+rc_status_t rc_model_params_check(const rc_model_t *model, void *params, uint64_t given,
+                                  const char **key)
+{
+    *key = NULL;
+    return model->validate != NULL ? model->validate(params, given, key) : RC_OK;
+}
+
+void rc_model_params_free(const rc_model_t *model, void *params)
+{
+    (void)model; /* parameter structs own no memory today */
+    free(params);
+}
+
+rc_status_t rc_model_describe(const rc_model_t *m, FILE *f)
+{
+    fprintf(f, "%s%s\n", m->name, m->timed ? "  (timed: reshare timestamps)" : "");
+    rc_text_wrap(f, m->summary, 2, DESCRIBE_WIDTH);
+    fprintf(f, "  parameters (model.KEY = default):\n");
+    rc_status_t st = rc_params_describe(m->params, f, 4, DESCRIBE_WIDTH);
+    if (st == RC_OK && ferror(f))
+        st = rc_error(RC_ERR_IO, "cannot write the model reference");
+    return st;
+}
+
+rc_status_t rc_models_describe(FILE *f)
+{
+    rc_status_t st = RC_OK;
+    for (size_t i = 0; i < RC_N_MODELS && st == RC_OK; i++) {
+        if (i > 0)
+            fputc('\n', f);
+        st = rc_model_describe(rc_models[i], f);
+    }
+    return st;
 }

@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 const char *const rc_delay_names[] = {"exponential", "lognormal", "weibull", "power_law", NULL};
@@ -91,62 +92,36 @@ const char *rc_delay_describe(const rc_delay_t *d, char *buf, size_t len)
     return buf;
 }
 
-/* A required number > 0 (the config getters take closed ranges, so "> 0" is checked here). */
-static rc_status_t get_positive(const rc_cfg_t *map, const char *key, double *out)
-{
-    rc_status_t status = RC_OK;
-    RC_TRY(rc_cfg_require(map, key));
-    RC_TRY(rc_cfg_double(map, key, 0.0, 0.0, DBL_MAX, out));
-    if (*out <= 0.0)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s.%s: expected a number > 0, got %g",
-                rc_cfg_where(rc_cfg_get(map, key)), rc_cfg_path(map), key, *out);
-cleanup:
-    return status;
-}
+/* The keys of each kind, in the order of rc_delay_kind_t. */
+#define POSITIVE(key, field, unit_text)                                                            \
+    {.name = key, .type = RC_PARAM_REAL, .offset = offsetof(rc_delay_t, field),                    \
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = INFINITY, .unit = unit_text,    \
+     .doc = key}
+static const rc_param_t exponential_keys[] = {POSITIVE("rate", a, "1/s"), {0}};
+static const rc_param_t lognormal_keys[] = {
+    {.name = "mu", .type = RC_PARAM_REAL, .offset = offsetof(rc_delay_t, a),
+     .flags = RC_PARAM_REQUIRED, .lo = -700.0, .hi = 700.0, .unit = "log s", .doc = "mu"},
+    POSITIVE("sigma", b, NULL),
+    {0}};
+static const rc_param_t weibull_keys[] = {POSITIVE("shape", a, NULL), POSITIVE("scale", b, "s"),
+                                          {0}};
+static const rc_param_t power_law_keys[] = {POSITIVE("s0", a, "s"), POSITIVE("theta", b, NULL),
+                                            {0}};
+#undef POSITIVE
 
-rc_status_t rc_delay_parse(const rc_cfg_t *map, const char *key, const rc_delay_t *def,
-                           rc_delay_t *out)
+const rc_param_variant_t rc_delay_variants[] = {
+    {"exponential", RC_DELAY_EXPONENTIAL, exponential_keys, "density rate e^(-rate s)"},
+    {"lognormal", RC_DELAY_LOGNORMAL, lognormal_keys, "log s ~ Normal(mu, sigma)"},
+    {"weibull", RC_DELAY_WEIBULL, weibull_keys, "survival exp(-(s/scale)^shape)"},
+    {"power_law", RC_DELAY_POWER_LAW, power_law_keys,
+     "the SEISMIC kernel: constant up to s0, then decaying as (s/s0)^-(1+theta)"},
+    {NULL, 0, NULL, NULL},
+};
+
+rc_status_t rc_delay_finish(void *delay, const char **key)
 {
-    static const char *const keys[][4] = {
-        {"distribution", "rate", NULL, NULL},
-        {"distribution", "mu", "sigma", NULL},
-        {"distribution", "shape", "scale", NULL},
-        {"distribution", "s0", "theta", NULL},
-    };
-    rc_status_t status = RC_OK;
-    const rc_cfg_t *node = rc_cfg_get(map, key);
-    *out = *def;
-    if (node == NULL)
-        goto cleanup;
-    if (rc_cfg_kind(node) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map like {distribution: exponential, rate: "
-                "0.001}", rc_cfg_where(node), rc_cfg_path(node));
-    RC_TRY(rc_cfg_require(node, "distribution"));
-    int kind = 0;
-    RC_TRY(rc_cfg_choice(node, "distribution", rc_delay_names, 0, &kind));
-    RC_TRY(rc_cfg_check_keys(node, keys[kind]));
-    out->kind = (rc_delay_kind_t)kind;
-    out->b = 0.0;
-    out->flat_mass = 0.0;
-    switch (out->kind) {
-    case RC_DELAY_EXPONENTIAL:
-        RC_TRY(get_positive(node, "rate", &out->a));
-        break;
-    case RC_DELAY_LOGNORMAL:
-        RC_TRY(rc_cfg_require(node, "mu"));
-        RC_TRY(rc_cfg_double(node, "mu", 0.0, -700.0, 700.0, &out->a));
-        RC_TRY(get_positive(node, "sigma", &out->b));
-        break;
-    case RC_DELAY_WEIBULL:
-        RC_TRY(get_positive(node, "shape", &out->a));
-        RC_TRY(get_positive(node, "scale", &out->b));
-        break;
-    case RC_DELAY_POWER_LAW:
-        RC_TRY(get_positive(node, "s0", &out->a));
-        RC_TRY(get_positive(node, "theta", &out->b));
-        out->flat_mass = out->b / (1.0 + out->b);
-        break;
-    }
-cleanup:
-    return status;
+    rc_delay_t *d = delay;
+    *key = NULL;
+    d->flat_mass = d->kind == RC_DELAY_POWER_LAW ? d->b / (1.0 + d->b) : 0.0;
+    return RC_OK;
 }

@@ -5,8 +5,8 @@
 #ifndef RC_MODELS_TIMED_H
 #define RC_MODELS_TIMED_H
 
-#include "rtcascade/config.h"
 #include "rtcascade/graph.h"
+#include "rtcascade/params.h"
 #include "rtcascade/rng.h"
 
 typedef enum rc_delay_kind {
@@ -18,7 +18,7 @@ typedef enum rc_delay_kind {
 
 /* A delay distribution on s >= 0, in seconds by convention (any unit works if used throughout). */
 typedef struct rc_delay {
-    rc_delay_kind_t kind;
+    int kind;         /* rc_delay_kind_t */
     double a;         /* rate | mu | shape | s0 */
     double b;         /* -    | sigma | scale | theta */
     double flat_mass; /* power law: probability of the flat part [0, s0], theta / (1 + theta) */
@@ -27,11 +27,22 @@ typedef struct rc_delay {
 /* Names accepted by `distribution:` in the order of rc_delay_kind_t, NULL-terminated. */
 extern const char *const rc_delay_names[];
 
-/* Reads the map at `key` of `map` ({distribution: exponential, rate: ...} etc.; the parameters of
- * the chosen distribution are required and nothing else is allowed). When the key is absent,
- * *out = *def. Messages name file:line:col and the key. */
-rc_status_t rc_delay_parse(const rc_cfg_t *map, const char *key, const rc_delay_t *def,
-                           rc_delay_t *out);
+/* The delay kernel as a nested parameter ({distribution: exponential, rate: ...} and the other
+ * kinds, each with its own keys), for a model's parameter table: `absent` is the value when the
+ * key is not given. */
+#define RC_DELAY_PARAM(struct_type, field, absent_value, doc_text)                                 \
+    {.name = "delay", .type = RC_PARAM_VARIANT, .offset = offsetof(struct_type, field),             \
+     .nested = &(const rc_param_nested_t){                                                          \
+         .tag = "distribution", .variants = rc_delay_variants,                                     \
+         .kind_offset = offsetof(rc_delay_t, kind), .size = sizeof(rc_delay_t),                    \
+         .absent = (absent_value), .tag_default = -1, .scalar_number = -1,                        \
+         .finish = rc_delay_finish, .example = "a map like {distribution: exponential, rate: 0.001}"}, \
+     .unit = "s", .doc = (doc_text)}
+
+extern const rc_param_variant_t rc_delay_variants[];
+
+/* Derived values of a filled delay (the power law's flat mass). Cannot fail. */
+rc_status_t rc_delay_finish(void *delay, const char **key);
 
 /* The delay s whose survival P(S > s) equals w, for w in (0, 1]. Inversion of the survival
  * rather than the CDF keeps the far tail (w -> 0) exact, which the power law needs. */

@@ -9,6 +9,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef enum wt_phi {
@@ -24,12 +25,17 @@ typedef enum wt_truncation {
 
 static const char *const wt_truncation_names[] = {"redraw", "clip", NULL};
 
-typedef struct wt_params {
-    wt_phi_t dist;          /* how thresholds are set */
-    double phi;             /* fixed threshold */
+/* How thresholds are drawn (the phi_distribution key). */
+typedef struct wt_dist {
+    int dist;               /* wt_phi_t: how thresholds are set */
     double mean, sd;        /* normal */
     double low, high;       /* uniform */
-    wt_truncation_t trunc;  /* normal: what to do with draws outside [0, 1] */
+    int trunc;              /* wt_truncation_t, normal: what to do with draws outside [0, 1] */
+} wt_dist_t;
+
+typedef struct wt_params {
+    double phi;             /* fixed threshold */
+    wt_dist_t d;            /* per-node thresholds, or WT_FIXED */
 } wt_params_t;
 
 /* slot[v] of a node that has reshared; other shown nodes count down the followees they need. */
@@ -37,107 +43,92 @@ typedef struct wt_params {
 /* Redrawing needs a fair chance of landing in [0, 1]; below this, refuse the distribution. */
 #define WT_MIN_INSIDE_MASS 1e-3
 
-static const rc_param_doc_t wt_docs[] = {
-    {"phi", "0.18",
-     "fixed threshold in [0, 1]: the fraction of followees who must have reshared (Watts' phi*)"},
-    {"phi_distribution", "none (fixed phi)",
-     "per-node thresholds instead of phi, drawn when the node is first shown the post, each run: "
-     "{type: normal, mean: m, sd: s > 0, truncation: redraw|clip} (normal truncated to [0, 1]: "
-     "redraw = resample until inside, the default; clip = values outside become 0 or 1) or "
-     "{type: uniform, low: a, high: b} with 0 <= a <= b <= 1"},
-    {NULL, NULL, NULL},
+static const rc_param_t wt_normal_keys[] = {
+    {.name = "mean", .type = RC_PARAM_REAL, .offset = offsetof(wt_dist_t, mean),
+     .flags = RC_PARAM_REQUIRED, .lo = -1e6, .hi = 1e6, .doc = "mean"},
+    {.name = "sd", .type = RC_PARAM_REAL, .offset = offsetof(wt_dist_t, sd),
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = 1e6, .doc = "sd"},
+    {.name = "truncation", .type = RC_PARAM_CHOICE, .offset = offsetof(wt_dist_t, trunc),
+     .def = WT_REDRAW, .choices = wt_truncation_names, .doc = "truncation"},
+    {0},
+};
+static const rc_param_t wt_uniform_keys[] = {
+    {.name = "low", .type = RC_PARAM_REAL, .offset = offsetof(wt_dist_t, low),
+     .flags = RC_PARAM_REQUIRED, .lo = 0.0, .hi = 1.0, .doc = "low"},
+    {.name = "high", .type = RC_PARAM_REAL, .offset = offsetof(wt_dist_t, high),
+     .flags = RC_PARAM_REQUIRED, .lo = 0.0, .hi = 1.0, .doc = "high"},
+    {0},
+};
+static const rc_param_variant_t wt_dist_variants[] = {
+    {"normal", WT_NORMAL, wt_normal_keys,
+     "normal truncated to [0, 1]: redraw = resample until inside; clip = values outside become "
+     "0 or 1"},
+    {"uniform", WT_UNIFORM, wt_uniform_keys, "uniform on [low, high], 0 <= low <= high <= 1"},
+    {NULL, 0, NULL, NULL},
 };
 
-static rc_status_t wt_parse_distribution(const rc_cfg_t *node, wt_params_t *p)
+/* Checks of a drawn threshold distribution: a normal must put some mass in [0, 1] when draws
+ * outside are redrawn, and a uniform's bounds must be in order. */
+static rc_status_t wt_dist_finish(void *nested, const char **key)
 {
-    rc_status_t status = RC_OK;
-    static const char *const normal_keys[] = {"type", "mean", "sd", "truncation", NULL};
-    static const char *const uniform_keys[] = {"type", "low", "high", NULL};
-    static const char *const type_names[] = {"normal", "uniform", NULL};
-    if (rc_cfg_kind(node) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map like {type: normal, mean: 0.18, sd: 0.05}",
-                rc_cfg_where(node), rc_cfg_path(node));
-    RC_TRY(rc_cfg_require(node, "type"));
-    int type = 0;
-    RC_TRY(rc_cfg_choice(node, "type", type_names, 0, &type));
-    if (type == 0) {
-        p->dist = WT_NORMAL;
-        RC_TRY(rc_cfg_check_keys(node, normal_keys));
-        RC_TRY(rc_cfg_require(node, "mean"));
-        RC_TRY(rc_cfg_require(node, "sd"));
-        RC_TRY(rc_cfg_double(node, "mean", 0.18, -1e6, 1e6, &p->mean));
-        RC_TRY(rc_cfg_double(node, "sd", 0.0, 0.0, 1e6, &p->sd));
-        if (p->sd <= 0.0)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s.sd: expected a number > 0 (use phi: for a fixed "
-                    "threshold), got %g", rc_cfg_where(rc_cfg_get(node, "sd")), rc_cfg_path(node),
-                    p->sd);
-        int t = 0;
-        RC_TRY(rc_cfg_choice(node, "truncation", wt_truncation_names, WT_REDRAW, &t));
-        p->trunc = (wt_truncation_t)t;
-        double inside = gsl_cdf_gaussian_P(1.0 - p->mean, p->sd) -
-                        gsl_cdf_gaussian_P(0.0 - p->mean, p->sd);
-        if (p->trunc == WT_REDRAW && inside < WT_MIN_INSIDE_MASS)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: Normal(%g, %g) puts only %.2g of its mass in [0, 1]; "
-                    "redrawing would take too long (move the mean into [0, 1] or use "
-                    "truncation: clip)", rc_cfg_where(node), rc_cfg_path(node), p->mean, p->sd,
-                    inside);
-    } else {
-        p->dist = WT_UNIFORM;
-        RC_TRY(rc_cfg_check_keys(node, uniform_keys));
-        RC_TRY(rc_cfg_require(node, "low"));
-        RC_TRY(rc_cfg_require(node, "high"));
-        RC_TRY(rc_cfg_double(node, "low", 0.0, 0.0, 1.0, &p->low));
-        RC_TRY(rc_cfg_double(node, "high", 1.0, 0.0, 1.0, &p->high));
-        if (p->low > p->high)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: low (%g) must not exceed high (%g)",
-                    rc_cfg_where(node), rc_cfg_path(node), p->low, p->high);
+    const wt_dist_t *d = nested;
+    *key = NULL;
+    if (d->dist == WT_NORMAL) {
+        double inside = gsl_cdf_gaussian_P(1.0 - d->mean, d->sd) -
+                        gsl_cdf_gaussian_P(0.0 - d->mean, d->sd);
+        if (d->trunc == WT_REDRAW && inside < WT_MIN_INSIDE_MASS)
+            return rc_error(RC_ERR_CONFIG, "Normal(%g, %g) puts only %.2g of its mass in [0, 1]; "
+                            "redrawing would take too long (move the mean into [0, 1] or use "
+                            "truncation: clip)", d->mean, d->sd, inside);
+    } else if (d->dist == WT_UNIFORM && d->low > d->high) {
+        return rc_error(RC_ERR_CONFIG, "low (%g) must not exceed high (%g)", d->low, d->high);
     }
-cleanup:
-    return status;
+    return RC_OK;
 }
 
-static rc_status_t wt_parse(const rc_cfg_t *map, void **out)
-{
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"name", "phi", "phi_distribution", NULL};
-    wt_params_t *p = calloc(1, sizeof *p);
-    RC_ALLOC_CHECK(p, "Watts threshold parameters");
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    RC_TRY(rc_cfg_double(map, "phi", 0.18, 0.0, 1.0, &p->phi));
-    p->dist = WT_FIXED;
-    const rc_cfg_t *dist = rc_cfg_get(map, "phi_distribution");
-    if (dist != NULL) {
-        if (rc_cfg_get(map, "phi") != NULL)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: give either phi (fixed) or phi_distribution, not both",
-                    rc_cfg_where(dist), rc_cfg_path(map));
-        RC_TRY(wt_parse_distribution(dist, p));
-    }
-    *out = p;
-    p = NULL;
-cleanup:
-    free(p);
-    return status;
-}
+static const wt_dist_t wt_fixed = {.dist = WT_FIXED};
 
-static void wt_free_params(void *params)
+static const rc_param_t wt_params[] = {
+    {.name = "phi", .type = RC_PARAM_REAL, .offset = offsetof(wt_params_t, phi), .def = 0.18,
+     .lo = 0.0, .hi = 1.0,
+     .doc = "fixed threshold: the fraction of followees who must have reshared (Watts' phi*)"},
+    {.name = "phi_distribution", .type = RC_PARAM_VARIANT, .offset = offsetof(wt_params_t, d),
+     .nested = &(const rc_param_nested_t){
+         .tag = "type", .variants = wt_dist_variants, .kind_offset = offsetof(wt_dist_t, dist),
+         .size = sizeof(wt_dist_t), .absent = &wt_fixed, .tag_default = -1,
+         .scalar_number = -1, .finish = wt_dist_finish,
+         .example = "a map like {type: normal, mean: 0.18, sd: 0.05}"},
+     .def_text = "none (fixed phi)",
+     .doc = "per-node thresholds instead of phi, drawn when the node is first shown the post, "
+            "each run"},
+    {0},
+};
+
+static rc_status_t wt_validate(void *params, uint64_t given, const char **key)
 {
-    free(params);
+    (void)params;
+    *key = NULL;
+    if ((given & 1u) && (given & 2u)) {
+        *key = "phi_distribution";
+        return rc_error(RC_ERR_CONFIG, "give either phi (fixed) or phi_distribution, not both");
+    }
+    return RC_OK;
 }
 
 /* A node's threshold, drawn when it is first shown the post. */
 static inline double wt_draw_phi(const wt_params_t *p, gsl_rng *r)
 {
-    switch (p->dist) {
+    switch (p->d.dist) {
     case WT_FIXED:
         return p->phi;
     case WT_UNIFORM:
-        return p->low + (p->high - p->low) * rc_rng_uniform(r);
+        return p->d.low + (p->d.high - p->d.low) * rc_rng_uniform(r);
     case WT_NORMAL:
         for (;;) {
-            double x = p->mean + gsl_ran_gaussian_ziggurat(r, p->sd);
+            double x = p->d.mean + gsl_ran_gaussian_ziggurat(r, p->d.sd);
             if (x >= 0.0 && x <= 1.0)
                 return x;
-            if (p->trunc == WT_CLIP)
+            if (p->d.trunc == WT_CLIP)
                 return x < 0.0 ? 0.0 : 1.0;
         }
     }
@@ -222,10 +213,10 @@ const rc_model_t rc_model_watts_threshold = {
     .name = "watts_threshold",
     .summary = "a follower reshares once the fraction of its followees who reshared reaches its "
                "threshold phi (Watts 2002)",
-    .params = wt_docs,
+    .params = wt_params,
+    .params_size = sizeof(wt_params_t),
     .timed = 0,
-    .parse = wt_parse,
-    .free_params = wt_free_params,
+    .validate = wt_validate,
     .prepare = NULL,
     .free_shared = NULL,
     .state_size = NULL,

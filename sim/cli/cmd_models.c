@@ -1,5 +1,6 @@
-/* `rtcascade models`: every model of the registry with its parameters, defaults and meaning, so
- * that the list a user reads is the list the code accepts. */
+/* `rtcascade models`: every model of the registry with its parameters, defaults, ranges and
+ * meaning, written from the models' own parameter tables, so that the list a user reads is the
+ * list the code accepts. */
 #include "cli/commands.h"
 #include "rtcascade/model.h"
 
@@ -10,39 +11,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: rtcascade models [NAME]\n\n"
                "Lists the cascade models (or only NAME) with their parameters: the key under\n"
-               "`model:` in a config, its default and its meaning.\n");
-}
-
-/* Prints text word-wrapped to `width` columns, each line indented by `indent` spaces. */
-static void print_wrapped(const char *text, int indent, int width)
-{
-    const char *p = text;
-    while (*p != '\0') {
-        int avail = width - indent, len = (int)strlen(p);
-        int cut = len;
-        if (len > avail) {
-            cut = avail;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut == 0) /* one very long word: break it where it is */
-                cut = avail;
-        }
-        printf("%*s%.*s\n", indent, "", cut, p);
-        p += cut;
-        while (*p == ' ')
-            p++;
-    }
-}
-
-static void print_model(const rc_model_t *m)
-{
-    printf("%s%s\n", m->name, m->timed ? "  (timed: reshare timestamps)" : "");
-    print_wrapped(m->summary, 2, 96);
-    printf("  parameters (model.KEY = default):\n");
-    for (const rc_param_doc_t *p = m->params; p != NULL && p->name != NULL; p++) {
-        printf("    %s = %s\n", p->name, p->default_value);
-        print_wrapped(p->meaning, 8, 96);
-    }
+               "`model:` in a config, its default, its allowed range and its meaning.\n");
 }
 
 int rc_cmd_models(int argc, char **argv)
@@ -64,13 +33,7 @@ int rc_cmd_models(int argc, char **argv)
         const rc_model_t *m = rc_model_find(only);
         if (m == NULL)
             return rc_cli_fail(RC_ERR_USAGE);
-        print_model(m);
-        return 0;
+        return rc_model_describe(m, stdout) == RC_OK ? 0 : rc_cli_fail(RC_ERR_IO);
     }
-    for (size_t i = 0; i < rc_model_count(); i++) {
-        if (i > 0)
-            printf("\n");
-        print_model(rc_model_at(i));
-    }
-    return 0;
+    return rc_models_describe(stdout) == RC_OK ? 0 : rc_cli_fail(RC_ERR_IO);
 }

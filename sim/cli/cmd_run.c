@@ -580,7 +580,7 @@ cleanup:
     free(model_key);
     rc_seeds_clear(&seeds);
     if (params != NULL)
-        model->free_params(params);
+        rc_model_params_free(model, params);
     return status;
 }
 

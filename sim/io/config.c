@@ -364,8 +364,7 @@ const rc_cfg_t *rc_cfg_lookup(const rc_cfg_t *root, const char *dotted)
     return c;
 }
 
-/* A plain null (absent value): "", "~", "null". Quoted text is never null. */
-static int is_null(const rc_cfg_t *c)
+int rc_cfg_is_null(const rc_cfg_t *c)
 {
     if (c->kind != RC_CFG_SCALAR || c->quoted)
         return 0;
@@ -481,7 +480,7 @@ rc_status_t rc_cfg_double(const rc_cfg_t *map, const char *key, double def, doub
                           double *out)
 {
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c == NULL || is_null(c)) {
+    if (c == NULL || rc_cfg_is_null(c)) {
         *out = def;
         return RC_OK;
     }
@@ -492,7 +491,7 @@ rc_status_t rc_cfg_uint64(const rc_cfg_t *map, const char *key, uint64_t def, ui
                           uint64_t hi, uint64_t *out)
 {
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c == NULL || is_null(c)) {
+    if (c == NULL || rc_cfg_is_null(c)) {
         *out = def;
         return RC_OK;
     }
@@ -514,7 +513,7 @@ rc_status_t rc_cfg_bool(const rc_cfg_t *map, const char *key, int def, int *out)
     static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "on", "On", NULL};
     static const char *const no[] = {"false", "False", "FALSE", "no", "No", "off", "Off", NULL};
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c == NULL || is_null(c)) {
+    if (c == NULL || rc_cfg_is_null(c)) {
         *out = def;
         return RC_OK;
     }
@@ -536,7 +535,7 @@ rc_status_t rc_cfg_bool(const rc_cfg_t *map, const char *key, int def, int *out)
 rc_status_t rc_cfg_string(const rc_cfg_t *map, const char *key, const char *def, const char **out)
 {
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c == NULL || is_null(c)) {
+    if (c == NULL || rc_cfg_is_null(c)) {
         *out = def;
         return RC_OK;
     }
@@ -576,7 +575,7 @@ rc_status_t rc_cfg_choice(const rc_cfg_t *map, const char *key, const char *cons
                           int def_index, int *out)
 {
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c == NULL || is_null(c)) {
+    if (c == NULL || rc_cfg_is_null(c)) {
         *out = def_index;
         return RC_OK;
     }
@@ -600,7 +599,7 @@ rc_status_t rc_cfg_choice(const rc_cfg_t *map, const char *key, const char *cons
 rc_status_t rc_cfg_require(const rc_cfg_t *map, const char *key)
 {
     const rc_cfg_t *c = rc_cfg_get(map, key);
-    if (c != NULL && !is_null(c))
+    if (c != NULL && !rc_cfg_is_null(c))
         return RC_OK;
     return rc_error(RC_ERR_CONFIG, "%s: missing required key '%s%s%s'", rc_cfg_where(map),
                     map->path, *map->path ? "." : "", key);

@@ -513,7 +513,7 @@ rc_status_t rc_experiment_check(const rc_experiment_t *ex)
             RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %zu, scenario %s)",
                     rc_cfg_where(cfg), p, ex->points[p].scenario);
         RC_TRY(rc_model_parse(mm, &model, &params));
-        model->free_params(params);
+        rc_model_params_free(model, params);
         const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
         if (aud != NULL) {
             const rc_cfg_t *sd = rc_cfg_get(cfg, "seeds");

@@ -3,6 +3,7 @@
  * edge trials/s (out-edges of every adopter, examined or skipped over) and activations/s.
  * Optionally writes the graph as raw uint32 (src, dst) pairs and the runs' seed nodes, so that
  * another tool can run the same cascades on the same graph. */
+#include "rtcascade/specs.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/model.h"
@@ -138,7 +139,7 @@ fail:
 done:
     rc_mc_results_free(res);
     if (params != NULL)
-        model->free_params(params);
+        rc_model_params_free(model, params);
     rc_cfg_free(cfg);
     rc_graph_free(g);
     return rc;

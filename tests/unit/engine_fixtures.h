@@ -3,6 +3,7 @@
 #ifndef RC_ENGINE_FIXTURES_H
 #define RC_ENGINE_FIXTURES_H
 
+#include "rtcascade/specs.h"
 #include "rtcascade/config.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/graph.h"

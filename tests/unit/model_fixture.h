@@ -5,6 +5,7 @@
 #define RC_MODEL_FIXTURE_H
 
 #include "rc_test.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/config.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/model.h"
@@ -77,7 +78,7 @@ static inline void fx_close(fixture_t *f)
     if (f->shared != NULL && f->model->free_shared != NULL)
         f->model->free_shared(f->shared);
     if (f->params != NULL && f->model != NULL)
-        f->model->free_params(f->params);
+        rc_model_params_free(f->model, f->params);
     rc_workspace_free(f->ws);
     gsl_rng_free(f->rng);
     rc_cfg_free(f->cfg);

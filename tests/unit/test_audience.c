@@ -6,6 +6,7 @@
  * thread invariance, and the experiment-level rules (seeds xor audience, scenarios, sweeps). */
 #include "engine_fixtures.h"
 #include "rc_test.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/experiment.h"
 
 #include <math.h>
@@ -468,7 +469,7 @@ static rc_mc_results_t *run_audience(const rc_graph_t *g, const char *model_yaml
     if (st != RC_OK)
         fprintf(stderr, "%s with %s: %s\n", model_yaml, aud_yaml, rc_error_message());
     CHECK(st == RC_OK);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     return res;
 }
 
@@ -667,7 +668,7 @@ static void test_threshold_author_outside(void)
     rc_workspace_next_run(ws);
     CHECK_OK(m->run(&ctx, seeds, 1, r, ws, &c));
     CHECK(c.size == 1 && c.reach == 2 && c.rooted == 0);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     gsl_rng_free(r);
     rc_workspace_free(ws);
     rc_graph_free(g);

@@ -96,7 +96,7 @@ int main(void)
     rc_mc_results_free(other);
 
     rc_mc_results_free(ref);
-    m->free_params(params);
+    rc_model_params_free(m, params);
 
     /* Every registered model, 1 thread against 2 with another schedule (time metrics too). */
     static const char *const models[] = {
@@ -137,7 +137,7 @@ int main(void)
         }
         rc_mc_results_free(a);
         rc_mc_results_free(b);
-        m->free_params(params);
+        rc_model_params_free(m, params);
     }
     rc_seeds_clear(&spec);
     rc_graph_free(g);

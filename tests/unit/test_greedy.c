@@ -37,7 +37,7 @@ static void greedy_set(const rc_graph_t *g, int threads, uint32_t *out)
     rc_seeds_clear(&spec);
     if (shared != NULL)
         model->free_shared(shared);
-    model->free_params(params);
+    rc_model_params_free(model, params);
 }
 
 int main(void)

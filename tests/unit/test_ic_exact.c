@@ -16,7 +16,7 @@ static void test_registry(void)
     CHECK(ic != NULL && strcmp(ic->name, "independent_cascade") == 0);
     for (size_t i = 0; i < rc_model_count(); i++) {
         const rc_model_t *m = rc_model_at(i);
-        CHECK(m->name && m->summary && m->params && m->parse && m->free_params && m->run);
+        CHECK(m->name && m->summary && m->params && m->params_size > 0 && m->run);
         CHECK(rc_model_find(m->name) == m);
     }
     CHECK(rc_model_find("independent_cascades") == NULL);
@@ -60,7 +60,7 @@ static rc_mc_results_t *run_list(const rc_graph_t *g, const char *model_yaml, ui
     opt.max_size = max_size;
     rc_mc_results_t *res = NULL;
     CHECK_OK(rc_mc_run(g, m, params, &spec, runs, 1234, 0, &opt, &res));
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_seeds_clear(&spec);
     return res;
 }
@@ -154,7 +154,7 @@ static void test_p1(void)
     gsl_rng_free(r);
     rc_workspace_free(ws);
     m->free_shared(shared);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_graph_free(g);
 }
 
@@ -247,7 +247,7 @@ static void compare_small(const char *model_yaml, const double *q, const float *
     gsl_rng_free(r);
     rc_workspace_free(ws);
     m->free_shared(shared);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_graph_free(g);
 }
 
@@ -314,8 +314,8 @@ static void test_thinning(void)
     CHECK_NEAR(ra->mean, rb->mean, 5 * sqrt(ra->se * ra->se + rb->se * rb->se));
     rc_mc_results_free(a);
     rc_mc_results_free(b);
-    mod->free_params(pa);
-    mod->free_params(pb);
+    rc_model_params_free(mod, pa);
+    rc_model_params_free(mod, pb);
     rc_seeds_clear(&spec);
     rc_graph_free(g0);
     rc_graph_free(g1);

@@ -5,6 +5,7 @@
  * blocks that do not fit are refused. */
 #include "engine_fixtures.h"
 #include "rc_test.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/mc_blocks.h"
 
 #include <stdlib.h>
@@ -111,7 +112,7 @@ static void one_model(const rc_graph_t *g, const char *model_yaml, const char *a
     rc_mc_results_free(whole);
     rc_mc_results_free(joined);
     rc_seeds_clear(&seeds);
-    m->free_params(params);
+    rc_model_params_free(m, params);
 }
 
 /* What a damaged message or a misplaced block gets. */
@@ -162,7 +163,7 @@ static void refusals(const rc_graph_t *g)
     rc_mc_results_free(b);
     free(buf);
     rc_seeds_clear(&seeds);
-    m->free_params(params);
+    rc_model_params_free(m, params);
 }
 
 int main(void)

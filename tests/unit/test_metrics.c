@@ -172,7 +172,7 @@ static void test_engine_star_path(void)
         rc_graph_free(g);
     }
     rc_seeds_clear(&spec);
-    mod->free_params(params);
+    rc_model_params_free(mod, params);
 }
 
 static void test_times(void)

@@ -215,7 +215,7 @@ static void test_lt_errors(void)
     CHECK_OK(rc_model_parse(rc_cfg_get(cfg, "model"), &m, &params));
     CHECK_FAILS(m->prepare(params, wg, &shared), RC_ERR_CONFIG, "sum to 1.3");
     CHECK_FAILS(m->prepare(params, ug, &shared), RC_ERR_CONFIG, "edge weights");
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_cfg_free(cfg);
 
     CHECK_OK(rc_cfg_parse_string("model: {name: linear_threshold, weight: graph}", "<t>", &cfg));

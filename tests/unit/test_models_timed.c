@@ -14,13 +14,23 @@
 
 /* ---- Delay kernels ---- */
 
+/* A one-parameter table holding the delay kernel, as a model's table does. */
+typedef struct delay_holder {
+    rc_delay_t delay;
+} delay_holder_t;
+static const rc_delay_t default_delay = {RC_DELAY_EXPONENTIAL, 1.0, 0.0, 0.0};
+static const rc_param_t delay_table[] = {
+    RC_DELAY_PARAM(delay_holder_t, delay, &default_delay, "a delay"), {0}};
+
 static int parse_delay(const char *yaml, rc_delay_t *d)
 {
     rc_cfg_t *cfg = NULL;
-    const rc_delay_t def = {RC_DELAY_EXPONENTIAL, 1.0, 0.0, 0.0};
+    delay_holder_t h;
     rc_status_t st = rc_cfg_parse_string(yaml, "<t>", &cfg);
     if (st == RC_OK)
-        st = rc_delay_parse(cfg, "delay", &def, d);
+        st = rc_params_fill(delay_table, cfg, NULL, &h, NULL);
+    if (st == RC_OK)
+        *d = h.delay;
     rc_cfg_free(cfg);
     CHECK(st == RC_OK);
     if (st != RC_OK)
@@ -391,7 +401,7 @@ static double hk_ratio(const char *yaml, const rc_graph_t *g)
     if (rc_cfg_parse_string(yaml, "<t>", &cfg) == RC_OK &&
         rc_model_parse(rc_cfg_get(cfg, "model"), &m, &params) == RC_OK) {
         nstar = rc_hawkes_branching_ratio(params, g);
-        m->free_params(params);
+        rc_model_params_free(m, params);
     } else {
         fprintf(stderr, "%s: %s\n", yaml, rc_error_message());
     }

@@ -85,7 +85,7 @@ static void fixture_init(fixture_t *fx, const char *yaml)
             fprintf(stderr, "point %zu: %s\n", p, rc_error_message());
             exit(1);
         }
-        m->free_params(params);
+        rc_model_params_free(m, params);
         rc_seeds_clear(&seeds);
     }
 }

@@ -168,7 +168,7 @@ static void test_engine(void)
     rc_mc_results_free(res);
     rc_seed_plan_free(plan);
     rc_seeds_clear(&spec);
-    mod->free_params(params);
+    rc_model_params_free(mod, params);
     rc_graph_free(g);
 }
 

@@ -13,6 +13,7 @@
  * graph-to-graph spread). Tolerances: 5 standard errors of the run count, plus for the
  * supercritical case 3/sqrt(n) for the fixed graph's own deviation from the ensemble. */
 #include "rc_test.h"
+#include "rtcascade/specs.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/model.h"
@@ -76,7 +77,7 @@ static void test_subcritical(void)
     printf("subcritical mu=0.5: P(1) %.4f (theory %.4f), mean size %.4f (2), variance %.3f (4), "
            "%.2f s\n", count[1] / RUNS, exp(-0.5), s->mean + 1, s->sd * s->sd, res->seconds);
     rc_mc_results_free(res);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_graph_free(g);
 }
 
@@ -136,7 +137,7 @@ static void test_supercritical(void)
            "largest non-global %u, %.2f s + %.2f s\n", p_global, mean, S, largest_small, t_p,
            res->seconds);
     rc_mc_results_free(res);
-    m->free_params(params);
+    rc_model_params_free(m, params);
     rc_graph_free(g);
 }
 

@@ -57,6 +57,10 @@ const char *rc_cfg_where(const rc_cfg_t *node);
 /* Dotted key path of the node from the root ("scenarios.handpicked.audience.size"). */
 const char *rc_cfg_path(const rc_cfg_t *node);
 
+/* 1 when node is a plain YAML null ("", "~", "null"): a key given without a value, which the
+ * getters treat as absent. Quoted text is never null. */
+int rc_cfg_is_null(const rc_cfg_t *node);
+
 /* Number of entries of a map or sequence (0 for a scalar). */
 size_t rc_cfg_size(const rc_cfg_t *node);
 /* i-th entry of a map or sequence; for a map, *key (if non-NULL) receives its key. */

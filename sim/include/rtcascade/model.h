@@ -8,22 +8,15 @@
 #ifndef RTCASCADE_MODEL_H
 #define RTCASCADE_MODEL_H
 
-#include "rtcascade/config.h"
 #include "rtcascade/error.h"
 #include "rtcascade/graph.h"
+#include "rtcascade/params.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define RC_NO_PARENT 0xffffffffU
-
-/* One documented parameter of a model (for `rtcascade models` and docs/models.md). */
-typedef struct rc_param_doc {
-    const char *name;          /* config key under model: */
-    const char *default_value; /* as text, "required" when there is none */
-    const char *meaning;       /* one line, with unit and range */
-} rc_param_doc_t;
 
 /* Per-thread scratch shared by all models, allocated once per thread for a graph of n nodes and
  * reset in O(cascade size) between runs by bumping `epoch`. */
@@ -79,7 +72,7 @@ static inline void rc_cascade_finish(rc_cascade_t *out, const rc_workspace_t *ws
 /* What a model's run hook gets: the graph, the parsed parameters and the per-point data. */
 typedef struct rc_run_ctx {
     const rc_graph_t *graph;
-    const void *params;    /* from parse() */
+    const void *params;    /* the filled parameter struct (rc_model_t.params) */
     const void *shared;    /* from prepare(), or NULL */
     uint32_t max_size;     /* stop once this many have adopted (cap); 0 = no cap */
     /* Audience scenarios: an author outside the graph posted and its audience_size followers
@@ -128,11 +121,16 @@ static inline uint32_t rc_place_seeds(rc_workspace_t *ws, const uint32_t *seeds,
 typedef struct rc_model {
     const char *name;               /* config name, e.g. "independent_cascade" */
     const char *summary;            /* one line */
-    const rc_param_doc_t *params;   /* documented parameters, terminated by {NULL} */
+    const rc_param_t *params;       /* its parameters as data, {NULL}-terminated: filled into a
+                                       struct of params_size bytes (io layer from a config, or
+                                       rc_params_defaults); docs are written from it */
+    size_t params_size;
     int timed;                      /* 1 when runs produce adoption times */
-    /* Parses and validates the `model:` map (`name` included) into *params. */
-    rc_status_t (*parse)(const rc_cfg_t *map, void **params);
-    void (*free_params)(void *params);
+    /* Optional: checks across parameters and derived values, once the struct is filled. `given`
+     * has bit i set when params[i] was given explicitly. On failure: RC_ERR_CONFIG with the
+     * message (without location) and *key the parameter path it concerns ("p",
+     * "followers.max"), or NULL for the whole section. */
+    rc_status_t (*validate)(void *params, uint64_t given, const char **key);
     /* Optional: per-point data computed once from params and the graph (edge probabilities,
      * kernels...). Read-only afterwards and shared by all threads. */
     rc_status_t (*prepare)(const void *params, const rc_graph_t *g, void **shared);
@@ -146,14 +144,29 @@ typedef struct rc_model {
 } rc_model_t;
 
 /* The registry (models/registry.c from models/models.def). */
+/* The model called name, or NULL with a message listing every valid name. */
 const rc_model_t *rc_model_find(const char *name);
 /* Number of models and the i-th (in registry order). */
 size_t rc_model_count(void);
 const rc_model_t *rc_model_at(size_t i);
+/* "independent_cascade, linear_threshold, ..." into buf (cut to fit). Cannot fail. */
+const char *rc_model_names(char *buf, size_t len);
 
-/* Parses a `model:` map: looks the name up (an unknown name lists every valid one) and calls its
- * parse hook. */
-rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params);
+/* A parameter struct of `model` holding its defaults (required parameters zero), for programs
+ * that set parameters without a config; free with rc_model_params_free. NULL when out of memory
+ * (message set). */
+void *rc_model_params_new(const rc_model_t *model);
+/* Runs model->validate on a filled struct (RC_OK when the model has none). */
+rc_status_t rc_model_params_check(const rc_model_t *model, void *params, uint64_t given,
+                                  const char **key);
+/* Frees a parameter struct (NULL is harmless). */
+void rc_model_params_free(const rc_model_t *model, void *params);
+
+/* The reference of a model (name, summary, parameters) as `rtcascade models NAME` prints it, and
+ * of every model as `rtcascade models` prints it and docs/models.md embeds it. RC_ERR_IO when f
+ * cannot be written. */
+rc_status_t rc_model_describe(const rc_model_t *model, FILE *f);
+rc_status_t rc_models_describe(FILE *f);
 
 /* Workspace for graphs of n nodes; NULL-safe free. model_state_size may be 0. */
 rc_status_t rc_workspace_alloc(uint32_t n, size_t model_state_size, rc_workspace_t **out);

@@ -10,12 +10,30 @@
 #include "rtcascade/error.h"
 #include "rtcascade/model.h"
 #include "rtcascade/network.h"
+#include "rtcascade/params.h"
 
 /* Parses a `network:` map (at least `generator:`) into *spec: the generator's keys, each
  * checked, the seed (default_seed unless the map has its own), the estimated size, the text and
  * the signature. Free with rc_network_spec_clear; on error *spec is cleared. */
 rc_status_t rc_network_spec_parse(const rc_cfg_t *map, uint64_t default_seed,
                                   rc_network_spec_t *spec);
+
+/* Fills the struct at out from `map` by the parameter table: unknown keys (other than those in
+ * the NULL-terminated extra_keys, e.g. "name") are refused with the nearest valid one, required
+ * keys must be there, every value is checked against its type and range, variants are read with
+ * their own keys. Absent keys take the table's defaults. *given (may be NULL) gets bit i set for
+ * each table[i] present. Errors name file:line:col and the key path. */
+rc_status_t rc_params_fill(const rc_param_t *table, const rc_cfg_t *map,
+                           const char *const *extra_keys, void *out, uint64_t *given);
+
+/* Turns the message of a failed check about `key` below map (a dotted path, NULL = the map
+ * itself) into "file:line:col: path.key: message" and returns status. */
+rc_status_t rc_params_located_error(const rc_cfg_t *map, const char *key, rc_status_t status);
+
+/* Parses a `model:` map: looks the name up (an unknown name lists every valid one), fills the
+ * model's parameter struct (rc_params_fill) and runs its checks. Free *params with
+ * rc_model_params_free(*model, *params). */
+rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params);
 
 /* Estimated bytes of the graph a `network:` map describes (0 for a file). */
 rc_status_t rc_network_estimate(const rc_cfg_t *map, uint64_t *bytes);

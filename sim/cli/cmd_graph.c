@@ -52,16 +52,16 @@ int rc_cmd_graph(int argc, char **argv)
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            RC_FAIL(RC_ERR_USAGE, "graph: unknown or incomplete option '%s' (see rtcascade graph "
+            RC_FAIL(RC_ERR_ARGUMENT, "graph: unknown or incomplete option '%s' (see rtcascade graph "
                                   "--help)", a);
         } else if (config == NULL) {
             config = a;
         } else {
-            RC_FAIL(RC_ERR_USAGE, "graph: more than one config given ('%s' and '%s')", config, a);
+            RC_FAIL(RC_ERR_ARGUMENT, "graph: more than one config given ('%s' and '%s')", config, a);
         }
     }
     if (output != NULL && !force && access(output, F_OK) == 0)
-        RC_FAIL(RC_ERR_USAGE, "%s: already exists (use --force to replace it)", output);
+        RC_FAIL(RC_ERR_ARGUMENT, "%s: already exists (use --force to replace it)", output);
 
     /* Without a config, --set network.generator=... describes a network from scratch rather
      * than editing the default study's. */

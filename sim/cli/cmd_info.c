@@ -26,7 +26,7 @@ int rc_cmd_info(int argc, char **argv)
             return 0;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
-            RC_FAIL(RC_ERR_USAGE, "info: unknown option '%s' (see rtcascade info --help)", argv[i]);
+            RC_FAIL(RC_ERR_ARGUMENT, "info: unknown option '%s' (see rtcascade info --help)", argv[i]);
     }
     for (int i = 1; i < argc; i++) {
         if (files++ > 0)
@@ -34,7 +34,7 @@ int rc_cmd_info(int argc, char **argv)
         RC_TRY(rc_results_describe(argv[i], stdout));
     }
     if (files == 0)
-        RC_FAIL(RC_ERR_USAGE, "info: no results file given (usage: rtcascade info RESULTS.h5)");
+        RC_FAIL(RC_ERR_ARGUMENT, "info: no results file given (usage: rtcascade info RESULTS.h5)");
 cleanup:
     fflush(stdout);
     return status == RC_OK ? 0 : rc_cli_fail(status);

@@ -23,16 +23,16 @@ int rc_cmd_models(int argc, char **argv)
             return 0;
         }
         if (argv[i][0] == '-' || only != NULL) {
-            rc_error(RC_ERR_USAGE, "models: unexpected argument '%s' (see rtcascade models "
+            rc_error(RC_ERR_ARGUMENT, "models: unexpected argument '%s' (see rtcascade models "
                      "--help)", argv[i]);
-            return rc_cli_fail(RC_ERR_USAGE);
+            return rc_cli_fail(RC_ERR_ARGUMENT);
         }
         only = argv[i];
     }
     if (only != NULL) {
         const rc_model_t *m = rc_model_find(only);
         if (m == NULL)
-            return rc_cli_fail(RC_ERR_USAGE);
+            return rc_cli_fail(RC_ERR_ARGUMENT);
         return rc_model_describe(m, stdout) == RC_OK ? 0 : rc_cli_fail(RC_ERR_IO);
     }
     return rc_models_describe(stdout) == RC_OK ? 0 : rc_cli_fail(RC_ERR_IO);

@@ -11,6 +11,7 @@
 #include "rtcascade/defaults.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/experiment.h"
+#include "rtcascade/greedy.h"
 #include "rtcascade/model.h"
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/specs.h"
@@ -130,18 +131,18 @@ static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
         } else if (strcmp(s, "--no-figures") == 0) {
             a->figures = 0;
         } else if (s[0] == '-' && s[1] != '\0') {
-            RC_FAIL(RC_ERR_USAGE,
+            RC_FAIL(RC_ERR_ARGUMENT,
                     "run: unknown or incomplete option '%s' (see rtcascade run "
                     "--help)",
                     s);
         } else if (a->config == NULL) {
             a->config = s;
         } else {
-            RC_FAIL(RC_ERR_USAGE, "run: more than one config given ('%s' and '%s')", a->config, s);
+            RC_FAIL(RC_ERR_ARGUMENT, "run: more than one config given ('%s' and '%s')", a->config, s);
         }
     }
     if (a->resume && a->force)
-        RC_FAIL(RC_ERR_USAGE, "run: --resume and --force exclude each other (--resume finishes "
+        RC_FAIL(RC_ERR_ARGUMENT, "run: --resume and --force exclude each other (--resume finishes "
                               "an existing file, --force starts it afresh)");
 cleanup:
     return status;
@@ -301,12 +302,12 @@ static rc_status_t check_output(const char *path, const run_args_t *a)
     snprintf(journal, jl, "%s.journal", path);
     if (!a->force && !a->resume) {
         if (stat(path, &st) == 0)
-            RC_FAIL(RC_ERR_USAGE,
+            RC_FAIL(RC_ERR_ARGUMENT,
                     "%s: exists; use --resume to finish it or --force to "
                     "overwrite it",
                     path);
         if (stat(journal, &st) == 0)
-            RC_FAIL(RC_ERR_USAGE,
+            RC_FAIL(RC_ERR_ARGUMENT,
                     "%s: an interrupted run left %s; use --resume to finish it "
                     "or --force to start afresh",
                     path, journal);
@@ -541,6 +542,15 @@ cleanup:
     return status;
 }
 
+/* Greedy seed sequences shared by the points of this run (a sweep over count extends one). */
+static rc_greedy_cache_t *g_greedy_cache;
+
+static int stop_requested(void *ctx)
+{
+    (void)ctx;
+    return rc_signals_stop_requested();
+}
+
 /* Runs the runs [first, first + count) of one point on g (all of them: 0, ex->runs) and returns
  * their results (caller frees). */
 static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, const rc_graph_t *g,
@@ -570,11 +580,12 @@ static rc_status_t run_point(const rc_experiment_t *ex, const rc_point_t *pt, co
      * of the default study can take tens of seconds). Under MPI, rank 0 stops handing out
      * units instead. */
     if (rc_mpi_size() == 1)
-        opt.cancel = rc_signals_stop_requested;
+        opt.cancel = stop_requested;
     /* Greedy seed sequences are shared between points with the same model: */
     model_key = rc_cfg_to_yaml(rc_cfg_get(pt->config, "model"));
     RC_ALLOC_CHECK(model_key, "the model's key");
     opt.model_key = model_key;
+    opt.greedy_cache = g_greedy_cache;
     RC_TRY(rc_mc_run(g, model, params, &seeds, count, ex->seed, pt->index, &opt, out));
 cleanup:
     free(model_key);
@@ -822,6 +833,8 @@ int rc_cmd_run(int argc, char **argv)
     double t_start = rc_progress_now();
 
     RC_TRY(rc_mpi_begin());
+    g_greedy_cache = rc_greedy_cache_new();
+    RC_ALLOC_CHECK(g_greedy_cache, "the greedy cache");
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
     RC_ALLOC_CHECK(a.sets, "the command line");
     RC_TRY(parse_args(argc, argv, &a, &help));
@@ -965,5 +978,6 @@ cleanup:
     free(name);
     free(base_dir);
     free(a.sets);
+    rc_greedy_cache_free(g_greedy_cache);
     return rc_mpi_end(status);
 }

@@ -25,8 +25,10 @@ rc_status_t rc_cli_set_threads(const char *value);
  * never errors. */
 void rc_cli_draw_figures(const char *results, int default_study, int quiet);
 
-/* Prints "rtcascade: <message>" for a failed status to stderr and returns the exit status to
- * use (the status code itself, see docs/cli.md). */
+/* The documented exit status (docs/cli.md) of a library status. Cannot fail. */
+int rc_cli_exit_code(rc_status_t status);
+
+/* Prints "rtcascade: <message>" for a failed status to stderr and returns its exit status. */
 int rc_cli_fail(rc_status_t status);
 
 #endif

@@ -30,11 +30,29 @@ static void usage(FILE *f)
                "'rtcascade --version' prints the version.\n");
 }
 
+int rc_cli_exit_code(rc_status_t status)
+{
+    switch (status) {
+    case RC_OK: return 0;
+    case RC_ERR_ARGUMENT: /* a bad command line or option */
+    case RC_ERR_EXISTS:   /* the output exists: --force or --resume is needed */
+    case RC_ERR_MISMATCH: /* --resume of a file from another experiment */
+        return 2;
+    case RC_ERR_CONFIG: return 3;
+    case RC_ERR_INPUT: return 4;
+    case RC_ERR_IO: return 5;
+    case RC_ERR_NOMEM: return 6;
+    case RC_ERR_INTERNAL: return 7;
+    case RC_ERR_INTERRUPTED: return 8;
+    }
+    return 7;
+}
+
 int rc_cli_fail(rc_status_t status)
 {
     const char *msg = rc_error_message();
     fprintf(stderr, "rtcascade: %s\n", *msg ? msg : rc_status_name(status));
-    return (int)status;
+    return rc_cli_exit_code(status);
 }
 
 int main(int argc, char **argv)
@@ -61,5 +79,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < N_SUBCOMMANDS; i++)
         fprintf(stderr, " %s", subcommands[i].name);
     fprintf(stderr, ")\n");
-    return RC_ERR_USAGE;
+    return rc_cli_exit_code(RC_ERR_ARGUMENT);
 }

@@ -44,7 +44,7 @@ rc_status_t rc_cli_set_threads(const char *value)
     errno = 0;
     long t = strtol(value, &end, 10);
     if (errno != 0 || end == value || *end != '\0' || t < 1 || t > 1024)
-        return rc_error(RC_ERR_USAGE, "--threads: expected an integer from 1 to 1024, got '%s'",
+        return rc_error(RC_ERR_ARGUMENT, "--threads: expected an integer from 1 to 1024, got '%s'",
                         value);
     omp_set_num_threads((int)t);
     return RC_OK;

@@ -735,7 +735,7 @@ cleanup:
 
 /* Rank 0 when it never coordinated (an error before the work, --help, --dry-run): answers each
  * worker's first message with a stop. A worker's own failure is reported when rank 0 had none. */
-static int release_workers(int code)
+static rc_status_t release_workers(rc_status_t code)
 {
     for (int released = 1; released < g_size; released++) {
         MPI_Status st;
@@ -760,7 +760,7 @@ static int release_workers(int code)
             if ((size_t)n >= sizeof h)
                 memcpy(&h, buf, sizeof h);
             if (h.kind == MSG_ERROR && code == 0 && (size_t)n > sizeof h) {
-                code = h.count ? (int)h.count : RC_ERR_INTERNAL;
+                code = h.count ? (rc_status_t)h.count : RC_ERR_INTERNAL;
                 fprintf(stderr, "rtcascade: %.*s\n", (int)((size_t)n - sizeof h),
                         (const char *)buf + sizeof h);
             }
@@ -774,15 +774,15 @@ static int release_workers(int code)
 
 int rc_mpi_end(rc_status_t status)
 {
-    int code = status == RC_OK ? 0 : (int)status;
-    if (g_rank == 0)
-        code = status == RC_OK ? 0 : rc_cli_fail(status);
+    rc_status_t code = status;
+    if (g_rank == 0 && status != RC_OK)
+        (void)rc_cli_fail(status);
     if (g_size > 1 && g_rank == 0) {
         if (g_coordinated == 2) {
             /* The results file is closed; the other ranks may be mid-unit. */
             fflush(stdout);
             fflush(stderr);
-            MPI_Abort(MPI_COMM_WORLD, code != 0 ? code : RC_ERR_INTERNAL);
+            MPI_Abort(MPI_COMM_WORLD, rc_cli_exit_code(code != RC_OK ? code : RC_ERR_INTERNAL));
         }
         if (g_coordinated == 0)
             code = release_workers(code);
@@ -793,11 +793,11 @@ int rc_mpi_end(rc_status_t status)
             if (send_to_root(&req, NULL, 0) == RC_OK) {
                 recv_from_root(&rep);
                 if (rep.kind != MSG_STOP)
-                    code = (int)fail_to_root(rc_error(RC_ERR_INTERNAL,
+                    code = fail_to_root(rc_error(RC_ERR_INTERNAL,
                                                       "this rank did not reach its work loop "
                                                       "(was it given other arguments?)"));
                 else
-                    code = (int)rep.count;
+                    code = (rc_status_t)rep.count;
             }
         } else {
             (void)fail_to_root(status);
@@ -805,5 +805,5 @@ int rc_mpi_end(rc_status_t status)
     }
     if (g_started)
         MPI_Finalize();
-    return code;
+    return rc_cli_exit_code(code);
 }

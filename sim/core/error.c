@@ -32,13 +32,15 @@ const char *rc_status_name(rc_status_t status)
 {
     switch (status) {
     case RC_OK: return "ok";
-    case RC_ERR_USAGE: return "usage error";
+    case RC_ERR_ARGUMENT: return "bad argument";
     case RC_ERR_CONFIG: return "config error";
     case RC_ERR_INPUT: return "input error";
     case RC_ERR_IO: return "I/O error";
     case RC_ERR_NOMEM: return "out of memory";
     case RC_ERR_INTERNAL: return "internal error";
     case RC_ERR_INTERRUPTED: return "interrupted";
+    case RC_ERR_EXISTS: return "output exists";
+    case RC_ERR_MISMATCH: return "made by another experiment";
     }
     return "unknown error";
 }

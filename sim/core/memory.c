@@ -67,7 +67,7 @@ rc_status_t rc_memory_check(uint64_t bytes, const char *what)
     if (limit != NULL && *limit != '\0') {
         avail = parse_size(limit);
         if (avail == 0)
-            return rc_error(RC_ERR_USAGE,
+            return rc_error(RC_ERR_ARGUMENT,
                             "RC_MEMORY_LIMIT: expected a size such as 8G or 512M, got '%s'", limit);
         source = "RC_MEMORY_LIMIT";
     } else {

@@ -24,41 +24,6 @@ static int pick_is_top(rc_audience_pick_t p)
     return p == RC_AUDIENCE_TOP_FOLLOWERS || p == RC_AUDIENCE_TOP_FOLLOWERS_IN_COMMUNITY;
 }
 
-rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec)
-{
-    rc_status_t status = RC_OK;
-    static const char *const keys[] = {"size", "pick", "engagement", "community", "redraw", NULL};
-    memset(spec, 0, sizeof *spec);
-    snprintf(spec->where, sizeof spec->where, "audience");
-    if (map == NULL)
-        RC_FAIL(RC_ERR_CONFIG, "audience: expected a map like {size: 250, pick: top_followers, "
-                               "engagement: 0.15}");
-    snprintf(spec->where, sizeof spec->where, "%s: %s", rc_cfg_where(map), rc_cfg_path(map));
-    if (rc_cfg_kind(map) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG,
-                "%s: expected a map like {size: 250, pick: top_followers, "
-                "engagement: 0.15}",
-                spec->where);
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    RC_TRY(rc_cfg_require(map, "size"));
-    RC_TRY(rc_cfg_uint32(map, "size", 1, 1, RC_MAX_NODES, &spec->size));
-    int pick = 0;
-    RC_TRY(rc_cfg_choice(map, "pick", rc_audience_pick_names, RC_AUDIENCE_RANDOM, &pick));
-    spec->pick = (rc_audience_pick_t)pick;
-    RC_TRY(rc_cfg_require(map, "engagement"));
-    RC_TRY(rc_cfg_double(map, "engagement", 0.0, 0.0, 1.0, &spec->engagement));
-    const rc_cfg_t *community = rc_cfg_get(map, "community");
-    if (community != NULL && !pick_is_community(spec->pick))
-        RC_FAIL(RC_ERR_CONFIG,
-                "%s: %s.community applies only with pick: community or "
-                "top_followers_in_community (got pick: %s)",
-                rc_cfg_where(community), rc_cfg_path(map), rc_audience_pick_names[pick]);
-    RC_TRY(rc_cfg_uint32(map, "community", 0, 0, UINT32_MAX - 1, &spec->community));
-    RC_TRY(rc_cfg_bool(map, "redraw", 0, &spec->redraw));
-cleanup:
-    return status;
-}
-
 /* Members of spec's community (NULL when the pick is not a community one); errors when the
  * network has no communities or not that one. */
 static rc_status_t community_size(const rc_audience_spec_t *spec, const rc_graph_t *g,

@@ -4,6 +4,7 @@
  * taken in run order afterwards, so every output is the same for any thread count or schedule. */
 #include "rtcascade/engine.h"
 #include "rtcascade/greedy.h"
+#include "rtcascade/mc_blocks.h"
 #include "rtcascade/rng.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -44,41 +45,6 @@ void rc_mc_results_free(rc_mc_results_t *res)
     free(res->capped);
     free(res->gen_total);
     free(res);
-}
-
-static rc_status_t results_alloc(uint64_t runs, int timed, rc_mc_results_t **out)
-{
-    rc_status_t status = RC_OK;
-    rc_mc_results_t *res = calloc(1, sizeof *res);
-    RC_ALLOC_CHECK(res, "Monte Carlo results");
-    size_t n = (size_t)runs;
-#define RC_ALLOC_ARRAY(field)                                                                      \
-    do {                                                                                           \
-        res->field = calloc(n, sizeof *res->field);                                                \
-        RC_ALLOC_CHECK(res->field, "per-run " #field " values");                                   \
-    } while (0)
-    RC_ALLOC_ARRAY(size);
-    RC_ALLOC_ARRAY(retweets);
-    RC_ALLOC_ARRAY(reach);
-    RC_ALLOC_ARRAY(depth);
-    RC_ALLOC_ARRAY(max_breadth);
-    RC_ALLOC_ARRAY(virality);
-    RC_ALLOC_ARRAY(edges);
-    RC_ALLOC_ARRAY(global);
-    RC_ALLOC_ARRAY(capped);
-    if (timed) {
-        RC_ALLOC_ARRAY(final_time);
-        RC_ALLOC_ARRAY(t50);
-        RC_ALLOC_ARRAY(t90);
-    }
-#undef RC_ALLOC_ARRAY
-    res->runs = runs;
-    res->timed = timed;
-    *out = res;
-    res = NULL;
-cleanup:
-    rc_mc_results_free(res);
-    return status;
 }
 
 static int double_cmp(const void *a, const void *b)
@@ -200,14 +166,201 @@ static rc_status_t add_gen_counts(uint64_t **total, uint32_t *len, const uint64_
     return RC_OK;
 }
 
-static omp_sched_t omp_kind(rc_schedule_t s)
+/* What every thread of a call reads: the point, resolved once. */
+typedef struct mc_point {
+    const rc_graph_t *g;
+    const rc_model_t *model;
+    rc_run_ctx_t ctx;          /* the model's run context (audience bits of a fixed audience) */
+    const rc_seed_plan_t *plan; /* seeds, or NULL with an audience */
+    const rc_audience_t *aud;  /* the audience, or NULL with seeds */
+    uint64_t master, point, first_run;
+    uint32_t max_seeds;        /* seeds per run at most */
+    size_t state_size;         /* the model's per-thread state */
+    rc_mc_results_t *res;      /* per-run values land at [run] */
+} mc_point_t;
+
+/* One thread's scratch, allocated once per call. */
+typedef struct mc_thread {
+    rc_workspace_t *ws;
+    gsl_rng *r;
+    uint32_t *seed_buf;
+    uint64_t *gen_acc;         /* this thread's adoptions per generation */
+    uint32_t gen_len;
+    rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
+    rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
+} mc_thread_t;
+
+static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
 {
-    switch (s) {
-    case RC_SCHEDULE_STATIC: return omp_sched_static;
-    case RC_SCHEDULE_GUIDED: return omp_sched_guided;
-    case RC_SCHEDULE_DYNAMIC: break;
+    memset(t, 0, sizeof *t);
+    t->ctx = pt->ctx;
+    t->r = rc_rng_alloc();
+    t->seed_buf = malloc(((size_t)pt->max_seeds + 1) * sizeof *t->seed_buf);
+    if (t->r == NULL || t->seed_buf == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
+    rc_status_t st = rc_workspace_alloc(pt->g->n, pt->state_size, &t->ws);
+    if (st == RC_OK && pt->aud != NULL && pt->aud->redraw) {
+        st = rc_audience_buf_alloc(pt->aud, &t->abuf);
+        if (st == RC_OK)
+            t->ctx.audience_bits = t->abuf->bits;
     }
-    return omp_sched_dynamic;
+    return st;
+}
+
+static void thread_free(mc_thread_t *t)
+{
+    free(t->gen_acc);
+    free(t->seed_buf);
+    rc_audience_buf_free(t->abuf);
+    if (t->r != NULL)
+        gsl_rng_free(t->r);
+    rc_workspace_free(t->ws);
+}
+
+/* Run `run` of the call: its seeds or first hop, the cascade, its metrics into res[run] and its
+ * adoptions per generation into the thread's totals. Everything it draws comes from the stream
+ * (master, point, first_run + run). */
+static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+{
+    rc_status_t status = RC_OK;
+    rc_mc_results_t *res = pt->res;
+    rc_rng_seed(t->r, pt->master, pt->point, pt->first_run + run);
+    uint32_t n_seeds;
+    if (pt->aud != NULL) {
+        const uint32_t *members = pt->aud->members;
+        if (t->abuf != NULL) {
+            rc_audience_draw(pt->aud, t->r, t->abuf);
+            members = t->abuf->members;
+        }
+        n_seeds = rc_audience_first_hop(pt->aud, members, t->r, t->seed_buf);
+    } else {
+        rc_seeds_draw(pt->plan, t->r, t->ws, t->seed_buf);
+        n_seeds = pt->plan->count;
+    }
+    rc_workspace_next_run(t->ws);
+    rc_cascade_t c;
+    rc_run_metrics_t m;
+    RC_TRY(pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, &c));
+    RC_TRY(rc_metrics_compute(&c, pt->g, res->global_threshold, t->ws->queue, t->ws->slot,
+                              t->ws->value, &m));
+    if (m.depth + 1 > t->gen_len) {
+        uint64_t *acc = realloc(t->gen_acc, ((size_t)m.depth + 1) * sizeof *acc);
+        RC_ALLOC_CHECK(acc, "adoptions per generation");
+        memset(acc + t->gen_len, 0, ((size_t)m.depth + 1 - t->gen_len) * sizeof *acc);
+        t->gen_acc = acc;
+        t->gen_len = m.depth + 1;
+    }
+    for (uint32_t k = 0; k <= m.depth; k++)
+        t->gen_acc[k] += t->ws->slot[k];
+    res->size[run] = m.size;
+    res->retweets[run] = m.retweets;
+    res->reach[run] = m.reach;
+    res->depth[run] = m.depth;
+    res->max_breadth[run] = m.max_breadth;
+    res->virality[run] = m.virality;
+    res->edges[run] = m.edges;
+    res->global[run] = (uint8_t)m.global;
+    res->capped[run] = (uint8_t)m.capped;
+    if (res->timed) {
+        res->final_time[run] = m.final_time;
+        res->t50[run] = m.t50;
+        res->t90[run] = m.t90;
+    }
+cleanup:
+    return status;
+}
+
+/* Shared state of the run loop: who failed first, and whether to stop. */
+typedef struct mc_loop {
+    mc_failure_t fail;
+    int stop;      /* set on a failure or cancellation: remaining runs are skipped */
+    int cancelled;
+    int (*cancel)(void *ctx);
+    void *cancel_ctx;
+} mc_loop_t;
+
+/* The body of the run loop for run i (skipped once the loop is stopped). */
+static void loop_body(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, int64_t i)
+{
+    int halt;
+#pragma omp atomic read
+    halt = loop->stop;
+    if (halt)
+        return;
+    if (loop->cancel != NULL && loop->cancel(loop->cancel_ctx)) {
+#pragma omp atomic write
+        loop->stop = 1;
+#pragma omp atomic write
+        loop->cancelled = 1;
+        return;
+    }
+    rc_status_t st = run_one(pt, t, (uint64_t)i);
+    if (st != RC_OK)
+        record_failure(&loop->fail, (uint64_t)i, st, &loop->stop);
+}
+
+/* Every run of the call on `threads` threads, scheduled as asked (applied to this loop only,
+ * never to the caller's OpenMP settings). */
+static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,
+                     rc_schedule_t schedule, int chunk)
+{
+    const int64_t n = (int64_t)runs;
+#pragma omp parallel num_threads(threads)
+    {
+        mc_thread_t t;
+        rc_status_t st = thread_init(pt, &t);
+        if (st != RC_OK)
+            record_failure(&loop->fail, UINT64_MAX, st, &loop->stop);
+        switch (schedule) {
+        case RC_SCHEDULE_STATIC:
+#pragma omp for schedule(static, chunk)
+            for (int64_t i = 0; i < n; i++)
+                loop_body(pt, &t, loop, i);
+            break;
+        case RC_SCHEDULE_GUIDED:
+#pragma omp for schedule(guided, chunk)
+            for (int64_t i = 0; i < n; i++)
+                loop_body(pt, &t, loop, i);
+            break;
+        case RC_SCHEDULE_DYNAMIC:
+        default:
+#pragma omp for schedule(dynamic, chunk)
+            for (int64_t i = 0; i < n; i++)
+                loop_body(pt, &t, loop, i);
+            break;
+        }
+#pragma omp critical(rc_mc_merge)
+        {
+            if (t.gen_acc != NULL) {
+                rc_status_t mst = add_gen_counts(&pt->res->gen_total, &pt->res->gen_len,
+                                                 t.gen_acc, t.gen_len);
+                if (mst != RC_OK) {
+                    loop->fail.status = mst;
+                    snprintf(loop->fail.message, sizeof loop->fail.message, "%s",
+                             rc_error_message());
+                }
+            }
+        }
+        thread_free(&t);
+    }
+}
+
+/* Checks the options of a call. */
+static rc_status_t check_options(const rc_mc_options_t *o, uint64_t runs)
+{
+    if (runs == 0 || runs > (uint64_t)INT64_MAX)
+        return rc_error(RC_ERR_CONFIG, "runs: expected an integer >= 1, got %llu",
+                        (unsigned long long)runs);
+    if (!(o->global_fraction >= 0.0 && o->global_fraction <= 1.0))
+        return rc_error(RC_ERR_CONFIG, "global_fraction: expected a number in [0, 1], got %g",
+                        o->global_fraction);
+    if (o->threads < 0)
+        return rc_error(RC_ERR_ARGUMENT, "threads: expected a number >= 0, got %d", o->threads);
+    /* Run stream keys stay below RC_AUDIENCE_STREAM, the point's own stream. */
+    if (o->first_run > (uint64_t)INT64_MAX - runs)
+        return rc_error(RC_ERR_ARGUMENT, "first_run: %llu + %llu runs is past the last run index",
+                        (unsigned long long)o->first_run, (unsigned long long)runs);
+    return RC_OK;
 }
 
 rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *params,
@@ -219,27 +372,10 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     rc_seed_plan_t *plan = NULL;
     rc_audience_t *aud = NULL;
     void *shared = NULL;
-    mc_failure_t fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""};
-    int stop = 0;
-    omp_sched_t old_kind;
-    int old_chunk;
-    omp_get_schedule(&old_kind, &old_chunk);
     *out = NULL;
 
-    rc_mc_options_t o = opt != NULL ? *opt : rc_mc_default_options();
-    if (runs == 0 || runs > (uint64_t)INT64_MAX)
-        RC_FAIL(RC_ERR_CONFIG, "runs: expected an integer >= 1, got %llu",
-                (unsigned long long)runs);
-    if (!(o.global_fraction >= 0.0 && o.global_fraction <= 1.0))
-        RC_FAIL(RC_ERR_CONFIG, "global_fraction: expected a number in [0, 1], got %g",
-                o.global_fraction);
-    if (o.threads < 0)
-        RC_FAIL(RC_ERR_USAGE, "threads: expected a number >= 0, got %d", o.threads);
-    /* Run stream keys stay below RC_AUDIENCE_STREAM, the point's own stream. */
-    if (o.first_run > (uint64_t)INT64_MAX - runs)
-        RC_FAIL(RC_ERR_USAGE, "first_run: %llu + %llu runs is past the last run index",
-                (unsigned long long)o.first_run, (unsigned long long)runs);
-
+    const rc_mc_options_t o = opt != NULL ? *opt : rc_mc_default_options();
+    RC_TRY(check_options(&o, runs));
     if (o.audience != NULL)
         RC_TRY(rc_audience_resolve(o.audience, g, master_seed, point, &aud));
     else
@@ -249,151 +385,44 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     /* Greedy seeds need the model: found once here, then fixed for every run. */
     if (plan != NULL && plan->strategy == RC_SEEDS_GREEDY)
         RC_TRY(rc_seeds_greedy(seeds, g, model, params, shared, master_seed, &o, plan->fixed));
-    RC_TRY(results_alloc(runs, model->timed, &res));
+    RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
     res->point = point;
     res->seeds = aud != NULL ? 0 : plan->count;
     res->audience = aud != NULL ? aud->size : 0;
-    /* Seeds per run at most: the plan's count, or every audience member resharing. */
-    const uint32_t max_seeds = aud != NULL ? aud->size : plan->count;
     /* ceil(fraction * n), at least 1 so that an empty run is never global. */
     res->global_threshold = (uint64_t)ceil(o.global_fraction * (double)g->n);
     if (res->global_threshold == 0)
         res->global_threshold = 1;
-    const size_t state_size = model->state_size ? model->state_size(params, g) : 0;
-    const rc_run_ctx_t ctx = {.graph = g,
-                              .params = params,
-                              .shared = shared,
-                              .max_size = o.max_size,
-                              .audience_bits = aud != NULL ? aud->bits : NULL,
-                              .audience_size = aud != NULL ? aud->size : 0};
+    const mc_point_t pt = {
+        .g = g, .model = model, .plan = plan, .aud = aud, .res = res,
+        .ctx = {.graph = g, .params = params, .shared = shared, .max_size = o.max_size,
+                .audience_bits = aud != NULL ? aud->bits : NULL,
+                .audience_size = aud != NULL ? aud->size : 0},
+        .master = master_seed, .point = point, .first_run = o.first_run,
+        /* Seeds per run at most: the plan's count, or every audience member resharing. */
+        .max_seeds = aud != NULL ? aud->size : plan->count,
+        .state_size = model->state_size ? model->state_size(params, g) : 0};
+    mc_loop_t loop = {.fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""},
+                      .cancel = o.cancel, .cancel_ctx = o.cancel_ctx};
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
-    omp_set_schedule(omp_kind(o.schedule), o.chunk ? (int)o.chunk : 16);
-
-    int cancelled = 0;
     double t0 = omp_get_wtime();
-#pragma omp parallel num_threads(threads)
-    {
-        rc_workspace_t *ws = NULL;
-        gsl_rng *r = rc_rng_alloc();
-        uint32_t *seed_buf = malloc(((size_t)max_seeds + 1) * sizeof *seed_buf);
-        uint64_t *gen_acc = NULL; /* this thread's adoptions per generation */
-        uint32_t gen_len = 0;
-        rc_audience_buf_t *abuf = NULL; /* this thread's audience when redrawn per run */
-        rc_run_ctx_t tctx = ctx;
-        rc_status_t st = RC_OK;
-        if (r == NULL || seed_buf == NULL)
-            st = rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
-        if (st == RC_OK)
-            st = rc_workspace_alloc(g->n, state_size, &ws);
-        if (st == RC_OK && aud != NULL && aud->redraw) {
-            st = rc_audience_buf_alloc(aud, &abuf);
-            if (st == RC_OK)
-                tctx.audience_bits = abuf->bits;
-        }
-        if (st != RC_OK)
-            record_failure(&fail, UINT64_MAX, st, &stop);
-
-#pragma omp for schedule(runtime)
-        for (int64_t i = 0; i < (int64_t)runs; i++) {
-            int halt;
-#pragma omp atomic read
-            halt = stop;
-            if (halt)
-                continue;
-            if (o.cancel != NULL && o.cancel()) {
-#pragma omp atomic write
-                stop = 1;
-#pragma omp atomic write
-                cancelled = 1;
-                continue;
-            }
-            const uint64_t run = (uint64_t)i;
-            rc_rng_seed(r, master_seed, point, o.first_run + run);
-            uint32_t n_seeds;
-            if (aud != NULL) {
-                const uint32_t *members = aud->members;
-                if (abuf != NULL) {
-                    rc_audience_draw(aud, r, abuf);
-                    members = abuf->members;
-                }
-                n_seeds = rc_audience_first_hop(aud, members, r, seed_buf);
-            } else {
-                rc_seeds_draw(plan, r, ws, seed_buf);
-                n_seeds = plan->count;
-            }
-            rc_workspace_next_run(ws);
-            rc_cascade_t c;
-            rc_run_metrics_t m;
-            st = model->run(&tctx, seed_buf, n_seeds, r, ws, &c);
-            if (st == RC_OK)
-                st = rc_metrics_compute(&c, g, res->global_threshold, ws->queue, ws->slot,
-                                        ws->value, &m);
-            if (st == RC_OK && m.depth + 1 > gen_len) {
-                uint64_t *t = realloc(gen_acc, ((size_t)m.depth + 1) * sizeof *t);
-                if (t == NULL) {
-                    st = rc_error(RC_ERR_NOMEM, "out of memory for adoptions per generation");
-                } else {
-                    memset(t + gen_len, 0, ((size_t)m.depth + 1 - gen_len) * sizeof *t);
-                    gen_acc = t;
-                    gen_len = m.depth + 1;
-                }
-            }
-            if (st != RC_OK) {
-                record_failure(&fail, run, st, &stop);
-                continue;
-            }
-            for (uint32_t k = 0; k <= m.depth; k++)
-                gen_acc[k] += ws->slot[k];
-            res->size[run] = m.size;
-            res->retweets[run] = m.retweets;
-            res->reach[run] = m.reach;
-            res->depth[run] = m.depth;
-            res->max_breadth[run] = m.max_breadth;
-            res->virality[run] = m.virality;
-            res->edges[run] = m.edges;
-            res->global[run] = (uint8_t)m.global;
-            res->capped[run] = (uint8_t)m.capped;
-            if (res->timed) {
-                res->final_time[run] = m.final_time;
-                res->t50[run] = m.t50;
-                res->t90[run] = m.t90;
-            }
-        }
-
-#pragma omp critical(rc_mc_merge)
-        {
-            if (gen_acc != NULL) {
-                rc_status_t mst = add_gen_counts(&res->gen_total, &res->gen_len, gen_acc,
-                                                 gen_len);
-                if (mst != RC_OK) {
-                    fail.status = mst;
-                    snprintf(fail.message, sizeof fail.message, "%s", rc_error_message());
-                }
-            }
-        }
-        free(gen_acc);
-        free(seed_buf);
-        rc_audience_buf_free(abuf);
-        gsl_rng_free(r);
-        rc_workspace_free(ws);
-    }
+    run_loop(&pt, &loop, runs, threads, o.schedule, o.chunk ? (int)o.chunk : 16);
     res->seconds = omp_get_wtime() - t0;
 
-    if (cancelled && fail.status == RC_OK)
+    if (loop.cancelled && loop.fail.status == RC_OK)
         RC_FAIL(RC_ERR_INTERRUPTED, "point %llu: stopped before its %llu runs were done",
                 (unsigned long long)point, (unsigned long long)runs);
-    if (fail.status != RC_OK) {
-        if (fail.run != UINT64_MAX)
-            RC_FAIL(fail.status, "run %llu of point %llu: %s",
-                    (unsigned long long)(o.first_run + fail.run),
-                    (unsigned long long)point, fail.message);
-        RC_FAIL(fail.status, "%s", fail.message);
+    if (loop.fail.status != RC_OK) {
+        if (loop.fail.run != UINT64_MAX)
+            RC_FAIL(loop.fail.status, "run %llu of point %llu: %s",
+                    (unsigned long long)(o.first_run + loop.fail.run),
+                    (unsigned long long)point, loop.fail.message);
+        RC_FAIL(loop.fail.status, "%s", loop.fail.message);
     }
     RC_TRY(rc_mc_summarize(res));
     *out = res;
     res = NULL;
 cleanup:
-    omp_set_schedule(old_kind, old_chunk);
     if (shared != NULL && model->free_shared != NULL)
         model->free_shared(shared);
     rc_seed_plan_free(plan);

@@ -10,22 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------------------ parsing */
-
-rc_status_t rc_seeds_parse_influence(const rc_cfg_t *map, rc_seed_spec_t *spec)
-{
-    /* Read whatever the strategy: a sweep over seeds.strategy shares one seeds: map, so the
-     * keys of one strategy must not make the others fail. */
-    rc_status_t status = RC_OK;
-    RC_TRY(rc_cfg_double(map, "p", 0.01, 0.0, 1.0, &spec->p));
-    RC_TRY(rc_cfg_uint32(map, "greedy_runs", RC_GREEDY_DEFAULT_RUNS, 1, 100000000,
-                         &spec->greedy_runs));
-    RC_TRY(rc_cfg_uint32(map, "greedy_candidates", 0, 0, RC_MAX_NODES,
-                         &spec->greedy_candidates));
-cleanup:
-    return status;
-}
-
 /* ------------------------------------------------------------------------------ heaps */
 
 /* A max-heap entry: key (larger first), ties by lower node. `round` is CELF's: the seed count
@@ -170,8 +154,13 @@ typedef struct greedy_state {
 } greedy_state_t;
 
 #define GREEDY_CACHE_SLOTS 8
-static greedy_state_t *greedy_cache[GREEDY_CACHE_SLOTS];
-static uint64_t greedy_clock;
+
+/* Greedy sequences kept between calls (greedy.h), least recently used out first. */
+struct rc_greedy_cache {
+    greedy_state_t *slot[GREEDY_CACHE_SLOTS];
+    uint64_t clock;
+    omp_lock_t lock; /* calls from several threads (points run at once) take turns here */
+};
 
 static void state_free(greedy_state_t *s)
 {
@@ -183,15 +172,25 @@ static void state_free(greedy_state_t *s)
     free(s);
 }
 
-void rc_greedy_cache_clear(void)
+rc_greedy_cache_t *rc_greedy_cache_new(void)
 {
-#pragma omp critical(rc_greedy_cache)
-    {
-        for (int i = 0; i < GREEDY_CACHE_SLOTS; i++) {
-            state_free(greedy_cache[i]);
-            greedy_cache[i] = NULL;
-        }
+    rc_greedy_cache_t *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        rc_error(RC_ERR_NOMEM, "out of memory for the greedy cache");
+        return NULL;
     }
+    omp_init_lock(&c->lock);
+    return c;
+}
+
+void rc_greedy_cache_free(rc_greedy_cache_t *c)
+{
+    if (c == NULL)
+        return;
+    for (int i = 0; i < GREEDY_CACHE_SLOTS; i++)
+        state_free(c->slot[i]);
+    omp_destroy_lock(&c->lock);
+    free(c);
 }
 
 static int state_matches(const greedy_state_t *s, const greedy_state_t *key)
@@ -202,51 +201,47 @@ static int state_matches(const greedy_state_t *s, const greedy_state_t *key)
 }
 
 /* Takes the matching state out of the cache (NULL when none). */
-static greedy_state_t *cache_take(const greedy_state_t *key)
+static greedy_state_t *cache_take(rc_greedy_cache_t *c, const greedy_state_t *key)
 {
     greedy_state_t *found = NULL;
-#pragma omp critical(rc_greedy_cache)
-    {
-        for (int i = 0; i < GREEDY_CACHE_SLOTS && found == NULL; i++) {
-            if (greedy_cache[i] != NULL && state_matches(greedy_cache[i], key)) {
-                found = greedy_cache[i];
-                greedy_cache[i] = NULL;
-            }
+    omp_set_lock(&c->lock);
+    for (int i = 0; i < GREEDY_CACHE_SLOTS && found == NULL; i++) {
+        if (c->slot[i] != NULL && state_matches(c->slot[i], key)) {
+            found = c->slot[i];
+            c->slot[i] = NULL;
         }
     }
+    omp_unset_lock(&c->lock);
     return found;
 }
 
-/* Puts s back (replacing a shorter copy of the same sequence, else the least recently used). */
-static void cache_put(greedy_state_t *s)
+/* Puts s back (replacing a shorter copy of the same sequence, else an empty slot, else the
+ * least recently used). */
+static void cache_put(rc_greedy_cache_t *c, greedy_state_t *s)
 {
     greedy_state_t *drop = NULL;
-#pragma omp critical(rc_greedy_cache)
-    {
-        int slot = -1;
-        s->stamp = ++greedy_clock;
+    omp_set_lock(&c->lock);
+    int slot = -1;
+    s->stamp = ++c->clock;
+    for (int i = 0; i < GREEDY_CACHE_SLOTS && slot < 0; i++)
+        if (c->slot[i] != NULL && state_matches(c->slot[i], s))
+            slot = i;
+    if (slot >= 0 && c->slot[slot]->n_chosen > s->n_chosen) {
+        drop = s; /* another call went further meanwhile */
+    } else {
         for (int i = 0; i < GREEDY_CACHE_SLOTS && slot < 0; i++)
-            if (greedy_cache[i] != NULL && state_matches(greedy_cache[i], s))
+            if (c->slot[i] == NULL)
                 slot = i;
-        if (slot >= 0 && greedy_cache[slot]->n_chosen > s->n_chosen) {
-            drop = s; /* another call went further meanwhile */
-        } else {
-            for (int i = 0; i < GREEDY_CACHE_SLOTS && slot < 0; i++)
-                if (greedy_cache[i] == NULL)
+        if (slot < 0) {
+            slot = 0;
+            for (int i = 1; i < GREEDY_CACHE_SLOTS; i++)
+                if (c->slot[i]->stamp < c->slot[slot]->stamp)
                     slot = i;
-            for (int i = 0; i < GREEDY_CACHE_SLOTS && slot < 0; i++)
-                if (slot < 0 || greedy_cache[i]->stamp < greedy_cache[slot]->stamp)
-                    slot = i;
-            if (slot < 0) {
-                slot = 0;
-                for (int i = 1; i < GREEDY_CACHE_SLOTS; i++)
-                    if (greedy_cache[i]->stamp < greedy_cache[slot]->stamp)
-                        slot = i;
-            }
-            drop = greedy_cache[slot];
-            greedy_cache[slot] = s;
         }
+        drop = c->slot[slot];
+        c->slot[slot] = s;
     }
+    omp_unset_lock(&c->lock);
     state_free(drop);
 }
 
@@ -387,7 +382,7 @@ static rc_status_t first_round(greedy_eval_t *ev, const rc_graph_t *g, greedy_st
             halt = stop;
             if (halt)
                 continue;
-            if (opt->cancel != NULL && opt->cancel()) {
+            if (opt->cancel != NULL && opt->cancel(opt->cancel_ctx)) {
 #pragma omp atomic write
                 stop = 1;
                 continue;
@@ -434,7 +429,7 @@ static rc_status_t extend(greedy_eval_t *ev, greedy_state_t *s, uint32_t k,
         if (s->heap_len == 0)
             RC_FAIL(RC_ERR_INTERNAL, "greedy seeds: no candidate left for seed %u",
                     s->n_chosen + 1);
-        if (opt->cancel != NULL && opt->cancel())
+        if (opt->cancel != NULL && opt->cancel(opt->cancel_ctx))
             RC_FAIL(RC_ERR_INTERRUPTED, "greedy seeds: stopped at seed %u", s->n_chosen + 1);
         heap_entry_t *top = &s->heap[0];
         if (top->round == s->n_chosen) {
@@ -472,15 +467,16 @@ rc_status_t rc_seeds_greedy(const rc_seed_spec_t *spec, const rc_graph_t *g,
         RC_FAIL(RC_ERR_CONFIG, "%s.count: %u greedy seeds but only %u candidates", spec->where,
                 k, cands ? cands : g->n);
 
-    greedy_state_t key = {.graph_fp = o.model_key != NULL ? graph_fingerprint(g) : 0,
+    const int cached = o.greedy_cache != NULL && o.model_key != NULL;
+    greedy_state_t key = {.graph_fp = cached ? graph_fingerprint(g) : 0,
                           .model = model,
                           .model_key = (char *)(o.model_key != NULL ? o.model_key : ""),
                           .master = master_seed,
                           .runs = spec->greedy_runs,
                           .candidates = cands,
                           .max_size = o.max_size};
-    if (o.model_key != NULL)
-        s = cache_take(&key);
+    if (cached)
+        s = cache_take(o.greedy_cache, &key);
     if (s == NULL || s->n_chosen < k) {
         ev.model = model;
         ev.ctx = (rc_run_ctx_t){.graph = g, .params = params, .shared = shared,
@@ -517,8 +513,8 @@ rc_status_t rc_seeds_greedy(const rc_seed_spec_t *spec, const rc_graph_t *g,
         RC_TRY(extend(&ev, s, k, &o));
     }
     memcpy(out, s->chosen, (size_t)k * sizeof *out);
-    if (o.model_key != NULL) {
-        cache_put(s);
+    if (cached) {
+        cache_put(o.greedy_cache, s);
         s = NULL;
     }
 cleanup:

@@ -797,7 +797,7 @@ static rc_status_t set_value(rc_cfg_t *root, const char *dotted, const char *val
     snprintf(origin, need, "--set %s", dotted);
     if (*dotted == '\0' || dotted[0] == '.' || dotted[strlen(dotted) - 1] == '.' ||
         strstr(dotted, "..") != NULL)
-        RC_FAIL(RC_ERR_USAGE, "--set: '%s' is not a dotted key path such as model.p", dotted);
+        RC_FAIL(RC_ERR_ARGUMENT, "--set: '%s' is not a dotted key path such as model.p", dotted);
     RC_TRY(rc_cfg_parse_string(value, origin, &val));
     if (val->kind == RC_CFG_MAP && val->len == 0 && strchr(value, '{') == NULL) {
         /* An empty value parses as an empty document: keep it as an empty scalar. */
@@ -819,7 +819,7 @@ static rc_status_t set_value(rc_cfg_t *root, const char *dotted, const char *val
         char part[256];
         size_t n = (size_t)(dot - p);
         if (n >= sizeof part)
-            RC_FAIL(RC_ERR_USAGE, "--set: key path '%s' is too long", dotted);
+            RC_FAIL(RC_ERR_ARGUMENT, "--set: key path '%s' is too long", dotted);
         memcpy(part, p, n);
         part[n] = '\0';
         rc_cfg_t *next = (rc_cfg_t *)rc_cfg_get(map, part);
@@ -828,7 +828,7 @@ static rc_status_t set_value(rc_cfg_t *root, const char *dotted, const char *val
             RC_ALLOC_CHECK(next, "a config node");
             RC_TRY(map_put(map, part, next));
         } else if (next->kind != RC_CFG_MAP) {
-            RC_FAIL(RC_ERR_USAGE, "--set %s: '%s' is %s, not a map of keys", dotted, next->path,
+            RC_FAIL(RC_ERR_ARGUMENT, "--set %s: '%s' is %s, not a map of keys", dotted, next->path,
                     next->kind == RC_CFG_SEQ ? "a list" : "a single value");
         }
         map = next;
@@ -861,11 +861,11 @@ rc_status_t rc_cfg_set_assignment(rc_cfg_t *root, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
     if (eq == NULL || eq == assignment)
-        return rc_error(RC_ERR_USAGE, "--set: expected key.path=value, got '%s'", assignment);
+        return rc_error(RC_ERR_ARGUMENT, "--set: expected key.path=value, got '%s'", assignment);
     char key[512];
     size_t n = (size_t)(eq - assignment);
     if (n >= sizeof key)
-        return rc_error(RC_ERR_USAGE, "--set: key path too long in '%s'", assignment);
+        return rc_error(RC_ERR_ARGUMENT, "--set: key path too long in '%s'", assignment);
     memcpy(key, assignment, n);
     key[n] = '\0';
     return rc_cfg_set(root, key, eq + 1);

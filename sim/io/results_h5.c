@@ -1148,7 +1148,7 @@ static rc_status_t rc_results_new(const char *path, const rc_experiment_t *ex, r
     *out = NULL;
     RC_ALLOC_CHECK(r, "a results file");
     if (path == NULL || *path == '\0')
-        RC_FAIL(RC_ERR_USAGE, "no results file name given");
+        RC_FAIL(RC_ERR_ARGUMENT, "no results file name given");
     r->ex = ex;
     r->path = strdup(path);
     r->jpath = rc_strcat3(path, ".journal", "");
@@ -1282,11 +1282,11 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
         if (S_ISDIR(sb.st_mode))
             RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
         if (!force)
-            RC_FAIL(RC_ERR_USAGE, "%s: exists; use --resume to finish it or --force to overwrite",
+            RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
                     path);
     }
     if (!force && stat(r->jpath, &sb) == 0 && sb.st_size > 0)
-        RC_FAIL(RC_ERR_USAGE,
+        RC_FAIL(RC_ERR_EXISTS,
                 "%s: an interrupted run left %s; use --resume to recover it or --force to "
                 "start over",
                 path, r->jpath);
@@ -1507,7 +1507,7 @@ static void rc_first_diff(const char *a, const char *b, char *buf, size_t len)
              line, na > 60 ? 60 : na, la, nb > 60 ? 60 : nb, lb);
 }
 
-/* Is the stored experiment this one? RC_ERR_USAGE naming the first difference otherwise. */
+/* Is the stored experiment this one? RC_ERR_MISMATCH naming the first difference otherwise. */
 static rc_status_t rc_check_identity(const rc_results_t *r, const char *source, uint64_t seed,
                                      uint64_t runs, uint64_t n_points, const char *resolved)
 {
@@ -1515,19 +1515,19 @@ static rc_status_t rc_check_identity(const rc_results_t *r, const char *source, 
     char diff[256];
     const char *hint = "use --force to start over, or -o for a new file";
     if (seed != ex->seed)
-        return rc_error(RC_ERR_USAGE, "%s: %s was made with seed %llu, this run has seed %llu; %s",
+        return rc_error(RC_ERR_MISMATCH, "%s: %s was made with seed %llu, this run has seed %llu; %s",
                         r->path, source, (unsigned long long)seed, (unsigned long long)ex->seed,
                         hint);
     if (runs != ex->runs)
-        return rc_error(RC_ERR_USAGE,
+        return rc_error(RC_ERR_MISMATCH,
                         "%s: %s was made with %llu runs per point, this run has %llu; %s", r->path,
                         source, (unsigned long long)runs, (unsigned long long)ex->runs, hint);
     if (n_points != ex->n_points)
-        return rc_error(RC_ERR_USAGE, "%s: %s was made with %llu points, this run has %zu; %s",
+        return rc_error(RC_ERR_MISMATCH, "%s: %s was made with %llu points, this run has %zu; %s",
                         r->path, source, (unsigned long long)n_points, ex->n_points, hint);
     if (resolved == NULL || strcmp(resolved, r->resolved) != 0) {
         rc_first_diff(resolved ? resolved : "", r->resolved, diff, sizeof diff);
-        return rc_error(RC_ERR_USAGE, "%s: %s was made from a different config (%s); %s", r->path,
+        return rc_error(RC_ERR_MISMATCH, "%s: %s was made from a different config (%s); %s", r->path,
                         source, diff, hint);
     }
     return RC_OK;

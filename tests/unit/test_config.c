@@ -84,8 +84,8 @@ int main(void)
     CHECK_EQ_U64(u, 3);
     CHECK_OK(rc_cfg_set_assignment(root, "network={generator: star, nodes: 5}"));
     CHECK_EQ_U64(rc_cfg_size(rc_cfg_get(root, "network")), 2);
-    CHECK_FAILS(rc_cfg_set_assignment(root, "model.p"), RC_ERR_USAGE, "expected key.path=value");
-    CHECK_FAILS(rc_cfg_set_assignment(root, "seed.x=1"), RC_ERR_USAGE, "not a map");
+    CHECK_FAILS(rc_cfg_set_assignment(root, "model.p"), RC_ERR_ARGUMENT, "expected key.path=value");
+    CHECK_FAILS(rc_cfg_set_assignment(root, "seed.x=1"), RC_ERR_ARGUMENT, "not a map");
     CHECK_FAILS(rc_cfg_set_assignment(root, "model.p=[1, 2"), RC_ERR_CONFIG,
                 "--set model.p:2:1: YAML syntax error");
     CHECK_OK(rc_cfg_double(rc_cfg_get(root, "model"), "p", 0, 0, 1, &d));

@@ -12,7 +12,7 @@
 
 /* Cancel hook for the test: says stop from its 100th poll on. */
 static int cancel_polls = 0;
-static int cancel_after_100(void)
+static int cancel_after_100(void *ctx)
 {
     int k;
 #pragma omp atomic capture

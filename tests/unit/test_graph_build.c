@@ -148,7 +148,7 @@ int main(void)
                 "the test graph needs 2.0 MiB but only 1.0 MiB is available (RC_MEMORY_LIMIT)");
     CHECK_OK(rc_memory_check(1000, "a small thing"));
     setenv("RC_MEMORY_LIMIT", "lots", 1);
-    CHECK_FAILS(rc_memory_check(1, "x"), RC_ERR_USAGE, "RC_MEMORY_LIMIT");
+    CHECK_FAILS(rc_memory_check(1, "x"), RC_ERR_ARGUMENT, "RC_MEMORY_LIMIT");
     unsetenv("RC_MEMORY_LIMIT");
     return rc_test_report("test_graph_build");
 }

@@ -21,7 +21,8 @@ static rc_graph_t *two_stars(void)
     return fx_graph(29, m, (const uint32_t(*)[2])e, NULL);
 }
 
-static void greedy_set(const rc_graph_t *g, int threads, uint32_t *out)
+static void greedy_set(const rc_graph_t *g, int threads, rc_greedy_cache_t *cache, int count,
+                       uint32_t *out)
 {
     const rc_model_t *model = NULL;
     void *params = NULL, *shared = NULL;
@@ -29,10 +30,13 @@ static void greedy_set(const rc_graph_t *g, int threads, uint32_t *out)
     if (model->prepare != NULL)
         CHECK_OK(model->prepare(params, g, &shared));
     rc_seed_spec_t spec;
-    CHECK_OK(fx_seeds("{strategy: greedy, count: 3, greedy_runs: 300}", &spec));
+    char yaml[96];
+    snprintf(yaml, sizeof yaml, "{strategy: greedy, count: %d, greedy_runs: 300}", count);
+    CHECK_OK(fx_seeds(yaml, &spec));
     rc_mc_options_t opt = rc_mc_default_options();
     opt.threads = threads;
-    rc_greedy_cache_clear();
+    opt.greedy_cache = cache;
+    opt.model_key = "independent_cascade p=0.5";
     CHECK_OK(rc_seeds_greedy(&spec, g, model, params, shared, 7, &opt, out));
     rc_seeds_clear(&spec);
     if (shared != NULL)
@@ -46,12 +50,26 @@ int main(void)
 
     /* Greedy: expected spreads 1 + 20/2 = 11, 1 + 5/2 = 3.5, 1.5 — hubs in that order. */
     uint32_t a[3], b[3];
-    greedy_set(g, 1, a);
+    greedy_set(g, 1, NULL, 3, a);
     CHECK_EQ_U64(a[0], 0);
     CHECK_EQ_U64(a[1], 21);
     CHECK_EQ_U64(a[2], 27);
-    greedy_set(g, 2, b);
+    greedy_set(g, 2, NULL, 3, b);
     CHECK(memcmp(a, b, sizeof a) == 0); /* the same set on 2 threads */
+
+    /* A cache owned by the caller: a sequence of 2 is extended to 3, the same as computed
+     * afresh, and a second cache knows nothing of the first. */
+    rc_greedy_cache_t *cache = rc_greedy_cache_new(), *other = rc_greedy_cache_new();
+    CHECK(cache != NULL && other != NULL);
+    uint32_t c2[2], c3[3];
+    greedy_set(g, 2, cache, 2, c2);
+    greedy_set(g, 1, cache, 3, c3);
+    CHECK(memcmp(c2, a, sizeof c2) == 0);
+    CHECK(memcmp(c3, a, sizeof c3) == 0);
+    greedy_set(g, 1, other, 3, c3);
+    CHECK(memcmp(c3, a, sizeof c3) == 0);
+    rc_greedy_cache_free(cache);
+    rc_greedy_cache_free(other);
 
     /* Degree discount with p = 0.5: first the biggest hub (20 followers); node 21 (5) next. */
     rc_seed_spec_t spec;
@@ -88,6 +106,5 @@ int main(void)
                 "greedy_runs: expected an integer in [1, 100000000], got '0'");
     CHECK_FAILS(fx_seeds("{strategy: degree_discount, count: 2, p: 2}", &spec), RC_ERR_CONFIG,
                 "p: expected a number in [0, 1], got '2'");
-    rc_greedy_cache_clear();
     return rc_test_report("test_greedy");
 }

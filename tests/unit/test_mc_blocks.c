@@ -153,7 +153,7 @@ static void refusals(const rc_graph_t *g)
     CHECK(memcmp(later->reach, b->reach, 50 * sizeof *b->reach) != 0);
     opt.first_run = (uint64_t)INT64_MAX;
     rc_mc_results_t *none = NULL;
-    CHECK_FAILS(rc_mc_run(g, m, params, &seeds, 50, 77, 1, &opt, &none), RC_ERR_USAGE,
+    CHECK_FAILS(rc_mc_run(g, m, params, &seeds, 50, 77, 1, &opt, &none), RC_ERR_ARGUMENT,
                 "past the last run index");
     rc_mc_results_free(later);
     rc_mc_results_free(timed);

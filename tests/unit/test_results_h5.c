@@ -378,7 +378,7 @@ static void test_write_and_read(const fixture_t *fx, const char *dir)
     check_complete_file(path, fx);
 
     /* refusing to overwrite, then --force */
-    CHECK_FAILS(rc_results_create(path, fx->ex, &prov, 0, &r), RC_ERR_USAGE, "exists");
+    CHECK_FAILS(rc_results_create(path, fx->ex, &prov, 0, &r), RC_ERR_EXISTS, "exists");
     CHECK(r == NULL);
     CHECK(runs_match_fixture(path, fx));
     CHECK_OK(rc_results_create(path, fx->ex, &prov, 1, &r));
@@ -472,20 +472,20 @@ static void test_resume(const fixture_t *fx, const char *dir)
     CHECK_OK(rc_results_close(r));
     CHECK(exists(jpath));
     /* a plain create refuses; so does a create when only the journal is left */
-    CHECK_FAILS(rc_results_create(path, fx->ex, &prov, 0, &r), RC_ERR_USAGE, "--resume");
+    CHECK_FAILS(rc_results_create(path, fx->ex, &prov, 0, &r), RC_ERR_EXISTS, "--resume");
 
     /* different experiments are refused, naming the difference */
     rc_experiment_t *other = variant("seed: 11", "seed: 12");
-    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "seed 11");
+    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_MISMATCH, "seed 11");
     rc_experiment_free(other);
     other = variant("runs: 300", "runs: 301");
-    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "300 runs");
+    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_MISMATCH, "300 runs");
     rc_experiment_free(other);
     other = variant("p: 0.1}", "p: 0.2}");
-    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "different config");
+    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_MISMATCH, "different config");
     rc_experiment_free(other);
     other = variant("[0.1, 0.35]", "[0.1, 0.35, 0.5]");
-    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_USAGE, "8 points");
+    CHECK_FAILS(rc_results_open_resume(path, other, &prov, &r), RC_ERR_MISMATCH, "8 points");
     rc_experiment_free(other);
 
     rc_results_provenance_t again = {"rtcascade run test.yaml --resume", NULL, NULL};

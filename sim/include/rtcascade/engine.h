@@ -7,7 +7,6 @@
 #ifndef RTCASCADE_ENGINE_H
 #define RTCASCADE_ENGINE_H
 
-#include "rtcascade/config.h"
 #include "rtcascade/error.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/model.h"
@@ -48,12 +47,9 @@ typedef struct rc_seed_spec {
 /* Names of the strategies, NULL-terminated, in enum order. */
 extern const char *const rc_seed_strategy_names[];
 
-/* Parses `seeds: {strategy: random|list|top_followers|community|top_fraction, count: k,
- * nodes: [...], community: c, fraction: f}`, or strategy degree_discount (p: 0.01), greedy
- * (greedy_runs: R, greedy_candidates: N) or high_degree (greedy.h). map may be NULL (one random
- * seed). Free with rc_seeds_clear. */
-rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec);
-/* Frees what rc_seeds_parse allocated; safe on a zeroed or cleared spec. */
+/* The default spec: one random seed (where = "seeds"). Nothing to free. */
+void rc_seeds_default(rc_seed_spec_t *spec);
+/* Frees what a spec owns (its node list); safe on a zeroed or cleared spec. */
 void rc_seeds_clear(rc_seed_spec_t *spec);
 
 /* A seed spec resolved against a graph: fixed seeds found once, pools for random draws. */
@@ -109,11 +105,6 @@ typedef struct rc_audience_spec {
     int redraw;         /* 1: a new audience in every run (random picks); 0: one per point */
     char where[160];    /* "file:line:col: path" of the map, for errors found with the graph */
 } rc_audience_spec_t;
-
-/* Parses `audience: {size: N, pick: random|top_followers|top_followers_in_community|community|
- * preferential, engagement: e, community: c, redraw: false}` (size and engagement required;
- * community only with the community picks). Nothing to free. */
-rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec);
 
 /* Checks spec against g without drawing: size at most the nodes (or the community's members),
  * the community exists. RC_ERR_CONFIG naming the audience: map. O(n) for community picks. */
@@ -231,6 +222,9 @@ typedef enum rc_schedule {
     RC_SCHEDULE_GUIDED = 2
 } rc_schedule_t;
 
+/* Greedy seed sequences kept between calls (greedy.h). */
+typedef struct rc_greedy_cache rc_greedy_cache_t;
+
 typedef struct rc_mc_options {
     double global_fraction; /* a run is global when size >= global_fraction * n; default 0.05 */
     uint32_t max_size;      /* stop a run at this many adopters and flag it capped; 0 = no cap */
@@ -242,12 +236,15 @@ typedef struct rc_mc_options {
                                run i draws from stream first_run + i and lands at index i, so
                                blocks of one point (e.g. on MPI ranks) merge into exactly the
                                one-call result; default 0 */
-    int (*cancel)(void);    /* polled before each run; non-zero abandons the call's remaining
-                               runs and rc_mc_run returns RC_ERR_INTERRUPTED (e.g. on Ctrl-C);
-                               NULL (default) = never */
+    int (*cancel)(void *ctx); /* polled (from any of the call's threads) before each run with
+                               cancel_ctx; non-zero abandons the call's remaining runs and
+                               rc_mc_run returns RC_ERR_INTERRUPTED (e.g. on Ctrl-C); NULL
+                               (default) = never */
+    void *cancel_ctx;
     const char *model_key;  /* text naming the model and its parameters (e.g. the model: map as
-                               YAML): greedy seed sequences are cached across calls under it;
-                               NULL (default) = computed afresh in every call */
+                               YAML): the key of greedy seed sequences in greedy_cache */
+    rc_greedy_cache_t *greedy_cache; /* where greedy sequences are kept across calls; NULL
+                               (default) = computed afresh in every call */
 } rc_mc_options_t;
 
 /* The defaults listed above. */

@@ -2,7 +2,8 @@
  *
  * A library function that can fail returns rc_status_t and, on failure, has already written a
  * one-line message (naming file, line, key or parameter and what was expected) that
- * rc_error_message() returns. Nothing in the library prints or exits; sim/cli does. */
+ * rc_error_message() returns. Nothing in the library prints or exits; sim/cli does, and maps
+ * these codes to its documented exit statuses (docs/cli.md). */
 #ifndef RTCASCADE_ERROR_H
 #define RTCASCADE_ERROR_H
 
@@ -10,13 +11,15 @@
 
 typedef enum rc_status {
     RC_OK = 0,
-    RC_ERR_USAGE = 2,    /* bad command line */
-    RC_ERR_CONFIG = 3,   /* bad config: syntax, type, unknown key, value out of range */
-    RC_ERR_INPUT = 4,    /* bad input file: edge list, cache, results file */
-    RC_ERR_IO = 5,       /* cannot open, read or write a file; disk full */
-    RC_ERR_NOMEM = 6,    /* allocation failed, or the estimated memory need does not fit */
-    RC_ERR_INTERNAL = 7, /* a bug: an invariant did not hold */
-    RC_ERR_INTERRUPTED = 8 /* stopped by a signal; finished work was kept */
+    RC_ERR_ARGUMENT = 1,    /* a function was called with a bad argument (or a bad option) */
+    RC_ERR_CONFIG = 2,      /* bad config: syntax, type, unknown key, value out of range */
+    RC_ERR_INPUT = 3,       /* bad input file: edge list, cascades, cache, results file */
+    RC_ERR_IO = 4,          /* cannot open, read or write a file; disk full */
+    RC_ERR_NOMEM = 5,       /* allocation failed, or the estimated memory need does not fit */
+    RC_ERR_INTERNAL = 6,    /* a bug: an invariant did not hold */
+    RC_ERR_INTERRUPTED = 7, /* stopped on request (a cancel hook, a signal); finished work kept */
+    RC_ERR_EXISTS = 8,      /* the output exists and neither overwriting nor resuming was asked */
+    RC_ERR_MISMATCH = 9     /* a file to resume was made by another experiment */
 } rc_status_t;
 
 /* Formats the calling thread's error message (printf-style) and returns status, so that

@@ -16,11 +16,6 @@
 /* Default Monte Carlo runs per marginal-gain estimate. */
 #define RC_GREEDY_DEFAULT_RUNS 1000u
 
-/* Parses the keys of the influence strategies into spec: `p` (degree discount, default 0.01),
- * `greedy_runs` and `greedy_candidates` (greedy). Accepted, and ignored, with any strategy, so
- * that a sweep over seeds.strategy can share them. */
-rc_status_t rc_seeds_parse_influence(const rc_cfg_t *map, rc_seed_spec_t *spec);
-
 /* The fixed seeds of degree_discount (computed here, O((n + m) log(n + m))), or for greedy a
  * check of count against the candidates and `count` RC_NO_NODE placeholders that rc_mc_run
  * replaces (rc_seeds_greedy) before any run. */
@@ -31,14 +26,18 @@ rc_status_t rc_seeds_resolve_influence(const rc_seed_spec_t *spec, const rc_grap
  * the estimated marginal gain of the spread (adopters, seeds included) of model/params on g,
  * estimated by spec->greedy_runs runs whose streams are common to all candidates (common random
  * numbers; sums are integers, so the result is the same for any thread count). The sequence
- * and its CELF state are cached per (graph contents, model, opt->model_key, master seed, runs,
- * candidates, max_size) when opt->model_key is set, so a sweep over count extends one sequence.
+ * and its CELF state are cached in opt->greedy_cache per (graph contents, model, opt->model_key,
+ * master seed, runs, candidates, max_size) when both are set, so a sweep over count extends one
+ * sequence.
  * shared is the model's prepare() output (may be NULL). Uses opt->threads and opt->cancel. */
 rc_status_t rc_seeds_greedy(const rc_seed_spec_t *spec, const rc_graph_t *g,
                             const rc_model_t *model, const void *params, const void *shared,
                             uint64_t master_seed, const rc_mc_options_t *opt, uint32_t *out);
 
-/* Frees the cached greedy sequences (they are otherwise kept for the process's life). */
-void rc_greedy_cache_clear(void);
+/* A cache of greedy sequences, owned by whoever runs the points that share it (the experiment
+ * runner); calls from several threads may share one. NULL when out of memory (message set).
+ * rc_greedy_cache_free(NULL) is harmless. */
+rc_greedy_cache_t *rc_greedy_cache_new(void);
+void rc_greedy_cache_free(rc_greedy_cache_t *cache);
 
 #endif

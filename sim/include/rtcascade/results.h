@@ -39,7 +39,7 @@ typedef struct rc_results_provenance {
 /* Starts a new results file for `ex` at `path`: writes the journal, then the skeleton (root
  * attributes, /points with every point pending, empty /runs, /summary, /curves, /networks)
  * through "<path>.tmp.<pid>" + rename. Missing parent directories are created.
- * Refuses (RC_ERR_USAGE, "<path>: exists; use --resume to finish it or --force to overwrite")
+ * Refuses (RC_ERR_EXISTS, "<path>: exists; use --resume to finish it or --force to overwrite")
  * when `path` or its journal exists, unless `force` (then both are replaced). RC_ERR_IO naming
  * the path when it cannot be written (permissions, missing disk space); another process
  * writing the same file is refused (RC_ERR_IO). ex must outlive *out. Free with
@@ -48,7 +48,7 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
                               const rc_results_provenance_t *prov, int force, rc_results_t **out);
 
 /* Reopens an interrupted results file to finish it. Checks that it was made from the same
- * experiment (resolved config text, seed, runs per point, points): otherwise RC_ERR_USAGE with a
+ * experiment (resolved config text, seed, runs per point, points): otherwise RC_ERR_MISMATCH with a
  * message naming the first difference. Repairs what an interrupt left: rows of a point that was
  * being appended but not finished are cut; points that are in the journal but not in the file
  * are written from it; a file that does not open or does not read back consistently is rebuilt

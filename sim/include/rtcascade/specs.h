@@ -35,6 +35,17 @@ rc_status_t rc_params_located_error(const rc_cfg_t *map, const char *key, rc_sta
  * rc_model_params_free(*model, *params). */
 rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params);
 
+/* Parses `seeds: {strategy: random|list|top_followers|community|top_fraction|degree_discount|
+ * greedy|high_degree, count: k, nodes: [...], community: c, fraction: f, p: 0.01,
+ * greedy_runs: R, greedy_candidates: N}`. map may be NULL (one random seed). Free with
+ * rc_seeds_clear; on error the spec is cleared. */
+rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec);
+
+/* Parses `audience: {size: N, pick: random|top_followers|top_followers_in_community|community|
+ * preferential, engagement: e, community: c, redraw: false}` (size and engagement required;
+ * community only with the community picks). Nothing to free. */
+rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec);
+
 /* Estimated bytes of the graph a `network:` map describes (0 for a file). */
 rc_status_t rc_network_estimate(const rc_cfg_t *map, uint64_t *bytes);
 

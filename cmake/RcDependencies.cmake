@@ -8,6 +8,8 @@ endif()
 find_package(GSL 2.5 REQUIRED)
 find_package(OpenMP REQUIRED COMPONENTS C)
 find_package(ZLIB REQUIRED)
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C)
 
 if(RC_STATIC AND RC_WITH_MPI)

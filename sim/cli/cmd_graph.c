@@ -3,9 +3,9 @@
 #include "cli/commands.h"
 #include "rtcascade/config.h"
 #include "rtcascade/graph_h5.h"
+#include "rtcascade/runner.h"
 #include "rtcascade/specs.h"
 
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,9 @@ int rc_cmd_graph(int argc, char **argv)
     rc_status_t status = RC_OK;
     const char *config = NULL, *output = NULL;
     char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int n_sets = 0, force = 0;
+    int n_sets = 0, force = 0, threads = 0;
+    rc_network_spec_t spec;
+    memset(&spec, 0, sizeof spec);
     rc_cfg_t *root = NULL;
     rc_graph_t *g = NULL;
     char *base_dir = NULL;
@@ -48,7 +50,7 @@ int rc_cmd_graph(int argc, char **argv)
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
             output = argv[++i];
         } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-            RC_TRY(rc_cli_set_threads(argv[++i]));
+            RC_TRY(rc_cli_parse_threads(argv[++i], &threads));
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -78,12 +80,12 @@ int rc_cmd_graph(int argc, char **argv)
     RC_TRY(rc_cli_load_config(config, sets, n_sets, &root, &base_dir));
     uint64_t seed = 0;
     RC_TRY(rc_cfg_uint64(root, "seed", 42, 0, UINT64_MAX, &seed));
-    double t0 = omp_get_wtime();
-    RC_TRY(rc_network_build(rc_cfg_get(root, "network"), seed, base_dir, &g));
-    double built = omp_get_wtime() - t0;
+    double built = 0.0;
+    RC_TRY(rc_network_spec_parse(rc_cfg_get(root, "network"), seed, &spec));
+    RC_TRY(rc_run_load_network(&spec, base_dir, threads, &g, &built));
 
     rc_graph_stats_t st;
-    RC_TRY(rc_graph_compute_stats(g, &st));
+    RC_TRY(rc_run_graph_stats(g, threads, &st));
     rc_graph_print_stats(stdout, g, &st);
     printf("built in:          %.2f s\n", built);
     if (output != NULL) {
@@ -91,6 +93,7 @@ int rc_cmd_graph(int argc, char **argv)
         printf("saved to:          %s\n", output);
     }
 cleanup:
+    rc_network_spec_clear(&spec);
     rc_graph_free(g);
     rc_cfg_free(root);
     free(base_dir);

@@ -17,8 +17,8 @@ int rc_cmd_info(int argc, char **argv);
 rc_status_t rc_cli_load_config(const char *path, char *const *sets, int n_sets,
                                rc_cfg_t **root, char **base_dir);
 
-/* Parses a --threads value (1..1024) and applies it with omp_set_num_threads. */
-rc_status_t rc_cli_set_threads(const char *value);
+/* Parses a --threads value (1..1024) into *threads. */
+rc_status_t rc_cli_parse_threads(const char *value, int *threads);
 
 /* Draws the figures of a finished results file with the Python plot scripts
  * (study_figures.py for the default study, rcplot.py otherwise); problems are notes on stderr,

@@ -5,7 +5,6 @@
 #include "rtcascade/defaults.h"
 
 #include <errno.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +37,7 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_cli_set_threads(const char *value)
+rc_status_t rc_cli_parse_threads(const char *value, int *threads)
 {
     char *end = NULL;
     errno = 0;
@@ -46,6 +45,6 @@ rc_status_t rc_cli_set_threads(const char *value)
     if (errno != 0 || end == value || *end != '\0' || t < 1 || t > 1024)
         return rc_error(RC_ERR_ARGUMENT, "--threads: expected an integer from 1 to 1024, got '%s'",
                         value);
-    omp_set_num_threads((int)t);
+    *threads = (int)t;
     return RC_OK;
 }

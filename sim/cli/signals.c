@@ -48,16 +48,9 @@ static void set_mask(int how, sigset_t *old)
 
 void rc_signals_install(void)
 {
-    /* A signal goes to any thread that does not block it. Starting OpenMP's thread pool with the
-     * signals blocked makes the workers inherit that mask, so handlers run on the main thread
-     * only, and holding the signals there (around results writes) really holds them. */
-    sigset_t old;
-    set_mask(SIG_BLOCK, &old);
-#pragma omp parallel
-    {
-        (void)0;
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* A signal goes to any thread that does not block it. The library starts its threads
+     * (OpenMP's pool, the results writer) with signals blocked, so handlers run on the main
+     * thread only, and holding the signals there (around results writes) really holds them. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

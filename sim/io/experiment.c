@@ -1,13 +1,15 @@
-/* Config -> experiment: top-level keys, scenarios deep-merged over the base, sweeps (lists,
- * linear and logarithmic ranges; grid product or zip) expanded into points with their resolved
- * configs, and networks shared between points that describe the same one. */
+/* Config -> experiment: top-level keys, scenarios deep-merged over the base, the sweep expanded
+ * into points (sweep.c), and every point resolved into typed specs (model parameters, seeds or
+ * audience, engine options, network) once, with networks shared between points that describe
+ * the same graph. Also loading a config file (or the embedded default) with --set applied. */
 #include "rtcascade/experiment.h"
-#include "rtcascade/engine.h"
-#include "rtcascade/model.h"
-#include "rtcascade/graph_h5.h"
+#include "rtcascade/defaults.h"
+#include "rtcascade/memory.h"
 #include "rtcascade/specs.h"
 
-#include <math.h>
+#include "io/sweep.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +17,6 @@
 const char *const rc_experiment_keys[] = {
     "name", "description", "seed", "runs", "network", "model", "seeds", "audience", "scenarios",
     "sweep", "output", "global_fraction", "max_size", NULL};
-
-#define MAX_POINTS 10000000ULL
-#define MAX_SWEEP_VALUES 1000000ULL
-
-/* One swept key and its values as YAML text. */
-typedef struct sweep_axis {
-    const char *key;
-    char **values;
-    size_t len;
-} sweep_axis_t;
 
 static void free_strings(char **s, size_t n)
 {
@@ -35,263 +27,34 @@ static void free_strings(char **s, size_t n)
     free(s);
 }
 
+static void point_clear(rc_point_t *pt, size_t n_swept)
+{
+    free_strings(pt->values, n_swept);
+    if (pt->model != NULL)
+        rc_model_params_free(pt->model, pt->params);
+    free(pt->model_key);
+    rc_seeds_clear(&pt->seeds);
+}
+
 void rc_experiment_free(rc_experiment_t *ex)
 {
     if (ex == NULL)
         return;
-    for (size_t i = 0; i < ex->n_points; i++) {
-        rc_cfg_free(ex->points[i].config);
-        free_strings(ex->points[i].values, ex->n_swept);
-    }
+    for (size_t i = 0; i < ex->n_points; i++)
+        point_clear(&ex->points[i], ex->n_swept);
     free(ex->points);
+    for (size_t i = 0; i < ex->n_networks; i++)
+        rc_network_spec_clear(&ex->networks[i]);
+    free(ex->networks);
     free_strings(ex->swept_keys, ex->n_swept);
     free_strings(ex->scenarios, ex->n_scenarios);
     free(ex->name);
     free(ex->output);
+    free(ex->base_dir);
+    free(ex->config_text);
+    free(ex->config_path);
     rc_cfg_free(ex->resolved);
     free(ex);
-}
-
-/* Shortest "%g" text that reads back as exactly v (so 0.1 stays "0.1"). */
-static char *format_number(double v)
-{
-    char buf[64];
-    for (int prec = 6; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return strdup(buf);
-}
-
-/* Values of a range map {from, to, step} or {from, to, num[, log]} as text. */
-static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
-{
-    static const char *const keys[] = {"from", "to", "step", "num", "log", NULL};
-    rc_status_t status = RC_OK;
-    double from, to, step = 0;
-    uint64_t num = 0;
-    int logscale = 0;
-    char **vals = NULL;
-    size_t n = 0;
-    RC_TRY(rc_cfg_check_keys(map, keys));
-    RC_TRY(rc_cfg_require(map, "from"));
-    RC_TRY(rc_cfg_require(map, "to"));
-    RC_TRY(rc_cfg_double(map, "from", 0, -HUGE_VAL, HUGE_VAL, &from));
-    RC_TRY(rc_cfg_double(map, "to", 0, -HUGE_VAL, HUGE_VAL, &to));
-    RC_TRY(rc_cfg_bool(map, "log", 0, &logscale));
-    int has_step = rc_cfg_get(map, "step") != NULL, has_num = rc_cfg_get(map, "num") != NULL;
-    if (has_step == has_num)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: a range needs either step: or num: (got %s)",
-                rc_cfg_where(map), rc_cfg_path(map), has_step ? "both" : "neither");
-    if (has_step) {
-        if (logscale)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: a log range takes num:, not step:",
-                    rc_cfg_where(rc_cfg_get(map, "step")), rc_cfg_path(map));
-        RC_TRY(rc_cfg_double(map, "step", 0, -HUGE_VAL, HUGE_VAL, &step));
-        if (step == 0 || (to - from) / step < 0)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s.step: a step of %g never gets from %g to %g",
-                    rc_cfg_where(rc_cfg_get(map, "step")), rc_cfg_path(map), step, from, to);
-        double count = floor((to - from) / step + 1e-9) + 1;
-        if (count > (double)MAX_SWEEP_VALUES)
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: %.0f values is too many (at most %llu)",
-                    rc_cfg_where(map), rc_cfg_path(map), count,
-                    (unsigned long long)MAX_SWEEP_VALUES);
-        num = (uint64_t)count;
-    } else {
-        RC_TRY(rc_cfg_uint64(map, "num", 0, 1, MAX_SWEEP_VALUES, &num));
-        if (logscale && (from <= 0 || to <= 0))
-            RC_FAIL(RC_ERR_CONFIG, "%s: %s: a log range needs from: and to: > 0 (got %g, %g)",
-                    rc_cfg_where(map), rc_cfg_path(map), from, to);
-    }
-    vals = calloc(num, sizeof *vals);
-    RC_ALLOC_CHECK(vals, "sweep values");
-    for (n = 0; n < num; n++) {
-        double v;
-        if (has_step)
-            v = from + (double)n * step;
-        else if (num == 1)
-            v = from;
-        else if (logscale)
-            v = exp(log(from) + (log(to) - log(from)) * (double)n / (double)(num - 1));
-        else
-            v = from + (to - from) * (double)n / (double)(num - 1);
-        if (n == 0)
-            v = from; /* start and end exactly on the bounds the user wrote */
-        else if (n == num - 1 && !has_step)
-            v = to;
-        else {
-            /* 12 significant digits: 0.1 + 7 * 0.01 is 0.17, not 0.16999999999999998, and a
-             * log range over an integer key lands on integers (10, not 9.999999999999998). */
-            char tmp[40];
-            snprintf(tmp, sizeof tmp, "%.12g", v);
-            v = strtod(tmp, NULL);
-        }
-        vals[n] = format_number(v);
-        RC_ALLOC_CHECK(vals[n], "sweep values");
-    }
-    *out = vals;
-    *len = num;
-    vals = NULL;
-cleanup:
-    free_strings(vals, n);
-    return status;
-}
-
-/* Values of one swept key: a list (any YAML values) or a range map. */
-static rc_status_t axis_values(const rc_cfg_t *node, sweep_axis_t *axis)
-{
-    rc_status_t status = RC_OK;
-    if (rc_cfg_kind(node) == RC_CFG_MAP)
-        return range_values(node, &axis->values, &axis->len);
-    if (rc_cfg_kind(node) != RC_CFG_SEQ || rc_cfg_size(node) == 0)
-        return rc_error(RC_ERR_CONFIG,
-                        "%s: %s: expected a non-empty list of values or a range "
-                        "{from:, to:, step:|num:, log:}",
-                        rc_cfg_where(node), rc_cfg_path(node));
-    size_t n = rc_cfg_size(node);
-    axis->values = calloc(n, sizeof *axis->values);
-    RC_ALLOC_CHECK(axis->values, "sweep values");
-    axis->len = n;
-    for (size_t i = 0; i < n; i++) {
-        axis->values[i] = rc_cfg_to_yaml(rc_cfg_at(node, i, NULL));
-        RC_ALLOC_CHECK(axis->values[i], "sweep values");
-        size_t l = strlen(axis->values[i]); /* scalars come back as "text\n" */
-        if (l > 0 && axis->values[i][l - 1] == '\n' && rc_cfg_kind(rc_cfg_at(node, i, NULL)) == RC_CFG_SCALAR)
-            axis->values[i][l - 1] = '\0';
-    }
-cleanup:
-    return status;
-}
-
-/* Checks that the first component of a swept key is a top-level key. */
-static rc_status_t check_swept_key(const rc_cfg_t *sweep, size_t i, const char *key)
-{
-    char head[128];
-    size_t n = strcspn(key, ".");
-    if (n == 0 || n >= sizeof head || key[strlen(key) - 1] == '.')
-        goto bad;
-    memcpy(head, key, n);
-    head[n] = '\0';
-    for (size_t k = 0; rc_experiment_keys[k]; k++) {
-        if (strcmp(head, rc_experiment_keys[k]) == 0) {
-            if (strcmp(head, "sweep") == 0 || strcmp(head, "scenarios") == 0 ||
-                strcmp(head, "runs") == 0 || strcmp(head, "seed") == 0 || strcmp(head, "name") == 0 ||
-                strcmp(head, "output") == 0)
-                return rc_error(RC_ERR_CONFIG, "%s: sweep: '%s' cannot be swept",
-                                rc_cfg_where(rc_cfg_at(sweep, i, NULL)), key);
-            return RC_OK;
-        }
-    }
-bad:;
-    const rc_cfg_t *node = rc_cfg_at(sweep, i, NULL);
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
-    for (size_t k = 0; rc_experiment_keys[k]; k++) {
-        size_t d = rc_edit_distance(head, rc_experiment_keys[k]);
-        if (d < best_d) {
-            best_d = d;
-            best = rc_experiment_keys[k];
-        }
-    }
-    if (best_d <= 2)
-        return rc_error(RC_ERR_CONFIG, "%s: sweep: '%s' does not name a config key (did you mean '%s.%s'?)",
-                        rc_cfg_where(node), key, best, key + (n < strlen(key) ? n + 1 : n));
-    return rc_error(RC_ERR_CONFIG,
-                    "%s: sweep: '%s' does not name a config key (expected a dotted path such as "
-                    "model.p or network.mean_degree)",
-                    rc_cfg_where(node), key);
-}
-
-/* The base config: the given one without scenarios: and sweep:. */
-static rc_status_t make_base(const rc_cfg_t *config, rc_cfg_t **out)
-{
-    rc_cfg_t *base = rc_cfg_copy(config);
-    if (base == NULL)
-        return RC_ERR_NOMEM;
-    rc_cfg_remove(base, "scenarios");
-    rc_cfg_remove(base, "sweep");
-    *out = base;
-    return RC_OK;
-}
-
-/* The axes of one sweep: map (top level or a scenario's), its mode and number of combinations. */
-typedef struct axis_set {
-    sweep_axis_t *axes;
-    size_t n;
-    int zip;
-    uint64_t combos;
-} axis_set_t;
-
-static void axis_set_free(axis_set_t *set)
-{
-    for (size_t a = 0; a < set->n; a++)
-        free_strings(set->axes[a].values, set->axes[a].len);
-    free(set->axes);
-    memset(set, 0, sizeof *set);
-}
-
-/* Parses a sweep map (NULL: no axes, one combination). */
-static rc_status_t parse_sweep(const rc_cfg_t *sweep, axis_set_t *set)
-{
-    rc_status_t status = RC_OK;
-    memset(set, 0, sizeof *set);
-    set->combos = 1;
-    if (sweep == NULL)
-        return RC_OK;
-    if (rc_cfg_kind(sweep) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map of key.path: [values]", rc_cfg_where(sweep),
-                rc_cfg_path(sweep));
-    set->axes = calloc(rc_cfg_size(sweep) + 1, sizeof *set->axes);
-    RC_ALLOC_CHECK(set->axes, "the sweep");
-    for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
-        const char *key = NULL;
-        const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
-        if (strcmp(key, "mode") == 0) {
-            static const char *const modes[] = {"grid", "zip", NULL};
-            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &set->zip));
-            continue;
-        }
-        RC_TRY(check_swept_key(sweep, i, key));
-        set->axes[set->n].key = key;
-        RC_TRY(axis_values(v, &set->axes[set->n]));
-        set->n++;
-    }
-    if (set->zip && set->n > 0) {
-        set->combos = set->axes[0].len;
-        for (size_t a = 1; a < set->n; a++) {
-            if (set->axes[a].len != set->combos)
-                RC_FAIL(RC_ERR_CONFIG,
-                        "%s: %s: mode zip pairs values, but %s has %zu values and %s has %zu",
-                        rc_cfg_where(sweep), rc_cfg_path(sweep), set->axes[0].key,
-                        set->axes[0].len, set->axes[a].key, set->axes[a].len);
-        }
-    } else {
-        for (size_t a = 0; a < set->n; a++) {
-            set->combos *= set->axes[a].len;
-            if (set->combos > MAX_POINTS)
-                RC_FAIL(RC_ERR_CONFIG, "%s: %s: more than %llu points", rc_cfg_where(sweep),
-                        rc_cfg_path(sweep), (unsigned long long)MAX_POINTS);
-        }
-    }
-cleanup:
-    return status;
-}
-
-/* Applies combination c of set to cfg (last key fastest in a grid). */
-static rc_status_t apply_combo(const axis_set_t *set, const rc_cfg_t *sweep, uint64_t c,
-                               rc_cfg_t *cfg)
-{
-    uint64_t rest = c;
-    for (size_t a = set->n; a-- > 0;) {
-        size_t idx = set->zip ? (size_t)c : (size_t)(rest % set->axes[a].len);
-        rest /= set->zip ? 1 : set->axes[a].len;
-        const rc_cfg_t *origin = rc_cfg_get(sweep, set->axes[a].key);
-        rc_status_t s = rc_cfg_set_from(cfg, set->axes[a].key, set->axes[a].values[idx], origin);
-        if (s != RC_OK)
-            return s;
-    }
-    return RC_OK;
 }
 
 /* Adds key to the experiment's list of swept keys unless it is there. */
@@ -327,26 +90,10 @@ static char *value_at(const rc_cfg_t *cfg, const char *key)
     return y;
 }
 
-rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
-                                 rc_experiment_t **out)
+/* The top-level values: name, seed, runs, output. */
+static rc_status_t read_top(const rc_cfg_t *config, const char *default_name, rc_experiment_t *ex)
 {
     rc_status_t status = RC_OK;
-    rc_experiment_t *ex = NULL;
-    axis_set_t global = {0}, *local = NULL;
-    rc_cfg_t *base = NULL;
-    char **netsig = NULL;
-    size_t n_local = 0;
-    uint64_t total = 0;
-    *out = NULL;
-
-    if (rc_cfg_kind(config) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: a config must be a map of keys", rc_cfg_where(config));
-    RC_TRY(rc_cfg_check_keys(config, rc_experiment_keys));
-    ex = calloc(1, sizeof *ex);
-    RC_ALLOC_CHECK(ex, "an experiment");
-    ex->resolved = rc_cfg_copy(config);
-    RC_ALLOC_CHECK(ex->resolved, "an experiment");
-
     const char *name = NULL, *output = NULL;
     RC_TRY(rc_cfg_string(config, "name", default_name, &name));
     if (name == NULL || *name == '\0')
@@ -365,13 +112,197 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
             snprintf(ex->output, need, "results/%s.h5", ex->name);
     }
     RC_ALLOC_CHECK(ex->output, "a file name");
+cleanup:
+    return status;
+}
 
-    /* The top-level sweep applies to every scenario. */
-    const rc_cfg_t *sweep = rc_cfg_get(config, "sweep");
-    RC_TRY(parse_sweep(sweep, &global));
-    ex->zip = global.zip;
-    for (size_t a = 0; a < global.n; a++)
-        RC_TRY(add_swept_key(ex, global.axes[a].key));
+/* The experiment's network id for spec (moved into the list when new; cleared otherwise). */
+static rc_status_t share_network(rc_experiment_t *ex, rc_network_spec_t *spec, size_t *cap,
+                                 size_t *id)
+{
+    for (size_t i = 0; i < ex->n_networks; i++) {
+        if (strcmp(ex->networks[i].signature, spec->signature) == 0) {
+            rc_network_spec_clear(spec);
+            *id = i;
+            return RC_OK;
+        }
+    }
+    if (ex->n_networks == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 4;
+        rc_network_spec_t *n = realloc(ex->networks, ncap * sizeof *n);
+        if (n == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory for the networks");
+        ex->networks = n;
+        *cap = ncap;
+    }
+    ex->networks[ex->n_networks] = *spec;
+    memset(spec, 0, sizeof *spec);
+    uint64_t bytes = rc_network_estimate_bytes(&ex->networks[ex->n_networks]);
+    if (bytes > ex->peak_bytes)
+        ex->peak_bytes = bytes;
+    *id = ex->n_networks++;
+    return RC_OK;
+}
+
+/* Everything of point p from its resolved config: engine options, model, seeds or audience,
+ * network. */
+static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_cfg_t *cfg,
+                                 size_t *net_cap)
+{
+    rc_status_t status = RC_OK;
+    rc_network_spec_t net;
+    memset(&net, 0, sizeof net);
+    RC_TRY(rc_cfg_double(cfg, "global_fraction", 0.05, 0, 1, &pt->global_fraction));
+    RC_TRY(rc_cfg_uint32(cfg, "max_size", 0, 0, RC_MAX_NODES, &pt->max_size));
+    const rc_cfg_t *mm = rc_cfg_get(cfg, "model");
+    if (mm == NULL)
+        RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %llu, scenario %s)",
+                rc_cfg_where(cfg), (unsigned long long)pt->index, pt->scenario);
+    RC_TRY(rc_model_parse(mm, &pt->model, &pt->params));
+    pt->model_key = rc_cfg_to_yaml(mm);
+    RC_ALLOC_CHECK(pt->model_key, "the model's key");
+    const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
+    if (aud != NULL) {
+        const rc_cfg_t *sd = rc_cfg_get(cfg, "seeds");
+        if (sd != NULL) {
+            char where[128]; /* rc_cfg_where's buffer is reused by the next call */
+            snprintf(where, sizeof where, "%s", rc_cfg_where(sd));
+            RC_FAIL(RC_ERR_CONFIG, "%s: scenario %s has both seeds: (%s) and audience: "
+                    "(who posts: accounts of the network, or an author outside it whose "
+                    "audience is picked from it); give only one, in the base config or in "
+                    "each scenario", rc_cfg_where(aud), pt->scenario, where);
+        }
+        pt->has_audience = 1;
+        RC_TRY(rc_audience_parse(aud, &pt->audience));
+    } else {
+        RC_TRY(rc_seeds_parse(rc_cfg_get(cfg, "seeds"), &pt->seeds));
+    }
+    RC_TRY(rc_network_spec_parse(rc_cfg_get(cfg, "network"), ex->seed, &net));
+    RC_TRY(share_network(ex, &net, net_cap, &pt->network_id));
+cleanup:
+    rc_network_spec_clear(&net);
+    return status;
+}
+
+/* Checks a scenario's overrides: a map, known keys, none of those fixed for the experiment. */
+static rc_status_t check_scenario(const rc_cfg_t *sv)
+{
+    rc_status_t status = RC_OK;
+    if (rc_cfg_kind(sv) != RC_CFG_MAP)
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map of overrides", rc_cfg_where(sv),
+                rc_cfg_path(sv));
+    RC_TRY(rc_cfg_check_keys(sv, rc_experiment_keys));
+    for (size_t k = 0; k < rc_cfg_size(sv); k++) {
+        const char *kk = NULL;
+        const rc_cfg_t *kv = rc_cfg_at(sv, k, &kk);
+        if (strcmp(kk, "scenarios") == 0 || strcmp(kk, "runs") == 0 || strcmp(kk, "seed") == 0 ||
+            strcmp(kk, "output") == 0 || strcmp(kk, "name") == 0)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s: '%s' is the same for the whole experiment and "
+                                   "cannot differ between scenarios",
+                    rc_cfg_where(kv), rc_cfg_path(kv), kk);
+    }
+cleanup:
+    return status;
+}
+
+/* The sweeps: the top-level one (every scenario), then each scenario's own. Fills the
+ * experiment's scenario names and swept keys, and *total points. */
+static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_sweep_t *global,
+                               rc_sweep_t *local, uint64_t *total)
+{
+    rc_status_t status = RC_OK;
+    const rc_cfg_t *scen = rc_cfg_get(config, "scenarios");
+    RC_TRY(rc_sweep_parse(rc_cfg_get(config, "sweep"), global));
+    ex->zip = global->zip;
+    for (size_t a = 0; a < global->n; a++)
+        RC_TRY(add_swept_key(ex, global->axes[a].key));
+    *total = 0;
+    for (size_t s = 0; s < ex->n_scenarios; s++) {
+        const char *sname = "base";
+        local[s].combos = 1;
+        if (scen != NULL) {
+            const rc_cfg_t *sv = rc_cfg_at(scen, s, &sname);
+            RC_TRY(check_scenario(sv));
+            const rc_cfg_t *ssweep = rc_cfg_get(sv, "sweep");
+            RC_TRY(rc_sweep_parse(ssweep, &local[s]));
+            for (size_t a = 0; a < local[s].n; a++) {
+                for (size_t b = 0; b < global->n; b++)
+                    if (strcmp(local[s].axes[a].key, global->axes[b].key) == 0)
+                        RC_FAIL(RC_ERR_CONFIG,
+                                "%s: %s: '%s' is already swept by the top-level sweep",
+                                rc_cfg_where(rc_cfg_get(ssweep, local[s].axes[a].key)),
+                                rc_cfg_path(ssweep), local[s].axes[a].key);
+                RC_TRY(add_swept_key(ex, local[s].axes[a].key));
+            }
+        }
+        ex->scenarios[s] = strdup(sname);
+        RC_ALLOC_CHECK(ex->scenarios[s], "the scenarios");
+        *total += global->combos * local[s].combos;
+        if (*total > RC_MAX_POINTS)
+            RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
+                    (unsigned long long)RC_MAX_POINTS);
+    }
+    if (ex->swept_keys == NULL) {
+        ex->swept_keys = calloc(1, sizeof *ex->swept_keys);
+        RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
+    }
+cleanup:
+    return status;
+}
+
+/* Point p: the base with scenario s merged in and its combinations (cg of the top-level sweep,
+ * cs of the scenario's) applied, then resolved. */
+static rc_status_t make_point(rc_experiment_t *ex, const rc_cfg_t *config, const rc_cfg_t *base,
+                              size_t s, const rc_sweep_t *global, uint64_t cg,
+                              const rc_sweep_t *local, uint64_t cs, size_t *net_cap)
+{
+    rc_status_t status = RC_OK;
+    const rc_cfg_t *scen = rc_cfg_get(config, "scenarios");
+    const rc_cfg_t *sv = scen ? rc_cfg_at(scen, s, NULL) : NULL;
+    rc_point_t *pt = &ex->points[ex->n_points];
+    rc_cfg_t *cfg = rc_cfg_copy(base);
+    pt->index = ex->n_points++;
+    pt->scenario = ex->scenarios[s];
+    pt->values = calloc(ex->n_swept + 1, sizeof *pt->values);
+    if (cfg == NULL || pt->values == NULL)
+        RC_FAIL(RC_ERR_NOMEM, "out of memory expanding the sweep");
+    if (sv != NULL) {
+        RC_TRY(rc_cfg_merge(cfg, sv));
+        rc_cfg_remove(cfg, "sweep");
+    }
+    RC_TRY(rc_sweep_apply(global, rc_cfg_get(config, "sweep"), cg, cfg));
+    RC_TRY(rc_sweep_apply(local, sv ? rc_cfg_get(sv, "sweep") : NULL, cs, cfg));
+    for (size_t k = 0; k < ex->n_swept; k++) {
+        pt->values[k] = value_at(cfg, ex->swept_keys[k]);
+        RC_ALLOC_CHECK(pt->values[k], "the sweep values");
+    }
+    RC_TRY(resolve_point(ex, pt, cfg, net_cap));
+cleanup:
+    rc_cfg_free(cfg);
+    return status;
+}
+
+rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
+                                 rc_experiment_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_experiment_t *ex = NULL;
+    rc_sweep_t global = {0}, *local = NULL;
+    rc_cfg_t *base = NULL;
+    size_t n_local = 0, net_cap = 0;
+    uint64_t total = 0;
+    *out = NULL;
+
+    if (rc_cfg_kind(config) != RC_CFG_MAP)
+        RC_FAIL(RC_ERR_CONFIG, "%s: a config must be a map of keys", rc_cfg_where(config));
+    RC_TRY(rc_cfg_check_keys(config, rc_experiment_keys));
+    ex = calloc(1, sizeof *ex);
+    RC_ALLOC_CHECK(ex, "an experiment");
+    ex->resolved = rc_cfg_copy(config);
+    ex->base_dir = strdup("");
+    RC_ALLOC_CHECK(ex->resolved, "an experiment");
+    RC_ALLOC_CHECK(ex->base_dir, "an experiment");
+    RC_TRY(read_top(config, default_name, ex));
 
     /* Scenarios, each with an optional sweep of its own (combined as a grid with the top-level
      * one, its keys varying fastest). */
@@ -385,109 +316,25 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
     RC_ALLOC_CHECK(ex->scenarios, "the scenarios");
     RC_ALLOC_CHECK(local, "the scenarios");
     n_local = ex->n_scenarios;
-    for (size_t s = 0; s < ex->n_scenarios; s++) {
-        const char *sname = "base";
-        local[s].combos = 1;
-        if (scen != NULL) {
-            const rc_cfg_t *sv = rc_cfg_at(scen, s, &sname);
-            if (rc_cfg_kind(sv) != RC_CFG_MAP)
-                RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a map of overrides", rc_cfg_where(sv),
-                        rc_cfg_path(sv));
-            RC_TRY(rc_cfg_check_keys(sv, rc_experiment_keys));
-            for (size_t k = 0; k < rc_cfg_size(sv); k++) {
-                const char *kk = NULL;
-                const rc_cfg_t *kv = rc_cfg_at(sv, k, &kk);
-                if (strcmp(kk, "scenarios") == 0 || strcmp(kk, "runs") == 0 ||
-                    strcmp(kk, "seed") == 0 || strcmp(kk, "output") == 0 || strcmp(kk, "name") == 0)
-                    RC_FAIL(RC_ERR_CONFIG, "%s: %s: '%s' is the same for the whole experiment and "
-                                           "cannot differ between scenarios",
-                            rc_cfg_where(kv), rc_cfg_path(kv), kk);
-            }
-            const rc_cfg_t *ssweep = rc_cfg_get(sv, "sweep");
-            RC_TRY(parse_sweep(ssweep, &local[s]));
-            for (size_t a = 0; a < local[s].n; a++) {
-                for (size_t b = 0; b < global.n; b++) {
-                    if (strcmp(local[s].axes[a].key, global.axes[b].key) == 0)
-                        RC_FAIL(RC_ERR_CONFIG,
-                                "%s: %s: '%s' is already swept by the top-level sweep",
-                                rc_cfg_where(rc_cfg_get(ssweep, local[s].axes[a].key)),
-                                rc_cfg_path(ssweep), local[s].axes[a].key);
-                }
-                RC_TRY(add_swept_key(ex, local[s].axes[a].key));
-            }
-        }
-        ex->scenarios[s] = strdup(sname);
-        RC_ALLOC_CHECK(ex->scenarios[s], "the scenarios");
-        total += global.combos * local[s].combos;
-        if (total > MAX_POINTS)
-            RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
-                    (unsigned long long)MAX_POINTS);
-    }
-    if (ex->swept_keys == NULL) {
-        ex->swept_keys = calloc(1, sizeof *ex->swept_keys);
-        RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
-    }
+    RC_TRY(read_sweeps(config, ex, &global, local, &total));
 
-    /* Points: scenario-major, then the top-level sweep, then the scenario's own (last key of
-     * each fastest). */
-    RC_TRY(make_base(config, &base));
+    /* Points: scenario-major, then the top-level sweep, then the scenario's own. */
+    base = rc_cfg_copy(config);
+    RC_ALLOC_CHECK(base, "the base config");
+    rc_cfg_remove(base, "scenarios");
+    rc_cfg_remove(base, "sweep");
     ex->points = calloc(total, sizeof *ex->points);
-    netsig = calloc(total, sizeof *netsig);
     RC_ALLOC_CHECK(ex->points, "the points");
-    RC_ALLOC_CHECK(netsig, "the points");
-    size_t p = 0;
-    for (size_t s = 0; s < ex->n_scenarios; s++) {
-        const rc_cfg_t *sv = scen ? rc_cfg_at(scen, s, NULL) : NULL;
-        const rc_cfg_t *ssweep = sv ? rc_cfg_get(sv, "sweep") : NULL;
-        for (uint64_t cg = 0; cg < global.combos; cg++) {
-            for (uint64_t cs = 0; cs < local[s].combos; cs++, p++) {
-                rc_point_t *pt = &ex->points[p];
-                ex->n_points = p + 1;
-                pt->index = p;
-                pt->scenario = ex->scenarios[s];
-                pt->config = rc_cfg_copy(base);
-                pt->values = calloc(ex->n_swept + 1, sizeof *pt->values);
-                if (pt->config == NULL || pt->values == NULL)
-                    RC_FAIL(RC_ERR_NOMEM, "out of memory expanding the sweep");
-                if (sv != NULL) {
-                    RC_TRY(rc_cfg_merge(pt->config, sv));
-                    rc_cfg_remove(pt->config, "sweep");
-                }
-                RC_TRY(apply_combo(&global, sweep, cg, pt->config));
-                RC_TRY(apply_combo(&local[s], ssweep, cs, pt->config));
-                for (size_t k = 0; k < ex->n_swept; k++) {
-                    pt->values[k] = value_at(pt->config, ex->swept_keys[k]);
-                    RC_ALLOC_CHECK(pt->values[k], "the sweep values");
-                }
-                /* Points share a network when its spec (seed included) is the same. Only the
-                 * first point of each network keeps its spec text, so matching costs
-                 * O(points x networks), not O(points^2). */
-                const rc_cfg_t *net = rc_cfg_get(pt->config, "network");
-                char *sig = net ? rc_cfg_to_yaml(net) : strdup("");
-                RC_ALLOC_CHECK(sig, "the points");
-                pt->network_id = ex->n_networks;
-                for (size_t id = 0; id < ex->n_networks; id++) {
-                    if (strcmp(netsig[id], sig) == 0) {
-                        pt->network_id = id;
-                        break;
-                    }
-                }
-                if (pt->network_id == ex->n_networks)
-                    netsig[ex->n_networks++] = sig;
-                else
-                    free(sig);
-            }
-        }
-    }
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        for (uint64_t cg = 0; cg < global.combos; cg++)
+            for (uint64_t cs = 0; cs < local[s].combos; cs++)
+                RC_TRY(make_point(ex, config, base, s, &global, cg, &local[s], cs, &net_cap));
     *out = ex;
     ex = NULL;
 cleanup:
-    for (size_t q = 0; netsig != NULL && q < total; q++)
-        free(netsig[q]);
-    free(netsig);
-    axis_set_free(&global);
+    rc_sweep_free(&global);
     for (size_t s = 0; s < n_local; s++)
-        axis_set_free(&local[s]);
+        rc_sweep_free(&local[s]);
     free(local);
     rc_cfg_free(base);
     rc_experiment_free(ex);
@@ -496,46 +343,160 @@ cleanup:
 
 rc_status_t rc_experiment_check(const rc_experiment_t *ex)
 {
-    rc_status_t status = RC_OK;
-    uint64_t peak = 0;
+    return rc_memory_check(ex->peak_bytes * 3 / 2, "the largest network of the experiment");
+}
+
+size_t rc_experiment_network_points(const rc_experiment_t *ex, size_t id,
+                                    const rc_point_t **first)
+{
+    size_t count = 0;
+    *first = NULL;
     for (size_t p = 0; p < ex->n_points; p++) {
-        const rc_cfg_t *cfg = ex->points[p].config;
-        const rc_model_t *model = NULL;
-        void *params = NULL;
-        rc_seed_spec_t seeds;
-        uint64_t bytes = 0;
-        double gf;
-        uint64_t cap;
-        RC_TRY(rc_cfg_double(cfg, "global_fraction", 0.05, 0, 1, &gf));
-        RC_TRY(rc_cfg_uint64(cfg, "max_size", 0, 0, RC_MAX_NODES, &cap));
-        const rc_cfg_t *mm = rc_cfg_get(cfg, "model");
-        if (mm == NULL)
-            RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %zu, scenario %s)",
-                    rc_cfg_where(cfg), p, ex->points[p].scenario);
-        RC_TRY(rc_model_parse(mm, &model, &params));
-        rc_model_params_free(model, params);
-        const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
-        if (aud != NULL) {
-            const rc_cfg_t *sd = rc_cfg_get(cfg, "seeds");
-            if (sd != NULL) {
-                char where[128]; /* rc_cfg_where's buffer is reused by the next call */
-                snprintf(where, sizeof where, "%s", rc_cfg_where(sd));
-                RC_FAIL(RC_ERR_CONFIG, "%s: scenario %s has both seeds: (%s) and audience: "
-                        "(who posts: accounts of the network, or an author outside it whose "
-                        "audience is picked from it); give only one, in the base config or in "
-                        "each scenario", rc_cfg_where(aud), ex->points[p].scenario, where);
-            }
-            rc_audience_spec_t as;
-            RC_TRY(rc_audience_parse(aud, &as));
-        } else {
-            RC_TRY(rc_seeds_parse(rc_cfg_get(cfg, "seeds"), &seeds));
-            rc_seeds_clear(&seeds);
-        }
-        RC_TRY(rc_network_estimate(rc_cfg_get(cfg, "network"), &bytes));
-        if (bytes > peak)
-            peak = bytes;
+        if (ex->points[p].network_id != id)
+            continue;
+        if (count++ == 0)
+            *first = &ex->points[p];
     }
-    RC_TRY(rc_memory_check(peak * 3 / 2, "the largest network of the experiment"));
+    return count;
+}
+
+rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path)
+{
+    char *o = strdup(path);
+    if (o == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory for a file name");
+    free(ex->output);
+    ex->output = o;
+    return RC_OK;
+}
+
+/* The config text as given (file contents), for the results file's provenance. */
+static rc_status_t read_text(const char *path, char **out)
+{
+    rc_status_t status = RC_OK;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    FILE *f = fopen(path, "rb");
+    *out = NULL;
+    if (f == NULL)
+        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    for (;;) {
+        if (cap - len < 4096) {
+            cap = cap ? 2 * cap : 8192;
+            char *nb = realloc(buf, cap);
+            RC_ALLOC_CHECK(nb, "the config text");
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f))
+        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    buf[len] = '\0';
+    *out = buf;
+    buf = NULL;
 cleanup:
+    if (f != NULL)
+        fclose(f);
+    free(buf);
+    return status;
+}
+
+/* The experiment's default name: a file's base name without .yaml/.yml. */
+static char *name_of(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *name = strdup(base);
+    if (name == NULL)
+        return NULL;
+    char *dot = strrchr(name, '.');
+    if (dot != NULL && dot != name && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+        *dot = '\0';
+    return name;
+}
+
+/* Applies the sets to cfg (consumed) and creates the experiment, which takes the text. */
+static rc_status_t finish_load(rc_cfg_t *cfg, char **text, const char *default_name,
+                               const char *base_dir, char *const *sets, size_t n_sets,
+                               rc_experiment_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_experiment_t *ex = NULL;
+    for (size_t i = 0; i < n_sets; i++)
+        RC_TRY(rc_cfg_set_assignment(cfg, sets[i]));
+    RC_TRY(rc_experiment_create(cfg, default_name, &ex));
+    free(ex->base_dir);
+    ex->base_dir = strdup(base_dir ? base_dir : "");
+    RC_ALLOC_CHECK(ex->base_dir, "a folder name");
+    ex->config_text = *text;
+    *text = NULL;
+    *out = ex;
+    ex = NULL;
+cleanup:
+    rc_cfg_free(cfg);
+    rc_experiment_free(ex);
+    return status;
+}
+
+rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_sets,
+                               rc_experiment_t **out)
+{
+    rc_status_t status = RC_OK;
+    char *text = NULL, *name = NULL, *dir = NULL;
+    rc_cfg_t *cfg = NULL;
+    *out = NULL;
+    if (path == NULL) {
+        text = strdup(rc_default_study_yaml);
+        RC_ALLOC_CHECK(text, "the default study");
+        RC_TRY(rc_cfg_parse_string(text, RC_DEFAULT_STUDY_NAME, &cfg));
+        status = finish_load(cfg, &text, "default_study", "", sets, n_sets, out);
+        goto cleanup;
+    }
+    RC_TRY(rc_cfg_parse_file(path, &cfg));
+    status = read_text(path, &text);
+    name = name_of(path);
+    const char *slash = strrchr(path, '/');
+    dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup("");
+    if (status == RC_OK && (name == NULL || dir == NULL))
+        status = rc_error(RC_ERR_NOMEM, "out of memory for a name");
+    if (status != RC_OK) {
+        rc_cfg_free(cfg);
+        goto cleanup;
+    }
+    RC_TRY(finish_load(cfg, &text, name, dir, sets, n_sets, out));
+    (*out)->config_path = strdup(path);
+    if ((*out)->config_path == NULL) {
+        rc_experiment_free(*out);
+        *out = NULL;
+        RC_FAIL(RC_ERR_NOMEM, "out of memory for a file name");
+    }
+cleanup:
+    free(text);
+    free(name);
+    free(dir);
+    return status;
+}
+
+rc_status_t rc_experiment_load_string(const char *text, const char *name, const char *base_dir,
+                                      char *const *sets, size_t n_sets, rc_experiment_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_cfg_t *cfg = NULL;
+    char *copy = NULL;
+    *out = NULL;
+    copy = strdup(text);
+    RC_ALLOC_CHECK(copy, "a config");
+    RC_TRY(rc_cfg_parse_string(copy, name, &cfg));
+    if (rc_cfg_kind(cfg) != RC_CFG_MAP) {
+        rc_cfg_free(cfg);
+        RC_FAIL(RC_ERR_CONFIG, "%s:1:1: a config must be a map of keys (name:, seed:, ...)",
+                name);
+    }
+    RC_TRY(finish_load(cfg, &copy, name, base_dir, sets, n_sets, out));
+cleanup:
+    free(copy);
     return status;
 }

@@ -1265,12 +1265,47 @@ cleanup:
     return status;
 }
 
+rc_status_t rc_results_check_path(const char *path, int force)
+{
+    rc_status_t status = RC_OK;
+    struct stat sb;
+    char *jpath = rc_strcat3(path, ".journal", "");
+    RC_ALLOC_CHECK(jpath, "a file name");
+    if (path[0] == '\0')
+        RC_FAIL(RC_ERR_ARGUMENT, "no results file name given");
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
+        if (!S_ISREG(sb.st_mode))
+            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is not a regular file (a device, a pipe or "
+                    "a socket); results go to regular files only", path);
+        if (!force)
+            RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
+                    path);
+    }
+    if (!force && stat(jpath, &sb) == 0 && sb.st_size > 0)
+        RC_FAIL(RC_ERR_EXISTS,
+                "%s: an interrupted run left %s; use --resume to recover it or --force to "
+                "start over",
+                path, jpath);
+    RC_TRY(rc_make_parents(path));
+    char *dir = rc_dir_of(path);
+    RC_ALLOC_CHECK(dir, "a folder name");
+    int writable = access(dir, W_OK | X_OK) == 0;
+    int err = errno;
+    free(dir);
+    if (!writable)
+        RC_FAIL(RC_ERR_IO, "%s: cannot write in its folder: %s", path, strerror(err));
+cleanup:
+    free(jpath);
+    return status;
+}
+
 rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
                               const rc_results_provenance_t *prov, int force, rc_results_t **out)
 {
     rc_status_t status = RC_OK;
     rc_results_t *r = NULL;
-    struct stat sb;
     char now[40];
     *out = NULL;
     rc_h5_quiet();
@@ -1278,19 +1313,7 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
     rc_rh5_now(now, sizeof now);
     RC_TRY(rc_set_provenance(r, now, prov ? prov->command_line : NULL,
                              prov ? prov->config_text : NULL, prov ? prov->config_path : NULL));
-    if (stat(path, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode))
-            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
-        if (!force)
-            RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
-                    path);
-    }
-    if (!force && stat(r->jpath, &sb) == 0 && sb.st_size > 0)
-        RC_FAIL(RC_ERR_EXISTS,
-                "%s: an interrupted run left %s; use --resume to recover it or --force to "
-                "start over",
-                path, r->jpath);
-    RC_TRY(rc_make_parents(path));
+    RC_TRY(rc_results_check_path(path, force));
     RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
     rc_remove_stale_tmps(path);
     RC_TRY(rc_journal_reset(r->journal));
@@ -1347,17 +1370,8 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     n.undirected = g->undirected;
     n.description = rc_strdup0(g->description);
     RC_ALLOC_CHECK(n.description, "a network description");
-    for (size_t p = 0; p < r->ex->n_points; p++)
-        if (r->ex->points[p].network_id == network_id) {
-            const rc_cfg_t *net = rc_cfg_get(r->ex->points[p].config, "network");
-            n.spec = net ? rc_cfg_to_yaml(net) : strdup("");
-            RC_ALLOC_CHECK(n.spec, "a network spec");
-            break;
-        }
-    if (n.spec == NULL) {
-        n.spec = strdup("");
-        RC_ALLOC_CHECK(n.spec, "a network spec");
-    }
+    n.spec = rc_strdup0(r->ex->networks[network_id].text);
+    RC_ALLOC_CHECK(n.spec, "a network spec");
     if (st != NULL)
         n.st = *st;
     else

@@ -4,6 +4,11 @@
 #include "rtcascade/experiment.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* A network and a model, so that every point resolves. */
+#define NET "network: {generator: erdos_renyi, nodes: 100, mean_degree: 2}\n"
+#define IC "model: {name: independent_cascade, p: 0.1}\n"
 
 static rc_experiment_t *make(const char *yaml, rc_status_t expect, const char *msg)
 {
@@ -18,13 +23,21 @@ static rc_experiment_t *make(const char *yaml, rc_status_t expect, const char *m
     return ex;
 }
 
-static double point_double(const rc_experiment_t *ex, size_t p, const char *path)
+/* A real parameter of point p's model, read through the model's parameter table. */
+static double param(const rc_experiment_t *ex, size_t p, const char *name)
 {
-    double v = NAN;
-    const rc_cfg_t *node = rc_cfg_lookup(ex->points[p].config, path);
-    if (node != NULL)
-        rc_cfg_as_double(node, -1e300, 1e300, &v);
-    return v;
+    const rc_point_t *pt = &ex->points[p];
+    const rc_param_t *par = rc_params_find(pt->model->params, name);
+    if (par == NULL || par->type != RC_PARAM_REAL)
+        return NAN;
+    return *(const double *)((const char *)pt->params + par->offset);
+}
+
+/* The mean degree of point p's (Erdos-Renyi) network: edges per node. */
+static double mean_degree(const rc_experiment_t *ex, size_t p)
+{
+    const rc_network_spec_t *n = &ex->networks[ex->points[p].network_id];
+    return (double)n->edges / (double)n->nodes;
 }
 
 int main(void)
@@ -51,33 +64,33 @@ int main(void)
         CHECK(strcmp(ex->points[0].scenario, "small") == 0);
         CHECK(strcmp(ex->points[6].scenario, "big") == 0);
         /* last key fastest */
-        CHECK(point_double(ex, 0, "network.mean_degree") == 1);
-        CHECK(point_double(ex, 0, "model.p") == 0.01);
-        CHECK(point_double(ex, 1, "model.p") == 0.1);
-        CHECK(point_double(ex, 2, "network.mean_degree") == 2);
+        CHECK(mean_degree(ex, 0) == 1);
+        CHECK(param(ex, 0, "p") == 0.01);
+        CHECK(param(ex, 1, "p") == 0.1);
+        CHECK(mean_degree(ex, 2) == 2);
         CHECK(strcmp(ex->points[1].values[1], "0.1") == 0);
         /* the sweep overrides the scenario, which overrides the base */
-        CHECK(point_double(ex, 6, "model.p") == 0.01);
-        CHECK(point_double(ex, 6, "seeds.count") == 5);
-        CHECK(rc_cfg_lookup(ex->points[6].config, "model.name") != NULL);
-        CHECK(rc_cfg_get(ex->points[0].config, "sweep") == NULL);
-        CHECK(rc_cfg_get(ex->points[0].config, "scenarios") == NULL);
+        CHECK(param(ex, 6, "p") == 0.01);
+        CHECK_EQ_U64(ex->points[6].seeds.count, 5);
+        CHECK_EQ_U64(ex->points[0].seeds.count, 1);
+        CHECK(strcmp(ex->points[6].model->name, "independent_cascade") == 0);
         CHECK(ex->points[0].network_id == ex->points[1].network_id);
         CHECK(ex->points[0].network_id == ex->points[6].network_id);
         CHECK(ex->points[0].network_id != ex->points[2].network_id);
         rc_experiment_free(ex);
     }
 
-    ex = make("model: {name: x}\nsweep:\n  mode: zip\n  model.p: [0.1, 0.2]\n"
-              "  model.q: {from: 1, to: 2, step: 1}\n",
+    ex = make(NET IC "sweep:\n  mode: zip\n  model.p: [0.1, 0.2]\n"
+              "  seeds.count: {from: 1, to: 2, step: 1}\n",
               RC_OK, "");
     if (ex != NULL) {
         CHECK_EQ_U64(ex->n_points, 2);
-        CHECK(point_double(ex, 1, "model.p") == 0.2 && point_double(ex, 1, "model.q") == 2);
+        CHECK(param(ex, 1, "p") == 0.2 && ex->points[1].seeds.count == 2);
         CHECK(strcmp(ex->points[0].scenario, "base") == 0);
+        CHECK_EQ_U64(ex->n_networks, 1);
         rc_experiment_free(ex);
     }
-    ex = make("sweep: {model.p: {from: 0, to: 1, step: 0.25}}\n", RC_OK, "");
+    ex = make(NET IC "sweep: {model.p: {from: 0, to: 1, step: 0.25}}\n", RC_OK, "");
     if (ex != NULL) {
         CHECK_EQ_U64(ex->n_points, 5);
         CHECK(strcmp(ex->points[4].values[0], "1") == 0);
@@ -85,7 +98,7 @@ int main(void)
     }
 
     /* Range values are rounded to 12 significant digits: exact decimals, integral log steps. */
-    ex = make("sweep:\n  model.p: {from: 0.1, to: 0.2, step: 0.01}\n"
+    ex = make(NET IC "sweep:\n  model.p: {from: 0.1, to: 0.2, step: 0.01}\n"
               "  seeds.count: {from: 1, to: 1000, num: 4, log: true}\n",
               RC_OK, "");
     if (ex != NULL) {
@@ -98,7 +111,7 @@ int main(void)
 
     /* A scenario's own sweep: combined with the top-level one, its keys vary fastest; a key
      * swept elsewhere reads as the value in effect at the point (or "" when unset). */
-    ex = make("model: {name: independent_cascade, p: 0.1}\n"
+    ex = make(NET "model: {name: independent_cascade, p: 0.1}\n"
               "audience: {size: 10, pick: random, engagement: 0.5}\n"
               "sweep: {model.p: [0.1, 0.2]}\n"
               "scenarios:\n"
@@ -115,9 +128,9 @@ int main(void)
         CHECK(strcmp(ex->points[2].values[0], "0.1") == 0);
         CHECK(strcmp(ex->points[3].values[1], "1000") == 0);
         CHECK(strcmp(ex->points[5].values[0], "0.2") == 0);
-        CHECK(point_double(ex, 7, "audience.size") == 10000);
-        CHECK(point_double(ex, 7, "audience.engagement") == 0.5);
-        CHECK(rc_cfg_get(ex->points[7].config, "sweep") == NULL);
+        CHECK(ex->points[7].has_audience && ex->points[7].audience.size == 10000);
+        CHECK(ex->points[7].audience.engagement == 0.5);
+        CHECK(ex->points[0].has_audience && ex->points[0].audience.size == 250);
         rc_experiment_free(ex);
     }
     make("sweep: {model.p: [1]}\nscenarios: {a: {sweep: {model.p: [2]}}}\n", RC_ERR_CONFIG,
@@ -125,18 +138,28 @@ int main(void)
     make("scenarios: {a: {sweep: {model.p: 3}}}\n", RC_ERR_CONFIG,
          "scenarios.a.sweep.model.p: expected a non-empty list");
 
-    /* A bad swept value is reported at the sweep entry it came from. */
-    {
-        rc_cfg_t *cfg = NULL;
-        CHECK_OK(rc_cfg_parse_string("model: {name: independent_cascade}\n"
-                                     "sweep: {model.p: [0.1, 2]}\n",
-                                     "x.yaml", &cfg));
-        CHECK_OK(rc_experiment_create(cfg, "x", &ex));
-        double d;
-        CHECK_FAILS(rc_cfg_double(rc_cfg_get(ex->points[1].config, "model"), "p", 0, 0, 1, &d),
-                    RC_ERR_CONFIG, "x.yaml:2:18: model.p: expected a number in [0, 1], got '2'");
+    /* A bad swept value is reported at the sweep entry it came from, when the experiment is
+     * made (every point is parsed then). */
+    make(NET "model: {name: independent_cascade}\nsweep: {model.p: [0.1, 2]}\n", RC_ERR_CONFIG,
+         "x.yaml:3:18: model.p: expected a number in [0, 1], got '2'");
+    make(NET "sweep: {model.p: [0.1]}\n", RC_ERR_CONFIG, "missing required key 'model'");
+    make(IC "runs: 5\n", RC_ERR_CONFIG, "missing required key 'network'");
+
+    /* Networks are shared by what they build: the same spec under another cache path or an
+     * explicit seed equal to the experiment's is the same network. */
+    ex = make(IC "seed: 5\nscenarios:\n"
+              "  a: {network: {generator: star, nodes: 10}}\n"
+              "  b: {network: {generator: star, nodes: 10, seed: 5}}\n"
+              "  c: {network: {generator: star, nodes: 11}}\n",
+              RC_OK, "");
+    if (ex != NULL) {
+        CHECK_EQ_U64(ex->n_networks, 2);
+        CHECK(ex->points[0].network_id == ex->points[1].network_id);
+        CHECK(ex->points[2].network_id != ex->points[0].network_id);
+        const rc_point_t *first = NULL;
+        CHECK_EQ_U64(rc_experiment_network_points(ex, 0, &first), 2);
+        CHECK(first == &ex->points[0]);
         rc_experiment_free(ex);
-        rc_cfg_free(cfg);
     }
 
     /* Errors, each naming the place and what was expected. */

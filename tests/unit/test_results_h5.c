@@ -64,8 +64,7 @@ static void fixture_init(fixture_t *fx, const char *yaml)
 {
     fx->ex = make_experiment(yaml);
     rc_experiment_t *ex = fx->ex;
-    if (rc_network_build(rc_cfg_get(ex->points[0].config, "network"), ex->seed, NULL, &fx->g) !=
-        RC_OK) {
+    if (rc_network_load(&ex->networks[ex->points[0].network_id], NULL, &fx->g) != RC_OK) {
         fprintf(stderr, "network: %s\n", rc_error_message());
         exit(1);
     }
@@ -73,20 +72,12 @@ static void fixture_init(fixture_t *fx, const char *yaml)
         exit(1);
     fx->res = calloc(ex->n_points, sizeof *fx->res);
     for (size_t p = 0; p < ex->n_points; p++) {
-        const rc_cfg_t *c = ex->points[p].config;
-        const rc_model_t *m = NULL;
-        void *params = NULL;
-        rc_seed_spec_t seeds;
-        memset(&seeds, 0, sizeof seeds);
-        if (rc_model_parse(rc_cfg_get(c, "model"), &m, &params) != RC_OK ||
-            rc_seeds_parse(rc_cfg_get(c, "seeds"), &seeds) != RC_OK ||
-            rc_mc_run(fx->g, m, params, &seeds, ex->runs, ex->seed, p, NULL, &fx->res[p]) !=
-                RC_OK) {
+        const rc_point_t *pt = &ex->points[p];
+        if (rc_mc_run(fx->g, pt->model, pt->params, &pt->seeds, ex->runs, ex->seed, p, NULL,
+                      &fx->res[p]) != RC_OK) {
             fprintf(stderr, "point %zu: %s\n", p, rc_error_message());
             exit(1);
         }
-        rc_model_params_free(m, params);
-        rc_seeds_clear(&seeds);
     }
 }
 

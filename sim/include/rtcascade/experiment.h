@@ -1,56 +1,109 @@
-/* Experiment spec: a config (after --set) turned into the list of points to run.
+/* Experiment (io layer): a config (after --set) resolved once into typed point specs.
  *
  * Points are the product of the scenarios (named variants deep-merged over the base config) and
  * the sweep (grid product of the swept keys by default, or `mode: zip` to pair them). Each point
- * carries its fully resolved config; nothing is built or run here, so every config error is
- * found before any work starts. */
+ * carries everything needed to run it, parsed and validated here: the model and its typed
+ * parameters, seeds or an audience, engine options, and the id of its network among the
+ * experiment's distinct network specs. Every config error is found before any work starts;
+ * what needs a built network (seed ids, community numbers) is checked by the runner once the
+ * network is built, before any of its points run. */
 #ifndef RTCASCADE_EXPERIMENT_H
 #define RTCASCADE_EXPERIMENT_H
 
 #include "rtcascade/config.h"
+#include "rtcascade/engine.h"
 #include "rtcascade/error.h"
+#include "rtcascade/model.h"
+#include "rtcascade/network.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+/* One point of the experiment, ready to run. */
 typedef struct rc_point {
-    uint64_t index;       /* 0-based point number, the `point` of every run's stream key */
-    const char *scenario; /* scenario name, or "base" when the config has no scenarios */
-    rc_cfg_t *config;     /* the resolved config of this point (no scenarios:/sweep: keys) */
-    char **values;        /* text of each swept key's value here (n_swept entries) */
-    size_t network_id;    /* points with equal network specs share an id (build once, reuse) */
+    uint64_t index;              /* 0-based point number, the `point` of every run's stream key */
+    const char *scenario;        /* scenario name ("base" without scenarios); points into
+                                    rc_experiment_t.scenarios */
+    char **values;               /* text of each swept key's value here (n_swept entries; "" when
+                                    the key is not set at this point) */
+    size_t network_id;           /* index into rc_experiment_t.networks (shared by equal specs) */
+    const rc_model_t *model;
+    void *params;                /* the model's typed parameters (owned) */
+    char *model_key;             /* the model: section as YAML: points with equal keys share
+                                    greedy seed sequences */
+    int has_audience;            /* 1: an audience scenario (audience); 0: seeds */
+    rc_seed_spec_t seeds;        /* who posts, when !has_audience (owned) */
+    rc_audience_spec_t audience; /* the author's audience, when has_audience */
+    double global_fraction;      /* a run is global when size >= ceil(global_fraction * n) */
+    uint32_t max_size;           /* engine size cap (0 = none) */
 } rc_point_t;
 
 typedef struct rc_experiment {
-    char *name;             /* `name:` (default: the config file's base name) */
-    uint64_t seed;          /* master seed */
-    uint64_t runs;          /* Monte Carlo runs per point */
-    char *output;           /* `output:` path (default results/<name>.h5) */
-    size_t n_swept;         /* swept keys */
-    char **swept_keys;      /* their dotted paths, in config order */
-    int zip;                /* 1: sweep lists are paired (`mode: zip`), 0: grid product */
-    size_t n_scenarios;     /* scenarios (1 when the config has none: "base") */
-    char **scenarios;       /* their names, in config order */
-    size_t n_points;        /* n_scenarios x sweep combinations */
-    rc_point_t *points;     /* in order: scenario-major, then sweep (last key fastest) */
-    size_t n_networks;      /* distinct network specs among the points */
-    rc_cfg_t *resolved;     /* the config as given, with --set applied (for provenance) */
+    char *name;                  /* `name:` (default: the config file's base name) */
+    uint64_t seed;               /* master seed */
+    uint64_t runs;               /* Monte Carlo runs per point */
+    char *output;                /* `output:` path (default results/<name>.h5) */
+    size_t n_swept;              /* swept keys */
+    char **swept_keys;           /* their dotted paths, in config order */
+    int zip;                     /* 1: sweep lists are paired (`mode: zip`), 0: grid product */
+    size_t n_scenarios;          /* scenarios (1 when the config has none: "base") */
+    char **scenarios;            /* their names, in config order */
+    size_t n_points;             /* n_scenarios x sweep combinations */
+    rc_point_t *points;          /* in order: scenario-major, then sweep (last key fastest) */
+    size_t n_networks;           /* distinct network specs among the points */
+    rc_network_spec_t *networks; /* in order of first use */
+    uint64_t peak_bytes;         /* estimated bytes of the largest network (0 = unknown) */
+    char *base_dir;              /* folder that relative paths in the config are against ("" =
+                                    the current directory) */
+    rc_cfg_t *resolved;          /* the config as given, with --set applied: the experiment's
+                                    identity in a results file */
+    char *config_text;           /* the config exactly as given (file or embedded default) */
+    char *config_path;           /* the config file's path, or NULL for the embedded default */
 } rc_experiment_t;
 
-/* Keys allowed at the top level of a config (NULL-terminated). */
-extern const char *const rc_experiment_keys[];
-
 /* Builds the experiment from a parsed config. `default_name` names it when the config has no
- * `name:` (e.g. the file's base name). Validates the top-level keys, runs, sweep ranges and
- * scenario names, and resolves every point; model/network/seeds maps are validated later by
- * their own parsers (rc_experiment_check does that for every point without building anything).
- * Free with rc_experiment_free. */
+ * `name:` (e.g. the file's base name). Validates the top-level keys, runs, sweeps and scenarios,
+ * then parses every point's model, seeds or audience and network spec, so that a bad value at
+ * any point is reported (file:line:col) before anything is built. Free with
+ * rc_experiment_free. */
 rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
                                  rc_experiment_t **out);
 
-/* Parses every point's model, seeds or audience (never both) and network spec (with memory
- * estimates) so that a bad value at any point is reported before the first run. */
+/* Loads and builds an experiment: the config file at `path` (or the embedded default study when
+ * path is NULL), then each "key.path=value" of `sets` in order, then rc_experiment_create with
+ * the file's base name as default name. Keeps the config's text, path and folder. */
+rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_sets,
+                               rc_experiment_t **out);
+
+/* The same from YAML (or JSON) text; `name` stands for the file in messages and is the default
+ * experiment name; relative paths are against base_dir (NULL = the current directory). */
+rc_status_t rc_experiment_load_string(const char *text, const char *name, const char *base_dir,
+                                      char *const *sets, size_t n_sets, rc_experiment_t **out);
+
+/* Replaces the output path (e.g. from -o). RC_ERR_NOMEM. */
+rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path);
+
+/* Checks that the largest network (1.5x its estimate while it is built) fits in memory. */
 rc_status_t rc_experiment_check(const rc_experiment_t *ex);
+
+/* The points of network `id`, in index order: their count, and the first (NULL when none). */
+size_t rc_experiment_network_points(const rc_experiment_t *ex, size_t id,
+                                    const rc_point_t **first);
+
+/* Writes what the experiment will do, for `rtcascade run --dry-run`: scenarios, swept keys and
+ * values, points per scenario, networks with their estimated memory and points, total runs,
+ * output, and a table of the points when there are at most 60. RC_ERR_IO. */
+rc_status_t rc_experiment_describe(const rc_experiment_t *ex, FILE *f);
+
+/* Writes a table of the points: index, scenario and swept values, then `header` over the
+ * column(s) that cell() writes for each point (starting with its own separator). Shows every
+ * point when there are at most max_rows, else the first max_rows - 10 and a line saying how
+ * many more (and `rtcascade info OUTPUT`). RC_ERR_IO, RC_ERR_NOMEM. */
+rc_status_t rc_experiment_print_points(const rc_experiment_t *ex, FILE *f, size_t max_rows,
+                                       const char *header,
+                                       void (*cell)(void *ctx, const rc_point_t *pt, FILE *f),
+                                       void *ctx);
 
 void rc_experiment_free(rc_experiment_t *ex);
 

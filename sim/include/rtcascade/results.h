@@ -36,6 +36,11 @@ typedef struct rc_results_provenance {
     const char *config_path;  /* the config file's path, or NULL for the embedded default */
 } rc_results_provenance_t;
 
+/* Checks, before any work, that a new results file can be written at path: not a folder nor
+ * any other non-regular file (RC_ERR_IO), not existing (nor its journal) unless `force`
+ * (RC_ERR_EXISTS), its folder made when missing and writable (RC_ERR_IO). */
+rc_status_t rc_results_check_path(const char *path, int force);
+
 /* Starts a new results file for `ex` at `path`: writes the journal, then the skeleton (root
  * attributes, /points with every point pending, empty /runs, /summary, /curves, /networks)
  * through "<path>.tmp.<pid>" + rename. Missing parent directories are created.

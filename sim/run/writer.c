@@ -1,14 +1,25 @@
-/* The background writer of `rtcascade run` (see writer.h): a bounded ring of finished points
- * guarded by one mutex and one condition variable. The thread holds off SIGINT/SIGTERM for its
- * whole life and marks each write with rc_signals_hold/release, so that even a second Ctrl-C
- * takes effect only between writes. */
-#include "cli/writer.h"
-#include "cli/progress.h"
-#include "cli/signals.h"
+/* The runner's background writer (see writer.h): a bounded ring of finished points guarded by
+ * one mutex and one condition variable. The thread blocks asynchronous signals for its whole
+ * life and brackets each write with the caller's write_begin/write_end hooks, so that a program
+ * holding signals there sees even a second Ctrl-C take effect only between writes. */
+#include "run/writer.h"
 
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+void rc_hooks_write_begin(const rc_run_hooks_t *hooks)
+{
+    if (hooks != NULL && hooks->write_begin != NULL)
+        hooks->write_begin(hooks->ctx);
+}
+
+void rc_hooks_write_end(const rc_run_hooks_t *hooks)
+{
+    if (hooks != NULL && hooks->write_end != NULL)
+        hooks->write_end(hooks->ctx);
+}
 
 static void *writer_main(void *arg)
 {
@@ -24,13 +35,13 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
 
         rc_status_t st = RC_OK;
-        double t = rc_progress_now();
+        double t = omp_get_wtime();
         if (!skip) {
-            rc_signals_hold();
-            st = rc_results_write_point(w->file, job);
-            rc_signals_release();
+            rc_hooks_write_begin(w->hooks);
+            st = w->sink->ops->point(w->sink->ctx, &job);
+            rc_hooks_write_end(w->hooks);
         }
-        double dt = rc_progress_now() - t;
+        double dt = omp_get_wtime() - t;
 
         pthread_mutex_lock(&w->mu);
         w->write_seconds += dt;
@@ -38,32 +49,38 @@ static void *writer_main(void *arg)
             w->status = st;
             snprintf(w->message, sizeof w->message, "%s", rc_error_message());
         }
-        w->queued_runs -= job->runs;
+        w->queued_runs -= w->queue[w->head]->runs;
+        if (job == NULL)
+            w->queue[w->head] = NULL; /* the sink kept it */
+        rc_mc_results_free(w->queue[w->head]);
         w->queue[w->head] = NULL;
         w->head = (w->head + 1) % RC_WRITER_QUEUE;
         w->count--;
-        rc_mc_results_free(job);
         pthread_cond_broadcast(&w->cv);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-rc_status_t rc_writer_start(rc_writer_t *w, rc_results_t *file)
+rc_status_t rc_writer_start(rc_writer_t *w, rc_sink_t *sink, const rc_run_hooks_t *hooks)
 {
     memset(w, 0, sizeof *w);
-    w->file = file;
+    w->sink = sink;
+    w->hooks = hooks;
     if (pthread_mutex_init(&w->mu, NULL) != 0)
         return rc_error(RC_ERR_INTERNAL, "cannot create the results writer's lock");
     if (pthread_cond_init(&w->cv, NULL) != 0) {
         pthread_mutex_destroy(&w->mu);
         return rc_error(RC_ERR_INTERNAL, "cannot create the results writer's condition");
     }
-    /* The thread inherits a mask with the stop signals blocked: they go to the main thread. */
+    /* The thread inherits a mask with the asynchronous signals blocked: they go to the caller's
+     * threads, whose program decides what they mean. */
     sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
+    sigfillset(&set);
+    sigdelset(&set, SIGSEGV);
+    sigdelset(&set, SIGBUS);
+    sigdelset(&set, SIGFPE);
+    sigdelset(&set, SIGILL);
     pthread_sigmask(SIG_BLOCK, &set, &old);
     int rc = pthread_create(&w->thread, NULL, writer_main, w);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -80,7 +97,7 @@ rc_status_t rc_writer_start(rc_writer_t *w, rc_results_t *file)
  * runs, then returns the first write error. */
 static rc_status_t wait_while(rc_writer_t *w, int drain, uint64_t runs)
 {
-    double t = rc_progress_now();
+    double t = omp_get_wtime();
     for (;;) {
         int wait = drain ? w->count > 0
                          : w->count == RC_WRITER_QUEUE ||
@@ -89,7 +106,7 @@ static rc_status_t wait_while(rc_writer_t *w, int drain, uint64_t runs)
             break;
         pthread_cond_wait(&w->cv, &w->mu);
     }
-    w->wait_seconds += rc_progress_now() - t;
+    w->wait_seconds += omp_get_wtime() - t;
     if (w->status != RC_OK)
         return rc_error(w->status, "%s", w->message);
     return RC_OK;

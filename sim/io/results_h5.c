@@ -9,20 +9,18 @@
  * whole file is rebuilt from the journal when it no longer opens or reads back consistently. */
 #include "rtcascade/results.h"
 
+#include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
 #include "rtcascade/rng.h"
 #include "rtcascade/version.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define RC_RUNS_CHUNK_MAX 65536u /* most /runs rows per chunk (about 5 MB raw) */
@@ -74,136 +72,6 @@ struct rc_results {
     char *created, *command_line, *config_text, *config_path; /* provenance kept for rebuilds */
     char note[512];
 };
-
-/* ---- small helpers ---- */
-
-static char *rc_strdup0(const char *s)
-{
-    return strdup(s ? s : "");
-}
-
-static char *rc_strcat3(const char *a, const char *b, const char *c)
-{
-    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-    char *s = malloc(n);
-    if (s != NULL)
-        snprintf(s, n, "%s%s%s", a, b, c);
-    return s;
-}
-
-/* The folder holding path ("." for a bare name); malloc'ed. */
-static char *rc_dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    char *d = malloc((size_t)(slash - path) + 1);
-    if (d != NULL) {
-        memcpy(d, path, (size_t)(slash - path));
-        d[slash - path] = '\0';
-    }
-    return d;
-}
-
-/* mkdir -p of path's folder. */
-static rc_status_t rc_make_parents(const char *path)
-{
-    rc_status_t status = RC_OK;
-    char *dir = rc_dir_of(path);
-    RC_ALLOC_CHECK(dir, "a path");
-    for (char *p = dir + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char save = *p;
-            *p = '\0';
-            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-                RC_FAIL(RC_ERR_IO, "%s: cannot create folder %s: %s", path, dir, strerror(errno));
-            *p = save;
-            if (save == '\0')
-                break;
-        }
-    }
-cleanup:
-    free(dir);
-    return status;
-}
-
-/* Makes a rename or a new file in path's folder survive a power cut (best effort: not every
- * file system can sync a folder). */
-static void rc_sync_dir(const char *path)
-{
-    char *dir = rc_dir_of(path);
-    if (dir == NULL)
-        return;
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        if (fsync(fd) != 0) {
-            /* not supported here; the data itself is synced */
-        }
-        close(fd);
-    }
-    free(dir);
-}
-
-/* Removes "<path>.tmp.<pid>" files left by a writer killed while building a file. Called
- * with the journal lock held, so no live writer owns them. Best effort. */
-static void rc_remove_stale_tmps(const char *path)
-{
-    char *dir = rc_dir_of(path);
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t blen = strlen(base);
-    DIR *d = dir ? opendir(dir) : NULL;
-    struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0 ||
-            n[blen + 5] == '\0' || strspn(n + blen + 5, "0123456789") != strlen(n + blen + 5))
-            continue;
-        char *full = rc_strcat3(dir, "/", n);
-        if (full != NULL && unlink(full) != 0) {
-            /* not ours to remove after all: leave it */
-        }
-        free(full);
-    }
-    if (d != NULL)
-        closedir(d);
-    free(dir);
-}
-
-/* Refuses to start a write that needs more than the free space or the file size limit:
- * HDF5 1.10 cannot recover from a write failing while the file is closed (see graph_h5.c), so
- * a full disk must be caught before anything is written. */
-static rc_status_t rc_check_room(const char *path, uint64_t bytes)
-{
-    char need[32], have[32];
-    struct statvfs vfs;
-    struct rlimit lim;
-    struct stat sb;
-    char *dir = rc_dir_of(path);
-    if (dir == NULL)
-        return rc_error(RC_ERR_NOMEM, "out of memory allocating a path");
-    int ok = statvfs(dir, &vfs) == 0;
-    free(dir);
-    if (ok) {
-        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-        if (bytes > avail)
-            return rc_error(RC_ERR_IO,
-                            "%s: disk full: the next write needs up to %s, only %s free "
-                            "(finished points are kept; free space and rerun with --resume)",
-                            path, rc_format_bytes(bytes, need, sizeof need),
-                            rc_format_bytes(avail, have, sizeof have));
-    }
-    uint64_t current = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-    if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
-        current + bytes > (uint64_t)lim.rlim_cur)
-        return rc_error(RC_ERR_IO,
-                        "%s: cannot write: the file would grow past the file size limit of %s "
-                        "(finished points are kept)",
-                        path, rc_format_bytes((uint64_t)lim.rlim_cur, have, sizeof have));
-    return RC_OK;
-}
 
 /* ---- layout ---- */
 
@@ -291,7 +159,7 @@ static rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
         clash |= strncmp(ex->swept_keys[k], "p_", 2) == 0 ||
                  strcmp(ex->swept_keys[k], "mean_size_global") == 0;
         l->swept_cols[k] =
-            clash ? rc_strcat3("swept:", ex->swept_keys[k], "") : strdup(ex->swept_keys[k]);
+            clash ? rc_rfs_strcat3("swept:", ex->swept_keys[k], "") : strdup(ex->swept_keys[k]);
         RC_ALLOC_CHECK(l->swept_cols[k], "the results layout");
     }
 
@@ -1151,7 +1019,7 @@ static rc_status_t rc_results_new(const char *path, const rc_experiment_t *ex, r
         RC_FAIL(RC_ERR_USAGE, "no results file name given");
     r->ex = ex;
     r->path = strdup(path);
-    r->jpath = rc_strcat3(path, ".journal", "");
+    r->jpath = rc_rfs_strcat3(path, ".journal", "");
     r->resolved = ex->resolved ? rc_cfg_to_yaml(ex->resolved) : strdup("");
     r->done = calloc(ex->n_points ? ex->n_points : 1, 1);
     r->net_done = calloc(ex->n_networks ? ex->n_networks : 1, 1);
@@ -1175,10 +1043,10 @@ static rc_status_t rc_set_provenance(rc_results_t *r, const char *created, const
     free(r->command_line);
     free(r->config_text);
     free(r->config_path);
-    r->created = rc_strdup0(created);
-    r->command_line = rc_strdup0(cmd);
-    r->config_text = rc_strdup0(config);
-    r->config_path = rc_strdup0(config_path);
+    r->created = rc_rfs_strdup0(created);
+    r->command_line = rc_rfs_strdup0(cmd);
+    r->config_text = rc_rfs_strdup0(config);
+    r->config_path = rc_rfs_strdup0(config_path);
     if (!r->created || !r->command_line || !r->config_text || !r->config_path)
         return rc_error(RC_ERR_NOMEM, "out of memory allocating the provenance");
     return RC_OK;
@@ -1240,7 +1108,7 @@ static rc_status_t rc_build_file(rc_results_t *r, const char *resumed, const rc_
         RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", r->path, strerror(errno));
     created = 1;
     close(fd);
-    RC_TRY(rc_check_room(tmp, rc_skeleton_bytes(r)));
+    RC_TRY(rc_rfs_check_room(tmp, rc_skeleton_bytes(r)));
     fapl = rc_rh5_fapl();
     file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
     if (file < 0)
@@ -1256,7 +1124,7 @@ cleanup:
                               strerror(errno));
         else
             created = 0;
-        rc_sync_dir(r->path);
+        rc_rfs_sync_dir(r->path);
     }
     if (created)
         unlink(tmp);
@@ -1290,12 +1158,12 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
                 "%s: an interrupted run left %s; use --resume to recover it or --force to "
                 "start over",
                 path, r->jpath);
-    RC_TRY(rc_make_parents(path));
+    RC_TRY(rc_rfs_make_parents(path));
     RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
-    rc_remove_stale_tmps(path);
+    rc_rfs_remove_stale_tmps(path);
     RC_TRY(rc_journal_reset(r->journal));
     RC_TRY(rc_journal_header(r, 1));
-    rc_sync_dir(r->jpath);
+    rc_rfs_sync_dir(r->jpath);
     RC_TRY(rc_build_file(r, "", NULL, 0));
     *out = r;
     r = NULL;
@@ -1345,7 +1213,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
         goto cleanup; /* recorded already, or the file is complete */
     n.id = network_id;
     n.undirected = g->undirected;
-    n.description = rc_strdup0(g->description);
+    n.description = rc_rfs_strdup0(g->description);
     RC_ALLOC_CHECK(n.description, "a network description");
     for (size_t p = 0; p < r->ex->n_points; p++)
         if (r->ex->points[p].network_id == network_id) {
@@ -1366,7 +1234,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     RC_TRY(rc_graph_degree_histogram(g, 0, &n.hist[1], &n.hist_len[1]));
     rc_encode_network(&b, &n);
     RC_TRY(rc_jbuf_check(&b));
-    RC_TRY(rc_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
+    RC_TRY(rc_rfs_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_NETWORK, n.id, b.data, b.len));
     RC_TRY(rc_open_rw(r, r->path, &file));
     status = rc_append_network(file, r, &n);
@@ -1408,7 +1276,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
                     ((uint64_t)res->gen_len + 2 * RC_TIME_BINS + 64) * 64 + r->lay.summary.msize +
                     ((uint64_t)1 << 20);
-    RC_TRY(rc_check_room(r->path, need));
+    RC_TRY(rc_rfs_check_room(r->path, need));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
     status = rc_open_rw(r, r->path, &file);
     if (status == RC_OK)
@@ -1738,14 +1606,6 @@ cleanup:
     return status;
 }
 
-/* `old` + "\n" + line (or line alone); malloc'ed. */
-static char *rc_add_line(const char *old, const char *line)
-{
-    if (old == NULL || *old == '\0')
-        return strdup(line);
-    return rc_strcat3(old, "\n", line);
-}
-
 rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
                                    const rc_results_provenance_t *prov, rc_results_t **out)
 {
@@ -1777,14 +1637,14 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         goto cleanup;
     }
     rc_rh5_now(now, sizeof now);
-    line = rc_strcat3(now, " ", prov && prov->command_line ? prov->command_line : "(resumed)");
+    line = rc_rfs_strcat3(now, " ", prov && prov->command_line ? prov->command_line : "(resumed)");
     RC_ALLOC_CHECK(line, "the resume note");
 
     /* the journal first: it is the writer lock */
     if (have_j) {
         RC_TRY(rc_journal_open(r->jpath, path, 0, &r->journal));
         if (r->journal != NULL) {
-            rc_remove_stale_tmps(path);
+            rc_rfs_remove_stale_tmps(path);
             RC_TRY(rc_journal_scan(r->journal, &recs, &n_recs));
             if (n_recs > 0 && recs[0].type == RC_JREC_HEADER) {
                 RC_TRY(rc_journal_load(r->journal, &recs[0], &data));
@@ -1836,9 +1696,9 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
             n_recs = 0;
         }
         RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
-        resumed = rc_add_line(st.resumed, line);
+        resumed = rc_rfs_add_line(st.resumed, line);
         RC_ALLOC_CHECK(resumed, "the resume note");
-        RC_TRY(rc_check_room(path, ((uint64_t)1 << 20)));
+        RC_TRY(rc_rfs_check_room(path, ((uint64_t)1 << 20)));
         RC_TRY(rc_open_rw(r, path, &file));
         status = rc_cut_tails(r, file, &st);
         uint64_t before = r->n_done;
@@ -1888,7 +1748,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         text[recs[i].raw_len] = '\0';
         free(data);
         data = NULL;
-        joined = rc_add_line(resumed, text);
+        joined = rc_rfs_add_line(resumed, text);
         free(text);
         RC_ALLOC_CHECK(joined, "the resume note");
         free(resumed);

@@ -9,6 +9,7 @@
  * whole file is rebuilt from the journal when it no longer opens or reads back consistently. */
 #include "rtcascade/results.h"
 
+#include "io/results_codec.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
@@ -26,7 +27,6 @@
 #define RC_RUNS_CHUNK_MAX 65536u /* most /runs rows per chunk (about 5 MB raw) */
 #define RC_SMALL_CHUNK 256u      /* rows per chunk of the small appended tables */
 #define RC_TIME_BINS 40          /* time points of /curves/time */
-#define RC_JOURNAL_VERSION 2 /* 2: point records end with the audience and reach_per_member */
 
 static const char *const rc_stat_names[] = {"mean", "sd",     "se",  "min", "q05",
                                             "q25",  "median", "q75", "q95", "max"};
@@ -642,24 +642,6 @@ cleanup:
 
 /* ---- networks ---- */
 
-typedef struct rc_net_rec {
-    uint64_t id;
-    char *description, *spec;
-    rc_graph_stats_t st;
-    int undirected;
-    uint64_t *hist[2]; /* out, in */
-    uint64_t hist_len[2];
-} rc_net_rec_t;
-
-static void rc_net_rec_clear(rc_net_rec_t *n)
-{
-    free(n->description);
-    free(n->spec);
-    free(n->hist[0]);
-    free(n->hist[1]);
-    memset(n, 0, sizeof *n);
-}
-
 static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_t *data, uint64_t n,
                                       const char *path)
 {
@@ -740,254 +722,6 @@ cleanup:
     return status;
 }
 
-/* ---- journal records ---- */
-
-static rc_status_t rc_jbuf_check(const rc_jbuf_t *b)
-{
-    return b->failed ? rc_error(RC_ERR_NOMEM, "out of memory allocating a journal record") : RC_OK;
-}
-
-static rc_status_t rc_journal_header(rc_results_t *r, int full)
-{
-    rc_status_t status = RC_OK;
-    rc_jbuf_t b = {0};
-    rc_jbuf_u64(&b, RC_JOURNAL_VERSION);
-    rc_jbuf_u64(&b, (uint64_t)full);
-    rc_jbuf_u64(&b, r->ex->seed);
-    rc_jbuf_u64(&b, r->ex->runs);
-    rc_jbuf_u64(&b, r->ex->n_points);
-    rc_jbuf_str(&b, r->resolved);
-    rc_jbuf_str(&b, r->created);
-    rc_jbuf_str(&b, r->command_line);
-    rc_jbuf_str(&b, r->config_text);
-    rc_jbuf_str(&b, r->config_path);
-    RC_TRY(rc_jbuf_check(&b));
-    RC_TRY(rc_journal_append(r->journal, RC_JREC_HEADER, 0, b.data, b.len));
-cleanup:
-    rc_jbuf_free(&b);
-    return status;
-}
-
-typedef struct rc_jheader {
-    uint64_t version, full, seed, runs, n_points;
-    char *resolved, *created, *command_line, *config_text, *config_path;
-} rc_jheader_t;
-
-static void rc_jheader_clear(rc_jheader_t *h)
-{
-    free(h->resolved);
-    free(h->created);
-    free(h->command_line);
-    free(h->config_text);
-    free(h->config_path);
-    memset(h, 0, sizeof *h);
-}
-
-static rc_status_t rc_jheader_decode(const rc_results_t *r, const void *data, size_t len,
-                                     rc_jheader_t *h)
-{
-    rc_jreader_t rd = {data, len, 0, 0};
-    memset(h, 0, sizeof *h);
-    h->version = rc_jread_u64(&rd);
-    h->full = rc_jread_u64(&rd);
-    h->seed = rc_jread_u64(&rd);
-    h->runs = rc_jread_u64(&rd);
-    h->n_points = rc_jread_u64(&rd);
-    h->resolved = rc_jread_str(&rd);
-    h->created = rc_jread_str(&rd);
-    h->command_line = rc_jread_str(&rd);
-    h->config_text = rc_jread_str(&rd);
-    h->config_path = rc_jread_str(&rd);
-    if (rd.failed || h->version != RC_JOURNAL_VERSION) {
-        rc_jheader_clear(h);
-        return rc_error(RC_ERR_INPUT, "%s: the journal %s has an unreadable header", r->path,
-                        r->jpath);
-    }
-    return RC_OK;
-}
-
-static void rc_encode_point(rc_jbuf_t *b, const rc_mc_results_t *res)
-{
-    const uint64_t n = res->runs;
-    rc_jbuf_u64(b, res->point);
-    rc_jbuf_u64(b, n);
-    rc_jbuf_u64(b, res->seeds);
-    rc_jbuf_u64(b, (uint64_t)(res->timed && res->final_time && res->t50 && res->t90));
-    rc_jbuf_u64(b, res->global_threshold);
-    rc_jbuf_u64(b, res->gen_len);
-    rc_jbuf_put(b, res->size, n * sizeof *res->size);
-    rc_jbuf_put(b, res->retweets, n * sizeof *res->retweets);
-    rc_jbuf_put(b, res->reach, n * sizeof *res->reach);
-    rc_jbuf_put(b, res->depth, n * sizeof *res->depth);
-    rc_jbuf_put(b, res->max_breadth, n * sizeof *res->max_breadth);
-    rc_jbuf_put(b, res->virality, n * sizeof *res->virality);
-    if (res->timed && res->final_time && res->t50 && res->t90) {
-        rc_jbuf_put(b, res->final_time, n * sizeof *res->final_time);
-        rc_jbuf_put(b, res->t50, n * sizeof *res->t50);
-        rc_jbuf_put(b, res->t90, n * sizeof *res->t90);
-    }
-    rc_jbuf_put(b, res->global, n * sizeof *res->global);
-    rc_jbuf_put(b, res->capped, n * sizeof *res->capped);
-    rc_jbuf_put(b, res->gen_total, (size_t)res->gen_len * sizeof *res->gen_total);
-    for (int m = 0; m < RC_N_METRICS; m++) {
-        const rc_metric_summary_t *s = &res->summary[m];
-        rc_jbuf_u64(b, s->count);
-        const double v[RC_N_STATS + 0] = {s->mean, s->sd,     s->se,  s->min, s->q05,
-                                          s->q25,  s->median, s->q75, s->q95, s->max};
-        for (size_t k = 0; k < RC_N_STATS; k++)
-            rc_jbuf_f64(b, v[k]);
-    }
-    rc_jbuf_f64(b, res->p_global);
-    rc_jbuf_f64(b, res->p_global_se);
-    rc_jbuf_f64(b, res->p_capped);
-    rc_jbuf_f64(b, res->mean_size_global);
-    rc_jbuf_u64(b, res->audience);
-    const rc_metric_summary_t *s = &res->reach_per_member;
-    rc_jbuf_u64(b, s->count);
-    const double v[RC_N_STATS + 0] = {s->mean, s->sd,     s->se,  s->min, s->q05,
-                                      s->q25,  s->median, s->q75, s->q95, s->max};
-    for (size_t k = 0; k < RC_N_STATS; k++)
-        rc_jbuf_f64(b, v[k]);
-}
-
-#define RC_JREAD_ARRAY(rd, field, count)                                                           \
-    do {                                                                                           \
-        res->field = malloc((count) ? (size_t)(count) * sizeof *res->field : 1);                   \
-        RC_ALLOC_CHECK(res->field, "a journal record");                                            \
-        rc_jread((rd), res->field, (size_t)(count) * sizeof *res->field);                          \
-    } while (0)
-
-static rc_status_t rc_decode_point(const rc_results_t *r, const void *data, size_t len,
-                                   rc_mc_results_t **out)
-{
-    rc_status_t status = RC_OK;
-    rc_jreader_t rd = {data, len, 0, 0};
-    rc_mc_results_t *res = calloc(1, sizeof *res);
-    *out = NULL;
-    RC_ALLOC_CHECK(res, "a journal record");
-    res->point = rc_jread_u64(&rd);
-    res->runs = rc_jread_u64(&rd);
-    res->seeds = (uint32_t)rc_jread_u64(&rd);
-    res->timed = (int)rc_jread_u64(&rd);
-    res->global_threshold = rc_jread_u64(&rd);
-    uint64_t gen_len = rc_jread_u64(&rd);
-    const uint64_t n = res->runs;
-    if (rd.failed || n > len || gen_len > len)
-        RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", r->path,
-                r->jpath);
-    res->gen_len = (uint32_t)gen_len;
-    RC_JREAD_ARRAY(&rd, size, n);
-    RC_JREAD_ARRAY(&rd, retweets, n);
-    RC_JREAD_ARRAY(&rd, reach, n);
-    RC_JREAD_ARRAY(&rd, depth, n);
-    RC_JREAD_ARRAY(&rd, max_breadth, n);
-    RC_JREAD_ARRAY(&rd, virality, n);
-    if (res->timed) {
-        RC_JREAD_ARRAY(&rd, final_time, n);
-        RC_JREAD_ARRAY(&rd, t50, n);
-        RC_JREAD_ARRAY(&rd, t90, n);
-    }
-    RC_JREAD_ARRAY(&rd, global, n);
-    RC_JREAD_ARRAY(&rd, capped, n);
-    RC_JREAD_ARRAY(&rd, gen_total, gen_len);
-    for (int m = 0; m < RC_N_METRICS; m++) {
-        rc_metric_summary_t *s = &res->summary[m];
-        s->count = rc_jread_u64(&rd);
-        double *v[RC_N_STATS] = {&s->mean, &s->sd,     &s->se,  &s->min, &s->q05,
-                                 &s->q25,  &s->median, &s->q75, &s->q95, &s->max};
-        for (size_t k = 0; k < RC_N_STATS; k++)
-            *v[k] = rc_jread_f64(&rd);
-    }
-    res->p_global = rc_jread_f64(&rd);
-    res->p_global_se = rc_jread_f64(&rd);
-    res->p_capped = rc_jread_f64(&rd);
-    res->mean_size_global = rc_jread_f64(&rd);
-    res->audience = (uint32_t)rc_jread_u64(&rd);
-    {
-        rc_metric_summary_t *s = &res->reach_per_member;
-        s->count = rc_jread_u64(&rd);
-        double *v[RC_N_STATS] = {&s->mean, &s->sd,     &s->se,  &s->min, &s->q05,
-                                 &s->q25,  &s->median, &s->q75, &s->q95, &s->max};
-        for (size_t k = 0; k < RC_N_STATS; k++)
-            *v[k] = rc_jread_f64(&rd);
-    }
-    if (rd.failed)
-        RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", r->path,
-                r->jpath);
-    *out = res;
-    res = NULL;
-cleanup:
-    rc_mc_results_free(res);
-    return status;
-}
-
-static void rc_encode_network(rc_jbuf_t *b, const rc_net_rec_t *n)
-{
-    const rc_graph_stats_t *s = &n->st;
-    rc_jbuf_u64(b, n->id);
-    rc_jbuf_str(b, n->description);
-    rc_jbuf_str(b, n->spec);
-    rc_jbuf_u64(b, s->nodes);
-    rc_jbuf_u64(b, s->edges);
-    rc_jbuf_f64(b, s->mean_degree);
-    rc_jbuf_u64(b, s->max_out_degree);
-    rc_jbuf_u64(b, s->max_in_degree);
-    rc_jbuf_u64(b, s->isolated);
-    rc_jbuf_f64(b, s->reciprocity);
-    rc_jbuf_f64(b, s->out_tail_exponent);
-    rc_jbuf_u64(b, s->out_tail_xmin);
-    rc_jbuf_f64(b, s->in_tail_exponent);
-    rc_jbuf_u64(b, s->in_tail_xmin);
-    rc_jbuf_u64(b, s->communities);
-    rc_jbuf_f64(b, s->intra_fraction);
-    rc_jbuf_u64(b, (uint64_t)n->undirected);
-    for (int d = 0; d < 2; d++) {
-        rc_jbuf_u64(b, n->hist_len[d]);
-        rc_jbuf_put(b, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
-    }
-}
-
-static rc_status_t rc_decode_network(const rc_results_t *r, const void *data, size_t len,
-                                     rc_net_rec_t *n)
-{
-    rc_status_t status = RC_OK;
-    rc_jreader_t rd = {data, len, 0, 0};
-    rc_graph_stats_t *s = &n->st;
-    memset(n, 0, sizeof *n);
-    n->id = rc_jread_u64(&rd);
-    n->description = rc_jread_str(&rd);
-    n->spec = rc_jread_str(&rd);
-    s->nodes = (uint32_t)rc_jread_u64(&rd);
-    s->edges = rc_jread_u64(&rd);
-    s->mean_degree = rc_jread_f64(&rd);
-    s->max_out_degree = rc_jread_u64(&rd);
-    s->max_in_degree = rc_jread_u64(&rd);
-    s->isolated = (uint32_t)rc_jread_u64(&rd);
-    s->reciprocity = rc_jread_f64(&rd);
-    s->out_tail_exponent = rc_jread_f64(&rd);
-    s->out_tail_xmin = rc_jread_u64(&rd);
-    s->in_tail_exponent = rc_jread_f64(&rd);
-    s->in_tail_xmin = rc_jread_u64(&rd);
-    s->communities = (uint32_t)rc_jread_u64(&rd);
-    s->intra_fraction = rc_jread_f64(&rd);
-    n->undirected = (int)rc_jread_u64(&rd);
-    for (int d = 0; d < 2 && !rd.failed; d++) {
-        n->hist_len[d] = rc_jread_u64(&rd);
-        if (n->hist_len[d] > len)
-            break;
-        n->hist[d] = malloc(n->hist_len[d] ? (size_t)n->hist_len[d] * sizeof *n->hist[d] : 1);
-        RC_ALLOC_CHECK(n->hist[d], "a journal record");
-        rc_jread(&rd, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
-    }
-    if (rd.failed || !n->hist[0] || !n->hist[1])
-        RC_FAIL(RC_ERR_INPUT, "%s: a network record of the journal %s is malformed", r->path,
-                r->jpath);
-cleanup:
-    if (status != RC_OK)
-        rc_net_rec_clear(n);
-    return status;
-}
-
 /* ---- opening, creating, freeing ---- */
 
 static void rc_results_free(rc_results_t *r)
@@ -1050,6 +784,29 @@ static rc_status_t rc_set_provenance(rc_results_t *r, const char *created, const
     if (!r->created || !r->command_line || !r->config_text || !r->config_path)
         return rc_error(RC_ERR_NOMEM, "out of memory allocating the provenance");
     return RC_OK;
+}
+
+/* Appends the journal's header record: this experiment's identity and provenance. */
+static rc_status_t rc_journal_header(rc_results_t *r, int full)
+{
+    rc_status_t status = RC_OK;
+    rc_jbuf_t b = {0};
+    const rc_jheader_t h = {.version = RC_JOURNAL_VERSION,
+                            .full = (uint64_t)full,
+                            .seed = r->ex->seed,
+                            .runs = r->ex->runs,
+                            .n_points = r->ex->n_points,
+                            .resolved = r->resolved,
+                            .created = r->created,
+                            .command_line = r->command_line,
+                            .config_text = r->config_text,
+                            .config_path = r->config_path};
+    rc_jheader_encode(&b, &h);
+    RC_TRY(rc_jbuf_check(&b));
+    RC_TRY(rc_journal_append(r->journal, RC_JREC_HEADER, 0, b.data, b.len));
+cleanup:
+    rc_jbuf_free(&b);
+    return status;
 }
 
 /* Opens the file for one write session; HDF5's own failure says little, so errno is asked. */
@@ -1232,7 +989,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
         RC_TRY(rc_graph_compute_stats(g, &n.st));
     RC_TRY(rc_graph_degree_histogram(g, 1, &n.hist[0], &n.hist_len[0]));
     RC_TRY(rc_graph_degree_histogram(g, 0, &n.hist[1], &n.hist_len[1]));
-    rc_encode_network(&b, &n);
+    rc_jnet_encode(&b, &n);
     RC_TRY(rc_jbuf_check(&b));
     RC_TRY(rc_rfs_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_NETWORK, n.id, b.data, b.len));
@@ -1270,7 +1027,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
                 (unsigned long long)r->ex->runs);
     if (r->journal == NULL)
         RC_FAIL(RC_ERR_INTERNAL, "%s: has no journal open", r->path);
-    rc_encode_point(&b, res);
+    rc_jpoint_encode(&b, res);
     RC_TRY(rc_jbuf_check(&b));
     /* journal (compressed, <= b.len) + HDF5 rows (compressed /runs, curves, summary) */
     uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
@@ -1328,7 +1085,7 @@ static rc_status_t rc_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
         if (rec->type == RC_JREC_NETWORK && networks && rec->key < r->ex->n_networks &&
             !r->net_done[rec->key]) {
             RC_TRY(rc_journal_load(r->journal, rec, &data));
-            RC_TRY(rc_decode_network(r, data, (size_t)rec->raw_len, &net));
+            RC_TRY(rc_jnet_decode(data, (size_t)rec->raw_len, r->path, r->jpath, &net));
             if (net.id != rec->key)
                 RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
             RC_TRY(rc_append_network(file, r, &net));
@@ -1337,7 +1094,7 @@ static rc_status_t rc_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
         } else if (rec->type == RC_JREC_POINT && points && rec->key < r->ex->n_points &&
                    !r->done[rec->key]) {
             RC_TRY(rc_journal_load(r->journal, rec, &data));
-            RC_TRY(rc_decode_point(r, data, (size_t)rec->raw_len, &res));
+            RC_TRY(rc_jpoint_decode(data, (size_t)rec->raw_len, r->path, r->jpath, &res));
             if (res->point != rec->key || res->runs != r->ex->runs)
                 RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
             RC_TRY(rc_append_point(file, r, res));
@@ -1648,7 +1405,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
             RC_TRY(rc_journal_scan(r->journal, &recs, &n_recs));
             if (n_recs > 0 && recs[0].type == RC_JREC_HEADER) {
                 RC_TRY(rc_journal_load(r->journal, &recs[0], &data));
-                RC_TRY(rc_jheader_decode(r, data, (size_t)recs[0].raw_len, &head));
+                RC_TRY(rc_jheader_decode(data, (size_t)recs[0].raw_len, r->path, r->jpath, &head));
                 free(data);
                 data = NULL;
                 RC_TRY(rc_check_identity(r, "its journal", head.seed, head.runs, head.n_points,

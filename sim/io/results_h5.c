@@ -14,6 +14,7 @@
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
+#include "rtcascade/curves.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,175 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RC_TIME_BINS 40          /* time points of /curves/time */
-
 /* ---- appending a point ---- */
-
-static int rc_u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int rc_f64_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Entries of sorted[0..n) that are <= x. */
-static uint64_t rc_count_le(const double *sorted, uint64_t n, double x)
-{
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Finite values of x[0..n) sorted into out; returns how many. */
-static uint64_t rc_sorted_finite(const double *x, uint64_t n, double *out)
-{
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < n; i++)
-        if (isfinite(x[i]))
-            out[k++] = x[i];
-    qsort(out, k, sizeof *out, rc_f64_cmp);
-    return k;
-}
-
-/* The rows of /curves/size_ccdf for res: P(size >= s) at s = 1, 2, 3, 4, 6, 7, 10, 13, ...
- * (8 per decade, rounded, distinct) and at the largest size. */
-static rc_status_t rc_ccdf_rows(const rc_results_t *r, const rc_mc_results_t *res,
-                                unsigned char **rows_out, uint64_t *n_out)
-{
-    rc_status_t status = RC_OK;
-    const rc_table_t *t = &r->lay.ccdf;
-    const size_t stride = rc_table_stride(t);
-    uint32_t *sizes = NULL;
-    unsigned char *rows = NULL;
-    uint64_t n = 0, cap = 64;
-    const uint64_t runs = res->runs;
-    *rows_out = NULL;
-    *n_out = 0;
-    sizes = malloc((runs ? runs : 1) * sizeof *sizes);
-    rows = calloc(cap, stride);
-    RC_ALLOC_CHECK(sizes, "the size distribution");
-    RC_ALLOC_CHECK(rows, "the size distribution");
-    if (runs == 0)
-        goto done;
-    memcpy(sizes, res->size, runs * sizeof *sizes);
-    qsort(sizes, runs, sizeof *sizes, rc_u32_cmp);
-    const uint64_t max = sizes[runs - 1];
-    uint64_t prev = 0, below = 0;
-    for (int k = 0;; k++) {
-        uint64_t s = (uint64_t)llround(pow(10.0, k / 8.0));
-        if (s <= prev)
-            continue;
-        int last = s >= max;
-        if (last)
-            s = max > prev ? max : prev + 1;
-        while (below < runs && sizes[below] < s)
-            below++;
-        if (n == cap) {
-            unsigned char *grown = realloc(rows, 2 * cap * stride);
-            RC_ALLOC_CHECK(grown, "the size distribution");
-            rows = grown;
-            cap *= 2;
-        }
-        void *row = rows + n * stride;
-        memset(row, 0, stride);
-        rc_row_u64(t, row, 0, res->point);
-        rc_row_u64(t, row, 1, s);
-        rc_row_f64(t, row, 2, (double)(runs - below) / (double)runs);
-        n++;
-        prev = s;
-        if (last)
-            break;
-    }
-done:
-    *rows_out = rows;
-    *n_out = n;
-    rows = NULL;
-cleanup:
-    free(sizes);
-    free(rows);
-    return status;
-}
-
-/* The rows of /curves/time for a timed point: the fraction of runs that had reached half, 90%
- * and all of their final size by time t (empirical CDFs of t50, t90, final_time), at t = 0 and
- * RC_TIME_BINS times spaced logarithmically (linearly when the times span under a factor 20)
- * up to the largest final time. The engine keeps no per-adoption times, so this is what the
- * per-run metrics can say about timing. */
-static rc_status_t rc_time_rows(const rc_results_t *r, const rc_mc_results_t *res,
-                                unsigned char **rows_out, uint64_t *n_out)
-{
-    rc_status_t status = RC_OK;
-    const rc_table_t *t = &r->lay.time;
-    const size_t stride = rc_table_stride(t);
-    const uint64_t runs = res->runs;
-    double *s50 = NULL, *s90 = NULL, *sfin = NULL;
-    unsigned char *rows = NULL;
-    *rows_out = NULL;
-    *n_out = 0;
-    if (!res->timed || runs == 0 || !res->t50 || !res->t90 || !res->final_time)
-        return RC_OK;
-    s50 = malloc(runs * sizeof *s50);
-    s90 = malloc(runs * sizeof *s90);
-    sfin = malloc(runs * sizeof *sfin);
-    rows = calloc(RC_TIME_BINS + 1, stride);
-    RC_ALLOC_CHECK(s50, "the time curves");
-    RC_ALLOC_CHECK(s90, "the time curves");
-    RC_ALLOC_CHECK(sfin, "the time curves");
-    RC_ALLOC_CHECK(rows, "the time curves");
-    uint64_t n50 = rc_sorted_finite(res->t50, runs, s50);
-    uint64_t n90 = rc_sorted_finite(res->t90, runs, s90);
-    uint64_t nfin = rc_sorted_finite(res->final_time, runs, sfin);
-    (void)n50;
-    (void)n90;
-    double tmax = nfin ? sfin[nfin - 1] : 0.0, tmin = 0.0;
-    for (uint64_t i = 0; i < n50 && tmin == 0.0; i++)
-        if (s50[i] > 0)
-            tmin = s50[i];
-    if (!(tmax > 0))
-        goto cleanup; /* nothing ever spread in time: no curve */
-    if (!(tmin > 0) || tmin > tmax)
-        tmin = tmax;
-    int logscale = tmax / tmin >= 20.0;
-    uint64_t n = 0;
-    for (int b = 0; b <= RC_TIME_BINS; b++) {
-        double tb;
-        if (b == 0)
-            tb = 0.0;
-        else if (logscale)
-            tb = tmin * pow(tmax / tmin, (double)(b - 1) / (RC_TIME_BINS - 1));
-        else
-            tb = tmax * b / RC_TIME_BINS;
-        if (b == RC_TIME_BINS)
-            tb = tmax;
-        void *row = rows + n * stride;
-        rc_row_u64(t, row, 0, res->point);
-        rc_row_f64(t, row, 1, tb);
-        rc_row_f64(t, row, 2, (double)rc_count_le(s50, n50, tb) / (double)runs);
-        rc_row_f64(t, row, 3, (double)rc_count_le(s90, n90, tb) / (double)runs);
-        rc_row_f64(t, row, 4, (double)rc_count_le(sfin, nfin, tb) / (double)runs);
-        n++;
-    }
-    *rows_out = rows;
-    *n_out = n;
-    rows = NULL;
-cleanup:
-    free(s50);
-    free(s90);
-    free(sfin);
-    free(rows);
-    return status;
-}
 
 /* Sets /points[p].status = 1 in place (a one-member memory type writes just that field). */
 static rc_status_t rc_flip_status(hid_t file, uint64_t p, const char *path)
@@ -218,6 +51,69 @@ cleanup:
     return status;
 }
 
+/* Appends the rows of /curves/generations, /curves/size_ccdf and /curves/time for res: one row
+ * per entry of its curves (rtcascade/curves.h), keyed by the point. */
+static rc_status_t rc_append_curves(hid_t file, const rc_results_t *r, const rc_mc_results_t *res)
+{
+    rc_status_t status = RC_OK;
+    const char *path = r->path;
+    const rc_layout_t *l = &r->lay;
+    const uint64_t p = res->point;
+    rc_point_curves_t c;
+    unsigned char *rows = NULL;
+    hid_t grp = -1;
+    memset(&c, 0, sizeof c);
+    grp = H5Gopen2(file, "curves", H5P_DEFAULT);
+    if (grp < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open /curves", path);
+    RC_TRY(rc_curves_compute(res, &c));
+
+    const rc_table_t *t = &l->gen;
+    size_t stride = rc_table_stride(t);
+    rows = calloc(c.gen_len ? c.gen_len : 1, stride);
+    RC_ALLOC_CHECK(rows, "the /curves/generations rows");
+    for (uint32_t g = 0; g < c.gen_len; g++) {
+        void *row = rows + (size_t)g * stride;
+        rc_row_u64(t, row, 0, p);
+        rc_row_u32(t, row, 1, g);
+        rc_row_f64(t, row, 2, c.generations[g]);
+    }
+    RC_TRY(rc_table_append(grp, "generations", t, rows, c.gen_len, path));
+    free(rows);
+
+    t = &l->ccdf;
+    stride = rc_table_stride(t);
+    rows = calloc(c.size_ccdf.len ? c.size_ccdf.len : 1, stride);
+    RC_ALLOC_CHECK(rows, "the size distribution");
+    for (size_t i = 0; i < c.size_ccdf.len; i++) {
+        void *row = rows + i * stride;
+        rc_row_u64(t, row, 0, p);
+        rc_row_u64(t, row, 1, c.size_ccdf.size[i]);
+        rc_row_f64(t, row, 2, c.size_ccdf.ccdf[i]);
+    }
+    RC_TRY(rc_table_append(grp, "size_ccdf", t, rows, c.size_ccdf.len, path));
+    free(rows);
+
+    t = &l->time;
+    stride = rc_table_stride(t);
+    rows = calloc(c.time.len ? c.time.len : 1, stride);
+    RC_ALLOC_CHECK(rows, "the time curves");
+    for (size_t i = 0; i < c.time.len; i++) {
+        void *row = rows + i * stride;
+        rc_row_u64(t, row, 0, p);
+        rc_row_f64(t, row, 1, c.time.t[i]);
+        rc_row_f64(t, row, 2, c.time.cdf_t50[i]);
+        rc_row_f64(t, row, 3, c.time.cdf_t90[i]);
+        rc_row_f64(t, row, 4, c.time.cdf_final[i]);
+    }
+    RC_TRY(rc_table_append(grp, "time", t, rows, c.time.len, path));
+cleanup:
+    rc_h5_close(grp);
+    rc_curves_free(&c);
+    free(rows);
+    return status;
+}
+
 /* Appends point res->point to an open file: /runs, /summary, /curves, then flips its status
  * (last, so that status 1 means every row of the point is there). */
 static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_results_t *res)
@@ -226,8 +122,6 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
     const char *path = r->path;
     const rc_layout_t *l = &r->lay;
     unsigned char *rows = NULL;
-    uint64_t n = 0;
-    hid_t grp = -1;
     const uint64_t runs = res->runs, p = res->point;
 
     /* /runs */
@@ -286,34 +180,11 @@ static rc_status_t rc_append_point(hid_t file, rc_results_t *r, const rc_mc_resu
     free(rows);
     rows = NULL;
 
-    /* /curves */
-    grp = H5Gopen2(file, "curves", H5P_DEFAULT);
-    if (grp < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open /curves", path);
-    t = &l->gen;
-    stride = rc_table_stride(t);
-    rows = calloc(res->gen_len ? res->gen_len : 1, stride);
-    RC_ALLOC_CHECK(rows, "the /curves/generations rows");
-    for (uint32_t g = 0; g < res->gen_len; g++) {
-        void *row = rows + (size_t)g * stride;
-        rc_row_u64(t, row, 0, p);
-        rc_row_u32(t, row, 1, g);
-        rc_row_f64(t, row, 2, runs ? (double)res->gen_total[g] / (double)runs : NAN);
-    }
-    RC_TRY(rc_table_append(grp, "generations", t, rows, res->gen_len, path));
-    free(rows);
-    rows = NULL;
-    RC_TRY(rc_ccdf_rows(r, res, &rows, &n));
-    RC_TRY(rc_table_append(grp, "size_ccdf", &l->ccdf, rows, n, path));
-    free(rows);
-    rows = NULL;
-    RC_TRY(rc_time_rows(r, res, &rows, &n));
-    RC_TRY(rc_table_append(grp, "time", &l->time, rows, n, path));
+    RC_TRY(rc_append_curves(file, r, res));
 
     RC_TRY(rc_flip_status(file, p, path));
     RC_TRY(rc_rh5_attr_set_u64(file, "points_done", r->n_done + 1, path));
 cleanup:
-    rc_h5_close(grp);
     free(rows);
     return status;
 }
@@ -702,7 +573,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     RC_TRY(rc_jbuf_check(&b));
     /* journal (compressed, <= b.len) + HDF5 rows (compressed /runs, curves, summary) */
     uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
-                    ((uint64_t)res->gen_len + 2 * RC_TIME_BINS + 64) * 64 + r->lay.summary.msize +
+                    ((uint64_t)res->gen_len + 2 * RC_CURVES_TIME_BINS + 64) * 64 + r->lay.summary.msize +
                     ((uint64_t)1 << 20);
     RC_TRY(rc_rfs_check_room(r->path, need));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));

@@ -25,164 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- opening, creating, freeing ---- */
-
-static void rc_results_free(rc_results_t *r)
-{
-    if (r == NULL)
-        return;
-    rc_journal_close(r->journal, 0);
-    rc_layout_free(&r->lay, r->ex ? r->ex->n_swept : 0);
-    free(r->path);
-    free(r->jpath);
-    free(r->resolved);
-    free(r->done);
-    free(r->net_done);
-    free(r->created);
-    free(r->command_line);
-    free(r->config_text);
-    free(r->config_path);
-    free(r);
-}
-
-/* The handle, with everything derived from the experiment (no file touched). */
-static rc_status_t rc_results_new(const char *path, const rc_experiment_t *ex, rc_results_t **out)
-{
-    rc_status_t status = RC_OK;
-    rc_results_t *r = calloc(1, sizeof *r);
-    *out = NULL;
-    RC_ALLOC_CHECK(r, "a results file");
-    if (path == NULL || *path == '\0')
-        RC_FAIL(RC_ERR_USAGE, "no results file name given");
-    r->ex = ex;
-    r->path = strdup(path);
-    r->jpath = rc_rfs_strcat3(path, ".journal", "");
-    r->resolved = ex->resolved ? rc_cfg_to_yaml(ex->resolved) : strdup("");
-    r->done = calloc(ex->n_points ? ex->n_points : 1, 1);
-    r->net_done = calloc(ex->n_networks ? ex->n_networks : 1, 1);
-    RC_ALLOC_CHECK(r->path, "a results file");
-    RC_ALLOC_CHECK(r->jpath, "a results file");
-    RC_ALLOC_CHECK(r->resolved, "the resolved config");
-    RC_ALLOC_CHECK(r->done, "a results file");
-    RC_ALLOC_CHECK(r->net_done, "a results file");
-    RC_TRY(rc_layout_init(ex, &r->lay));
-    *out = r;
-    r = NULL;
-cleanup:
-    rc_results_free(r);
-    return status;
-}
-
-static rc_status_t rc_set_provenance(rc_results_t *r, const char *created, const char *cmd,
-                                     const char *config, const char *config_path)
-{
-    free(r->created);
-    free(r->command_line);
-    free(r->config_text);
-    free(r->config_path);
-    r->created = rc_rfs_strdup0(created);
-    r->command_line = rc_rfs_strdup0(cmd);
-    r->config_text = rc_rfs_strdup0(config);
-    r->config_path = rc_rfs_strdup0(config_path);
-    if (!r->created || !r->command_line || !r->config_text || !r->config_path)
-        return rc_error(RC_ERR_NOMEM, "out of memory allocating the provenance");
-    return RC_OK;
-}
-
-/* Appends the journal's header record: this experiment's identity and provenance. */
-static rc_status_t rc_journal_header(rc_results_t *r, int full)
-{
-    rc_status_t status = RC_OK;
-    rc_jbuf_t b = {0};
-    const rc_jheader_t h = {.version = RC_JOURNAL_VERSION,
-                            .full = (uint64_t)full,
-                            .seed = r->ex->seed,
-                            .runs = r->ex->runs,
-                            .n_points = r->ex->n_points,
-                            .resolved = r->resolved,
-                            .created = r->created,
-                            .command_line = r->command_line,
-                            .config_text = r->config_text,
-                            .config_path = r->config_path};
-    rc_jheader_encode(&b, &h);
-    RC_TRY(rc_jbuf_check(&b));
-    RC_TRY(rc_journal_append(r->journal, RC_JREC_HEADER, 0, b.data, b.len));
-cleanup:
-    rc_jbuf_free(&b);
-    return status;
-}
-
-/* Opens the file for one write session; HDF5's own failure says little, so errno is asked. */
-static rc_status_t rc_open_rw(const rc_results_t *r, const char *file_path, hid_t *file)
-{
-    hid_t fapl = rc_rh5_fapl();
-    *file = fapl >= 0 ? H5Fopen(file_path, H5F_ACC_RDWR, fapl) : -1;
-    rc_h5_close(fapl);
-    if (*file < 0) {
-        int fd = open(file_path, O_RDWR);
-        if (fd < 0)
-            return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path, strerror(errno));
-        close(fd);
-        return rc_error(RC_ERR_IO, "%s: cannot open for writing (HDF5 refused it)", r->path);
-    }
-    return RC_OK;
-}
-
-/* Ends a write session: flush, then close. */
-static rc_status_t rc_close_rw(const rc_results_t *r, hid_t file, rc_status_t status)
-{
-    if (file < 0)
-        return status;
-    herr_t flushed = H5Fflush(file, H5F_SCOPE_LOCAL);
-    herr_t closed = H5Fclose(file);
-    if (status == RC_OK && (flushed < 0 || closed < 0))
-        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (disk full?)", r->path);
-    return status;
-}
-
-/* Writes a new file at tmp holding the skeleton, then (replay) every journal record, then
- * renames it to r->path. The caller holds the journal lock. */
-static rc_status_t rc_build_file(rc_results_t *r, const char *resumed, const rc_jrec_t *recs,
-                                 size_t n_recs)
-{
-    rc_status_t status = RC_OK;
-    char *tmp = NULL;
-    hid_t file = -1, fapl = -1;
-    int created = 0;
-    size_t len = strlen(r->path) + 32;
-    tmp = malloc(len);
-    RC_ALLOC_CHECK(tmp, "a file name");
-    snprintf(tmp, len, "%s.tmp.%ld", r->path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", r->path, strerror(errno));
-    created = 1;
-    close(fd);
-    RC_TRY(rc_rfs_check_room(tmp, rc_layout_skeleton_bytes(r)));
-    fapl = rc_rh5_fapl();
-    file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
-    if (file < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", r->path, tmp);
-    RC_TRY(rc_layout_write_skeleton(file, r, resumed));
-    if (n_recs > 0)
-        RC_TRY(rc_append_replay(r, file, recs, n_recs, 1, 1));
-cleanup:
-    status = rc_close_rw(r, file, status);
-    if (status == RC_OK) {
-        if (rename(tmp, r->path) != 0)
-            status = rc_error(RC_ERR_IO, "%s: cannot rename %s into place: %s", r->path, tmp,
-                              strerror(errno));
-        else
-            created = 0;
-        rc_rfs_sync_dir(r->path);
-    }
-    if (created)
-        unlink(tmp);
-    rc_h5_close(fapl);
-    free(tmp);
-    return status;
-}
-
 rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
                               const rc_results_provenance_t *prov, int force, rc_results_t **out)
 {
@@ -192,9 +34,9 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
     char now[40];
     *out = NULL;
     rc_h5_quiet();
-    RC_TRY(rc_results_new(path, ex, &r));
+    RC_TRY(rc_rfile_new(path, ex, &r));
     rc_rh5_now(now, sizeof now);
-    RC_TRY(rc_set_provenance(r, now, prov ? prov->command_line : NULL,
+    RC_TRY(rc_rfile_set_provenance(r, now, prov ? prov->command_line : NULL,
                              prov ? prov->config_text : NULL, prov ? prov->config_path : NULL));
     if (stat(path, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
@@ -212,9 +54,9 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
     RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
     rc_rfs_remove_stale_tmps(path);
     RC_TRY(rc_journal_reset(r->journal));
-    RC_TRY(rc_journal_header(r, 1));
+    RC_TRY(rc_rfile_journal_header(r, 1));
     rc_rfs_sync_dir(r->jpath);
-    RC_TRY(rc_build_file(r, "", NULL, 0));
+    RC_TRY(rc_rfile_build(r, "", NULL, 0));
     *out = r;
     r = NULL;
 cleanup:
@@ -226,7 +68,7 @@ cleanup:
             r->journal = NULL;
         }
     }
-    rc_results_free(r);
+    rc_rfile_free(r);
     return status;
 }
 
@@ -286,9 +128,9 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     RC_TRY(rc_jbuf_check(&b));
     RC_TRY(rc_rfs_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_NETWORK, n.id, b.data, b.len));
-    RC_TRY(rc_open_rw(r, r->path, &file));
+    RC_TRY(rc_rfile_open_rw(r, r->path, &file));
     status = rc_append_network(file, r, &n);
-    status = rc_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, status);
     file = -1;
     if (status != RC_OK)
         goto cleanup;
@@ -328,10 +170,10 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
                     ((uint64_t)1 << 20);
     RC_TRY(rc_rfs_check_room(r->path, need));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
-    status = rc_open_rw(r, r->path, &file);
+    status = rc_rfile_open_rw(r, r->path, &file);
     if (status == RC_OK)
         status = rc_append_point(file, r, res);
-    status = rc_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, status);
     file = -1;
     if (status != RC_OK) {
         /* the journal holds the point: say so, --resume writes it */
@@ -358,7 +200,7 @@ rc_status_t rc_results_close(rc_results_t *r)
         status = rc_journal_close(r->journal, complete);
         r->journal = NULL;
     }
-    rc_results_free(r);
+    rc_rfile_free(r);
     return status;
 }
 
@@ -632,13 +474,13 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     memset(&st, 0, sizeof st);
     *out = NULL;
     rc_h5_quiet();
-    RC_TRY(rc_results_new(path, ex, &r));
+    RC_TRY(rc_rfile_new(path, ex, &r));
     int have_h5 = stat(path, &sb) == 0;
     if (have_h5 && S_ISDIR(sb.st_mode))
         RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
     int have_j = stat(r->jpath, &sb) == 0;
     if (!have_h5 && !have_j) {
-        rc_results_free(r);
+        rc_rfile_free(r);
         r = NULL;
         RC_TRY(rc_results_create(path, ex, prov, 0, out));
         snprintf((*out)->note, sizeof(*out)->note, "no earlier file: started a new one");
@@ -670,7 +512,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         /* killed while the file was being created: nothing was finished, start afresh */
         RC_TRY(rc_journal_close(r->journal, 1));
         r->journal = NULL;
-        rc_results_free(r);
+        rc_rfile_free(r);
         r = NULL;
         RC_TRY(rc_results_create(path, ex, prov, 1, out));
         snprintf((*out)->note, sizeof(*out)->note,
@@ -684,7 +526,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         memcpy(r->done, st.done, ex->n_points);
         memcpy(r->net_done, st.net_done, ex->n_networks);
         r->n_done = st.n_done;
-        RC_TRY(rc_set_provenance(r, st.created, st.command_line, st.config, st.config_path));
+        RC_TRY(rc_rfile_set_provenance(r, st.created, st.command_line, st.config, st.config_path));
         int cut = 0;
         for (int t = 0; t < 6; t++)
             cut |= st.keep[t] < st.rows[t];
@@ -698,7 +540,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
             if (r->journal == NULL)
                 RC_TRY(rc_journal_open(r->jpath, path, 1, &r->journal));
             RC_TRY(rc_journal_reset(r->journal));
-            RC_TRY(rc_journal_header(r, 0));
+            RC_TRY(rc_rfile_journal_header(r, 0));
             free(recs);
             recs = NULL;
             n_recs = 0;
@@ -707,7 +549,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
         resumed = rc_rfs_add_line(st.resumed, line);
         RC_ALLOC_CHECK(resumed, "the resume note");
         RC_TRY(rc_rfs_check_room(path, ((uint64_t)1 << 20)));
-        RC_TRY(rc_open_rw(r, path, &file));
+        RC_TRY(rc_rfile_open_rw(r, path, &file));
         status = rc_cut_tails(r, file, &st);
         uint64_t before = r->n_done;
         if (status == RC_OK)
@@ -716,7 +558,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
             status = rc_rh5_attr_set_u64(file, "points_done", r->n_done, path);
         if (status == RC_OK)
             status = rc_rh5_attr_set_str(file, "resumed", resumed, path);
-        status = rc_close_rw(r, file, status);
+        status = rc_rfile_close_rw(r, file, status);
         file = -1;
         if (status != RC_OK)
             goto cleanup;
@@ -740,7 +582,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
                 path, st.why);
     }
     RC_TRY(
-        rc_set_provenance(r, head.created, head.command_line, head.config_text, head.config_path));
+        rc_rfile_set_provenance(r, head.created, head.command_line, head.config_text, head.config_path));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
     free(recs);
     recs = NULL;
@@ -765,7 +607,7 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     memset(r->done, 0, ex->n_points);
     memset(r->net_done, 0, ex->n_networks);
     r->n_done = 0;
-    RC_TRY(rc_build_file(r, resumed ? resumed : "", recs, n_recs));
+    RC_TRY(rc_rfile_build(r, resumed ? resumed : "", recs, n_recs));
     snprintf(r->note, sizeof r->note, "%llu of %zu points done; rebuilt %s from the journal (%s)",
              (unsigned long long)r->n_done, ex->n_points, path, have_h5 ? st.why : "file missing");
 
@@ -773,7 +615,7 @@ done:
     *out = r;
     r = NULL;
 cleanup:
-    rc_results_free(r);
+    rc_rfile_free(r);
     rc_jheader_clear(&head);
     rc_h5_state_clear(&st);
     free(recs);

@@ -85,8 +85,7 @@ static void rc_summary_stats(const rc_table_t *t, void *row, size_t *col,
 }
 
 /* Appends the point's /summary row. */
-static rc_status_t rc_append_summary(hid_t file, const rc_results_t *r,
-                                     const rc_mc_results_t *res)
+static rc_status_t rc_append_summary(hid_t file, const rc_results_t *r, const rc_mc_results_t *res)
 {
     rc_status_t status = RC_OK;
     const rc_table_t *t = &r->lay.summary;

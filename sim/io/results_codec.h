@@ -18,26 +18,34 @@
 
 /* ---- a growable byte buffer and a bounds-checked reader ---- */
 
+/* Start from {0}. An allocation failure sets `failed`; later appends then do nothing, so a
+ * record is built without checks and checked once with rc_jbuf_check. */
 typedef struct rc_jbuf {
     unsigned char *data;
     size_t len, cap;
     int failed; /* an allocation failed: the buffer is unusable */
 } rc_jbuf_t;
 
+/* Appends n bytes of p, a u64, an f64, or a string (its length as a u64, then its bytes; NULL
+ * is stored as ""). Cannot fail otherwise. */
 void rc_jbuf_put(rc_jbuf_t *b, const void *p, size_t n);
 void rc_jbuf_u64(rc_jbuf_t *b, uint64_t v);
 void rc_jbuf_f64(rc_jbuf_t *b, double v);
-void rc_jbuf_str(rc_jbuf_t *b, const char *s); /* NULL is stored as "" */
+void rc_jbuf_str(rc_jbuf_t *b, const char *s);
+/* Frees the bytes and zeroes b; safe on a zeroed buffer. */
 void rc_jbuf_free(rc_jbuf_t *b);
 /* RC_ERR_NOMEM when an append to b failed, else RC_OK. */
 rc_status_t rc_jbuf_check(const rc_jbuf_t *b);
 
+/* Reads data[0..len) from pos 0: {data, len, 0, 0}. Reading past the end sets `failed` and
+ * yields zeros, so a record is decoded without checks and checked once at the end. */
 typedef struct rc_jreader {
     const unsigned char *data;
     size_t len, pos;
     int failed; /* read past the end: the record is malformed */
 } rc_jreader_t;
 
+/* The next n bytes into p, the next u64, the next f64 (zeros once past the end). */
 void rc_jread(rc_jreader_t *r, void *p, size_t n);
 uint64_t rc_jread_u64(rc_jreader_t *r);
 double rc_jread_f64(rc_jreader_t *r);

@@ -22,6 +22,8 @@ static const char *const rc_stat_names[] = {"mean", "sd",     "se",  "min", "q05
 _Static_assert(sizeof rc_stat_names / sizeof rc_stat_names[0] == RC_N_STATS,
                "one name per statistic of /summary");
 
+/* Whether s reads whole as a finite number: a swept key whose values all do is a float64
+ * column, any other a string column. */
 static int rc_is_number(const char *s)
 {
     char *end = NULL;
@@ -32,6 +34,7 @@ static int rc_is_number(const char *s)
     return end != s && *end == '\0' && isfinite(v);
 }
 
+/* Fixed columns of /points and /summary that a swept key must not take the name of. */
 static const char *const rc_reserved_cols[] = {"point", "scenario", "network",
                                                "runs",  "status",   NULL};
 

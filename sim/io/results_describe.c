@@ -74,122 +74,188 @@ static void rc_print_value(FILE *f, const char *label, const char *value)
     fprintf(f, "%-13s%s\n", label, value && *value ? value : "(none)");
 }
 
-rc_status_t rc_results_describe(const char *path, FILE *f)
+/* What rtcascade info reads of a file: root attributes, /points, a few /summary and
+ * /networks/stats columns, and the sizes of the appended tables. */
+typedef struct rc_info {
+    uint64_t file_bytes;
+    char *format, *name, *created, *software, *commit, *command, *config, *config_path;
+    char *resolved, *rng, *resumed, *mode;
+    char **swept, **scen; /* root attributes swept_keys, scenarios */
+    size_t n_swept, n_scen;
+    uint64_t version, seed, runs, n_points;
+    uint64_t *status_col; /* /points status */
+    char **scen_col;      /* /points scenario */
+    char ***values;       /* values[k][p]: swept key k at point p, as text */
+    uint64_t n_sum, *sum_point;
+    double *sum_retweets, *sum_reach, *sum_pglobal, *sum_t50;
+    uint64_t n_nets, *net_id, *net_nodes, *net_edges;
+    double *net_deg;
+    char **net_desc;
+    uint64_t rows_runs, rows_gen, rows_ccdf, rows_time;
+    uint64_t done; /* points with status 1 */
+    int timed;     /* some point has a finite t50_mean */
+    int journal;   /* "<path>.journal" exists */
+} rc_info_t;
+
+static void rc_info_free(rc_info_t *in)
+{
+    free(in->format);
+    free(in->name);
+    free(in->created);
+    free(in->software);
+    free(in->commit);
+    free(in->command);
+    free(in->config);
+    free(in->config_path);
+    free(in->resolved);
+    free(in->rng);
+    free(in->resumed);
+    free(in->mode);
+    if (in->values != NULL)
+        for (size_t k = 0; k < in->n_swept; k++)
+            rc_rh5_free_strs(in->values[k], (size_t)in->n_points);
+    free(in->values);
+    rc_rh5_free_strs(in->swept, in->n_swept);
+    rc_rh5_free_strs(in->scen, in->n_scen);
+    rc_rh5_free_strs(in->scen_col, (size_t)in->n_points);
+    rc_rh5_free_strs(in->net_desc, (size_t)in->n_nets);
+    free(in->status_col);
+    free(in->sum_point);
+    free(in->sum_retweets);
+    free(in->sum_reach);
+    free(in->sum_pglobal);
+    free(in->sum_t50);
+    free(in->net_id);
+    free(in->net_nodes);
+    free(in->net_edges);
+    free(in->net_deg);
+    memset(in, 0, sizeof *in);
+}
+
+/* The root attributes; RC_ERR_INPUT when the file is not an rtcascade results file. */
+static rc_status_t rc_info_attrs(hid_t file, const char *path, rc_info_t *in)
 {
     rc_status_t status = RC_OK;
-    hid_t file = -1, fapl = -1;
-    uint64_t file_bytes = 0;
-    char *format = NULL, *name = NULL, *created = NULL, *software = NULL, *commit = NULL;
-    char *command = NULL, *config = NULL, *config_path = NULL, *resolved = NULL, *rng = NULL;
-    char *resumed = NULL, *mode = NULL, *jpath = NULL;
-    char **swept = NULL, **scen = NULL, **scen_col = NULL, ***values = NULL;
-    char **net_desc = NULL;
-    size_t n_swept = 0, n_scen = 0;
-    uint64_t version = 0, seed = 0, runs = 0, n_points = 0, n = 0, n_nets = 0;
-    uint64_t *status_col = NULL, *sum_point = NULL, *net_id = NULL, *net_nodes = NULL;
-    uint64_t *net_edges = NULL;
-    double *net_deg = NULL, *sum_retweets = NULL, *sum_reach = NULL, *sum_pglobal = NULL;
-    double *sum_t50 = NULL;
-    uint64_t n_sum = 0;
-    char size_buf[32];
-
-    rc_h5_quiet();
-    RC_TRY(rc_h5_check_file(path, RC_RESULTS_KIND, &file_bytes));
-    fapl = rc_rh5_fapl();
-    file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
-    if (file < 0)
-        RC_FAIL(RC_ERR_INPUT,
-                "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
-                "from its journal)",
-                path);
-    RC_TRY(rc_h5_read_str(file, "format", &format, path));
-    if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
+    RC_TRY(rc_h5_read_str(file, "format", &in->format, path));
+    if (in->format == NULL || strcmp(in->format, RC_RESULTS_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
-                format && strcmp(format, "rtcascade-graph") == 0 ? " (it is a graph file)" : "");
-    RC_TRY(rc_h5_read_u64(file, "format_version", &version, path, RC_RESULTS_KIND));
-    RC_TRY(rc_h5_read_u64(file, "seed", &seed, path, RC_RESULTS_KIND));
-    RC_TRY(rc_h5_read_u64(file, "runs_per_point", &runs, path, RC_RESULTS_KIND));
-    RC_TRY(rc_h5_read_u64(file, "n_points", &n_points, path, RC_RESULTS_KIND));
-    RC_TRY(rc_h5_read_str(file, "name", &name, path));
-    RC_TRY(rc_h5_read_str(file, "created", &created, path));
-    RC_TRY(rc_h5_read_str(file, "software_version", &software, path));
-    RC_TRY(rc_h5_read_str(file, "git_commit", &commit, path));
-    RC_TRY(rc_h5_read_str(file, "command_line", &command, path));
-    RC_TRY(rc_h5_read_str(file, "config", &config, path));
-    RC_TRY(rc_h5_read_str(file, "config_path", &config_path, path));
-    RC_TRY(rc_h5_read_str(file, "resolved_config", &resolved, path));
-    RC_TRY(rc_h5_read_str(file, "rng", &rng, path));
-    RC_TRY(rc_h5_read_str(file, "resumed", &resumed, path));
-    RC_TRY(rc_h5_read_str(file, "sweep_mode", &mode, path));
-    RC_TRY(rc_rh5_read_strs(file, "swept_keys", &swept, &n_swept, path));
-    RC_TRY(rc_rh5_read_strs(file, "scenarios", &scen, &n_scen, path));
+                in->format && strcmp(in->format, "rtcascade-graph") == 0 ? " (it is a graph file)"
+                                                                         : "");
+    RC_TRY(rc_h5_read_u64(file, "format_version", &in->version, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "seed", &in->seed, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "runs_per_point", &in->runs, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_u64(file, "n_points", &in->n_points, path, RC_RESULTS_KIND));
+    RC_TRY(rc_h5_read_str(file, "name", &in->name, path));
+    RC_TRY(rc_h5_read_str(file, "created", &in->created, path));
+    RC_TRY(rc_h5_read_str(file, "software_version", &in->software, path));
+    RC_TRY(rc_h5_read_str(file, "git_commit", &in->commit, path));
+    RC_TRY(rc_h5_read_str(file, "command_line", &in->command, path));
+    RC_TRY(rc_h5_read_str(file, "config", &in->config, path));
+    RC_TRY(rc_h5_read_str(file, "config_path", &in->config_path, path));
+    RC_TRY(rc_h5_read_str(file, "resolved_config", &in->resolved, path));
+    RC_TRY(rc_h5_read_str(file, "rng", &in->rng, path));
+    RC_TRY(rc_h5_read_str(file, "resumed", &in->resumed, path));
+    RC_TRY(rc_h5_read_str(file, "sweep_mode", &in->mode, path));
+    RC_TRY(rc_rh5_read_strs(file, "swept_keys", &in->swept, &in->n_swept, path));
+    RC_TRY(rc_rh5_read_strs(file, "scenarios", &in->scen, &in->n_scen, path));
+cleanup:
+    return status;
+}
 
-    RC_TRY(rc_rh5_read_col_u64(file, "points", "status", &status_col, &n, path));
-    if (n != n_points)
+/* The columns and table sizes the description shows, and what follows from them. */
+static rc_status_t rc_info_tables(hid_t file, const char *path, rc_info_t *in)
+{
+    rc_status_t status = RC_OK;
+    uint64_t n = 0;
+    RC_TRY(rc_rh5_read_col_u64(file, "points", "status", &in->status_col, &n, path));
+    if (n != in->n_points)
         RC_FAIL(RC_ERR_INPUT, "%s: /points has %llu rows, expected %llu", path,
-                (unsigned long long)n, (unsigned long long)n_points);
-    RC_TRY(rc_rh5_read_col_str(file, "points", "scenario", &scen_col, &n, path));
-    values = calloc(n_swept + 1, sizeof *values);
-    RC_ALLOC_CHECK(values, "a column");
-    for (size_t k = 0; k < n_swept; k++) {
+                (unsigned long long)n, (unsigned long long)in->n_points);
+    RC_TRY(rc_rh5_read_col_str(file, "points", "scenario", &in->scen_col, &n, path));
+    in->values = calloc(in->n_swept + 1, sizeof *in->values);
+    RC_ALLOC_CHECK(in->values, "a column");
+    for (size_t k = 0; k < in->n_swept; k++) {
         /* the column is the key, or "swept:<key>" when the key names a fixed column */
         char col[512];
-        snprintf(col, sizeof col, "%s", swept[k]);
+        snprintf(col, sizeof col, "%s", in->swept[k]);
         rc_error_clear();
-        if (rc_swept_text(file, col, &values[k], &n, path) != RC_OK) {
-            snprintf(col, sizeof col, "swept:%s", swept[k]);
-            RC_TRY(rc_swept_text(file, col, &values[k], &n, path));
+        if (rc_swept_text(file, col, &in->values[k], &n, path) != RC_OK) {
+            snprintf(col, sizeof col, "swept:%s", in->swept[k]);
+            RC_TRY(rc_swept_text(file, col, &in->values[k], &n, path));
         }
     }
-    RC_TRY(rc_rh5_read_col_u64(file, "summary", "point", &sum_point, &n_sum, path));
-    RC_TRY(rc_rh5_read_col_f64(file, "summary", "retweets_mean", &sum_retweets, &n, path));
-    RC_TRY(rc_rh5_read_col_f64(file, "summary", "reach_mean", &sum_reach, &n, path));
-    RC_TRY(rc_rh5_read_col_f64(file, "summary", "p_global", &sum_pglobal, &n, path));
-    RC_TRY(rc_rh5_read_col_f64(file, "summary", "t50_mean", &sum_t50, &n, path));
-    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "network", &net_id, &n_nets, path));
-    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "nodes", &net_nodes, &n, path));
-    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "edges", &net_edges, &n, path));
-    RC_TRY(rc_rh5_read_col_f64(file, "networks/stats", "mean_degree", &net_deg, &n, path));
-    RC_TRY(rc_rh5_read_col_str(file, "networks/stats", "description", &net_desc, &n, path));
-    uint64_t rows_runs = 0, rows_gen = 0, rows_ccdf = 0, rows_time = 0;
-    RC_TRY(rc_rh5_rows(file, "runs", &rows_runs, path));
-    RC_TRY(rc_rh5_rows(file, "curves/generations", &rows_gen, path));
-    RC_TRY(rc_rh5_rows(file, "curves/size_ccdf", &rows_ccdf, path));
-    RC_TRY(rc_rh5_rows(file, "curves/time", &rows_time, path));
+    RC_TRY(rc_rh5_read_col_u64(file, "summary", "point", &in->sum_point, &in->n_sum, path));
+    RC_TRY(rc_rh5_read_col_f64(file, "summary", "retweets_mean", &in->sum_retweets, &n, path));
+    RC_TRY(rc_rh5_read_col_f64(file, "summary", "reach_mean", &in->sum_reach, &n, path));
+    RC_TRY(rc_rh5_read_col_f64(file, "summary", "p_global", &in->sum_pglobal, &n, path));
+    RC_TRY(rc_rh5_read_col_f64(file, "summary", "t50_mean", &in->sum_t50, &n, path));
+    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "network", &in->net_id, &in->n_nets, path));
+    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "nodes", &in->net_nodes, &n, path));
+    RC_TRY(rc_rh5_read_col_u64(file, "networks/stats", "edges", &in->net_edges, &n, path));
+    RC_TRY(rc_rh5_read_col_f64(file, "networks/stats", "mean_degree", &in->net_deg, &n, path));
+    RC_TRY(rc_rh5_read_col_str(file, "networks/stats", "description", &in->net_desc, &n, path));
+    RC_TRY(rc_rh5_rows(file, "runs", &in->rows_runs, path));
+    RC_TRY(rc_rh5_rows(file, "curves/generations", &in->rows_gen, path));
+    RC_TRY(rc_rh5_rows(file, "curves/size_ccdf", &in->rows_ccdf, path));
+    RC_TRY(rc_rh5_rows(file, "curves/time", &in->rows_time, path));
+    for (uint64_t p = 0; p < in->n_points; p++)
+        in->done += in->status_col[p] == 1;
+    for (uint64_t i = 0; i < in->n_sum; i++)
+        in->timed |= isfinite(in->sum_t50[i]);
+cleanup:
+    return status;
+}
 
-    uint64_t done = 0;
-    for (uint64_t p = 0; p < n_points; p++)
-        done += status_col[p] == 1;
-    int timed = 0;
-    for (uint64_t i = 0; i < n_sum; i++)
-        timed |= isfinite(sum_t50[i]);
-    size_t jlen = strlen(path) + 16;
-    jpath = malloc(jlen);
-    RC_ALLOC_CHECK(jpath, "a path");
-    snprintf(jpath, jlen, "%s.journal", path);
-    struct stat jsb;
-    int journal = stat(jpath, &jsb) == 0;
+/* "complete: ..." or "INCOMPLETE: d of n points done (pending: ...)" into buf. */
+static void rc_info_status(const rc_info_t *in, char *buf, size_t size)
+{
+    const uint64_t n_points = in->n_points;
+    if (in->done == n_points) {
+        snprintf(buf, size, "complete: %s %llu point%s done", n_points == 1 ? "its" : "all",
+                 (unsigned long long)n_points, n_points == 1 ? "" : "s");
+        return;
+    }
+    int len = snprintf(buf, size, "INCOMPLETE: %llu of %llu points done (pending:",
+                       (unsigned long long)in->done, (unsigned long long)n_points);
+    int listed = 0;
+    for (uint64_t p = 0; p < n_points && len < (int)size - 64; p++) {
+        if (in->status_col[p] == 1)
+            continue;
+        if (listed == 10) {
+            len += snprintf(buf + len, size - (size_t)len, " ...");
+            break;
+        }
+        len += snprintf(buf + len, size - (size_t)len, " %llu", (unsigned long long)p);
+        listed++;
+    }
+    snprintf(buf + len, size - (size_t)len, ")%s",
+             in->journal ? "; finish with rtcascade run --resume" : "");
+}
 
-    char buf[1024];
+/* file, experiment, created, command, config, seed, resumed and status lines. */
+static void rc_info_print_origin(FILE *f, const char *path, const rc_info_t *in)
+{
+    char buf[1024], size_buf[32];
     snprintf(buf, sizeof buf, "%s (rtcascade results, format %llu, %s)", path,
-             (unsigned long long)version, rc_format_bytes(file_bytes, size_buf, sizeof size_buf));
+             (unsigned long long)in->version,
+             rc_format_bytes(in->file_bytes, size_buf, sizeof size_buf));
     rc_print_value(f, "file:", buf);
-    rc_print_value(f, "experiment:", name);
-    snprintf(buf, sizeof buf, "%s by rtcascade %s (git %s)", created ? created : "?",
-             software ? software : "?", commit ? commit : "?");
+    rc_print_value(f, "experiment:", in->name);
+    snprintf(buf, sizeof buf, "%s by rtcascade %s (git %s)", in->created ? in->created : "?",
+             in->software ? in->software : "?", in->commit ? in->commit : "?");
     rc_print_value(f, "created:", buf);
-    rc_print_value(f, "command:", command);
+    rc_print_value(f, "command:", in->command);
     snprintf(buf, sizeof buf,
              "%s (%zu lines as given; %zu lines resolved, in the "
              "resolved_config attribute)",
-             config_path && *config_path ? config_path : "the embedded default study",
-             rc_count_lines(config), rc_count_lines(resolved));
+             in->config_path && *in->config_path ? in->config_path : "the embedded default study",
+             rc_count_lines(in->config), rc_count_lines(in->resolved));
     rc_print_value(f, "config:", buf);
     snprintf(buf, sizeof buf, "%llu (generator %s; run r of point p uses stream (seed, p, r))",
-             (unsigned long long)seed, rng ? rng : "?");
+             (unsigned long long)in->seed, in->rng ? in->rng : "?");
     rc_print_value(f, "seed:", buf);
-    if (resumed && *resumed) {
-        const char *s = resumed;
+    if (in->resumed && *in->resumed) {
+        const char *s = in->resumed;
         int first = 1;
         while (*s) {
             size_t len = strcspn(s, "\n");
@@ -198,39 +264,28 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
             s += len + (s[len] == '\n');
         }
     }
-    if (done == n_points) {
-        snprintf(buf, sizeof buf, "complete: %s %llu point%s done", n_points == 1 ? "its" : "all",
-                 (unsigned long long)n_points, n_points == 1 ? "" : "s");
-    } else {
-        int len = snprintf(buf, sizeof buf, "INCOMPLETE: %llu of %llu points done (pending:",
-                           (unsigned long long)done, (unsigned long long)n_points);
-        int listed = 0;
-        for (uint64_t p = 0; p < n_points && len < (int)sizeof buf - 64; p++) {
-            if (status_col[p] == 1)
-                continue;
-            if (listed == 10) {
-                len += snprintf(buf + len, sizeof buf - (size_t)len, " ...");
-                break;
-            }
-            len += snprintf(buf + len, sizeof buf - (size_t)len, " %llu", (unsigned long long)p);
-            listed++;
-        }
-        snprintf(buf + len, sizeof buf - (size_t)len, ")%s",
-                 journal ? "; finish with rtcascade run --resume" : "");
-    }
+    rc_info_status(in, buf, sizeof buf);
     rc_print_value(f, "status:", buf);
+}
+
+/* scenarios, swept keys and points lines. */
+static void rc_info_print_points(FILE *f, const rc_info_t *in)
+{
+    const uint64_t n_points = in->n_points;
+    const size_t n_scen = in->n_scen;
+    char buf[1024];
     fprintf(f, "%-13s%zu: ", "scenarios:", n_scen);
     for (size_t i = 0; i < n_scen; i++)
-        fprintf(f, "%s%s", i ? ", " : "", scen[i]);
+        fprintf(f, "%s%s", i ? ", " : "", in->scen[i]);
     fprintf(f, "\n");
-    if (n_swept == 0) {
+    if (in->n_swept == 0) {
         rc_print_value(f, "swept keys:", "none");
     } else {
-        fprintf(f, "%-13s%zu (%s)\n", "swept keys:", n_swept,
-                mode && strcmp(mode, "zip") == 0 ? "zip: paired" : "grid product");
-        for (size_t k = 0; k < n_swept; k++) {
-            fprintf(f, "%-13s  %s = ", "", swept[k]);
-            rc_print_distinct(f, values[k], n_points);
+        fprintf(f, "%-13s%zu (%s)\n", "swept keys:", in->n_swept,
+                in->mode && strcmp(in->mode, "zip") == 0 ? "zip: paired" : "grid product");
+        for (size_t k = 0; k < in->n_swept; k++) {
+            fprintf(f, "%-13s  %s = ", "", in->swept[k]);
+            rc_print_distinct(f, in->values[k], n_points);
             fprintf(f, "\n");
         }
     }
@@ -241,11 +296,11 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     for (size_t i = 0; i < n_scen; i++) {
         uint64_t c = 0;
         for (uint64_t p = 0; p < n_points; p++)
-            c += strcmp(scen_col[p], scen[i]) == 0;
+            c += strcmp(in->scen_col[p], in->scen[i]) == 0;
         uneven |= n_scen && c != n_points / n_scen;
         if (len < sizeof buf)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s %llu", i ? ", " : "",
-                                    scen[i], (unsigned long long)c);
+                                    in->scen[i], (unsigned long long)c);
     }
     if (len < sizeof buf)
         snprintf(buf + len, sizeof buf - len, ")");
@@ -255,14 +310,20 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
                  (unsigned long long)(n_scen ? n_points / n_scen : n_points),
                  n_scen && n_points / n_scen == 1 ? "" : "s");
     rc_print_value(f, "points:", buf);
-    snprintf(buf, sizeof buf, "%llu per point; %llu in /runs", (unsigned long long)runs,
-             (unsigned long long)rows_runs);
+}
+
+/* runs, metrics, curves and networks lines. */
+static void rc_info_print_contents(FILE *f, const rc_info_t *in)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%llu per point; %llu in /runs", (unsigned long long)in->runs,
+             (unsigned long long)in->rows_runs);
     rc_print_value(f, "runs:", buf);
-    fprintf(
-        f,
-        "%-13sper run in /runs: size, retweets, reach, depth, max_breadth, virality, "
-        "global, capped, %s\n",
-        "metrics:", timed ? "final_time, t50, t90" : "final_time, t50, t90 (NaN: untimed model)");
+    fprintf(f,
+            "%-13sper run in /runs: size, retweets, reach, depth, max_breadth, virality, "
+            "global, capped, %s\n",
+            "metrics:",
+            in->timed ? "final_time, t50, t90" : "final_time, t50, t90 (NaN: untimed model)");
     fprintf(f,
             "%-13sper point in /summary: mean, sd, se, min, q05, q25, median, q75, q95, max "
             "of each; p_global, p_capped\n",
@@ -270,79 +331,86 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     snprintf(buf, sizeof buf,
              "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
              "/curves/time %llu rows",
-             (unsigned long long)rows_gen, (unsigned long long)rows_ccdf,
-             (unsigned long long)rows_time);
+             (unsigned long long)in->rows_gen, (unsigned long long)in->rows_ccdf,
+             (unsigned long long)in->rows_time);
     rc_print_value(f, "curves:", buf);
-    fprintf(f, "%-13s%llu\n", "networks:", (unsigned long long)n_nets);
-    for (uint64_t i = 0; i < n_nets; i++)
+    fprintf(f, "%-13s%llu\n", "networks:", (unsigned long long)in->n_nets);
+    for (uint64_t i = 0; i < in->n_nets; i++)
         fprintf(f, "  %llu: %s (%llu nodes, %llu edges, mean degree %.3g)\n",
-                (unsigned long long)net_id[i], net_desc[i], (unsigned long long)net_nodes[i],
-                (unsigned long long)net_edges[i], net_deg[i]);
+                (unsigned long long)in->net_id[i], in->net_desc[i],
+                (unsigned long long)in->net_nodes[i], (unsigned long long)in->net_edges[i],
+                in->net_deg[i]);
+}
 
-    /* the per-point table, each swept column as wide as its name or widest value */
+/* The per-point table, each swept column as wide as its name or widest value (at most 24). */
+static void rc_info_print_table(FILE *f, const rc_info_t *in)
+{
+    const uint64_t n_points = in->n_points;
+    const size_t n_swept = in->n_swept;
     int width[64];
     for (size_t k = 0; k < n_swept && k < 64; k++) {
-        size_t w = strlen(swept[k]);
+        size_t w = strlen(in->swept[k]);
         for (uint64_t p = 0; p < n_points; p++)
-            if (strlen(values[k][p]) > w)
-                w = strlen(values[k][p]);
+            if (strlen(in->values[k][p]) > w)
+                w = strlen(in->values[k][p]);
         width[k] = w > 24 ? 24 : (int)w;
     }
     fprintf(f, "\n%6s  %-12s", "point", "scenario");
     for (size_t k = 0; k < n_swept && k < 64; k++)
-        fprintf(f, "  %*.*s", width[k], width[k], swept[k]);
+        fprintf(f, "  %*.*s", width[k], width[k], in->swept[k]);
     fprintf(f, "  %-7s  %13s  %13s  %9s\n", "status", "retweets_mean", "reach_mean", "p_global");
     for (uint64_t p = 0; p < n_points; p++) {
         if (p == RC_INFO_MAX_ROWS) {
             fprintf(f, "... %llu more points\n", (unsigned long long)(n_points - p));
             break;
         }
-        fprintf(f, "%6llu  %-12.12s", (unsigned long long)p, scen_col[p]);
+        fprintf(f, "%6llu  %-12.12s", (unsigned long long)p, in->scen_col[p]);
         for (size_t k = 0; k < n_swept && k < 64; k++)
-            fprintf(f, "  %*.*s", width[k], width[k], values[k][p]);
-        uint64_t row = n_sum;
-        for (uint64_t i = 0; i < n_sum; i++)
-            if (sum_point[i] == p)
+            fprintf(f, "  %*.*s", width[k], width[k], in->values[k][p]);
+        uint64_t row = in->n_sum;
+        for (uint64_t i = 0; i < in->n_sum; i++)
+            if (in->sum_point[i] == p)
                 row = i;
-        if (row < n_sum)
-            fprintf(f, "  %-7s  %13.6g  %13.6g  %9.4g\n", "done", sum_retweets[row], sum_reach[row],
-                    sum_pglobal[row]);
+        if (row < in->n_sum)
+            fprintf(f, "  %-7s  %13.6g  %13.6g  %9.4g\n", "done", in->sum_retweets[row],
+                    in->sum_reach[row], in->sum_pglobal[row]);
         else
             fprintf(f, "  %-7s  %13s  %13s  %9s\n", "pending", "-", "-", "-");
     }
+}
+
+rc_status_t rc_results_describe(const char *path, FILE *f)
+{
+    rc_status_t status = RC_OK;
+    hid_t file = -1, fapl = -1;
+    char *jpath = NULL;
+    rc_info_t in;
+    memset(&in, 0, sizeof in);
+    rc_h5_quiet();
+    RC_TRY(rc_h5_check_file(path, RC_RESULTS_KIND, &in.file_bytes));
+    fapl = rc_rh5_fapl();
+    file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
+    if (file < 0)
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
+                "from its journal)",
+                path);
+    RC_TRY(rc_info_attrs(file, path, &in));
+    RC_TRY(rc_info_tables(file, path, &in));
+    size_t jlen = strlen(path) + 16;
+    jpath = malloc(jlen);
+    RC_ALLOC_CHECK(jpath, "a path");
+    snprintf(jpath, jlen, "%s.journal", path);
+    struct stat jsb;
+    in.journal = stat(jpath, &jsb) == 0;
+    rc_info_print_origin(f, path, &in);
+    rc_info_print_points(f, &in);
+    rc_info_print_contents(f, &in);
+    rc_info_print_table(f, &in);
 cleanup:
     rc_h5_close(file);
     rc_h5_close(fapl);
-    free(format);
-    free(name);
-    free(created);
-    free(software);
-    free(commit);
-    free(command);
-    free(config);
-    free(config_path);
-    free(resolved);
-    free(rng);
-    free(resumed);
-    free(mode);
     free(jpath);
-    if (values != NULL)
-        for (size_t k = 0; k < n_swept; k++)
-            rc_rh5_free_strs(values[k], (size_t)n_points);
-    free(values);
-    rc_rh5_free_strs(swept, n_swept);
-    rc_rh5_free_strs(scen, n_scen);
-    rc_rh5_free_strs(scen_col, (size_t)n_points);
-    rc_rh5_free_strs(net_desc, (size_t)n_nets);
-    free(status_col);
-    free(sum_point);
-    free(sum_retweets);
-    free(sum_reach);
-    free(sum_pglobal);
-    free(sum_t50);
-    free(net_id);
-    free(net_nodes);
-    free(net_edges);
-    free(net_deg);
+    rc_info_free(&in);
     return status;
 }

@@ -1,8 +1,9 @@
 /* The results journal "<OUT.h5>.journal": an append-only file of checksummed, compressed
  * records (experiment header, networks, finished points) written and fsync'd BEFORE the same
  * data goes into the HDF5 file, so that a file damaged by a kill inside its short write window
- * can be rebuilt. Private to sim/io/results_*.c. Its byte order is the machine's own: a journal
- * is a scratch file for resuming on the machine that wrote it, not an exchange format. */
+ * can be rebuilt. This is the framing of records; their payloads are io/results_codec.h.
+ * Private to sim/io/results_*.c. Its byte order is the machine's own: a journal is a scratch
+ * file for resuming on the machine that wrote it, not an exchange format. */
 #ifndef RC_RESULTS_JOURNAL_H
 #define RC_RESULTS_JOURNAL_H
 
@@ -53,31 +54,5 @@ rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data);
 /* Closes (and with `remove`, deletes) the journal; releases the lock. NULL is harmless.
  * RC_ERR_IO only when the removal fails. */
 rc_status_t rc_journal_close(rc_journal_t *j, int remove);
-
-/* ---- payload encoding: a growable byte buffer and a bounds-checked reader ---- */
-
-typedef struct rc_jbuf {
-    unsigned char *data;
-    size_t len, cap;
-    int failed; /* an allocation failed: the buffer is unusable */
-} rc_jbuf_t;
-
-void rc_jbuf_put(rc_jbuf_t *b, const void *p, size_t n);
-void rc_jbuf_u64(rc_jbuf_t *b, uint64_t v);
-void rc_jbuf_f64(rc_jbuf_t *b, double v);
-void rc_jbuf_str(rc_jbuf_t *b, const char *s); /* NULL is stored as "" */
-void rc_jbuf_free(rc_jbuf_t *b);
-
-typedef struct rc_jreader {
-    const unsigned char *data;
-    size_t len, pos;
-    int failed; /* read past the end: the record is malformed */
-} rc_jreader_t;
-
-void rc_jread(rc_jreader_t *r, void *p, size_t n);
-uint64_t rc_jread_u64(rc_jreader_t *r);
-double rc_jread_f64(rc_jreader_t *r);
-/* A malloc'ed copy of the next string (NULL when malformed or out of memory: r->failed set). */
-char *rc_jread_str(rc_jreader_t *r);
 
 #endif

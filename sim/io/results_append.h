@@ -1,0 +1,32 @@
+/* Appending to an open results file (results_append.c): a point, a network, or the journal's
+ * records that the file lacks. Each append writes its rows in an order that lets resume tell a
+ * finished append from an interrupted one. Private to sim/io/results_*.c. */
+#ifndef RC_RESULTS_APPEND_H
+#define RC_RESULTS_APPEND_H
+
+#include "io/results_codec.h"
+#include "io/results_journal.h"
+#include "io/results_internal.h"
+#include "rtcascade/results.h"
+
+#include <stddef.h>
+
+/* Appends point res->point to the open `file`: its /runs, /summary and /curves rows, then its
+ * /points status flipped to 1 (last, so that status 1 means every row of the point is there)
+ * and the points_done attribute set to r->n_done + 1. Does not touch r (the caller marks the
+ * point done). RC_ERR_IO / RC_ERR_NOMEM; rows already appended then stay for resume to cut. */
+rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_results_t *res);
+
+/* Appends network n to the open `file`: its degree histograms under /networks/<id>/ (replacing
+ * a group left by an unfinished earlier attempt), then its /networks/stats row. RC_ERR_IO /
+ * RC_ERR_NOMEM. */
+rc_status_t rc_append_network(hid_t file, const rc_results_t *r, const rc_net_rec_t *n);
+
+/* Appends to the open `file` the records of recs[0..n) (from rc_journal_scan of r->journal)
+ * that r does not have yet: networks when `networks`, points when `points`, in journal order,
+ * marking each done in r. RC_ERR_INPUT when a record is malformed or does not match its key;
+ * the errors of rc_append_point / rc_append_network. */
+rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs, size_t n,
+                             int networks, int points);
+
+#endif

@@ -3,6 +3,7 @@
  * built. Parsing a `network:` map lives in the io layer (io/specs.c), the HDF5 cache too. */
 #include "rtcascade/network.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,80 @@ cleanup:
     if (status != RC_OK)
         rc_network_spec_clear(dst);
     return status;
+}
+
+/* Appends "key: value\n" to the growing text (NULL-safe: stays NULL when out of memory). */
+static char *put(char *buf, size_t *len, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static char *put(char *buf, size_t *len, const char *key, const char *fmt, ...)
+{
+    if (buf == NULL)
+        return NULL;
+    char value[4200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    size_t add = strlen(key) + strlen(value) + 3;
+    char *nb = realloc(buf, *len + add + 1);
+    if (nb == NULL) {
+        free(buf);
+        return NULL;
+    }
+    *len += (size_t)snprintf(nb + *len, add + 1, "%s: %s\n", key, value);
+    return nb;
+}
+
+char *rc_network_spec_canonical(const rc_network_spec_t *s)
+{
+    size_t len = 0;
+    char *b = calloc(1, 1);
+    b = put(b, &len, "generator", "%s", rc_network_generators[s->generator]);
+    b = put(b, &len, "seed", "%llu", (unsigned long long)s->seed);
+    b = put(b, &len, "undirected", "%d", s->undirected);
+    switch (s->generator) {
+    case RC_GEN_ERDOS_RENYI:
+        b = put(b, &len, "nodes", "%u", s->nodes);
+        b = put(b, &len, "edges", "%llu", (unsigned long long)s->edges);
+        break;
+    case RC_GEN_CHUNG_LU: {
+        const rc_chung_lu_params_t *c = &s->chung_lu;
+        b = put(b, &len, "nodes", "%u", c->nodes);
+        b = put(b, &len, "degrees", "%.17g %.17g %.17g %.17g %.17g %d", c->mean_degree,
+                c->out_exponent, c->in_exponent, c->min_degree, c->max_degree, c->correlated);
+        break;
+    }
+    case RC_GEN_PREFERENTIAL:
+        b = put(b, &len, "nodes", "%u", s->nodes);
+        b = put(b, &len, "links", "%u %.17g", s->links, s->attractiveness);
+        break;
+    case RC_GEN_WATTS_STROGATZ:
+        b = put(b, &len, "nodes", "%u", s->nodes);
+        b = put(b, &len, "ring", "%u %.17g", s->neighbours, s->rewire);
+        break;
+    case RC_GEN_DCSBM: {
+        const rc_dcsbm_params_t *d = &s->dcsbm;
+        b = put(b, &len, "nodes", "%u", d->nodes);
+        b = put(b, &len, "blocks", "%u %.17g %.17g %.17g %.17g %.17g %.17g %.17g",
+                d->communities, d->mean_degree, d->mixing, d->exponent, d->in_exponent,
+                d->min_degree, d->max_degree, d->size_exponent);
+        break;
+    }
+    case RC_GEN_STAR:
+    case RC_GEN_PATH:
+    case RC_GEN_COMPLETE:
+        b = put(b, &len, "nodes", "%u", s->nodes);
+        break;
+    case RC_GEN_EGO:
+        b = put(b, &len, "followers", "%u %u", s->followers, s->followers_each);
+        break;
+    case RC_GEN_FILE:
+        b = put(b, &len, "path", "%.4000s", s->path ? s->path : "");
+        b = put(b, &len, "load", "%d %d %d", (int)s->load.direction, (int)s->load.format,
+                s->load.weighted);
+        break;
+    }
+    return b;
 }
 
 uint64_t rc_network_estimate_bytes(const rc_network_spec_t *spec)

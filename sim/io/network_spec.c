@@ -147,26 +147,20 @@ cleanup:
     return status;
 }
 
-/* The text a cache is matched against: the spec as YAML with the cache path blanked and the
- * resolved seed added, so a cache made under another seed or parameters is never reused. */
-static char *spec_signature(const rc_cfg_t *spec, uint64_t seed)
+/* The text a cache is matched against and points share a network by: the canonical spec (its
+ * resolved seed included, the cache path not), so a cache made under another seed or
+ * parameters is never reused, whatever the order or format of the keys. */
+static char *spec_signature(const rc_network_spec_t *spec)
 {
-    rc_cfg_t *copy = rc_cfg_copy(spec);
-    char *yaml = NULL, *sig = NULL;
-    char seedtxt[32];
-    if (copy == NULL)
-        return NULL;
-    snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)seed);
-    if (rc_cfg_set(copy, "cache", "") == RC_OK && rc_cfg_set(copy, "seed", seedtxt) == RC_OK)
-        yaml = rc_cfg_to_yaml(copy);
-    rc_cfg_free(copy);
-    if (yaml != NULL) {
-        size_t need = strlen(yaml) + 64;
+    char *canon = rc_network_spec_canonical(spec);
+    char *sig = NULL;
+    if (canon != NULL) {
+        size_t need = strlen(canon) + 32;
         sig = malloc(need);
         if (sig != NULL)
-            snprintf(sig, need, "rtcascade-graph-format 1\n%s", yaml);
+            snprintf(sig, need, "rtcascade-network 2\n%s", canon);
     }
-    free(yaml);
+    free(canon);
     return sig;
 }
 
@@ -204,7 +198,7 @@ rc_status_t rc_network_spec_parse(const rc_cfg_t *spec, uint64_t default_seed,
         RC_TRY(parse_generator(spec, n, s));
     }
     s->est_nodes = n;
-    s->signature = spec_signature(spec, s->seed);
+    s->signature = spec_signature(s);
     s->text = rc_cfg_to_yaml(spec);
     RC_ALLOC_CHECK(s->signature, "the network signature");
     RC_ALLOC_CHECK(s->text, "the network spec");

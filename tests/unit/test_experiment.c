@@ -142,7 +142,7 @@ int main(void)
      * made (every point is parsed then). */
     make(NET "model: {name: independent_cascade}\nsweep: {model.p: [0.1, 2]}\n", RC_ERR_CONFIG,
          "x.yaml:3:18: model.p: expected a number in [0, 1], got '2'");
-    make(NET "sweep: {model.p: [0.1]}\n", RC_ERR_CONFIG, "missing required key 'model'");
+    make(NET "sweep: {seeds.count: [1]}\n", RC_ERR_CONFIG, "missing required key 'model'");
     make(IC "runs: 5\n", RC_ERR_CONFIG, "missing required key 'network'");
 
     /* Networks are shared by what they build: the same spec under another cache path or an

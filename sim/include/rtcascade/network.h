@@ -58,6 +58,12 @@ void rc_network_spec_clear(rc_network_spec_t *spec);
 /* Deep copy of src into *dst (which is overwritten). RC_ERR_NOMEM. */
 rc_status_t rc_network_spec_copy(rc_network_spec_t *dst, const rc_network_spec_t *src);
 
+/* The spec in a canonical text: every value that decides the graph (generator, parameters at
+ * full precision, resolved seed, file path and reading options), one per line in a fixed order,
+ * so equal texts mean the same graph whatever order or number format the config used. NULL
+ * when out of memory; caller frees. */
+char *rc_network_spec_canonical(const rc_network_spec_t *spec);
+
 /* Estimated bytes of the final graph (0 for a file, known only once read). Cannot fail. */
 uint64_t rc_network_estimate_bytes(const rc_network_spec_t *spec);
 

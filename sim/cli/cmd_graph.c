@@ -1,11 +1,12 @@
 /* `rtcascade graph`: build or load the network of a config (or of --set keys, or the default
  * study's), print its statistics, and optionally save it with its degree histograms. */
 #include "cli/commands.h"
-#include "rtcascade/config.h"
+#include "rtcascade/experiment.h"
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/runner.h"
 #include "rtcascade/specs.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,29 +39,31 @@ int rc_cmd_graph(int argc, char **argv)
     rc_graph_t *g = NULL;
     char *base_dir = NULL;
     RC_ALLOC_CHECK(sets, "the command line");
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            goto cleanup;
-        } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
-            sets[n_sets++] = argv[++i];
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            sets[n_sets++] = argv[i] + 6;
-        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
-            output = argv[++i];
-        } else if (strcmp(a, "--threads") == 0 && i + 1 < argc) {
-            RC_TRY(rc_cli_parse_threads(argv[++i], &threads));
-        } else if (strcmp(a, "--force") == 0) {
-            force = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            RC_FAIL(RC_ERR_ARGUMENT, "graph: unknown or incomplete option '%s' (see rtcascade graph "
-                                  "--help)", a);
-        } else if (config == NULL) {
-            config = a;
-        } else {
-            RC_FAIL(RC_ERR_ARGUMENT, "graph: more than one config given ('%s' and '%s')", config, a);
+    enum { OPT_SET = 256, OPT_THREADS, OPT_FORCE };
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},         {"set", required_argument, NULL, OPT_SET},
+        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, OPT_THREADS},
+        {"force", no_argument, NULL, OPT_FORCE},  {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", longs, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); goto cleanup;
+        case OPT_SET: sets[n_sets++] = optarg; break;
+        case 'o': output = optarg; break;
+        case OPT_THREADS: RC_TRY(rc_cli_parse_threads(optarg, &threads)); break;
+        case OPT_FORCE: force = 1; break;
+        default:
+            RC_FAIL(RC_ERR_ARGUMENT, "graph: unknown or incomplete option '%s' (see rtcascade "
+                    "graph --help)", argv[optind - 1]);
         }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (config != NULL)
+            RC_FAIL(RC_ERR_ARGUMENT, "graph: more than one config given ('%s' and '%s')", config,
+                    argv[i]);
+        config = argv[i];
     }
     if (output != NULL && !force && access(output, F_OK) == 0)
         RC_FAIL(RC_ERR_ARGUMENT, "%s: already exists (use --force to replace it)", output);
@@ -77,7 +80,7 @@ int rc_cmd_graph(int argc, char **argv)
             }
         }
     }
-    RC_TRY(rc_cli_load_config(config, sets, n_sets, &root, &base_dir));
+    RC_TRY(rc_config_load(config, sets, (size_t)n_sets, &root, &base_dir));
     uint64_t seed = 0;
     RC_TRY(rc_cfg_uint64(root, "seed", 42, 0, UINT64_MAX, &seed));
     double built = 0.0;

@@ -7,6 +7,7 @@
 #include "rtcascade/experiment.h"
 #include "rtcascade/runner.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,53 +63,45 @@ static void usage(FILE *f)
 
 /* ---- Command line ---- */
 
-/* Returns 1 when --help was asked (usage printed). */
+/* Sets *help when --help was asked. Options may come before or after CONFIG; `--` ends them. */
 static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
 {
     rc_status_t status = RC_OK;
+    enum { OPT_RESUME = 256, OPT_FORCE, OPT_FIGURES, OPT_NO_FIGURES, OPT_THREADS, OPT_SET };
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},          {"set", required_argument, NULL, OPT_SET},
+        {"output", required_argument, NULL, 'o'},  {"threads", required_argument, NULL, OPT_THREADS},
+        {"resume", no_argument, NULL, OPT_RESUME}, {"force", no_argument, NULL, OPT_FORCE},
+        {"quiet", no_argument, NULL, 'q'},         {"dry-run", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},       {"figures", no_argument, NULL, OPT_FIGURES},
+        {"no-figures", no_argument, NULL, OPT_NO_FIGURES}, {NULL, 0, NULL, 0}};
+    int c;
     *help = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        int has_next = i + 1 < argc;
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            *help = 1;
-            return RC_OK;
-        } else if (strcmp(s, "--set") == 0 && has_next) {
-            a->sets[a->n_sets++] = argv[++i];
-        } else if (strncmp(s, "--set=", 6) == 0) {
-            a->sets[a->n_sets++] = argv[i] + 6;
-        } else if ((strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) && has_next) {
-            a->output = argv[++i];
-        } else if (strncmp(s, "--output=", 9) == 0) {
-            a->output = s + 9;
-        } else if (strcmp(s, "--threads") == 0 && has_next) {
-            RC_TRY(rc_cli_parse_threads(argv[++i], &a->threads));
-        } else if (strncmp(s, "--threads=", 10) == 0) {
-            RC_TRY(rc_cli_parse_threads(s + 10, &a->threads));
-        } else if (strcmp(s, "--resume") == 0) {
-            a->resume = 1;
-        } else if (strcmp(s, "--force") == 0) {
-            a->force = 1;
-        } else if (strcmp(s, "--quiet") == 0 || strcmp(s, "-q") == 0) {
-            a->quiet = 1;
-        } else if (strcmp(s, "--dry-run") == 0 || strcmp(s, "-n") == 0) {
-            a->dry_run = 1;
-        } else if (strcmp(s, "--verbose") == 0 || strcmp(s, "-v") == 0) {
-            a->verbose = 1;
-        } else if (strcmp(s, "--figures") == 0) {
-            a->figures = 1;
-        } else if (strcmp(s, "--no-figures") == 0) {
-            a->figures = 0;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            RC_FAIL(RC_ERR_ARGUMENT,
-                    "run: unknown or incomplete option '%s' (see rtcascade run "
-                    "--help)",
-                    s);
-        } else if (a->config == NULL) {
-            a->config = s;
-        } else {
-            RC_FAIL(RC_ERR_ARGUMENT, "run: more than one config given ('%s' and '%s')", a->config, s);
+    opterr = 0;
+    optind = 0; /* GNU: a full rescan, as main may have run getopt already */
+    while ((c = getopt_long(argc, argv, ":ho:qnv", longs, NULL)) != -1) {
+        switch (c) {
+        case 'h': *help = 1; return RC_OK;
+        case OPT_SET: a->sets[a->n_sets++] = optarg; break;
+        case 'o': a->output = optarg; break;
+        case OPT_THREADS: RC_TRY(rc_cli_parse_threads(optarg, &a->threads)); break;
+        case OPT_RESUME: a->resume = 1; break;
+        case OPT_FORCE: a->force = 1; break;
+        case 'q': a->quiet = 1; break;
+        case 'n': a->dry_run = 1; break;
+        case 'v': a->verbose = 1; break;
+        case OPT_FIGURES: a->figures = 1; break;
+        case OPT_NO_FIGURES: a->figures = 0; break;
+        default:
+            RC_FAIL(RC_ERR_ARGUMENT, "run: unknown or incomplete option '%s' (see rtcascade run "
+                    "--help)", argv[optind - 1]);
         }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (a->config != NULL)
+            RC_FAIL(RC_ERR_ARGUMENT, "run: more than one config given ('%s' and '%s')",
+                    a->config, argv[i]);
+        a->config = argv[i];
     }
     if (a->resume && a->force)
         RC_FAIL(RC_ERR_ARGUMENT, "run: --resume and --force exclude each other (--resume finishes "
@@ -117,60 +110,22 @@ cleanup:
     return status;
 }
 
-/* Appends s to the growing buffer, single-quoted when the shell would otherwise split or
- * expand it. NULL-safe: returns NULL (and frees buf) when out of memory. */
-static char *append_word(char *buf, size_t *len, const char *s)
-{
-    int plain = *s != '\0';
-    for (const char *c = s; *c; c++) {
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,@+-%", *c))
-            plain = 0;
-    }
-    size_t need = *len + 4 * strlen(s) + 4;
-    char *nb = realloc(buf, need);
-    if (nb == NULL) {
-        free(buf);
-        return NULL;
-    }
-    char *p = nb + *len;
-    if (*len > 0)
-        *p++ = ' ';
-    if (plain) {
-        p += sprintf(p, "%s", s);
-    } else {
-        *p++ = '\'';
-        for (const char *c = s; *c; c++) {
-            if (*c == '\'') {
-                memcpy(p, "'\\''", 4); /* close, escaped quote, reopen */
-                p += 4;
-            } else {
-                *p++ = *c;
-            }
-        }
-        *p++ = '\'';
-        *p = '\0';
-    }
-    *len = (size_t)(p - nb);
-    return nb;
-}
-
 /* "rtcascade run ARGS...", shell-quoted. With for_resume, --force/--dry-run are dropped and
  * --resume added, which is the command that finishes an interrupted run. */
 static char *command_line(int argc, char **argv, int for_resume)
 {
     size_t len = 0;
-    char *buf = append_word(NULL, &len, "rtcascade");
+    char *buf = rc_shell_word(NULL, &len, "rtcascade");
     int has_resume = 0;
     for (int i = 0; i < argc && buf != NULL; i++) {
         if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--dry-run") == 0 ||
                            strcmp(argv[i], "-n") == 0))
             continue;
-        if (strcmp(argv[i], "--resume") == 0)
-            has_resume = 1;
-        buf = append_word(buf, &len, argv[i]);
+        has_resume |= strcmp(argv[i], "--resume") == 0;
+        buf = rc_shell_word(buf, &len, argv[i]);
     }
     if (for_resume && !has_resume && buf != NULL)
-        buf = append_word(buf, &len, "--resume");
+        buf = rc_shell_word(buf, &len, "--resume");
     return buf;
 }
 
@@ -223,28 +178,6 @@ static void table_cell(void *ctx, const rc_point_t *pt, FILE *f)
         fprintf(f, "  %24s  %12.6g  %9.4g", rt, row->reach, row->p_global);
     } else {
         fprintf(f, "  %24s", row->earlier ? "(done earlier)" : "(not run)");
-    }
-}
-
-/* Where the time went. "results file" is what writing costs the run: the time the run loop
- * waited for the background writer plus the network records and create/open/close done in the
- * foreground; the writer's own time overlaps the runs. */
-static void print_timing(const rc_run_report_t *rep, double total, double open_close)
-{
-    double io = rep->seconds_wait + rep->seconds_networks + open_close;
-    fprintf(stderr,
-            "timing: total %.3f s; networks built %.3f s; runs %.3f s; results file %.3f s "
-            "(%.2f%% of total: waiting for point writes %.3f s, networks %.3f s, "
-            "create/open/close %.3f s); point writes in the background %.3f s\n",
-            total, rep->seconds_build, rep->seconds_runs, io, total > 0 ? 100.0 * io / total : 0.0,
-            rep->seconds_wait, rep->seconds_networks, open_close, rep->seconds_write);
-    if (rep->ranks > 1) {
-        fprintf(stderr, "mpi: %d ranks, blocks of %llu runs; runs (engine seconds) per rank:",
-                rep->ranks, (unsigned long long)rep->block);
-        for (int r = 0; r < rep->ranks; r++)
-            fprintf(stderr, " %d: %llu (%.2f s)", r, (unsigned long long)rep->rank_runs[r],
-                    rep->rank_seconds[r]);
-        fprintf(stderr, "\n");
     }
 }
 
@@ -393,7 +326,7 @@ int rc_cmd_run(int argc, char **argv)
     }
     if (a.verbose) {
         fflush(stdout);
-        print_timing(&rep, rc_progress_now() - t_start, open_close);
+        rc_run_report_print(&rep, stderr, rc_progress_now() - t_start, open_close);
     }
 cleanup:
     rc_signals_restore();

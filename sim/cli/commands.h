@@ -3,19 +3,12 @@
 #ifndef RC_CLI_COMMANDS_H
 #define RC_CLI_COMMANDS_H
 
-#include "rtcascade/config.h"
 #include "rtcascade/error.h"
 
 int rc_cmd_run(int argc, char **argv);
 int rc_cmd_graph(int argc, char **argv);
 int rc_cmd_models(int argc, char **argv);
 int rc_cmd_info(int argc, char **argv);
-
-/* Loads the experiment config: the file at `path`, or the embedded default study when path is
- * NULL, then applies each "key.path=value" of `sets` in order. *base_dir receives the config's
- * folder (for relative paths inside it; caller frees). */
-rc_status_t rc_cli_load_config(const char *path, char *const *sets, int n_sets,
-                               rc_cfg_t **root, char **base_dir);
 
 /* Parses a --threads value (1..1024) into *threads. */
 rc_status_t rc_cli_parse_threads(const char *value, int *threads);

@@ -3,7 +3,9 @@
 #include "cli/commands.h"
 #include "rtcascade/version.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct subcommand {
@@ -46,6 +48,18 @@ int rc_cli_exit_code(rc_status_t status)
     case RC_ERR_INTERRUPTED: return 8;
     }
     return 7;
+}
+
+rc_status_t rc_cli_parse_threads(const char *value, int *threads)
+{
+    char *end = NULL;
+    errno = 0;
+    long t = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || t < 1 || t > 1024)
+        return rc_error(RC_ERR_ARGUMENT, "--threads: expected an integer from 1 to 1024, got '%s'",
+                        value);
+    *threads = (int)t;
+    return RC_OK;
 }
 
 int rc_cli_fail(rc_status_t status)

@@ -211,43 +211,20 @@ static rc_status_t sort_and_dedup(uint32_t n, const uint64_t *off, uint32_t *nbr
     return RC_OK;
 }
 
-rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_graph_t **out,
-                           rc_build_report_t *report)
+/* Steps 1-2: out-degrees, then targets scattered into the out-lists in input order (so "first
+ * weight wins" is well defined). Each thread owns a contiguous range of source nodes and scans
+ * the whole edge list for its own sources: T sequential passes instead of random writes from
+ * every thread, deterministic and without atomics. Self-loops are dropped here and never
+ * placed. pos (n + 1) ends at each list's end; returns the edges placed. */
+static rc_status_t scatter_out(rc_graph_t *g, const rc_edges_t *edges, int undirected,
+                               uint64_t *pos, uint64_t *loops_out, uint64_t *placed_out)
 {
     rc_status_t status = RC_OK;
-    rc_graph_t *g = NULL;
-    uint64_t *pos = NULL;
+    const uint32_t n = g->n;
     const uint64_t len = edges->len;
     const int weighted = edges->w != NULL;
-    uint64_t loops = 0;
-    *out = NULL;
-
-    if (n == 0 || n > RC_MAX_NODES)
-        RC_FAIL(RC_ERR_CONFIG, "a graph needs between 1 and %u nodes (got %u)", RC_MAX_NODES, n);
-    for (uint64_t i = 0; i < len; i++) {
-        if (edges->src[i] >= n || edges->dst[i] >= n)
-            RC_FAIL(RC_ERR_INTERNAL, "edge %llu (%u -> %u) names a node outside [0, %u)",
-                    (unsigned long long)i, edges->src[i], edges->dst[i], n);
-    }
-    const uint64_t slots = undirected ? 2 * len : len; /* upper bound on directed edges */
-    RC_TRY(rc_memory_check(rc_graph_memory_bytes(n, slots, weighted, 0, 0),
-                           "the graph's adjacency lists"));
-
-    g = calloc(1, sizeof *g);
-    RC_ALLOC_CHECK(g, "a graph");
-    g->n = n;
-    g->undirected = undirected;
-    g->out_off = calloc((size_t)n + 1, sizeof *g->out_off);
-    pos = malloc(((size_t)n + 1) * sizeof *pos);
-    RC_ALLOC_CHECK(g->out_off, "graph offsets");
-    RC_ALLOC_CHECK(pos, "graph offsets");
-
-    /* 1-2. Out-degrees, then targets scattered into the out-lists in input order (so "first
-     * weight wins" is well defined). Each thread owns a contiguous range of source nodes and
-     * scans the whole edge list for its own sources: T sequential passes instead of random
-     * writes from every thread, deterministic and without atomics. Self-loops are dropped here
-     * and never placed. */
     const int nthreads = omp_get_max_threads();
+    uint64_t loops = 0;
 #pragma omp parallel num_threads(nthreads) reduction(+ : loops)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -270,7 +247,6 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
     for (uint32_t u = 0; u < n; u++)
         g->out_off[u + 1] += g->out_off[u];
     const uint64_t placed = g->out_off[n];
-
     g->out_nbr = malloc((placed ? placed : 1) * sizeof *g->out_nbr);
     RC_ALLOC_CHECK(g->out_nbr, "the out-adjacency lists");
     if (weighted) {
@@ -301,13 +277,20 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
             }
         }
     }
-    rc_edges_free(edges); /* the list is consumed: free it before the second direction */
+    *loops_out = loops;
+    *placed_out = placed;
+cleanup:
+    return status;
+}
 
-    /* 3. Sort each list and drop duplicates, then compact the lists leftwards. */
-    uint64_t dups = 0;
-    RC_TRY(sort_and_dedup(n, g->out_off, g->out_nbr, g->out_w, pos, &dups));
+/* Step 3 after sort_and_dedup: moves each out-list (pos[u] entries from out_off[u]) left onto
+ * the end of the previous one, sets the offsets and m, and gives back the room of dropped
+ * duplicates. */
+static void compact_out(rc_graph_t *g, const uint64_t *pos, uint64_t placed)
+{
+    const int weighted = g->out_w != NULL;
     uint64_t write = 0;
-    for (uint32_t u = 0; u < n; u++) {
+    for (uint32_t u = 0; u < g->n; u++) {
         uint64_t b = g->out_off[u], k = pos[u];
         g->out_off[u] = write;
         if (write != b) {
@@ -317,7 +300,7 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
         }
         write += k;
     }
-    g->out_off[n] = write;
+    g->out_off[g->n] = write;
     g->m = write;
     if (write < placed && write > 0) {
         uint32_t *shrunk = realloc(g->out_nbr, write * sizeof *shrunk);
@@ -329,9 +312,17 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
                 g->out_w = ws;
         }
     }
+}
 
-    /* 4. In-direction: counting sort by target; scanning sources in order leaves each in-list
-     * sorted without a further sort. */
+/* Step 4, the in-direction: a counting sort by target. Each thread owns a range of targets and
+ * fills their in-lists in increasing source order, so every in-list comes out sorted without a
+ * further sort. pos is n + 1 scratch. */
+static rc_status_t build_in(rc_graph_t *g, uint64_t *pos)
+{
+    rc_status_t status = RC_OK;
+    const uint32_t n = g->n;
+    const int weighted = g->out_w != NULL;
+    const int nthreads = omp_get_max_threads();
     g->in_off = calloc((size_t)n + 1, sizeof *g->in_off);
     g->in_nbr = malloc((g->m ? g->m : 1) * sizeof *g->in_nbr);
     RC_ALLOC_CHECK(g->in_off, "graph offsets");
@@ -340,8 +331,6 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
         g->in_w = malloc((g->m ? g->m : 1) * sizeof *g->in_w);
         RC_ALLOC_CHECK(g->in_w, "the edge weights");
     }
-    /* Same ownership scheme as above, by target range: each in-list is filled in increasing
-     * source order, hence sorted. */
 #pragma omp parallel num_threads(nthreads)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -373,7 +362,46 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
             }
         }
     }
+cleanup:
+    return status;
+}
 
+rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_graph_t **out,
+                           rc_build_report_t *report)
+{
+    rc_status_t status = RC_OK;
+    rc_graph_t *g = NULL;
+    uint64_t *pos = NULL;
+    const uint64_t len = edges->len;
+    const int weighted = edges->w != NULL;
+    uint64_t loops = 0, placed = 0, dups = 0;
+    *out = NULL;
+
+    if (n == 0 || n > RC_MAX_NODES)
+        RC_FAIL(RC_ERR_CONFIG, "a graph needs between 1 and %u nodes (got %u)", RC_MAX_NODES, n);
+    for (uint64_t i = 0; i < len; i++) {
+        if (edges->src[i] >= n || edges->dst[i] >= n)
+            RC_FAIL(RC_ERR_INTERNAL, "edge %llu (%u -> %u) names a node outside [0, %u)",
+                    (unsigned long long)i, edges->src[i], edges->dst[i], n);
+    }
+    const uint64_t slots = undirected ? 2 * len : len; /* upper bound on directed edges */
+    RC_TRY(rc_memory_check(rc_graph_memory_bytes(n, slots, weighted, 0, 0),
+                           "the graph's adjacency lists"));
+
+    g = calloc(1, sizeof *g);
+    RC_ALLOC_CHECK(g, "a graph");
+    g->n = n;
+    g->undirected = undirected;
+    g->out_off = calloc((size_t)n + 1, sizeof *g->out_off);
+    pos = malloc(((size_t)n + 1) * sizeof *pos);
+    RC_ALLOC_CHECK(g->out_off, "graph offsets");
+    RC_ALLOC_CHECK(pos, "graph offsets");
+    RC_TRY(scatter_out(g, edges, undirected, pos, &loops, &placed));
+    rc_edges_free(edges); /* the list is consumed: free it before the second direction */
+    /* 3. Sort each list and drop duplicates, then compact the lists leftwards. */
+    RC_TRY(sort_and_dedup(n, g->out_off, g->out_nbr, g->out_w, pos, &dups));
+    compact_out(g, pos, placed);
+    RC_TRY(build_in(g, pos));
     if (report != NULL) {
         report->input_edges = len;
         report->self_loops = loops;

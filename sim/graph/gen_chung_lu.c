@@ -92,14 +92,107 @@ static void fill_block(const double *w_out, uint32_t first, uint32_t end, uint64
     }
 }
 
+/* The alias table of the targets' in-weights: the out-weights themselves when undirected,
+ * otherwise power-law quantiles of in_exponent, shuffled unless correlated. */
+static rc_status_t target_alias(const rc_chung_lu_params_t *p, int undirected, uint64_t seed,
+                                const double *w_out, double lo, double hi,
+                                rc_alias_slot_t **out)
+{
+    rc_status_t status = RC_OK;
+    const uint32_t n = p->nodes;
+    uint32_t *scratch = NULL;
+    double *w_in = malloc((size_t)n * sizeof *w_in);
+    rc_alias_slot_t *alias = NULL;
+    RC_ALLOC_CHECK(w_in, "chung_lu weights");
+    if (undirected) {
+        for (uint32_t i = 0; i < n; i++)
+            w_in[i] = w_out[i];
+    } else {
+        rc_gen_powerlaw_quantiles(w_in, n, p->in_exponent);
+        rc_gen_scale_to_mean(w_in, n, p->mean_degree, lo, hi);
+        if (!p->correlated) {
+            /* Fisher-Yates: in-weight ranks independent of out-weight ranks. */
+            rc_gen_stream_t s;
+            rc_gen_stream_open(&s, seed, RC_GEN_TAG_CL_SHUFFLE, 0);
+            for (uint32_t i = n - 1; i > 0; i--) {
+                uint32_t j = rc_rng_below(&s.r, i + 1);
+                double t = w_in[i];
+                w_in[i] = w_in[j];
+                w_in[j] = t;
+            }
+        }
+    }
+    alias = malloc((size_t)n * sizeof *alias);
+    scratch = malloc((size_t)n * sizeof *scratch);
+    RC_ALLOC_CHECK(alias, "the chung_lu alias table");
+    RC_ALLOC_CHECK(scratch, "the chung_lu alias table");
+    RC_TRY(rc_alias_build(w_in, n, alias, scratch));
+    *out = alias;
+    alias = NULL;
+cleanup:
+    free(w_in);
+    free(scratch);
+    free(alias);
+    return status;
+}
+
+/* The m edges: a multinomial split of m over blocks of sources (by out-weight), then each block
+ * filled from streams of its own, so the graph does not depend on the thread count. */
+static rc_status_t draw_edges(const double *w_out, uint32_t n, uint64_t m,
+                              const rc_alias_slot_t *alias, uint64_t seed, rc_edges_t *edges)
+{
+    rc_status_t status = RC_OK;
+    uint32_t *starts = NULL;
+    uint64_t *counts = NULL, *boff = NULL;
+    double *bw = NULL;
+    long double total = 0.0L;
+    for (uint32_t i = 0; i < n; i++)
+        total += w_out[i];
+    size_t nb = 0;
+    RC_TRY(cut_blocks(w_out, n, (double)((long double)m / total), &starts, &nb));
+    bw = malloc(nb * sizeof *bw);
+    counts = malloc(nb * sizeof *counts);
+    boff = malloc((nb + 1) * sizeof *boff);
+    RC_ALLOC_CHECK(bw, "chung_lu blocks");
+    RC_ALLOC_CHECK(counts, "chung_lu blocks");
+    RC_ALLOC_CHECK(boff, "chung_lu blocks");
+    for (size_t b = 0; b < nb; b++) {
+        long double sum = 0.0L;
+        for (uint32_t u = starts[b]; u < starts[b + 1]; u++)
+            sum += w_out[u];
+        bw[b] = (double)sum;
+    }
+    {
+        rc_gen_stream_t s;
+        rc_gen_stream_open(&s, seed, RC_GEN_TAG_CL_SPLIT, 0);
+        rc_gen_multinomial(&s.r, m, bw, nb, counts);
+    }
+    boff[0] = 0;
+    for (size_t b = 0; b < nb; b++)
+        boff[b + 1] = boff[b] + counts[b];
+    const long long nbl = (long long)nb;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long long b = 0; b < nbl; b++) {
+        rc_gen_stream_t sc, st;
+        rc_gen_stream_open(&sc, seed, RC_GEN_TAG_CL_EDGES, (uint64_t)b);
+        rc_gen_stream_open(&st, seed, RC_GEN_TAG_CL_TARGETS, (uint64_t)b);
+        fill_block(w_out, starts[b], starts[b + 1], counts[b], alias, n, &sc.r, &st.r,
+                   edges->src + boff[b], edges->dst + boff[b]);
+    }
+cleanup:
+    free(bw);
+    free(starts);
+    free(counts);
+    free(boff);
+    return status;
+}
+
 rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint64_t seed,
                             rc_graph_t **out)
 {
     rc_status_t status = RC_OK;
-    double *w_out = NULL, *w_in = NULL, *bw = NULL;
+    double *w_out = NULL;
     rc_alias_slot_t *alias = NULL;
-    uint32_t *scratch = NULL, *starts = NULL;
-    uint64_t *counts = NULL, *boff = NULL;
     rc_edges_t edges = {0};
     rc_graph_t *g = NULL;
     double lo = 0.0, hi = 0.0;
@@ -136,73 +229,9 @@ rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint6
     RC_ALLOC_CHECK(edges.src, "the chung_lu edge list");
     RC_ALLOC_CHECK(edges.dst, "the chung_lu edge list");
     edges.len = edges.cap = m;
-
     if (m > 0) {
-        w_in = malloc((size_t)n * sizeof *w_in);
-        RC_ALLOC_CHECK(w_in, "chung_lu weights");
-        if (undirected) {
-            for (uint32_t i = 0; i < n; i++)
-                w_in[i] = w_out[i];
-        } else {
-            rc_gen_powerlaw_quantiles(w_in, n, p->in_exponent);
-            rc_gen_scale_to_mean(w_in, n, p->mean_degree, lo, hi);
-            if (!p->correlated) {
-                /* Fisher-Yates: in-weight ranks independent of out-weight ranks. */
-                rc_gen_stream_t s;
-                rc_gen_stream_open(&s, seed, RC_GEN_TAG_CL_SHUFFLE, 0);
-                for (uint32_t i = n - 1; i > 0; i--) {
-                    uint32_t j = rc_rng_below(&s.r, i + 1);
-                    double t = w_in[i];
-                    w_in[i] = w_in[j];
-                    w_in[j] = t;
-                }
-            }
-        }
-        alias = malloc((size_t)n * sizeof *alias);
-        scratch = malloc((size_t)n * sizeof *scratch);
-        RC_ALLOC_CHECK(alias, "the chung_lu alias table");
-        RC_ALLOC_CHECK(scratch, "the chung_lu alias table");
-        RC_TRY(rc_alias_build(w_in, n, alias, scratch));
-        free(w_in);
-        free(scratch);
-        w_in = NULL;
-        scratch = NULL;
-
-        long double total = 0.0L;
-        for (uint32_t i = 0; i < n; i++)
-            total += w_out[i];
-        size_t nb = 0;
-        RC_TRY(cut_blocks(w_out, n, (double)((long double)m / total), &starts, &nb));
-        bw = malloc(nb * sizeof *bw);
-        counts = malloc(nb * sizeof *counts);
-        boff = malloc((nb + 1) * sizeof *boff);
-        RC_ALLOC_CHECK(bw, "chung_lu blocks");
-        RC_ALLOC_CHECK(counts, "chung_lu blocks");
-        RC_ALLOC_CHECK(boff, "chung_lu blocks");
-        for (size_t b = 0; b < nb; b++) {
-            long double sum = 0.0L;
-            for (uint32_t u = starts[b]; u < starts[b + 1]; u++)
-                sum += w_out[u];
-            bw[b] = (double)sum;
-        }
-        {
-            rc_gen_stream_t s;
-            rc_gen_stream_open(&s, seed, RC_GEN_TAG_CL_SPLIT, 0);
-            rc_gen_multinomial(&s.r, m, bw, nb, counts);
-        }
-        boff[0] = 0;
-        for (size_t b = 0; b < nb; b++)
-            boff[b + 1] = boff[b] + counts[b];
-
-        const long long nbl = (long long)nb;
-#pragma omp parallel for schedule(dynamic, 1)
-        for (long long b = 0; b < nbl; b++) {
-            rc_gen_stream_t sc, st;
-            rc_gen_stream_open(&sc, seed, RC_GEN_TAG_CL_EDGES, (uint64_t)b);
-            rc_gen_stream_open(&st, seed, RC_GEN_TAG_CL_TARGETS, (uint64_t)b);
-            fill_block(w_out, starts[b], starts[b + 1], counts[b], alias, n, &sc.r, &st.r,
-                       edges.src + boff[b], edges.dst + boff[b]);
-        }
+        RC_TRY(target_alias(p, undirected, seed, w_out, lo, hi, &alias));
+        RC_TRY(draw_edges(w_out, n, m, alias, seed, &edges));
     }
     free(w_out);
     free(alias);
@@ -220,13 +249,7 @@ rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint6
     g = NULL;
 cleanup:
     free(w_out);
-    free(w_in);
-    free(bw);
     free(alias);
-    free(scratch);
-    free(starts);
-    free(counts);
-    free(boff);
     rc_edges_free(&edges);
     rc_graph_free(g);
     return status;

@@ -140,19 +140,10 @@ static rc_status_t build_tables(double *w, const uint64_t *off, uint32_t C, uint
     return RC_OK;
 }
 
-rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
-                         rc_graph_t **out)
+/* Every parameter check of the generator; *lo and *hi get the propensity bounds. */
+static rc_status_t check_params(const rc_dcsbm_params_t *p, double *lo, double *hi)
 {
     rc_status_t status = RC_OK;
-    uint64_t *off = NULL;
-    uint32_t *community = NULL, *scratch = NULL;
-    double *theta = NULL, *phi = NULL, *cw = NULL;
-    rc_alias_slot_t *calias = NULL, *local = NULL, *calias_in = NULL, *local_in = NULL;
-    rc_edges_t edges = {0};
-    rc_graph_t *g = NULL;
-    double lo = 0.0, hi = 0.0;
-    *out = NULL;
-
     if (p->nodes < 1 || p->nodes > RC_MAX_NODES)
         RC_FAIL(RC_ERR_CONFIG, "dcsbm: nodes must be between 1 and %u (got %u)", RC_MAX_NODES,
                 p->nodes);
@@ -160,7 +151,7 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
         RC_FAIL(RC_ERR_CONFIG, "dcsbm: communities must be between 1 and nodes = %u (got %u)",
                 p->nodes, p->communities);
     RC_TRY(rc_gen_check_degrees("dcsbm", p->nodes, p->mean_degree, p->min_degree, p->max_degree,
-                                &lo, &hi));
+                                lo, hi));
     RC_TRY(rc_gen_check_exponent("dcsbm", "exponent", p->exponent));
     if (p->in_exponent != 0.0)
         RC_TRY(rc_gen_check_exponent("dcsbm", "in_exponent", p->in_exponent));
@@ -173,7 +164,100 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     if (!(p->size_exponent == 0.0 || (isfinite(p->size_exponent) && p->size_exponent > 1.0)))
         RC_FAIL(RC_ERR_CONFIG, "dcsbm: size_exponent must be > 1, or 0 for equal sizes (got %g)",
                 p->size_exponent);
+cleanup:
+    return status;
+}
 
+/* n power-law propensities U^(-1/(exponent-1)) (all 1 for exponent 0) from block-keyed
+ * streams of `tag`, scaled to average mean_degree within [lo, hi]. */
+static void propensities(double *x, uint32_t n, double exponent, uint64_t seed, uint64_t tag,
+                         double mean, double lo, double hi)
+{
+    const double a = exponent == 0.0 ? 0.0 : 1.0 / (exponent - 1.0);
+    const long long nb = (long long)((n + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
+#pragma omp parallel for schedule(static)
+    for (long long b = 0; b < nb; b++) {
+        rc_gen_stream_t s;
+        rc_gen_stream_open(&s, seed, tag, (uint64_t)b);
+        uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
+        uint64_t end = first + RC_GEN_BLOCK < n ? first + RC_GEN_BLOCK : n;
+        for (uint64_t i = first; i < end; i++)
+            x[i] = a == 0.0 ? 1.0 : pow(rc_rng_uniform_pos(&s.r), -a);
+    }
+    rc_gen_scale_to_mean(x, n, mean, lo, hi);
+}
+
+/* The m edges: sampling tables from the propensities (theta for sources, phi for targets when
+ * given; both freed here, before the draw, to keep the peak low), then blocks of edges from
+ * streams of their own. Community first (tiny table, always in cache), then the node within
+ * it: two table lookups per endpoint and no per-node community lookup in the hot loop. */
+static rc_status_t draw_edges(const rc_dcsbm_params_t *p, uint64_t seed, const uint64_t *off,
+                              double **theta, double **phi, uint64_t m, rc_edges_t *edges)
+{
+    rc_status_t status = RC_OK;
+    const uint32_t n = p->nodes, C = p->communities;
+    uint32_t *scratch = NULL;
+    double *cw = NULL;
+    rc_alias_slot_t *calias = NULL, *local = NULL, *calias_in = NULL, *local_in = NULL;
+    cw = malloc((size_t)C * sizeof *cw);
+    calias = malloc((size_t)C * sizeof *calias);
+    scratch = malloc((size_t)n * sizeof *scratch);
+    local = malloc((size_t)n * sizeof *local);
+    RC_ALLOC_CHECK(cw, "dcsbm alias tables");
+    RC_ALLOC_CHECK(calias, "dcsbm alias tables");
+    RC_ALLOC_CHECK(scratch, "dcsbm alias tables");
+    RC_ALLOC_CHECK(local, "dcsbm alias tables");
+    RC_TRY(build_tables(*theta, off, C, n, cw, calias, local, scratch));
+    calias_in = calias;
+    local_in = local;
+    if (*phi != NULL) {
+        calias_in = malloc((size_t)C * sizeof *calias_in);
+        local_in = malloc((size_t)n * sizeof *local_in);
+        RC_ALLOC_CHECK(calias_in, "dcsbm alias tables");
+        RC_ALLOC_CHECK(local_in, "dcsbm alias tables");
+        RC_TRY(build_tables(*phi, off, C, n, cw, calias_in, local_in, scratch));
+    }
+    free(scratch);
+    free(*theta);
+    free(*phi);
+    scratch = NULL;
+    *theta = *phi = NULL;
+
+    const long long nb = (long long)((m + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long long b = 0; b < nb; b++) {
+        rc_gen_stream_t s;
+        rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_EDGES, (uint64_t)b);
+        uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
+        uint64_t end = first + RC_GEN_BLOCK < m ? first + RC_GEN_BLOCK : m;
+        draw_block(calias, calias_in, C, off, local, local_in, p->mixing, &s.r, end - first,
+                   edges->src + first, edges->dst + first);
+    }
+cleanup:
+    if (calias_in != calias) {
+        free(calias_in);
+        free(local_in);
+    }
+    free(scratch);
+    free(cw);
+    free(calias);
+    free(local);
+    return status;
+}
+
+rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
+                         rc_graph_t **out)
+{
+    rc_status_t status = RC_OK;
+    uint64_t *off = NULL;
+    uint32_t *community = NULL;
+    double *theta = NULL, *phi = NULL;
+    rc_edges_t edges = {0};
+    rc_graph_t *g = NULL;
+    double lo = 0.0, hi = 0.0;
+    *out = NULL;
+
+    RC_TRY(check_params(p, &lo, &hi));
     const uint32_t n = p->nodes, C = p->communities;
     const uint64_t m = (uint64_t)llround((double)n * p->mean_degree * (undirected ? 0.5 : 1.0));
     {
@@ -198,93 +282,20 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
         for (uint64_t i = off[c]; i < off[c + 1]; i++)
             community[i] = c;
     }
-
-    {
-        const double a = p->exponent == 0.0 ? 0.0 : 1.0 / (p->exponent - 1.0);
-        const long long nb = (long long)((n + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
-#pragma omp parallel for schedule(static)
-        for (long long b = 0; b < nb; b++) {
-            rc_gen_stream_t s;
-            rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_THETA, (uint64_t)b);
-            uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
-            uint64_t end = first + RC_GEN_BLOCK < n ? first + RC_GEN_BLOCK : n;
-            for (uint64_t i = first; i < end; i++)
-                theta[i] = a == 0.0 ? 1.0 : pow(rc_rng_uniform_pos(&s.r), -a);
-        }
-        /* Followee propensities, independent of the follower ones: Twitter's followee counts
-         * are far less skewed than its follower counts, and its celebrities follow few. */
-        if (phi != NULL) {
-            const double ai = 1.0 / (p->in_exponent - 1.0);
-#pragma omp parallel for schedule(static)
-            for (long long b = 0; b < nb; b++) {
-                rc_gen_stream_t s;
-                rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_PHI, (uint64_t)b);
-                uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
-                uint64_t end = first + RC_GEN_BLOCK < n ? first + RC_GEN_BLOCK : n;
-                for (uint64_t i = first; i < end; i++)
-                    phi[i] = pow(rc_rng_uniform_pos(&s.r), -ai);
-            }
-        }
-    }
-    rc_gen_scale_to_mean(theta, n, p->mean_degree, lo, hi);
+    propensities(theta, n, p->exponent, seed, RC_GEN_TAG_SBM_THETA, p->mean_degree, lo, hi);
+    /* Followee propensities, independent of the follower ones: Twitter's followee counts are
+     * far less skewed than its follower counts, and its celebrities follow few. */
     if (phi != NULL)
-        rc_gen_scale_to_mean(phi, n, p->mean_degree, lo, hi);
+        propensities(phi, n, p->in_exponent, seed, RC_GEN_TAG_SBM_PHI, p->mean_degree, lo, hi);
 
     edges.src = malloc((m ? m : 1) * sizeof *edges.src);
     edges.dst = malloc((m ? m : 1) * sizeof *edges.dst);
     RC_ALLOC_CHECK(edges.src, "the dcsbm edge list");
     RC_ALLOC_CHECK(edges.dst, "the dcsbm edge list");
     edges.len = edges.cap = m;
-
-    if (m > 0) {
-        /* Community first (tiny table, always in cache), then the node within it: two table
-         * lookups per endpoint and no per-node community lookup in the hot loop. */
-        cw = malloc((size_t)C * sizeof *cw);
-        calias = malloc((size_t)C * sizeof *calias);
-        scratch = malloc((size_t)n * sizeof *scratch);
-        local = malloc((size_t)n * sizeof *local);
-        RC_ALLOC_CHECK(cw, "dcsbm alias tables");
-        RC_ALLOC_CHECK(calias, "dcsbm alias tables");
-        RC_ALLOC_CHECK(scratch, "dcsbm alias tables");
-        RC_ALLOC_CHECK(local, "dcsbm alias tables");
-        RC_TRY(build_tables(theta, off, C, n, cw, calias, local, scratch));
-        calias_in = calias;
-        local_in = local;
-        if (phi != NULL) {
-            calias_in = malloc((size_t)C * sizeof *calias_in);
-            local_in = malloc((size_t)n * sizeof *local_in);
-            RC_ALLOC_CHECK(calias_in, "dcsbm alias tables");
-            RC_ALLOC_CHECK(local_in, "dcsbm alias tables");
-            RC_TRY(build_tables(phi, off, C, n, cw, calias_in, local_in, scratch));
-        }
-        free(scratch);
-        free(theta);
-        free(phi);
-        scratch = NULL;
-        theta = phi = NULL;
-
-        const long long nb = (long long)((m + RC_GEN_BLOCK - 1) / RC_GEN_BLOCK);
-#pragma omp parallel for schedule(dynamic, 1)
-        for (long long b = 0; b < nb; b++) {
-            rc_gen_stream_t s;
-            rc_gen_stream_open(&s, seed, RC_GEN_TAG_SBM_EDGES, (uint64_t)b);
-            uint64_t first = (uint64_t)b * RC_GEN_BLOCK;
-            uint64_t end = first + RC_GEN_BLOCK < m ? first + RC_GEN_BLOCK : m;
-            draw_block(calias, calias_in, C, off, local, local_in, p->mixing, &s.r, end - first,
-                       edges.src + first, edges.dst + first);
-        }
-    }
-    if (calias_in != calias) {
-        free(calias_in);
-        free(local_in);
-    }
-    calias_in = local_in = NULL;
-    free(cw);
-    free(calias);
-    free(local);
+    if (m > 0)
+        RC_TRY(draw_edges(p, seed, off, &theta, &phi, m, &edges));
     free(theta);
-    cw = NULL;
-    calias = local = NULL;
     theta = NULL;
 
     RC_TRY(rc_graph_build(n, &edges, undirected, &g, NULL));
@@ -302,18 +313,10 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     *out = g;
     g = NULL;
 cleanup:
-    if (calias_in != calias) {
-        free(calias_in);
-        free(local_in);
-    }
     free(off);
     free(community);
-    free(scratch);
     free(theta);
     free(phi);
-    free(cw);
-    free(calias);
-    free(local);
     rc_edges_free(&edges);
     rc_graph_free(g);
     return status;

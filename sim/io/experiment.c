@@ -480,6 +480,35 @@ cleanup:
     return status;
 }
 
+rc_status_t rc_config_load(const char *path, char *const *sets, size_t n_sets, rc_cfg_t **root,
+                          char **base_dir)
+{
+    rc_status_t status = RC_OK;
+    rc_cfg_t *cfg = NULL;
+    *root = NULL;
+    *base_dir = NULL;
+    if (path != NULL) {
+        RC_TRY(rc_cfg_parse_file(path, &cfg));
+        const char *slash = strrchr(path, '/');
+        *base_dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup("");
+    } else {
+        RC_TRY(rc_cfg_parse_string(rc_default_study_yaml, RC_DEFAULT_STUDY_NAME, &cfg));
+        *base_dir = strdup("");
+    }
+    RC_ALLOC_CHECK(*base_dir, "a folder name");
+    for (size_t i = 0; i < n_sets; i++)
+        RC_TRY(rc_cfg_set_assignment(cfg, sets[i]));
+    *root = cfg;
+    cfg = NULL;
+cleanup:
+    rc_cfg_free(cfg);
+    if (status != RC_OK) {
+        free(*base_dir);
+        *base_dir = NULL;
+    }
+    return status;
+}
+
 rc_status_t rc_experiment_load_string(const char *text, const char *name, const char *base_dir,
                                       char *const *sets, size_t n_sets, rc_experiment_t **out)
 {

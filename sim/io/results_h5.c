@@ -28,6 +28,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+char *rc_shell_word(char *buf, size_t *len, const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *c = s; *c; c++) {
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,@+-%", *c))
+            plain = 0;
+    }
+    size_t need = *len + 4 * strlen(s) + 4;
+    char *nb = realloc(buf, need);
+    if (nb == NULL) {
+        free(buf);
+        return NULL;
+    }
+    char *p = nb + *len;
+    if (*len > 0)
+        *p++ = ' ';
+    if (plain) {
+        p += sprintf(p, "%s", s);
+    } else {
+        *p++ = '\'';
+        for (const char *c = s; *c; c++) {
+            if (*c == '\'') {
+                memcpy(p, "'\\''", 4); /* close, escaped quote, reopen */
+                p += 4;
+            } else {
+                *p++ = *c;
+            }
+        }
+        *p++ = '\'';
+        *p = '\0';
+    }
+    *len = (size_t)(p - nb);
+    return nb;
+}
+
 rc_status_t rc_results_check_path(const char *path, int force)
 {
     rc_status_t status = RC_OK;

@@ -28,6 +28,25 @@ void rc_run_report_clear(rc_run_report_t *report)
     memset(report, 0, sizeof *report);
 }
 
+void rc_run_report_print(const rc_run_report_t *rep, FILE *f, double total, double open_close)
+{
+    double io = rep->seconds_wait + rep->seconds_networks + open_close;
+    fprintf(f,
+            "timing: total %.3f s; networks built %.3f s; runs %.3f s; results file %.3f s "
+            "(%.2f%% of total: waiting for point writes %.3f s, networks %.3f s, "
+            "create/open/close %.3f s); point writes in the background %.3f s\n",
+            total, rep->seconds_build, rep->seconds_runs, io, total > 0 ? 100.0 * io / total : 0.0,
+            rep->seconds_wait, rep->seconds_networks, open_close, rep->seconds_write);
+    if (rep->ranks > 1) {
+        fprintf(f, "mpi: %d ranks, blocks of %llu runs; runs (engine seconds) per rank:",
+                rep->ranks, (unsigned long long)rep->block);
+        for (int r = 0; r < rep->ranks; r++)
+            fprintf(f, " %d: %llu (%.2f s)", r, (unsigned long long)rep->rank_runs[r],
+                    rep->rank_seconds[r]);
+        fprintf(f, "\n");
+    }
+}
+
 double rc_run_now(void)
 {
     return omp_get_wtime();

@@ -40,7 +40,8 @@ static double mean_degree(const rc_experiment_t *ex, size_t p)
     return (double)n->edges / (double)n->nodes;
 }
 
-int main(void)
+/* Scenarios x grid sweep: point order, values, merges, shared networks. */
+static void test_grid(void)
 {
     rc_experiment_t *ex = make("seed: 7\nruns: 100\n"
                                "network: {generator: erdos_renyi, nodes: 100, mean_degree: 2}\n"
@@ -80,7 +81,12 @@ int main(void)
         rc_experiment_free(ex);
     }
 
-    ex = make(NET IC "sweep:\n  mode: zip\n  model.p: [0.1, 0.2]\n"
+}
+
+/* Zip sweeps and ranges (rounded to 12 significant digits). */
+static void test_zip_and_ranges(void)
+{
+    rc_experiment_t *ex = make(NET IC "sweep:\n  mode: zip\n  model.p: [0.1, 0.2]\n"
               "  seeds.count: {from: 1, to: 2, step: 1}\n",
               RC_OK, "");
     if (ex != NULL) {
@@ -109,9 +115,13 @@ int main(void)
         rc_experiment_free(ex);
     }
 
-    /* A scenario's own sweep: combined with the top-level one, its keys vary fastest; a key
-     * swept elsewhere reads as the value in effect at the point (or "" when unset). */
-    ex = make(NET "model: {name: independent_cascade, p: 0.1}\n"
+}
+
+/* A scenario's own sweep: combined with the top-level one, its keys vary fastest; a key swept
+ * elsewhere reads as the value in effect at the point (or "" when unset). */
+static void test_scenario_sweeps(void)
+{
+    rc_experiment_t *ex = make(NET "model: {name: independent_cascade, p: 0.1}\n"
               "audience: {size: 10, pick: random, engagement: 0.5}\n"
               "sweep: {model.p: [0.1, 0.2]}\n"
               "scenarios:\n"
@@ -138,6 +148,12 @@ int main(void)
     make("scenarios: {a: {sweep: {model.p: 3}}}\n", RC_ERR_CONFIG,
          "scenarios.a.sweep.model.p: expected a non-empty list");
 
+}
+
+/* Networks shared by points, and errors found when the points are resolved. */
+static void test_points(void)
+{
+    rc_experiment_t *ex = NULL;
     /* A bad swept value is reported at the sweep entry it came from, when the experiment is
      * made (every point is parsed then). */
     make(NET "model: {name: independent_cascade}\nsweep: {model.p: [0.1, 2]}\n", RC_ERR_CONFIG,
@@ -162,7 +178,11 @@ int main(void)
         rc_experiment_free(ex);
     }
 
-    /* Errors, each naming the place and what was expected. */
+}
+
+/* Errors, each naming the place and what was expected. */
+static void test_errors(void)
+{
     make("runz: 5\n", RC_ERR_CONFIG, "x.yaml:1:1: unknown key 'runz' in the config (did you mean 'runs'?)");
     make("runs: 0\n", RC_ERR_CONFIG, "x.yaml:1:7: runs: expected an integer in [1, 1099511627776], got '0'");
     make("sweep: {modle.p: [1]}\n", RC_ERR_CONFIG, "sweep: 'modle.p' does not name a config key (did you mean 'model.p'?)");
@@ -179,5 +199,14 @@ int main(void)
     make("scenarios: {a: {runs: 3}}\n", RC_ERR_CONFIG, "'runs' is the same for the whole experiment");
     make("scenarios: {a: {modle: {}}}\n", RC_ERR_CONFIG, "unknown key 'modle' in scenarios.a (did you mean 'model'?)");
     make("scenarios: []\n", RC_ERR_CONFIG, "scenarios: expected a map of name: {overrides}");
+}
+
+int main(void)
+{
+    test_grid();
+    test_zip_and_ranges();
+    test_scenario_sweeps();
+    test_points();
+    test_errors();
     return rc_test_report("test_experiment");
 }

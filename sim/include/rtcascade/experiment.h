@@ -81,6 +81,13 @@ rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_set
 rc_status_t rc_experiment_load_string(const char *text, const char *name, const char *base_dir,
                                       char *const *sets, size_t n_sets, rc_experiment_t **out);
 
+/* Loads a config tree: the file at `path`, or the embedded default study when path is NULL,
+ * then each "key.path=value" of `sets` in order. *base_dir receives the config's folder (for
+ * relative paths inside it; "" for the current directory; caller frees). Free *root with
+ * rc_cfg_free. */
+rc_status_t rc_config_load(const char *path, char *const *sets, size_t n_sets, rc_cfg_t **root,
+                          char **base_dir);
+
 /* Replaces the output path (e.g. from -o). RC_ERR_NOMEM. */
 rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path);
 

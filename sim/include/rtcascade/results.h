@@ -36,6 +36,12 @@ typedef struct rc_results_provenance {
     const char *config_path;  /* the config file's path, or NULL for the embedded default */
 } rc_results_provenance_t;
 
+/* Appends the word s to the command line being built in buf (*len bytes so far; buf may be
+ * NULL), separated by a space and single-quoted when a shell would otherwise split or expand
+ * it, for the command_line provenance attribute. Returns the grown buffer, or NULL (and frees
+ * buf) when out of memory. */
+char *rc_shell_word(char *buf, size_t *len, const char *s);
+
 /* Checks, before any work, that a new results file can be written at path: not a folder nor
  * any other non-regular file (RC_ERR_IO), not existing (nor its journal) unless `force`
  * (RC_ERR_EXISTS), its folder made when missing and writable (RC_ERR_IO). */

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- Sinks ---- */
 
@@ -134,6 +135,12 @@ typedef struct rc_run_report {
     int mpi_phase;              /* private to the runner: where this rank got to (for
                                    rc_parallel_end) */
 } rc_run_report_t;
+
+/* Where the time went, in words (one line; a second with the ranks under MPI): `total` is the
+ * caller's whole time and `open_close` what opening and closing the sink cost it. "results
+ * file" is what writing cost the runs: waiting for the writer, network records, open/close;
+ * the writer's own time overlaps the runs. */
+void rc_run_report_print(const rc_run_report_t *rep, FILE *f, double total, double open_close);
 
 /* Frees what a report holds; safe on a zeroed report. */
 void rc_run_report_clear(rc_run_report_t *report);

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Work (pairs, or about 50 per event for the O(n) parts) below which a parallel region costs
+ * more than it saves: a thread descheduled on a shared machine stalls every barrier. */
+#define RC_LL_PARALLEL_WORK 2e6
+
 /* Smallest c for which every x = dt + c is a normal number, fastmath.h's domain. */
 #define RC_FAST_MIN_C 1e-290
 
@@ -22,17 +26,24 @@ typedef struct ll_ctx {
     rc_hk_par_t p;
     int marked, has_n, want_grad;
     double *w, *wl;   /* per event: m^beta and m^beta log m (0 when m = 0) */
+    double *lw;       /* per event: log m^beta (-INFINITY when m = 0) */
     double *ps;       /* PS_N doubles per event (power law only) */
 } ll_ctx_t;
 
-/* log(e^a + e^b) for a, b possibly -INFINITY. */
-static double log_add(double a, double b)
+/* For S = A + w given as la = log A and lw = log w (either may be -INFINITY): log S, A/S and
+ * w/S, with one exp and one log1p. */
+static void log_sum(double la, double lw, double *ls, double *ra, double *rw)
 {
-    if (a == -INFINITY)
-        return b;
-    if (b == -INFINITY)
-        return a;
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+    if (la == -INFINITY || lw == -INFINITY) {
+        *ls = la == -INFINITY ? lw : la;
+        *ra = la == -INFINITY ? 0.0 : 1.0;
+        *rw = 1.0 - *ra;
+        return;
+    }
+    double d = -fabs(la - lw), e = exp(d), inv = 1.0 / (1.0 + e);
+    *ls = (la > lw ? la : lw) + log1p(e);
+    *ra = la > lw ? inv : e * inv;
+    *rw = la > lw ? e * inv : inv;
 }
 
 /* One cascade under the exponential kernel; g in named order (K, beta, c, theta, N). */
@@ -45,23 +56,22 @@ static void exp_cascade(const ll_ctx_t *x, size_t c, double *ll_out, double g[5]
     double ll = 0.0, comp = 0.0, dcK = 0.0, dcT = 0.0, dcB = 0.0, dcN = 0.0;
     /* A_i = sum_{j<i} w_j e^(-th (t_i - t_j)) as L = log A_i, b = B_i / A_i, r = C_i / A_i with
      * B_i = sum w_j (t_i - t_j) e^(..) = -dA/dth and C_i = sum w_j log m_j e^(..) = dA/dbeta. */
+    const double *lwv = x->lw + a, lKth = log(K) + log(th);
     double L = -INFINITY, b = 0.0, cr = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (i > 0) {
-            double dt = t[i] - t[i - 1];
-            double lw = w[i - 1] > 0.0 ? log(w[i - 1]) : -INFINITY;
-            double lS = log_add(L, lw); /* log S_{i-1}, S = A + w */
+            double dt = t[i] - t[i - 1], lS, rA, rw;
+            log_sum(L, lwv[i - 1], &lS, &rA, &rw); /* log S_{i-1}, A/S, w/S; S = A + w */
             if (lS == -INFINITY) {
                 b = cr = 0.0;
             } else {
-                double rA = exp(L - lS), rw = exp(lw - lS); /* A/S and w/S */
                 b = b * rA + dt;
                 cr = cr * rA + (w[i - 1] > 0.0 ? rw * (wl[i - 1] / w[i - 1]) : 0.0);
             }
             L = lS - th * dt;
             if (t[i] > 0.0) {
                 double f = x->has_n ? (N - (double)i) / N : 1.0;
-                ll += log(K) + log(th) + L + (x->has_n ? log(f) : 0.0);
+                ll += lKth + L + (x->has_n ? log(f) : 0.0);
                 g[RC_HK_K] += 1.0 / K;
                 g[RC_HK_THETA] += 1.0 / th - b;
                 g[RC_HK_BETA] += cr;
@@ -70,11 +80,10 @@ static void exp_cascade(const ll_ctx_t *x, size_t c, double *ll_out, double g[5]
             }
         }
         if (!x->has_n) {
-            double s = T - t[i];
-            double E = isinf(s) ? 1.0 : -expm1(-th * s);
+            double s = T - t[i], em = isinf(s) ? -1.0 : expm1(-th * s), E = -em;
             comp += w[i] * E;
             dcB += wl[i] * E;
-            dcT += isinf(s) ? 0.0 : w[i] * s * exp(-th * s);
+            dcT += isinf(s) ? 0.0 : w[i] * s * (1.0 + em);
         } else {
             /* interval (t_i, t_{i+1}] with i + 1 events so far, factor gi; S_i = A_i + w_i */
             double s = (i + 1 < n ? t[i + 1] : T) - t[i];
@@ -226,14 +235,20 @@ static void pl_cascade(const ll_ctx_t *x, size_t c, double *ll_out, double g[5])
     *ll_out = ll;
 }
 
-/* Fills x->w and x->wl. */
+/* Fills x->w, x->wl and x->lw (vectorised: one log and one exp per event). */
 static void fill_weights(ll_ctx_t *x)
 {
-    const rc_cascades_t *cs = x->cs;
-    for (size_t e = 0; e < cs->n_events; e++) {
-        double m = cs->mark[e];
-        x->w[e] = rc_hk_weight(m, x->p.beta, x->marked);
-        x->wl[e] = x->marked && m > 0.0 ? x->w[e] * log(m) : 0.0;
+    const double *m = x->cs->mark, beta = x->marked ? x->p.beta : 0.0;
+    double *w = x->w, *wl = x->wl, *lw = x->lw;
+    const int n = (int)x->cs->n_events;
+#pragma omp simd
+    for (int e = 0; e < n; e++) {
+        int pos = m[e] > 0.0;
+        double lm = rc_fast_log(pos ? m[e] : 1.0), we = rc_fast_exp(beta * lm);
+        double w0 = beta == 0.0 ? 1.0 : 0.0; /* 0^beta: 1 for beta = 0, else 0 */
+        w[e] = pos ? we : w0;
+        wl[e] = pos && x->marked ? we * lm : 0.0;
+        lw[e] = pos ? beta * lm : (beta == 0.0 ? 0.0 : -INFINITY);
     }
 }
 
@@ -248,6 +263,8 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
 
     memset(&x, 0, sizeof x);
     RC_TRY(rc_hawkes_check_params(kind, par, cs));
+    if (ne > (size_t)INT_MAX)
+        RC_FAIL(RC_ERR_CONFIG, "likelihood: expected fewer than %d events, got %zu", INT_MAX, ne);
     x.cs = cs;
     x.kind = kind;
     rc_hk_unpack(kind, par, &x.p);
@@ -256,8 +273,9 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
     x.want_grad = grad != NULL;
     x.w = malloc(ne * sizeof *x.w);
     x.wl = malloc(ne * sizeof *x.wl);
+    x.lw = malloc(ne * sizeof *x.lw);
     per = calloc(n * 6, sizeof *per);
-    if (!x.w || !x.wl || !per)
+    if (!x.w || !x.wl || !x.lw || !per)
         RC_FAIL(RC_ERR_NOMEM, "out of memory evaluating the likelihood of %zu events", ne);
     fill_weights(&x);
 
@@ -266,19 +284,25 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
         start = malloc(ne * sizeof *start);
         if (!x.ps || !start)
             RC_FAIL(RC_ERR_NOMEM, "out of memory evaluating the likelihood of %zu events", ne);
-        for (size_t c = 0; c < n; c++)
+        double pairs = 0.0;
+        for (size_t c = 0; c < n; c++) {
             for (size_t e = cs->offset[c]; e < cs->offset[c + 1]; e++)
                 start[e] = cs->offset[c];
+            pairs += 0.5 * (double)rc_cascades_size(cs, c) * (double)rc_cascades_size(cs, c);
+        }
+        const int par_pairs = pairs > RC_LL_PARALLEL_WORK;
         /* later events have more pairs: hand them out from the end, in small chunks */
         long long nel = (long long)ne;
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for schedule(dynamic, 8) if (par_pairs)
         for (long long k = 0; k < nel; k++) {
             size_t e = (size_t)(nel - 1 - k);
             pl_pairs(&x, start[e], e);
         }
     }
     long long nl = (long long)n;
-#pragma omp parallel for schedule(dynamic, 16)
+    const int par_cascades = (double)ne * (RC_HAWKES_IS_PL(kind) ? 2.0 : 1.0) * 50.0 >
+                             RC_LL_PARALLEL_WORK;
+#pragma omp parallel for schedule(dynamic, 16) if (par_cascades)
     for (long long c = 0; c < nl; c++) {
         double *o = per + (size_t)c * 6;
         if (RC_HAWKES_IS_PL(kind))
@@ -305,6 +329,7 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
 cleanup:
     free(x.w);
     free(x.wl);
+    free(x.lw);
     free(x.ps);
     free(start);
     free(per);

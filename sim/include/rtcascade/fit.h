@@ -92,9 +92,12 @@ typedef struct rc_hawkes_fit_options {
     int n_starts;             /* starting points, >= 1 (default 8): the first min(3, n) from a
                                * fixed grid, the rest drawn from keyed streams (seed, 0xF17, s) */
     uint64_t seed;            /* master seed of the random starts and the bootstrap (default 1) */
-    int max_iter;             /* BFGS iterations per start (default 400) */
-    double grad_tol;          /* stop when |d (nll / n_events) / d log-params|_2 < grad_tol
-                               * (default 1e-7) */
+    int max_iter;             /* BFGS iterations per start at most (default 500) */
+    int screen_iter;          /* every start first gets this many iterations (default 40) ... */
+    int refine;               /* ... then this many of the best go on to max_iter (default 2) */
+    double grad_tol;          /* converged: |d (nll / n_events) / d log-params|_2 < grad_tol
+                               * (default 1e-5; BFGS goes on to 1e-2 grad_tol while it makes
+                               * progress) */
     double level;             /* confidence level of the intervals (default 0.95) */
     int bootstrap;            /* B resamples of the cascades for percentile intervals, 0 = none
                                * (default); resample b draws from stream (seed, 0xB007, b) */
@@ -133,8 +136,8 @@ typedef struct rc_hawkes_fit {
 } rc_hawkes_fit_t;
 
 /* Maximum-likelihood fit of opt->kind (opt NULL = defaults for MEXP) to the cascades: BFGS
- * (GSL vector_bfgs2, analytic gradient) on the log-parameters from every starting point, the
- * best by nll; standard errors from the observed information (central differences of the
+ * (GSL vector_bfgs2, analytic gradient) on the log-parameters from every starting point for
+ * screen_iter iterations, the `refine` best continued to convergence, the best by nll; standard errors from the observed information (central differences of the
  * analytic gradient, inverted by Cholesky); optional bootstrap over cascades. Deterministic for
  * a given seed, whatever the thread count. Fails with RC_ERR_CONFIG for bad options,
  * RC_ERR_INPUT when no start gives a finite likelihood, RC_ERR_NOMEM. */

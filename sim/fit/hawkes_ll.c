@@ -265,6 +265,11 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
     RC_TRY(rc_hawkes_check_params(kind, par, cs));
     if (ne > (size_t)INT_MAX)
         RC_FAIL(RC_ERR_CONFIG, "likelihood: expected fewer than %d events, got %zu", INT_MAX, ne);
+    for (size_t c = 0; c < n; c++)
+        if (!(cs->obs_time[c] >= cs->time[cs->offset[c + 1] - 1]))
+            RC_FAIL(RC_ERR_INPUT, "likelihood: cascade %zu (id '%s'): expected an observation "
+                    "time >= its last event (%g), got %g", c, cs->id[c],
+                    cs->time[cs->offset[c + 1] - 1], cs->obs_time[c]);
     x.cs = cs;
     x.kind = kind;
     rc_hk_unpack(kind, par, &x.p);

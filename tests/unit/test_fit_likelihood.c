@@ -131,6 +131,10 @@ static void test_tiny(void)
     bad[0] = -1;
     CHECK_FAILS(rc_hawkes_loglik(cs, RC_HAWKES_EXP, bad, &ll, NULL, NULL), RC_ERR_CONFIG,
                 "EXP: K: expected a finite number > 0, got -1");
+    bad[0] = 0.7;
+    cs->obs_time[1] = 1.0; /* before its last event at 2.5 */
+    CHECK_FAILS(rc_hawkes_loglik(cs, RC_HAWKES_EXP, bad, &ll, NULL, NULL), RC_ERR_INPUT,
+                "cascade 1 (id '1'): expected an observation time >= its last event (2.5), got 1");
     rc_cascades_free(cs);
 }
 

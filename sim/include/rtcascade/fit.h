@@ -64,7 +64,8 @@ rc_status_t rc_hawkes_check_params(rc_hawkes_kind_t kind, const double *par,
  * events; the sums are formed per cascade and added in cascade order, so results do not depend
  * on the thread count. O(n) per cascade for EXP kernels, O(n^2) for PL. A log-likelihood of
  * -INFINITY means an event the model cannot produce (zero intensity). Fails with RC_ERR_CONFIG
- * for parameters out of range, RC_ERR_NOMEM. */
+ * for parameters out of range, RC_ERR_INPUT for a T_c before its cascade's last event,
+ * RC_ERR_NOMEM. */
 rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, const double *par,
                              double *ll, double *grad, double *ll_each);
 

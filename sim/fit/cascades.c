@@ -65,38 +65,48 @@ static const char *shown_id(const char *const *ids, size_t c, char *buf, size_t 
 /* Checks cascade c of the input arrays against the reader's rules and counts the events kept
  * (time <= T_c). */
 static rc_status_t check_cascade(size_t c, const size_t *offset, const double *time,
-                                 const double *mark, double T, const char *const *ids,
-                                 size_t *kept)
+                                 const double *mark, double T, const char *const *ids, size_t *kept)
 {
     rc_status_t status = RC_OK;
     char buf[32];
     const char *id = shown_id(ids, c, buf, sizeof buf);
     size_t a = offset[c], b = offset[c + 1];
     if (b < a)
-        RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'): expected offsets that do not decrease, got "
-                "%zu after %zu", c, id, b, a);
+        RC_FAIL(RC_ERR_INPUT,
+                "cascade %zu (id '%s'): expected offsets that do not decrease, got "
+                "%zu after %zu",
+                c, id, b, a);
     if (b == a)
-        RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'): expected at least one event (the original "
-                "post), got none", c, id);
+        RC_FAIL(RC_ERR_INPUT,
+                "cascade %zu (id '%s'): expected at least one event (the original "
+                "post), got none",
+                c, id);
     if (time[a] != 0.0)
-        RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'), event 0: expected the original post at time "
-                "0, got %g (shift the cascade's times so that its first event is at 0)", c, id,
-                time[a]);
+        RC_FAIL(RC_ERR_INPUT,
+                "cascade %zu (id '%s'), event 0: expected the original post at time "
+                "0, got %g (shift the cascade's times so that its first event is at 0)",
+                c, id, time[a]);
     *kept = 0;
     for (size_t e = a; e < b; e++) {
         if (!isfinite(time[e]))
-            RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'), event %zu: expected a finite time, got "
-                    "%g", c, id, e - a, time[e]);
+            RC_FAIL(RC_ERR_INPUT,
+                    "cascade %zu (id '%s'), event %zu: expected a finite time, got "
+                    "%g",
+                    c, id, e - a, time[e]);
         if (e > a && time[e] < time[e - 1])
-            RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'), event %zu: expected times sorted "
-                    "within a cascade, got %g after %g", c, id, e - a, time[e], time[e - 1]);
+            RC_FAIL(RC_ERR_INPUT,
+                    "cascade %zu (id '%s'), event %zu: expected times sorted "
+                    "within a cascade, got %g after %g",
+                    c, id, e - a, time[e], time[e - 1]);
         if (mark && !(isfinite(mark[e]) && mark[e] >= 0.0))
-            RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'), event %zu: expected a finite mark >= 0, "
-                    "got %g", c, id, e - a, mark[e]);
+            RC_FAIL(RC_ERR_INPUT,
+                    "cascade %zu (id '%s'), event %zu: expected a finite mark >= 0, "
+                    "got %g",
+                    c, id, e - a, mark[e]);
     }
     if (!(T >= 0.0))
-        RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'): expected an observation time >= 0, got %g",
-                c, id, T);
+        RC_FAIL(RC_ERR_INPUT, "cascade %zu (id '%s'): expected an observation time >= 0, got %g", c,
+                id, T);
     for (size_t e = a; e < b && time[e] <= T; e++)
         (*kept)++;
 cleanup:
@@ -116,7 +126,7 @@ rc_status_t rc_cascades_from_arrays(size_t n, const size_t *offset, const double
     *out = NULL;
     if (n == 0 || offset == NULL || time == NULL)
         RC_FAIL(RC_ERR_INPUT, "cascades from arrays: expected at least one cascade with its "
-                "offsets and times");
+                              "offsets and times");
     if (offset[0] != 0)
         RC_FAIL(RC_ERR_INPUT, "cascades from arrays: expected offset[0] = 0, got %zu", offset[0]);
     kept = malloc(n * sizeof *kept);

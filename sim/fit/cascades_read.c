@@ -58,10 +58,10 @@ typedef struct rd_state {
     rd_vec_t id_at;                   /* offset of each cascade's id in ids */
     uint32_t *table;                  /* open addressing: cascade index + 1, 0 = empty */
     size_t table_mask;
-    int in_cascade;                   /* a cascade is open */
-    double last_time, cur_T;          /* the open cascade's last time and T_c (NAN: default) */
+    int in_cascade;          /* a cascade is open */
+    double last_time, cur_T; /* the open cascade's last time and T_c (NAN: default) */
     size_t cur_rows, cur_kept;
-    int cur_capped;                   /* the open cascade lost rows to max_events */
+    int cur_capped; /* the open cascade lost rows to max_events */
     size_t n_dropped;
 } rd_state_t;
 
@@ -188,8 +188,10 @@ static rc_status_t rd_finish(rd_state_t *S)
         return RC_OK;
     size_t c = S->obs.len;
     if (S->cur_kept == 0) /* cannot happen (the post at 0 is kept), but say so if it does */
-        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected cascade '%s' to have an event at or before its "
-                "observation time, got none", S->path, S->line, rd_id(S, c));
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:%llu: expected cascade '%s' to have an event at or before its "
+                "observation time, got none",
+                S->path, S->line, rd_id(S, c));
     const double *t = S->time.a;
     double last = t[S->time.len - 1], T = S->cur_T;
     if (isnan(T) || S->cur_capped)
@@ -212,9 +214,10 @@ static rc_status_t rd_open(rd_state_t *S, rd_field_t id)
                 S->path, S->line, RD_MAX_ID, rd_show(id.p, id.e, shown, sizeof shown));
     size_t prev = rd_find(S, id.p, len);
     if (prev != SIZE_MAX)
-        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected the rows of cascade '%s' to be contiguous, but it "
-                "reappears after cascade '%s' (sort the rows by cascade)", S->path, S->line,
-                rd_id(S, prev), rd_id(S, c - 1));
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:%llu: expected the rows of cascade '%s' to be contiguous, but it "
+                "reappears after cascade '%s' (sort the rows by cascade)",
+                S->path, S->line, rd_id(S, prev), rd_id(S, c - 1));
     RC_TRY(rd_push(&S->id_at, &S->ids.len, "the cascade ids"));
     for (size_t k = 0; k < len; k++)
         RC_TRY(rd_push(&S->ids, id.p + k, "the cascade ids"));
@@ -262,15 +265,19 @@ static rc_status_t rd_row(rd_state_t *S, const rd_field_t *f)
     RC_TRY(rd_column(S, f, S->itime, o->time_column, &t));
     if (!isfinite(t))
         RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected a finite time in column '%s', got '%s'", S->path,
-                S->line, o->time_column, rd_show(f[S->itime].p, f[S->itime].e, shown, sizeof shown));
+                S->line, o->time_column,
+                rd_show(f[S->itime].p, f[S->itime].e, shown, sizeof shown));
     if (S->cur_rows == 0 && t != 0.0)
-        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected the first row of cascade '%s' (the original post) "
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:%llu: expected the first row of cascade '%s' (the original post) "
                 "at time 0, got %g (shift the cascade's times so that the post is at 0, or add the "
-                "post's row)", S->path, S->line, cid, t);
+                "post's row)",
+                S->path, S->line, cid, t);
     if (S->cur_rows > 0 && t < S->last_time)
-        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected the rows of cascade '%s' sorted by time, got %g "
-                "after %g (sort each cascade's rows by time)", S->path, S->line, cid, t,
-                S->last_time);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:%llu: expected the rows of cascade '%s' sorted by time, got %g "
+                "after %g (sort each cascade's rows by time)",
+                S->path, S->line, cid, t, S->last_time);
     if (S->imark >= 0) {
         RC_TRY(rd_column(S, f, S->imark, o->mark_column, &m));
         if (!(isfinite(m) && m >= 0.0))
@@ -281,13 +288,17 @@ static rc_status_t rd_row(rd_state_t *S, const rd_field_t *f)
     if (S->iobs >= 0) {
         RC_TRY(rd_column(S, f, S->iobs, o->obs_time_column, &T));
         if (!(T >= 0.0))
-            RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected an observation time >= 0 in column '%s', got "
-                    "%g", S->path, S->line, o->obs_time_column, T);
+            RC_FAIL(RC_ERR_INPUT,
+                    "%s:%llu: expected an observation time >= 0 in column '%s', got "
+                    "%g",
+                    S->path, S->line, o->obs_time_column, T);
         if (S->cur_rows == 0)
             S->cur_T = T;
         else if (T != S->cur_T)
-            RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected the same observation time on every row of "
-                    "cascade '%s', got %g after %g", S->path, S->line, cid, T, S->cur_T);
+            RC_FAIL(RC_ERR_INPUT,
+                    "%s:%llu: expected the same observation time on every row of "
+                    "cascade '%s', got %g after %g",
+                    S->path, S->line, cid, T, S->cur_T);
     }
     S->last_time = t;
     S->cur_rows++;
@@ -315,8 +326,8 @@ static rc_status_t rd_header(rd_state_t *S, const rd_field_t *f, int nf, const c
                             S->opt.obs_time_column};
     int *where[4] = {&S->icas, &S->itime, &S->imark, &S->iobs};
     if (nf > RD_MAX_FIELDS)
-        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected at most %d columns in the header, got %d",
-                S->path, S->line, RD_MAX_FIELDS, nf);
+        RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected at most %d columns in the header, got %d", S->path,
+                S->line, RD_MAX_FIELDS, nf);
     for (int k = 0; k < 4; k++) {
         *where[k] = -1;
         if (names[k] == NULL)
@@ -429,8 +440,10 @@ static rc_status_t rd_check_options(const rc_cascades_read_options_t *o)
     if (o->time_column == NULL)
         RC_FAIL(RC_ERR_CONFIG, "cascades: time_column: expected a column name, got none");
     if (!(o->obs_time >= 0.0))
-        RC_FAIL(RC_ERR_CONFIG, "cascades: obs_time: expected a time > 0 in seconds (or 0 for "
-                "none), got %g", o->obs_time);
+        RC_FAIL(RC_ERR_CONFIG,
+                "cascades: obs_time: expected a time > 0 in seconds (or 0 for "
+                "none), got %g",
+                o->obs_time);
     if (o->obs_time > 0.0 && o->obs_time_column != NULL)
         RC_FAIL(RC_ERR_CONFIG, "cascades: expected obs_time or obs_time_column, not both");
 cleanup:
@@ -485,8 +498,10 @@ rc_status_t rc_cascades_read(const char *path, const rc_cascades_read_options_t 
     fd = -1; /* gz owns it now */
     RC_TRY(rd_lines(&S, gz));
     if (S.ncol == 0)
-        RC_FAIL(RC_ERR_INPUT, "%s:1: expected a header line naming the columns, got an empty "
-                "file", path);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:1: expected a header line naming the columns, got an empty "
+                "file",
+                path);
     RC_TRY(rd_finish(&S));
     if (S.obs.len == 0)
         RC_FAIL(RC_ERR_INPUT, "%s:%llu: expected data rows after the header, got none", path,

@@ -25,9 +25,9 @@ typedef struct ll_ctx {
     rc_hawkes_kind_t kind;
     rc_hk_par_t p;
     int marked, has_n, want_grad;
-    double *w, *wl;   /* per event: m^beta and m^beta log m (0 when m = 0) */
-    double *lw;       /* per event: log m^beta (-INFINITY when m = 0) */
-    double *ps;       /* PS_N doubles per event (power law only) */
+    double *w, *wl; /* per event: m^beta and m^beta log m (0 when m = 0) */
+    double *lw;     /* per event: log m^beta (-INFINITY when m = 0) */
+    double *ps;     /* PS_N doubles per event (power law only) */
 } ll_ctx_t;
 
 /* For S = A + w given as la = log A and lw = log w (either may be -INFINITY): log S, A/S and
@@ -163,9 +163,9 @@ static void pl_pairs(const ll_ctx_t *x, size_t a, size_t e)
     }
     out[PS_LOGP] = s0 > 0.0 ? -q * lxm + log(s0) : -INFINITY;
     if (s0 > 0.0) {
-        out[PS_DT] = -s1 / s0;   /* d log P / d theta */
+        out[PS_DT] = -s1 / s0;     /* d log P / d theta */
         out[PS_DC] = -q * s2 / s0; /* d log P / d c */
-        out[PS_DB] = s3 / s0;    /* d log P / d beta */
+        out[PS_DB] = s3 / s0;      /* d log P / d beta */
     }
     out[PS_R] = r0;
     out[PS_R1] = r1;
@@ -267,9 +267,10 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
         RC_FAIL(RC_ERR_CONFIG, "likelihood: expected fewer than %d events, got %zu", INT_MAX, ne);
     for (size_t c = 0; c < n; c++)
         if (!(cs->obs_time[c] >= cs->time[cs->offset[c + 1] - 1]))
-            RC_FAIL(RC_ERR_INPUT, "likelihood: cascade %zu (id '%s'): expected an observation "
-                    "time >= its last event (%g), got %g", c, cs->id[c],
-                    cs->time[cs->offset[c + 1] - 1], cs->obs_time[c]);
+            RC_FAIL(RC_ERR_INPUT,
+                    "likelihood: cascade %zu (id '%s'): expected an observation "
+                    "time >= its last event (%g), got %g",
+                    c, cs->id[c], cs->time[cs->offset[c + 1] - 1], cs->obs_time[c]);
     x.cs = cs;
     x.kind = kind;
     rc_hk_unpack(kind, par, &x.p);
@@ -305,8 +306,8 @@ rc_status_t rc_hawkes_loglik(const rc_cascades_t *cs, rc_hawkes_kind_t kind, con
         }
     }
     long long nl = (long long)n;
-    const int par_cascades = (double)ne * (RC_HAWKES_IS_PL(kind) ? 2.0 : 1.0) * 50.0 >
-                             RC_LL_PARALLEL_WORK;
+    const int par_cascades =
+        (double)ne * (RC_HAWKES_IS_PL(kind) ? 2.0 : 1.0) * 50.0 > RC_LL_PARALLEL_WORK;
 #pragma omp parallel for schedule(dynamic, 16) if (par_cascades)
     for (long long c = 0; c < nl; c++) {
         double *o = per + (size_t)c * 6;

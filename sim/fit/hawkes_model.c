@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const kind_names[8] = {"EXP", "PL", "mEXP", "mPL", "EXPN", "PLN", "mEXPN",
-                                          "mPLN"};
+static const char *const kind_names[8] = {"EXP",  "PL",  "mEXP",  "mPL",
+                                          "EXPN", "PLN", "mEXPN", "mPLN"};
 static const char *const par_names[5] = {"K", "beta", "c", "theta", "N"};
 
 /* evently's alpha - 1 for the power-law distribution of marks (get_branching_factor.hawkes_mEXP:
@@ -26,15 +26,18 @@ rc_status_t rc_hawkes_kind_from_name(const char *name, rc_hawkes_kind_t *kind)
             *kind = (rc_hawkes_kind_t)k;
             return RC_OK;
         }
-    return rc_error(RC_ERR_CONFIG, "Hawkes model: expected one of EXP, PL, mEXP, mPL, EXPN, PLN, "
-                    "mEXPN, mPLN, got '%s'", name ? name : "(none)");
+    return rc_error(RC_ERR_CONFIG,
+                    "Hawkes model: expected one of EXP, PL, mEXP, mPL, EXPN, PLN, "
+                    "mEXPN, mPLN, got '%s'",
+                    name ? name : "(none)");
 }
 
 int rc_hk_index(rc_hawkes_kind_t kind, int which)
 {
     int i = 0;
     for (int w = 0; w < 5; w++) {
-        int has = w == RC_HK_K || w == RC_HK_THETA || (w == RC_HK_BETA && RC_HAWKES_IS_MARKED(kind)) ||
+        int has = w == RC_HK_K || w == RC_HK_THETA ||
+                  (w == RC_HK_BETA && RC_HAWKES_IS_MARKED(kind)) ||
                   (w == RC_HK_C && RC_HAWKES_IS_PL(kind)) || (w == RC_HK_N && RC_HAWKES_IS_N(kind));
         if (w == which)
             return has ? i : -1;
@@ -115,8 +118,10 @@ rc_status_t rc_hawkes_check_params(rc_hawkes_kind_t kind, const double *par,
     if (RC_HAWKES_IS_N(kind)) {
         double lo = cs ? (double)rc_hk_max_size(cs) : 1.0;
         if (!(p.N >= lo && isfinite(p.N)))
-            RC_FAIL(RC_ERR_CONFIG, "%s: N: expected a finite number >= %g (the largest cascade's "
-                    "event count), got %g", name, lo, p.N);
+            RC_FAIL(RC_ERR_CONFIG,
+                    "%s: N: expected a finite number >= %g (the largest cascade's "
+                    "event count), got %g",
+                    name, lo, p.N);
     }
 cleanup:
     return status;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#define MLE_WALL 1e30         /* objective returned where the likelihood is not finite */
-#define MLE_HESS_STEP 1e-4    /* central-difference step on the log-parameters */
-#define MLE_TIGHTEN 1e-2      /* BFGS goes on to this fraction of grad_tol while it progresses */
+#define MLE_WALL 1e30      /* objective returned where the likelihood is not finite */
+#define MLE_HESS_STEP 1e-4 /* central-difference step on the log-parameters */
+#define MLE_TIGHTEN 1e-2   /* BFGS goes on to this fraction of grad_tol while it progresses */
 #define MLE_STREAM_START 0xF17u
 #define MLE_STREAM_BOOT 0xB007u
 
@@ -24,8 +24,8 @@ typedef struct mle_ctx {
     const rc_cascades_t *cs;
     rc_hawkes_kind_t kind;
     int np;
-    double nmax;     /* N = nmax + e^u */
-    double scale;    /* objective = nll * scale (1 / events) */
+    double nmax;  /* N = nmax + e^u */
+    double scale; /* objective = nll * scale (1 / events) */
     double last_u[RC_HAWKES_MAX_PARAMS], last_f, last_g[RC_HAWKES_MAX_PARAMS];
     int cached;
     rc_status_t status; /* first failure inside a GSL callback */
@@ -71,8 +71,8 @@ static void mle_eval(mle_ctx_t *x, const double *u, double *f, double *g)
     int ok = 1;
     u_to_par(x, u, par, dpar);
     for (int i = 0; i < x->np; i++)
-        ok &= isfinite(par[i]) && par[i] > 0.0 && !(i == rc_hk_index(x->kind, RC_HK_N) &&
-                                                   par[i] <= x->nmax);
+        ok &= isfinite(par[i]) && par[i] > 0.0 &&
+              !(i == rc_hk_index(x->kind, RC_HK_N) && par[i] <= x->nmax);
     if (ok) {
         rc_status_t s = rc_hawkes_loglik(x->cs, x->kind, par, &ll, gr, NULL);
         if (s == RC_ERR_NOMEM && x->status == RC_OK)
@@ -247,8 +247,8 @@ static rc_status_t information(mle_ctx_t *x, const double *u, double *cov, int *
         for (int j = 0; j < np; j++) {
             double s = 0.0;
             for (int k = 0; k < np; k++)
-                s += gsl_matrix_get(V, (size_t)i, (size_t)k) * gsl_matrix_get(V, (size_t)j, (size_t)k) /
-                     gsl_vector_get(ev, (size_t)k);
+                s += gsl_matrix_get(V, (size_t)i, (size_t)k) *
+                     gsl_matrix_get(V, (size_t)j, (size_t)k) / gsl_vector_get(ev, (size_t)k);
             cov[i * np + j] = s;
         }
     *ok = 1;
@@ -357,8 +357,10 @@ static rc_status_t search(mle_ctx_t *x, const rc_hawkes_fit_options_t *o, mle_ru
         }
     }
     if (!(best->f < MLE_WALL))
-        RC_FAIL(RC_ERR_INPUT, "%s fit: no starting point gave a finite likelihood on %zu "
-                "cascades", rc_hawkes_kind_name(x->kind), x->cs->n);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s fit: no starting point gave a finite likelihood on %zu "
+                "cascades",
+                rc_hawkes_kind_name(x->kind), x->cs->n);
 cleanup:
     free(run);
     free(done);
@@ -384,8 +386,8 @@ static rc_status_t check_options(const rc_cascades_t *cs, const rc_hawkes_fit_op
         RC_FAIL(RC_ERR_CONFIG, "fit: bootstrap: expected >= 0 resamples, got %d", o->bootstrap);
     if (o->start)
         RC_TRY(rc_hawkes_check_params(o->kind, o->start, cs));
-    if (RC_HAWKES_IS_N(o->kind) && o->start && !(o->start[rc_hk_index(o->kind, RC_HK_N)] >
-                                                  (double)rc_hk_max_size(cs)))
+    if (RC_HAWKES_IS_N(o->kind) && o->start &&
+        !(o->start[rc_hk_index(o->kind, RC_HK_N)] > (double)rc_hk_max_size(cs)))
         RC_FAIL(RC_ERR_CONFIG, "fit: start: N must exceed the largest cascade's event count %zu",
                 rc_hk_max_size(cs));
 cleanup:
@@ -398,7 +400,8 @@ static rc_status_t bootstrap(const rc_cascades_t *cs, const rc_hawkes_fit_option
 {
     rc_status_t status = RC_OK;
     const int np = out->n_params, B = o->bootstrap;
-    double *est = malloc((size_t)B * (np + 1) * sizeof *est), *col = malloc((size_t)B * sizeof *col);
+    double *est = malloc((size_t)B * (np + 1) * sizeof *est),
+           *col = malloc((size_t)B * sizeof *col);
     size_t *idx = malloc(cs->n * sizeof *idx);
     gsl_rng *r = rc_rng_alloc();
     rc_cascades_t *rs = NULL;
@@ -410,8 +413,9 @@ static rc_status_t bootstrap(const rc_cascades_t *cs, const rc_hawkes_fit_option
         for (size_t k = 0; k < cs->n; k++)
             idx[k] = (size_t)rc_rng_below64(r, cs->n);
         RC_TRY(rc_cascades_subset(cs, idx, cs->n, &rs));
-        mle_ctx_t x = {rs, o->kind, np, (double)rc_hk_max_size(rs), 1.0 / (double)rs->n_events,
-                       {0}, 0, {0}, 0, RC_OK};
+        mle_ctx_t x = {
+            rs,  o->kind, np,   (double)rc_hk_max_size(rs), 1.0 / (double)rs->n_events, {0}, 0,
+            {0}, 0,       RC_OK};
         double u0[RC_HAWKES_MAX_PARAMS], par[RC_HAWKES_MAX_PARAMS];
         mle_run_t run;
         if (!RC_HAWKES_IS_N(o->kind) || mle[rc_hk_index(o->kind, RC_HK_N)] > x.nmax) {
@@ -453,7 +457,7 @@ cleanup:
 
 rc_hawkes_fit_options_t rc_hawkes_fit_defaults(rc_hawkes_kind_t kind)
 {
-    rc_hawkes_fit_options_t o = {kind, 8, 1, 500, 40, 2, 1e-5, 0.95, 0, RC_NSTAR_POWERLAW, NULL};
+    rc_hawkes_fit_options_t o = {kind, 8, 1, 500, 20, 2, 1e-5, 0.95, 0, RC_NSTAR_POWERLAW, NULL};
     return o;
 }
 
@@ -469,8 +473,9 @@ rc_status_t rc_hawkes_fit(const rc_cascades_t *cs, const rc_hawkes_fit_options_t
     memset(out, 0, sizeof *out);
     RC_TRY(check_options(cs, &o));
     const int np = rc_hawkes_n_params(o.kind);
-    mle_ctx_t x = {cs, o.kind, np, (double)rc_hk_max_size(cs), 1.0 / (double)cs->n_events,
-                   {0}, 0, {0}, 0, RC_OK};
+    mle_ctx_t x = {
+        cs,  o.kind, np,   (double)rc_hk_max_size(cs), 1.0 / (double)cs->n_events, {0}, 0,
+        {0}, 0,      RC_OK};
     out->kind = o.kind;
     out->n_params = np;
     out->n_cascades = cs->n;

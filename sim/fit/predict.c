@@ -20,7 +20,8 @@ rc_status_t rc_hawkes_predict(const rc_cascades_t *cs, rc_hawkes_kind_t kind, co
     rc_status_t status = RC_OK;
     rc_hk_par_t p;
     if (RC_HAWKES_IS_N(kind))
-        RC_FAIL(RC_ERR_CONFIG, "%s: expected a Hawkes kind without N: the final size of a HawkesN "
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: expected a Hawkes kind without N: the final size of a HawkesN "
                 "cascade has no closed form here (evently has none either)",
                 rc_hawkes_kind_name(kind));
     RC_TRY(rc_hawkes_check_params(kind, par, NULL));
@@ -54,8 +55,8 @@ cleanup:
 
 rc_seismic_options_t rc_seismic_defaults(void)
 {
-    rc_seismic_options_t o = {0.2314843, 300.0, 0.0006265725, 2.0 * 60.0 * 60.0, 300.0, 5, 100.0,
-                              0.05, 0.95};
+    rc_seismic_options_t o = {0.2314843, 300.0, 0.0006265725, 2.0 * 60.0 * 60.0, 300.0, 5,
+                              100.0,     0.05,  0.95};
     return o;
 }
 
@@ -82,8 +83,10 @@ static double power_kernel(double t1, double t2, double ptime, double s, double 
                            const rc_seismic_options_t *o)
 {
     const double th = o->theta, k = o->c * pow(o->cutoff, 1.0 + th) / ((th - 1.0) * th);
-    double a = pow(t2 - s, -th) * (s * slope - th + (th - 1.0) * ptime * slope - th * slope * t2 + 1.0);
-    double b = pow(t1 - s, -th) * (s * slope - th + (th - 1.0) * ptime * slope - th * slope * t1 + 1.0);
+    double a =
+        pow(t2 - s, -th) * (s * slope - th + (th - 1.0) * ptime * slope - th * slope * t2 + 1.0);
+    double b =
+        pow(t1 - s, -th) * (s * slope - th + (th - 1.0) * ptime * slope - th * slope * t1 + 1.0);
     return k * a - k * b;
 }
 
@@ -169,14 +172,20 @@ static rc_status_t check_seismic(const rc_seismic_options_t *o, double t)
 {
     rc_status_t status = RC_OK;
     if (!(o->theta > 0.0 && o->theta != 1.0 && o->cutoff > 0.0 && o->c > 0.0))
-        RC_FAIL(RC_ERR_CONFIG, "SEISMIC: expected theta > 0 (not 1), cutoff > 0 and c > 0, got "
-                "%g, %g, %g", o->theta, o->cutoff, o->c);
+        RC_FAIL(RC_ERR_CONFIG,
+                "SEISMIC: expected theta > 0 (not 1), cutoff > 0 and c > 0, got "
+                "%g, %g, %g",
+                o->theta, o->cutoff, o->c);
     if (!(o->min_window > 0.0 && o->max_window >= o->min_window && o->min_count >= 1))
-        RC_FAIL(RC_ERR_CONFIG, "SEISMIC: expected 0 < min_window <= max_window and min_count >= 1, "
-                "got %g, %g, %d", o->min_window, o->max_window, o->min_count);
+        RC_FAIL(RC_ERR_CONFIG,
+                "SEISMIC: expected 0 < min_window <= max_window and min_count >= 1, "
+                "got %g, %g, %d",
+                o->min_window, o->max_window, o->min_count);
     if (!(o->n_star > 0.0 && o->low_q > 0.0 && o->low_q < o->high_q && o->high_q < 1.0))
-        RC_FAIL(RC_ERR_CONFIG, "SEISMIC: expected n_star > 0 and 0 < low_q < high_q < 1, got %g, "
-                "%g, %g", o->n_star, o->low_q, o->high_q);
+        RC_FAIL(RC_ERR_CONFIG,
+                "SEISMIC: expected n_star > 0 and 0 < low_q < high_q < 1, got %g, "
+                "%g, %g",
+                o->n_star, o->low_q, o->high_q);
     if (!(t > 0.0) && !isnan(t))
         RC_FAIL(RC_ERR_CONFIG, "SEISMIC: expected an observation time > 0, got %g", t);
 cleanup:
@@ -194,8 +203,10 @@ rc_status_t rc_seismic_predict(const rc_cascades_t *cs, const rc_seismic_options
         size_t n = rc_cascades_size(cs, c), k = 0;
         double tc = seen_until(cs, c, t), p, lo, hi;
         if (!(tc > 0.0) || isinf(tc))
-            RC_FAIL(RC_ERR_CONFIG, "SEISMIC: cascade %zu (id '%s'): expected a finite observation "
-                    "time > 0, got %g", c, cs->id[c], tc);
+            RC_FAIL(RC_ERR_CONFIG,
+                    "SEISMIC: cascade %zu (id '%s'): expected a finite observation "
+                    "time > 0, got %g",
+                    c, cs->id[c], tc);
         while (k < n && tm[k] <= tc)
             k++;
         rc_seismic_infectiousness(tm, mk, k, tc, &o, &p, &lo, &hi);

@@ -53,8 +53,7 @@ static void test_bad_files(void)
     check_bad("short_row.csv", "3: expected 3 columns as in the header, got 2");
 
     rc_cascades_t *cs = NULL;
-    CHECK_FAILS(rc_cascades_read(FIT_DATA "no_such_file.csv", NULL, &cs), RC_ERR_IO,
-                "cannot open");
+    CHECK_FAILS(rc_cascades_read(FIT_DATA "no_such_file.csv", NULL, &cs), RC_ERR_IO, "cannot open");
     rc_cascades_read_options_t o = rc_cascades_read_defaults();
     o.obs_time = -1;
     CHECK_FAILS(rc_cascades_read(AUSPOL, &o, &cs), RC_ERR_CONFIG, "obs_time");

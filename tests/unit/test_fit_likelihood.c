@@ -163,7 +163,8 @@ static void test_long_gap(void)
 /* Numbers pinned by evently's tests (tests/testthat/test_model.R and test_fit.R). */
 static void test_evently_values(void)
 {
-    const double p_mexp[3] = {0.1, 1, 0.3}, p_pl[3] = {0.1, 0.2, 0.3}, p_mpl[4] = {0.1, 1, 0.2, 0.3};
+    const double p_mexp[3] = {0.1, 1, 0.3}, p_pl[3] = {0.1, 0.2, 0.3},
+                 p_mpl[4] = {0.1, 1, 0.2, 0.3};
     CHECK_NEAR(rc_hawkes_branching_factor(RC_HAWKES_MEXP, p_mexp, RC_NSTAR_POWERLAW, NULL), 6.35,
                1e-6 * 6.35);
     CHECK_NEAR(rc_hawkes_branching_factor(RC_HAWKES_PL, p_pl, RC_NSTAR_POWERLAW, NULL), 0.5402189,
@@ -237,8 +238,9 @@ static void test_real(void)
         double t1 = seconds();
         CHECK_OK(rc_hawkes_loglik(tw, RC_HAWKES_MPL, v, &ll, g, NULL));
         double t2 = seconds();
-        printf("mPL on seismic_tweet (%zu events, %d threads): value %.3f s, with gradient %.3f s\n",
-               tw->n_events, omp_get_max_threads(), t1 - t0, t2 - t1);
+        printf(
+            "mPL on seismic_tweet (%zu events, %d threads): value %.3f s, with gradient %.3f s\n",
+            tw->n_events, omp_get_max_threads(), t1 - t0, t2 - t1);
         CHECK(isfinite(ll));
         CHECK(t2 - t1 < 10.0); /* loose: the machine is shared; the time is printed above */
     }

@@ -16,10 +16,10 @@
 #define AUSPOL RC_FIT_REAL "/auspol_retweet_cascades.csv"
 
 typedef struct sim_model {
-    int pl;                  /* 0: EXP kernel theta e^-theta s; 1: PL (s + c)^-(1+theta) */
+    int pl; /* 0: EXP kernel theta e^-theta s; 1: PL (s + c)^-(1+theta) */
     double K, beta, c, theta;
-    double mu, sigma;        /* marks ~ lognormal(mu, sigma) */
-    double T;                /* observation window */
+    double mu, sigma; /* marks ~ lognormal(mu, sigma) */
+    double T;         /* observation window */
 } sim_model_t;
 
 typedef struct ev {
@@ -100,9 +100,9 @@ static rc_cascades_t *simulate(const sim_model_t *M, size_t n, uint64_t seed, ui
 static void print_fit(const char *what, const rc_hawkes_fit_t *f)
 {
     printf("%s: %s on %zu cascades / %zu events: nll %.6f, n* %.4f [%.4f, %.4f], %d iterations, "
-           "|g| %.2g, %.2f s\n", what, rc_hawkes_kind_name(f->kind), f->n_cascades, f->n_events,
-           f->nll, f->n_star, f->n_star_low, f->n_star_high, f->iterations, f->grad_norm,
-           f->seconds);
+           "|g| %.2g, %.2f s\n",
+           what, rc_hawkes_kind_name(f->kind), f->n_cascades, f->n_events, f->nll, f->n_star,
+           f->n_star_low, f->n_star_high, f->iterations, f->grad_norm, f->seconds);
     for (int i = 0; i < f->n_params; i++)
         printf("  %-5s %.6g  se %.3g  95%% [%.6g, %.6g]%s", f->name[i], f->par[i], f->se[i],
                f->ci_low[i], f->ci_high[i], isnan(f->boot_low[i]) ? "\n" : "");
@@ -185,7 +185,8 @@ static void test_coverage(void)
     while (gsl_cdf_binomial_P((unsigned)lo, 0.95, R) <= 1e-3)
         lo++;
     printf("coverage of 95%% intervals over %d data sets: K %d, beta %d, theta %d, n* %d (bound "
-           ">= %d)\n", R, cover[0], cover[1], cover[2], cover_n, lo);
+           ">= %d)\n",
+           R, cover[0], cover[1], cover[2], cover_n, lo);
     for (int i = 0; i < 3; i++)
         CHECK(cover[i] >= lo);
     CHECK(cover_n >= lo);

@@ -103,7 +103,8 @@ static void r_integral(double p, const double *s, size_t n, double slope, double
         if (p > s[i] + co && p <= s[i] + window)
             out[i] = r_linear(s[i], s[i] + co, p, slope) + r_power(s[i] + co, p, p, s[i], slope);
         if (p > s[i] + window && p <= s[i] + window + co)
-            out[i] = r_linear(p - window, s[i] + co, p, slope) + r_power(s[i] + co, p, p, s[i], slope);
+            out[i] =
+                r_linear(p - window, s[i] + co, p, slope) + r_power(s[i] + co, p, p, s[i], slope);
         if (p > s[i] + window + co)
             out[i] = r_power(p - window, p, p, s[i], slope);
     }
@@ -118,8 +119,8 @@ static double r_ccdf(double t)
 }
 
 /* get.infectiousness for one p.time and pred.cascade (n.star = 100), the R way. */
-static void r_seismic(const double *s, const double *d, size_t n, double p, double *inf,
-                      double *lo, double *hi, double *pred)
+static void r_seismic(const double *s, const double *d, size_t n, double p, double *inf, double *lo,
+                      double *hi, double *pred)
 {
     const double maxw = 2 * 60 * 60, minw = 300;
     const int minc = 5;
@@ -173,16 +174,13 @@ static void r_seismic(const double *s, const double *d, size_t n, double p, doub
 static const double R_PINNED[8][5] = {
     {300, 0.018596245283067407, 0.012589437049078582, 0.025561759132329751, INFINITY},
     {1000, 0.0039549502487940631, 0.0019679945085805434, 0.0065000169942626947, 84.1481484914448},
-    {3600, 0.0079088433031717989, 0.0074576503547309353, 0.0083711237782633594,
-     7580.7895259078095},
-    {7200, 0.006107349908914139, 0.0058623112440490217, 0.0063565919675048774,
-     8760.9695589595831},
+    {3600, 0.0079088433031717989, 0.0074576503547309353, 0.0083711237782633594, 7580.7895259078095},
+    {7200, 0.006107349908914139, 0.0058623112440490217, 0.0063565919675048774, 8760.9695589595831},
     {21600, 0.0044448040542075925, 0.0043022648085506232, 0.0045892908010800749,
      15144.958291858609},
     {43200, 0.0034048191932589183, 0.0032307895911877979, 0.0035826702872734789,
      18130.929199445494},
-    {86400, 0.0034864740536486908, 0.0030790305841153927, 0.0039149977327375242,
-     19325.82998390375},
+    {86400, 0.0034864740536486908, 0.0030790305841153927, 0.0039149977327375242, 19325.82998390375},
     {172800, 0.0028947023242863355, 0.0021074746945964136, 0.0037846089337065553,
      18178.701841917336},
 };
@@ -243,8 +241,8 @@ static void test_seismic(void)
         CHECK_OK(rc_hawkes_predict(hour, f.kind, f.par, f.n_star, NAN, &hp[0]));
         CHECK_OK(rc_hawkes_predict(hour, f.kind, f.par, ne, NAN, &hp[1]));
         printf("  mEXP fitted on the first hour (%zu events): n* %.4f (empirical E[w]: %.4f), "
-               "predicted final %.1f (%.1f)\n", hour->n_events, f.n_star, ne,
-               hp[0].predicted_final, hp[1].predicted_final);
+               "predicted final %.1f (%.1f)\n",
+               hour->n_events, f.n_star, ne, hp[0].predicted_final, hp[1].predicted_final);
         CHECK(hp[0].predicted_final >= (double)hour->n_events);
     }
     rc_cascades_free(hour);

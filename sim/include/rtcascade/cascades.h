@@ -12,16 +12,16 @@
 #include <stddef.h>
 
 typedef struct rc_cascades {
-    size_t n;            /* number of cascades, >= 1 */
-    size_t n_events;     /* events in all cascades, offset[n] */
-    size_t *offset;      /* n + 1 offsets: cascade c owns events [offset[c], offset[c+1]) */
-    double *time;        /* seconds since the original post: 0 for the first event, sorted */
-    double *mark;        /* the poster's follower count, finite and >= 0 (1 when unmarked) */
-    double *obs_time;    /* T_c per cascade: >= its last event time; INFINITY = complete */
-    const char **id;     /* original cascade id as written in the file ("0", "1", ... made up
-                          * when there was none); points into id_pool */
-    char *id_pool;       /* storage of the ids, each '\0'-terminated */
-    size_t n_dropped;    /* events left out when built: after T_c, or past max_events */
+    size_t n;         /* number of cascades, >= 1 */
+    size_t n_events;  /* events in all cascades, offset[n] */
+    size_t *offset;   /* n + 1 offsets: cascade c owns events [offset[c], offset[c+1]) */
+    double *time;     /* seconds since the original post: 0 for the first event, sorted */
+    double *mark;     /* the poster's follower count, finite and >= 0 (1 when unmarked) */
+    double *obs_time; /* T_c per cascade: >= its last event time; INFINITY = complete */
+    const char **id;  /* original cascade id as written in the file ("0", "1", ... made up
+                       * when there was none); points into id_pool */
+    char *id_pool;    /* storage of the ids, each '\0'-terminated */
+    size_t n_dropped; /* events left out when built: after T_c, or past max_events */
 } rc_cascades_t;
 
 /* Number of events of cascade c. */

@@ -89,21 +89,21 @@ double rc_hawkes_branching_factor(rc_hawkes_kind_t kind, const double *par, rc_n
 /* ---- Maximum likelihood (mle.c) ---- */
 
 typedef struct rc_hawkes_fit_options {
-    rc_hawkes_kind_t kind;    /* model to fit */
-    int n_starts;             /* starting points, >= 1 (default 8): the first min(3, n) from a
-                               * fixed grid, the rest drawn from keyed streams (seed, 0xF17, s) */
-    uint64_t seed;            /* master seed of the random starts and the bootstrap (default 1) */
-    int max_iter;             /* BFGS iterations per start at most (default 500) */
-    int screen_iter;          /* every start first gets this many iterations (default 40) ... */
-    int refine;               /* ... then this many of the best go on to max_iter (default 2) */
-    double grad_tol;          /* converged: |d (nll / n_events) / d log-params|_2 < grad_tol
-                               * (default 1e-5; BFGS goes on to 1e-2 grad_tol while it makes
-                               * progress) */
-    double level;             /* confidence level of the intervals (default 0.95) */
-    int bootstrap;            /* B resamples of the cascades for percentile intervals, 0 = none
-                               * (default); resample b draws from stream (seed, 0xB007, b) */
-    rc_nstar_kind_t nstar;    /* how n* is computed (default RC_NSTAR_POWERLAW, as evently) */
-    const double *start;      /* an extra first starting point (natural scale), or NULL */
+    rc_hawkes_kind_t kind; /* model to fit */
+    int n_starts;          /* starting points, >= 1 (default 8): the first min(3, n) from a
+                            * fixed grid, the rest drawn from keyed streams (seed, 0xF17, s) */
+    uint64_t seed;         /* master seed of the random starts and the bootstrap (default 1) */
+    int max_iter;          /* BFGS iterations per start at most (default 500) */
+    int screen_iter;       /* every start first gets this many iterations (default 20) ... */
+    int refine;            /* ... then this many of the best go on to max_iter (default 2) */
+    double grad_tol;       /* converged: |d (nll / n_events) / d log-params|_2 < grad_tol
+                            * (default 1e-5; BFGS goes on to 1e-2 grad_tol while it makes
+                            * progress) */
+    double level;          /* confidence level of the intervals (default 0.95) */
+    int bootstrap;         /* B resamples of the cascades for percentile intervals, 0 = none
+                            * (default); resample b draws from stream (seed, 0xB007, b) */
+    rc_nstar_kind_t nstar; /* how n* is computed (default RC_NSTAR_POWERLAW, as evently) */
+    const double *start;   /* an extra first starting point (natural scale), or NULL */
 } rc_hawkes_fit_options_t;
 
 /* The defaults above for `kind`. Cannot fail. */
@@ -112,36 +112,38 @@ rc_hawkes_fit_options_t rc_hawkes_fit_defaults(rc_hawkes_kind_t kind);
 typedef struct rc_hawkes_fit {
     rc_hawkes_kind_t kind;
     int n_params;
-    const char *name[RC_HAWKES_MAX_PARAMS];  /* parameter names, evently's order */
-    double par[RC_HAWKES_MAX_PARAMS];        /* maximum-likelihood estimates */
-    double se[RC_HAWKES_MAX_PARAMS];         /* standard errors (delta method from the log
-                                              * scale); NAN when the information is singular */
-    double ci_low[RC_HAWKES_MAX_PARAMS];     /* Wald interval on the log scale, mapped back: */
-    double ci_high[RC_HAWKES_MAX_PARAMS];    /* exp(log p -+ z se_log), always > 0 */
-    double boot_low[RC_HAWKES_MAX_PARAMS];   /* bootstrap percentile interval; NAN without */
+    const char *name[RC_HAWKES_MAX_PARAMS]; /* parameter names, evently's order */
+    double par[RC_HAWKES_MAX_PARAMS];       /* maximum-likelihood estimates */
+    double se[RC_HAWKES_MAX_PARAMS];        /* standard errors (delta method from the log
+                                             * scale); NAN when the information is singular */
+    double ci_low[RC_HAWKES_MAX_PARAMS];    /* Wald interval on the log scale, mapped back: */
+    double ci_high[RC_HAWKES_MAX_PARAMS];   /* exp(log p -+ z se_log), always > 0 */
+    double boot_low[RC_HAWKES_MAX_PARAMS];  /* bootstrap percentile interval; NAN without */
     double boot_high[RC_HAWKES_MAX_PARAMS];
-    double nll;                              /* -log-likelihood at par, summed over cascades */
+    double nll; /* -log-likelihood at par, summed over cascades */
     size_t n_cascades, n_events;
     rc_nstar_kind_t nstar_kind;
-    double n_star;                           /* branching factor at par */
-    double n_star_low, n_star_high;          /* delta-method interval on log n* */
+    double n_star;                            /* branching factor at par */
+    double n_star_low, n_star_high;           /* delta-method interval on log n* */
     double n_star_boot_low, n_star_boot_high; /* bootstrap percentiles; NAN without */
-    int converged;                           /* the best start met grad_tol */
-    int iterations;                          /* BFGS iterations of the best start */
-    int best_start;                          /* index of the best start */
-    int starts_converged;                    /* starts that met grad_tol */
-    double grad_norm;                        /* final |gradient| of the best start (scaled) */
-    int hessian_ok;                          /* the observed information was invertible */
-    int boot_done;                           /* bootstrap fits that succeeded */
-    double seconds;                          /* wall time of the whole fit */
+    int converged;                            /* the best start met grad_tol */
+    int iterations;                           /* BFGS iterations of the best start */
+    int best_start;                           /* index of the best start */
+    int starts_converged;                     /* starts that met grad_tol */
+    double grad_norm;                         /* final |gradient| of the best start (scaled) */
+    int hessian_ok;                           /* the observed information was invertible */
+    int boot_done;                            /* bootstrap fits that succeeded */
+    double seconds;                           /* wall time of the whole fit */
 } rc_hawkes_fit_t;
 
 /* Maximum-likelihood fit of opt->kind (opt NULL = defaults for MEXP) to the cascades: BFGS
  * (GSL vector_bfgs2, analytic gradient) on the log-parameters from every starting point for
- * screen_iter iterations, the `refine` best continued to convergence, the best by nll; standard errors from the observed information (central differences of the
- * analytic gradient, inverted by Cholesky); optional bootstrap over cascades. Deterministic for
- * a given seed, whatever the thread count. Fails with RC_ERR_CONFIG for bad options,
- * RC_ERR_INPUT when no start gives a finite likelihood, RC_ERR_NOMEM. */
+ * screen_iter iterations, the `refine` best continued to convergence, the best by nll; standard
+ * errors from the observed information (central differences of the analytic gradient, inverted
+ * through its GSL eigen-decomposition; not positive definite: hessian_ok = 0 and NAN errors);
+ * optional bootstrap over cascades. Deterministic for a given seed, whatever the thread count.
+ * Fails with RC_ERR_CONFIG for bad options, RC_ERR_INPUT when no start gives a finite
+ * likelihood, RC_ERR_NOMEM. out->seconds is set in every case. */
 rc_status_t rc_hawkes_fit(const rc_cascades_t *cs, const rc_hawkes_fit_options_t *opt,
                           rc_hawkes_fit_t *out);
 
@@ -150,11 +152,11 @@ rc_status_t rc_hawkes_fit(const rc_cascades_t *cs, const rc_hawkes_fit_options_t
 /* A prediction for one cascade. Sizes count events, the original post included (evently's
  * convention); SEISMIC's pred.cascade counts reshares only, i.e. predicted_final - 1. */
 typedef struct rc_prediction {
-    double observed_until;   /* t: events at or before t were seen (min of asked t and T_c) */
-    size_t observed_size;    /* events seen */
-    double predicted_final;  /* expected final number of events; INFINITY when supercritical */
-    double low, high;        /* interval, NAN when the method gives none */
-    double rate;             /* Hawkes: n* used; SEISMIC: the estimated infectiousness p_t */
+    double observed_until;  /* t: events at or before t were seen (min of asked t and T_c) */
+    size_t observed_size;   /* events seen */
+    double predicted_final; /* expected final number of events; INFINITY when supercritical */
+    double low, high;       /* interval, NAN when the method gives none */
+    double rate;            /* Hawkes: n* used; SEISMIC: the estimated infectiousness p_t */
 } rc_prediction_t;
 
 /* Hawkes expected final size of each cascade seen up to t (t NAN or INFINITY: up to T_c), as
@@ -169,16 +171,16 @@ rc_status_t rc_hawkes_predict(const rc_cascades_t *cs, rc_hawkes_kind_t kind, co
 /* SEISMIC (Zhao, Erdogdu, He, Rajaraman & Leskovec, KDD 2015) as its R package (CRAN seismic
  * 1.1, R/tweetfunctions.R) computes it; the defaults are that package's. */
 typedef struct rc_seismic_options {
-    double theta;       /* memory kernel exponent: 0.2314843 (memory.pdf default; the paper
-                         * prints 0.242) */
-    double cutoff;      /* s0, end of the kernel's flat part: 300 s (memory.pdf) */
-    double c;           /* the kernel's flat density: 0.0006265725 per s (memory.pdf) */
-    double max_window;  /* 2 * 60 * 60 s (get.infectiousness) */
-    double min_window;  /* 300 s (get.infectiousness) */
-    int min_count;      /* 5 (get.infectiousness) */
-    double n_star;      /* 100, "the average node degree" (pred.cascade) */
-    double low_q;       /* 0.05 and 0.95: the chi-square quantiles get.infectiousness uses for */
-    double high_q;      /* its p.low / p.up (a 90% interval, though its help says 95) */
+    double theta;      /* memory kernel exponent: 0.2314843 (memory.pdf default; the paper
+                        * prints 0.242) */
+    double cutoff;     /* s0, end of the kernel's flat part: 300 s (memory.pdf) */
+    double c;          /* the kernel's flat density: 0.0006265725 per s (memory.pdf) */
+    double max_window; /* 2 * 60 * 60 s (get.infectiousness) */
+    double min_window; /* 300 s (get.infectiousness) */
+    int min_count;     /* 5 (get.infectiousness) */
+    double n_star;     /* 100, "the average node degree" (pred.cascade) */
+    double low_q;      /* 0.05 and 0.95: the chi-square quantiles get.infectiousness uses for */
+    double high_q;     /* its p.low / p.up (a 90% interval, though its help says 95) */
 } rc_seismic_options_t;
 
 /* The defaults above. Cannot fail. */

@@ -103,11 +103,13 @@ static void print_fit(const char *what, const rc_hawkes_fit_t *f)
            "|g| %.2g, %.2f s\n",
            what, rc_hawkes_kind_name(f->kind), f->n_cascades, f->n_events, f->nll, f->n_star,
            f->n_star_low, f->n_star_high, f->iterations, f->grad_norm, f->seconds);
-    for (int i = 0; i < f->n_params; i++)
-        printf("  %-5s %.6g  se %.3g  95%% [%.6g, %.6g]%s", f->name[i], f->par[i], f->se[i],
-               f->ci_low[i], f->ci_high[i], isnan(f->boot_low[i]) ? "\n" : "");
-    for (int i = 0; i < f->n_params && !isnan(f->boot_low[0]); i++)
-        printf("  %-5s bootstrap [%.6g, %.6g]\n", f->name[i], f->boot_low[i], f->boot_high[i]);
+    for (int i = 0; i < f->n_params; i++) {
+        printf("  %-5s %.6g  se %.3g  interval [%.6g, %.6g]", f->name[i], f->par[i], f->se[i],
+               f->ci_low[i], f->ci_high[i]);
+        if (!isnan(f->boot_low[i]))
+            printf("  bootstrap [%.6g, %.6g]", f->boot_low[i], f->boot_high[i]);
+        printf("\n");
+    }
 }
 
 /* The truth in evently's order for kind. */
@@ -208,7 +210,7 @@ static void test_determinism_and_bootstrap(void)
     CHECK(memcmp(a.par, b.par, sizeof a.par) == 0 && a.nll == b.nll);
     CHECK(memcmp(a.boot_low, b.boot_low, sizeof a.boot_low) == 0);
     CHECK(a.boot_done == 30);
-    print_fit("bootstrap (B = 30)", &a);
+    print_fit("bootstrap (B = 30, 95% intervals)", &a);
     for (int i = 0; i < a.n_params; i++)
         CHECK(a.boot_low[i] < a.par[i] && a.par[i] < a.boot_high[i]);
     CHECK(a.n_star_boot_low < a.n_star && a.n_star < a.n_star_boot_high);
@@ -216,7 +218,7 @@ static void test_determinism_and_bootstrap(void)
     rc_hawkes_fit_options_t on = rc_hawkes_fit_defaults(RC_HAWKES_MEXPN);
     on.n_starts = 4;
     CHECK_OK(rc_hawkes_fit(cs, &on, &n));
-    print_fit("HawkesN on Hawkes data", &n);
+    print_fit("HawkesN on Hawkes data (95% intervals)", &n);
     CHECK(n.nll <= a.nll + 1e-6 * fabs(a.nll)); /* N -> infinity gives back mEXP */
 
     rc_hawkes_fit_t bad;
@@ -241,12 +243,12 @@ static void test_auspol(void)
     rc_hawkes_fit_t fe, fp;
     rc_hawkes_fit_options_t o = rc_hawkes_fit_defaults(RC_HAWKES_MEXP);
     CHECK_OK(rc_hawkes_fit(cs, &o, &fe));
-    print_fit("auspol", &fe);
+    print_fit("auspol (95% intervals)", &fe);
     printf("  n* with the data's mean m^beta: %.4f\n",
            rc_hawkes_branching_factor(fe.kind, fe.par, RC_NSTAR_EMPIRICAL, cs));
     o = rc_hawkes_fit_defaults(RC_HAWKES_MPL);
     CHECK_OK(rc_hawkes_fit(cs, &o, &fp));
-    print_fit("auspol", &fp);
+    print_fit("auspol (95% intervals)", &fp);
     printf("  n* with the data's mean m^beta: %.4f\n",
            rc_hawkes_branching_factor(fp.kind, fp.par, RC_NSTAR_EMPIRICAL, cs));
     CHECK(fe.converged && fe.hessian_ok && fp.converged && fp.hessian_ok);

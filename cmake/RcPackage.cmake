@@ -29,6 +29,10 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/rtcascadeConfig.cmake
 # The .pc file is relocatable (prefix from its own folder), so `cmake --install --prefix` works;
 # HDF5 has no portable pkg-config name across distributions, so its libraries are written out.
 string(REPLACE ";" " " RC_PC_HDF5_LIBS "${HDF5_C_LIBRARIES}")
+set(RC_PC_MPI_LIBS "")
+if(RC_WITH_MPI)
+  string(REPLACE ";" " " RC_PC_MPI_LIBS "${MPI_C_LIBRARIES}")
+endif()
 file(RELATIVE_PATH RC_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
 configure_file(cmake/rtcascade.pc.in ${CMAKE_CURRENT_BINARY_DIR}/rtcascade.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/rtcascade.pc

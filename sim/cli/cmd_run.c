@@ -2,9 +2,9 @@
  * both to the library's runner, turning its progress and outcome into a progress line, a table
  * and the documented exit status. Ctrl-C or SIGTERM asks the runner to stop cleanly (exit 8). */
 #include "cli/commands.h"
-#include "cli/progress.h"
 #include "cli/signals.h"
 #include "rtcascade/experiment.h"
+#include "rtcascade/progress.h"
 #include "rtcascade/runner.h"
 
 #include <getopt.h>
@@ -22,6 +22,7 @@ typedef struct run_args {
     int threads;        /* --threads, 0 = the default */
     int resume, force, quiet, dry_run, verbose;
     int figures; /* 1 --figures, 0 --no-figures, -1 default (on for the default study) */
+    rc_progress_mode_t progress; /* --progress (--quiet: none) */
 } run_args_t;
 
 /* What the summary table shows of one point (filled when the point ran in this process). */
@@ -52,7 +53,9 @@ static void usage(FILE *f)
                "  --threads N          OpenMP threads (results do not depend on it)\n"
                "  --resume             finish an interrupted OUT.h5 (same config required)\n"
                "  --force              overwrite an existing OUT.h5\n"
-               "  --quiet              no progress line and no table; print only OUT.h5\n"
+               "  --quiet              no progress and no table; print only OUT.h5\n"
+               "  --progress MODE      auto (a bar on a terminal, else a line every 10 s),\n"
+               "                       bar, lines or none\n"
                "  --dry-run            print the resolved experiment and exit\n"
                "  -v, --verbose        print where the time went (network, runs, results file)\n"
                "  --figures            draw figures of the results next to OUT.h5 (Python;\n"
@@ -67,14 +70,17 @@ static void usage(FILE *f)
 static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
 {
     rc_status_t status = RC_OK;
-    enum { OPT_RESUME = 256, OPT_FORCE, OPT_FIGURES, OPT_NO_FIGURES, OPT_THREADS, OPT_SET };
+    enum { OPT_RESUME = 256, OPT_FORCE, OPT_FIGURES, OPT_NO_FIGURES, OPT_THREADS, OPT_SET,
+           OPT_PROGRESS };
+    static const char *const modes[] = {"auto", "bar", "lines", "none", NULL};
     static const struct option longs[] = {
         {"help", no_argument, NULL, 'h'},          {"set", required_argument, NULL, OPT_SET},
         {"output", required_argument, NULL, 'o'},  {"threads", required_argument, NULL, OPT_THREADS},
         {"resume", no_argument, NULL, OPT_RESUME}, {"force", no_argument, NULL, OPT_FORCE},
         {"quiet", no_argument, NULL, 'q'},         {"dry-run", no_argument, NULL, 'n'},
         {"verbose", no_argument, NULL, 'v'},       {"figures", no_argument, NULL, OPT_FIGURES},
-        {"no-figures", no_argument, NULL, OPT_NO_FIGURES}, {NULL, 0, NULL, 0}};
+        {"no-figures", no_argument, NULL, OPT_NO_FIGURES},
+        {"progress", required_argument, NULL, OPT_PROGRESS}, {NULL, 0, NULL, 0}};
     int c;
     *help = 0;
     opterr = 0;
@@ -92,6 +98,13 @@ static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
         case 'v': a->verbose = 1; break;
         case OPT_FIGURES: a->figures = 1; break;
         case OPT_NO_FIGURES: a->figures = 0; break;
+        case OPT_PROGRESS:
+            for (a->progress = 0; modes[a->progress] && strcmp(modes[a->progress], optarg) != 0;)
+                a->progress++;
+            if (modes[a->progress] == NULL)
+                RC_FAIL(RC_ERR_ARGUMENT, "run: --progress: expected auto, bar, lines or none, "
+                        "got '%s'", optarg);
+            break;
         default:
             RC_FAIL(RC_ERR_ARGUMENT, "run: unknown or incomplete option '%s' (see rtcascade run "
                     "--help)", argv[optind - 1]);
@@ -228,7 +241,8 @@ static rc_status_t run_into_file(const run_args_t *a, const rc_experiment_t *ex,
     for (size_t p = 0; p < ex->n_points; p++)
         v->rows[p].earlier = sink->ops->point_done(sink->ctx, p);
     rc_signals_install();
-    rc_progress_init(&v->prog, !a->quiet, ex->n_points, rc_sink_h5_points_done(sink), ex->runs);
+    rc_progress_init(&v->prog, a->quiet ? RC_PROGRESS_NONE : a->progress, ex->n_points,
+                     rc_sink_h5_points_done(sink), ex->runs);
     rc_run_options_t opt = rc_run_default_options();
     opt.threads = a->threads;
     const rc_run_hooks_t hooks = {v, on_status, on_point_done, on_cancel, on_write_begin,
@@ -327,6 +341,8 @@ int rc_cmd_run(int argc, char **argv)
     if (a.verbose) {
         fflush(stdout);
         rc_run_report_print(&rep, stderr, rc_progress_now() - t_start, open_close);
+        fprintf(stderr, "openmp: OMP_WAIT_POLICY=%s\n",
+                getenv("OMP_WAIT_POLICY") ? getenv("OMP_WAIT_POLICY") : "(unset)");
     }
 cleanup:
     rc_signals_restore();

@@ -1,7 +1,7 @@
 /* Drawing a results file's figures from the run command: hands the file to the Python plot
  * scripts (scripts/study_figures.py for the default study, scripts/rcplot.py otherwise) with
- * the interpreter found at build time. A missing Python or script is a note, never an error:
- * the results file is what matters and is already complete. */
+ * the interpreter in RTCASCADE_PYTHON, else the one found at build time. A missing Python or
+ * script is a note, never an error: the results file is what matters and is already complete. */
 #include "cli/commands.h"
 
 #include <stdio.h>
@@ -38,6 +38,13 @@ static const char *scripts_dir(const char *script, char *buf, size_t len)
     return NULL;
 }
 
+/* The Python that draws: $RTCASCADE_PYTHON, else the one found at build time. */
+static const char *python(void)
+{
+    const char *py = getenv("RTCASCADE_PYTHON");
+    return py != NULL && *py != '\0' ? py : RC_PYTHON_PATH;
+}
+
 void rc_cli_draw_figures(const char *results, int default_study, int quiet)
 {
     const char *script = default_study ? "study_figures.py" : "rcplot.py";
@@ -51,13 +58,13 @@ void rc_cli_draw_figures(const char *results, int default_study, int quiet)
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0) {
-        fprintf(stderr, "rtcascade: note: no figures: cannot start %s\n", RC_PYTHON_PATH);
+        fprintf(stderr, "rtcascade: note: no figures: cannot start %s\n", python());
         return;
     }
     if (pid == 0) {
         if (quiet && freopen("/dev/null", "w", stdout) == NULL)
             _exit(127);
-        char *args[] = {RC_PYTHON_PATH, path, (char *)results, NULL};
+        char *args[] = {(char *)python(), path, (char *)results, NULL};
         execvp(args[0], args);
         _exit(127);
     }
@@ -65,6 +72,7 @@ void rc_cli_draw_figures(const char *results, int default_study, int quiet)
     if (waitpid(pid, &wstatus, 0) < 0 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
         fprintf(stderr,
                 "rtcascade: note: drawing figures with %s %s failed; the results file is "
-                "complete (needs matplotlib, h5py, pandas)\n",
-                RC_PYTHON_PATH, path);
+                "complete (needs matplotlib, h5py, pandas; RTCASCADE_PYTHON chooses the "
+                "interpreter)\n",
+                python(), path);
 }

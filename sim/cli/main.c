@@ -1,12 +1,14 @@
 /* rtcascade: the command-line entry point. Finds the subcommand and hands it the rest of the
  * command line; each subcommand lives in its own file (cmd_*.c). */
 #include "cli/commands.h"
+#include "rtcascade/experiment.h"
 #include "rtcascade/version.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct subcommand {
     const char *name;
@@ -69,13 +71,35 @@ int rc_cli_fail(rc_status_t status)
     return rc_cli_exit_code(status);
 }
 
+/* No subcommand: help, and what `rtcascade run` would do (never the study itself: on a
+ * cluster's login node that would start a 2-million-account simulation on every core). */
+static int no_command(void)
+{
+    rc_experiment_t *ex = NULL;
+    usage(stdout);
+    if (rc_experiment_load(NULL, NULL, 0, &ex) == RC_OK) {
+        const rc_network_spec_t *net = &ex->networks[0];
+        printf("\n'rtcascade run' with no config runs the default study, %s\n"
+               "(configs/handpicked_vs_broadcast.yaml, embedded): %zu points x %llu runs on a "
+               "%llu-account network\n(about 20 s on 2 cores), writing %s and its figures.\n",
+               ex->name, ex->n_points, (unsigned long long)ex->runs,
+               (unsigned long long)net->est_nodes, ex->output);
+    }
+    rc_experiment_free(ex);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        /* No subcommand: the default study, as documented in the README. */
-        char *run_argv[] = {"run", NULL};
-        return rc_cmd_run(1, run_argv);
-    }
+    /* OpenMP threads that spin while they wait take the core of the results writer on a busy
+     * machine, so `run` and `graph` wait passively unless the user chose otherwise. The OpenMP
+     * runtime reads OMP_WAIT_POLICY when it loads, before main: the process starts itself once
+     * more with it set (and goes on as it is if that fails). */
+    if (argc >= 2 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "graph") == 0) &&
+        getenv("OMP_WAIT_POLICY") == NULL && setenv("OMP_WAIT_POLICY", "passive", 0) == 0)
+        execv("/proc/self/exe", argv);
+    if (argc < 2)
+        return no_command();
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);

@@ -35,7 +35,8 @@
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/results.h"
 #include "rtcascade/specs.h"
-/* run: the experiment runner, sinks, MPI */
+/* run: the experiment runner, sinks, MPI, progress in words */
+#include "rtcascade/progress.h"
 #include "rtcascade/runner.h"
 
 #endif

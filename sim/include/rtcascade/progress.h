@@ -1,14 +1,25 @@
-/* The progress line of `rtcascade run`: points done / total, runs per second, ETA and what is
- * running now, redrawn in place on stderr at most 4 times a second. Disabled (every call a
- * no-op) unless stderr is a terminal and --quiet was not given. */
-#ifndef RC_CLI_PROGRESS_H
-#define RC_CLI_PROGRESS_H
+/* Progress of an experiment in words (run layer), for programs that show it while the runner
+ * works (its status and point_done hooks call these): points done / total, runs per second,
+ * ETA and what is running now, on stderr. On a terminal a bar redrawn in place at most 4 times
+ * a second; otherwise (a batch job's log) a plain line every 10 seconds (RC_PROGRESS_INTERVAL
+ * seconds when set), so a log shows the job's pace while it runs. */
+#ifndef RTCASCADE_PROGRESS_H
+#define RTCASCADE_PROGRESS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+typedef enum rc_progress_mode {
+    RC_PROGRESS_AUTO = 0, /* a bar on a terminal, lines otherwise */
+    RC_PROGRESS_BAR,
+    RC_PROGRESS_LINES,
+    RC_PROGRESS_NONE
+} rc_progress_mode_t;
+
 typedef struct rc_progress {
     int enabled;         /* 0: every call does nothing */
+    int lines;           /* 1: plain lines (no redrawing) */
+    double interval;     /* seconds between draws */
     size_t total_points; /* points of the experiment */
     size_t done_points;  /* points complete (earlier sessions' included) */
     uint64_t runs_per_point;
@@ -22,11 +33,12 @@ typedef struct rc_progress {
 /* Monotonic wall-clock seconds. Cannot fail. */
 double rc_progress_now(void);
 
-/* Starts the line; `want` is 0 for --quiet. Enabled only when want and stderr is a terminal. */
-void rc_progress_init(rc_progress_t *p, int want, size_t total_points, size_t done_points,
-                      uint64_t runs_per_point);
+/* Starts the progress in `mode` (AUTO: a bar when stderr is a terminal, else lines). */
+void rc_progress_init(rc_progress_t *p, rc_progress_mode_t mode, size_t total_points,
+                      size_t done_points, uint64_t runs_per_point);
 
-/* Sets what is running now (printf-style) and redraws if the last draw is older than 1/4 s. */
+/* Sets what is running now (printf-style) and draws when the last draw is older than the
+ * interval. */
 void rc_progress_status(rc_progress_t *p, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -1,16 +1,18 @@
-/* The progress line of `rtcascade run` on stderr: a bar of points, runs per second and ETA from
- * this process's own pace, and the current scenario. Drawn with \r and cut to the terminal's
- * width so it never wraps; rate-limited to 4 Hz so it costs nothing next to the runs. */
-#include "cli/progress.h"
+/* The progress of an experiment on stderr (progress.h): a bar of points, runs per second and ETA from this
+ * process's own pace, and the current scenario. On a terminal drawn with \r and cut to its width
+ * so it never wraps, rate-limited to 4 Hz; in a log, one plain line every 10 seconds. */
+#include "rtcascade/progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #define REDRAW_INTERVAL 0.25 /* seconds: at most 4 redraws a second */
+#define LINE_INTERVAL 10.0   /* seconds between plain lines */
 #define BAR_WIDTH 20
 
 double rc_progress_now(void)
@@ -69,6 +71,14 @@ static void draw(rc_progress_t *p, double now)
         double left = (double)(p->total_points - p->done_points) * (double)p->runs_per_point;
         format_duration(left / r, eta, sizeof eta);
     }
+    if (p->lines) {
+        fprintf(stderr, "rtcascade: %zu/%zu points, %llu runs this session, %s runs/s, ETA %s: %s\n",
+                p->done_points, p->total_points, (unsigned long long)p->session_runs, rate, eta,
+                p->what);
+        fflush(stderr);
+        p->t_last_draw = now;
+        return;
+    }
     int len = snprintf(line, sizeof line, "[%s] %zu/%zu points  %s runs/s  ETA %s  %s", bar,
                        p->done_points, p->total_points, rate, eta, p->what);
     int width = terminal_width() - 1;
@@ -81,16 +91,23 @@ static void draw(rc_progress_t *p, double now)
     p->t_last_draw = now;
 }
 
-void rc_progress_init(rc_progress_t *p, int want, size_t total_points, size_t done_points,
-                      uint64_t runs_per_point)
+void rc_progress_init(rc_progress_t *p, rc_progress_mode_t mode, size_t total_points,
+                      size_t done_points, uint64_t runs_per_point)
 {
     memset(p, 0, sizeof *p);
-    p->enabled = want && isatty(STDERR_FILENO);
+    if (mode == RC_PROGRESS_AUTO)
+        mode = isatty(STDERR_FILENO) ? RC_PROGRESS_BAR : RC_PROGRESS_LINES;
+    p->enabled = mode != RC_PROGRESS_NONE;
+    p->lines = mode == RC_PROGRESS_LINES;
+    p->interval = p->lines ? LINE_INTERVAL : REDRAW_INTERVAL;
+    const char *env = getenv("RC_PROGRESS_INTERVAL");
+    if (p->lines && env != NULL && atof(env) > 0)
+        p->interval = atof(env);
     p->total_points = total_points;
     p->done_points = done_points;
     p->runs_per_point = runs_per_point;
     p->t_start = rc_progress_now();
-    p->t_last_draw = -1e9;
+    p->t_last_draw = p->lines ? p->t_start : -1e9; /* a first line after one interval */
 }
 
 void rc_progress_status(rc_progress_t *p, const char *fmt, ...)
@@ -102,7 +119,7 @@ void rc_progress_status(rc_progress_t *p, const char *fmt, ...)
     vsnprintf(p->what, sizeof p->what, fmt, ap);
     va_end(ap);
     double now = rc_progress_now();
-    if (now - p->t_last_draw >= REDRAW_INTERVAL)
+    if (now - p->t_last_draw >= p->interval)
         draw(p, now);
 }
 
@@ -113,13 +130,13 @@ void rc_progress_point_done(rc_progress_t *p, uint64_t runs)
     if (!p->enabled)
         return;
     double now = rc_progress_now();
-    if (now - p->t_last_draw >= REDRAW_INTERVAL || p->done_points == p->total_points)
+    if (now - p->t_last_draw >= p->interval || (!p->lines && p->done_points == p->total_points))
         draw(p, now);
 }
 
 void rc_progress_clear(rc_progress_t *p)
 {
-    if (!p->enabled || !p->drawn)
+    if (!p->enabled || !p->drawn || p->lines)
         return;
     fprintf(stderr, "\r\033[K");
     fflush(stderr);

@@ -3,6 +3,10 @@
  * (Clauset, Shalizi & Newman 2009), and the share of edges inside communities. */
 #include "rtcascade/graph.h"
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+#include <gsl/gsl_sf_zeta.h>
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -45,47 +49,161 @@ static uint64_t intersect_count(const uint32_t *a, uint64_t la, const uint32_t *
     return c;
 }
 
-double rc_powerlaw_fit(const uint64_t *hist, uint64_t len, uint64_t *xmin_out)
+/* The tail x >= xmin of a degree histogram: its points, and the sum of their log degrees. */
+typedef struct pl_tail {
+    const uint64_t *hist;
+    uint64_t len, xmin, n;
+    double sum_log;
+} pl_tail_t;
+
+/* Minus the log-likelihood per point of the discrete power law P(x) = x^-a / zeta(a, xmin). */
+static double pl_nll(double a, void *ctx)
 {
-    /* Candidates x_min: every degree >= 1 present in the data with at least 50 points at or
-     * above it. For each, the MLE alpha = 1 + k / sum ln(x / (x_min - 1/2)) (the discrete
-     * approximation of Clauset et al., eq. 3.7) and the KS distance between the empirical tail
-     * and the fitted P(X >= x) = ((x - 1/2)/(x_min - 1/2))^(1 - alpha); keep the smallest. */
-    const uint64_t min_tail = 50;
-    double best_alpha = NAN, best_ks = INFINITY;
-    uint64_t best_xmin = 0;
+    const pl_tail_t *t = ctx;
+    gsl_sf_result z;
+    if (gsl_sf_hzeta_e(a, (double)t->xmin, &z) != GSL_SUCCESS || !(z.val > 0))
+        return INFINITY;
+    return log(z.val) + a * t->sum_log / (double)t->n;
+}
+
+/* The exact discrete maximum-likelihood exponent of the tail (Clauset, Shalizi & Newman 2009,
+ * eq. 3.5): Brent's method on (1, 30], started from the approximation of their eq. 3.7. */
+static double pl_mle(const pl_tail_t *t)
+{
+    double s = 0.0, lx0 = log((double)t->xmin - 0.5);
+    for (uint64_t x = t->xmin; x < t->len; x++)
+        if (t->hist[x])
+            s += (double)t->hist[x] * (log((double)x) - lx0);
+    const double lo = 1.0 + 1e-6, hi = 30.0;
+    double guess = s > 0 ? 1.0 + (double)t->n / s : 2.5;
+    if (!(guess > lo + 1e-4 && guess < hi - 1e-4))
+        guess = 2.5;
+    gsl_function f = {pl_nll, (void *)t};
+    if (!(pl_nll(guess, (void *)t) < pl_nll(lo, (void *)t) &&
+          pl_nll(guess, (void *)t) < pl_nll(hi, (void *)t)))
+        return NAN; /* no interior minimum (e.g. every point at xmin) */
+    gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+    if (m == NULL)
+        return NAN;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    double a = NAN;
+    if (gsl_min_fminimizer_set(m, &f, guess, lo, hi) == GSL_SUCCESS) {
+        for (int it = 0; it < 100; it++) {
+            if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
+                break;
+            a = gsl_min_fminimizer_x_minimum(m);
+            if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
+                                      gsl_min_fminimizer_x_upper(m), 1e-10, 0.0) == GSL_SUCCESS)
+                break;
+        }
+    }
+    gsl_set_error_handler(old);
+    gsl_min_fminimizer_free(m);
+    return a;
+}
+
+/* zeta(a, q) = sum over k >= 0 of (k + q)^-a, 0 where it underflows (GSL's error handler never
+ * called). For q >= 10 and a <= 6 the Euler-Maclaurin expansion with three correction terms
+ * (the next one is below 1e-9 of the sum there) costs one pow instead of GSL's series. */
+static double hzeta(double a, double q)
+{
+    if (q >= 10.0 && a <= 6.0) {
+        const double p = pow(q, -a), r = 1.0 / q;
+        return p * (q / (a - 1.0) + 0.5 + a * r / 12.0 -
+                    a * (a + 1.0) * (a + 2.0) * r * r * r / 720.0 +
+                    a * (a + 1.0) * (a + 2.0) * (a + 3.0) * (a + 4.0) * r * r * r * r * r /
+                        30240.0);
+    }
+    gsl_sf_result z;
+    return gsl_sf_hzeta_e(a, q, &z) == GSL_SUCCESS ? z.val : 0.0;
+}
+
+/* Kolmogorov-Smirnov distance between the tail's empirical P(X >= x) and the fitted one,
+ * zeta(a, x) / zeta(a, xmin), at the tail's degrees. */
+static double pl_ks(const pl_tail_t *t, double a)
+{
+    const double z0 = hzeta(a, (double)t->xmin);
+    double ks = 0.0;
+    uint64_t above = t->n; /* points with degree >= x */
+    for (uint64_t x = t->xmin; x < t->len; x++) {
+        if (!t->hist[x])
+            continue;
+        double fit = x == t->xmin ? 1.0 : hzeta(a, (double)x) / z0;
+        double d = fabs((double)above / (double)t->n - fit);
+        if (d > ks)
+            ks = d;
+        above -= t->hist[x];
+    }
+    return ks;
+}
+
+#define PL_MIN_TAIL 50       /* fewest points a tail may be fitted on */
+#define PL_DENSE_CANDIDATES 100 /* the first x_min candidates, every degree present */
+#define PL_SPARSE_CANDIDATES 100 /* then this many more, log-spaced among the rest */
+
+/* The x_min candidates into cand (room for len): every degree >= 1 present in the data with at
+ * least PL_MIN_TAIL points at or above it, the first PL_DENSE_CANDIDATES of them all, the rest
+ * thinned to PL_SPARSE_CANDIDATES log-spaced ones (so a tail with tens of thousands of distinct
+ * degrees costs a few hundred fits, not one per degree). Returns how many. */
+static size_t candidates(const uint64_t *hist, uint64_t len, uint64_t *cand)
+{
     uint64_t tail = 0;
+    size_t n = 0;
     for (uint64_t x = 1; x < len; x++)
         tail += hist[x];
-    for (uint64_t xmin = 1; xmin < len && tail >= min_tail; xmin++) {
-        if (hist[xmin] == 0)
+    for (uint64_t x = 1; x < len && tail >= PL_MIN_TAIL; x++) {
+        if (hist[x] == 0)
             continue;
-        double s = 0.0, lx0 = log((double)xmin - 0.5);
-        for (uint64_t x = xmin; x < len; x++)
-            if (hist[x])
-                s += (double)hist[x] * (log((double)x) - lx0);
-        if (s > 0) {
-            double alpha = 1.0 + (double)tail / s;
-            double ks = 0.0;
-            uint64_t above = tail; /* points with degree >= x */
-            for (uint64_t x = xmin; x < len; x++) {
-                if (!hist[x])
-                    continue;
-                double emp = (double)above / (double)tail;
-                double fit = pow(((double)x - 0.5) / ((double)xmin - 0.5), 1.0 - alpha);
-                double dd = fabs(emp - fit);
-                if (dd > ks)
-                    ks = dd;
-                above -= hist[x];
-            }
+        cand[n++] = x;
+        tail -= hist[x];
+    }
+    if (n <= PL_DENSE_CANDIDATES + PL_SPARSE_CANDIDATES)
+        return n;
+    const double lo = log((double)cand[PL_DENSE_CANDIDATES]), hi = log((double)cand[n - 1]);
+    size_t kept = PL_DENSE_CANDIDATES, j = PL_DENSE_CANDIDATES;
+    for (size_t k = 0; k < PL_SPARSE_CANDIDATES; k++) {
+        double target = exp(lo + (hi - lo) * (double)k / (PL_SPARSE_CANDIDATES - 1));
+        while (j < n && (double)cand[j] < target)
+            j++;
+        if (j < n && cand[j] > cand[kept - 1])
+            cand[kept++] = cand[j];
+    }
+    return kept;
+}
+
+double rc_powerlaw_fit(const uint64_t *hist, uint64_t len, uint64_t *xmin_out)
+{
+    /* For each candidate x_min the exact discrete MLE of the exponent and the KS distance of
+     * the tail; the x_min with the smallest distance wins (Clauset et al. 2009, section 3.3). */
+    double best_alpha = NAN, best_ks = INFINITY;
+    uint64_t best_xmin = 0;
+    pl_tail_t t = {hist, len, 0, 0, 0.0};
+    uint64_t *cand = malloc((len ? len : 1) * sizeof *cand);
+    if (cand == NULL)
+        return NAN;
+    const size_t nc = candidates(hist, len, cand);
+    for (uint64_t x = 1; x < len; x++) {
+        t.n += hist[x];
+        t.sum_log += (double)hist[x] * log((double)x);
+    }
+    uint64_t below = 1; /* the tail holds degrees >= below */
+    for (size_t c = 0; c < nc; c++) {
+        for (; below < cand[c]; below++) {
+            t.n -= hist[below];
+            t.sum_log -= (double)hist[below] * log((double)below);
+        }
+        t.xmin = cand[c];
+        double alpha = pl_mle(&t);
+        if (isfinite(alpha)) {
+            double ks = pl_ks(&t, alpha);
             if (ks < best_ks) {
                 best_ks = ks;
                 best_alpha = alpha;
-                best_xmin = xmin;
+                best_xmin = cand[c];
             }
         }
-        tail -= hist[xmin];
     }
+    free(cand);
     if (xmin_out != NULL)
         *xmin_out = best_xmin;
     return best_alpha;

@@ -48,25 +48,39 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_audience_check(const rc_audience_spec_t *spec, const rc_graph_t *g)
+rc_status_t rc_audience_size(const rc_audience_spec_t *spec, const rc_graph_t *g, uint32_t *size)
 {
     rc_status_t status = RC_OK;
+    uint32_t pool = g->n;
+    if (pick_is_community(spec->pick))
+        RC_TRY(community_size(spec, g, &pool));
+    if (spec->fraction > 0.0) {
+        double k = ceil(spec->fraction * (double)pool - 1e-9);
+        *size = k < 1.0 ? 1u : (uint32_t)(k > (double)pool ? pool : k);
+        if (pool == 0)
+            RC_FAIL(RC_ERR_CONFIG, "%s.size: community %u has no members", spec->where,
+                    spec->community);
+        goto cleanup;
+    }
+    *size = spec->size;
     if (spec->size > g->n)
         RC_FAIL(RC_ERR_CONFIG,
                 "%s.size: an audience of %u asked for but the network has only %u "
                 "nodes",
                 spec->where, spec->size, g->n);
-    if (pick_is_community(spec->pick)) {
-        uint32_t members = 0;
-        RC_TRY(community_size(spec, g, &members));
-        if (spec->size > members)
-            RC_FAIL(RC_ERR_CONFIG,
-                    "%s.size: an audience of %u asked for but community %u has "
-                    "only %u members",
-                    spec->where, spec->size, spec->community, members);
-    }
+    if (spec->size > pool)
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s.size: an audience of %u asked for but community %u has "
+                "only %u members",
+                spec->where, spec->size, spec->community, pool);
 cleanup:
     return status;
+}
+
+rc_status_t rc_audience_check(const rc_audience_spec_t *spec, const rc_graph_t *g)
+{
+    uint32_t size;
+    return rc_audience_size(spec, g, &size);
 }
 
 static inline void bit_set(uint64_t *bits, uint32_t v)
@@ -287,10 +301,13 @@ rc_status_t rc_audience_resolve(const rc_audience_spec_t *spec, const rc_graph_t
     rc_audience_buf_t *buf = NULL;
     gsl_rng *r = NULL;
     *out = NULL;
-    RC_TRY(rc_audience_check(spec, g));
+    uint32_t size = 0;
+    RC_TRY(rc_audience_size(spec, g, &size));
     a = calloc(1, sizeof *a);
     RC_ALLOC_CHECK(a, "an audience");
     a->spec = *spec;
+    a->spec.size = size;
+    spec = &a->spec; /* the resolved size from here on (and in the author's key) */
     a->n = g->n;
     a->size = spec->size;
     a->g = g;

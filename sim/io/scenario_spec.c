@@ -85,6 +85,32 @@ cleanup:
     return status;
 }
 
+/* size: a count (an integer >= 1), a fraction of the accounts (a number in (0, 1] written with
+ * a decimal point or an exponent: 0.1 = 10%, 1.0 = all) or `all`. */
+static rc_status_t audience_size(const rc_cfg_t *map, rc_audience_spec_t *spec)
+{
+    const rc_cfg_t *node = rc_cfg_get(map, "size");
+    const char *text = rc_cfg_kind(node) == RC_CFG_SCALAR ? rc_cfg_text(node) : NULL;
+    spec->fraction = 0.0;
+    if (text != NULL && strcmp(text, "all") == 0) {
+        spec->fraction = 1.0;
+        spec->size = 0;
+        return RC_OK;
+    }
+    if (text != NULL && strpbrk(text, ".eE") != NULL) {
+        double f = 0.0;
+        if (rc_cfg_as_double(node, 0.0, 1.0, &f) == RC_OK && f > 0.0) {
+            spec->fraction = f;
+            spec->size = 0;
+            return RC_OK;
+        }
+        return rc_error(RC_ERR_CONFIG, "%s: %s: expected a number of accounts (an integer >= 1), "
+                        "a fraction of them in (0, 1] such as 0.1, or all, got '%s'",
+                        rc_cfg_where(node), rc_cfg_path(node), text);
+    }
+    return rc_cfg_uint32(map, "size", 1, 1, RC_MAX_NODES, &spec->size);
+}
+
 rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec)
 {
     rc_status_t status = RC_OK;
@@ -102,7 +128,7 @@ rc_status_t rc_audience_parse(const rc_cfg_t *map, rc_audience_spec_t *spec)
                 spec->where);
     RC_TRY(rc_cfg_check_keys(map, keys));
     RC_TRY(rc_cfg_require(map, "size"));
-    RC_TRY(rc_cfg_uint32(map, "size", 1, 1, RC_MAX_NODES, &spec->size));
+    RC_TRY(audience_size(map, spec));
     int pick = 0;
     RC_TRY(rc_cfg_choice(map, "pick", rc_audience_pick_names, RC_AUDIENCE_RANDOM, &pick));
     spec->pick = (rc_audience_pick_t)pick;

@@ -500,8 +500,52 @@ static void test_experiment(void)
                 RC_ERR_CONFIG, "did you mean 'audience'");
 }
 
+/* size: all and fractions of the accounts (of the community for the community picks). */
+static void test_size_fractions(void)
+{
+    rc_graph_t *g = fx_random(1000, 4000, 8);
+    rc_audience_spec_t spec;
+    uint32_t size = 0;
+    CHECK_OK(parse_audience("{size: all, engagement: 0.1}", &spec));
+    CHECK(spec.fraction == 1.0);
+    CHECK_OK(rc_audience_size(&spec, g, &size));
+    CHECK_EQ_U64(size, 1000);
+    rc_audience_t *a = NULL;
+    CHECK_OK(rc_audience_resolve(&spec, g, 5, 0, &a));
+    CHECK(a != NULL && a->size == 1000 && a->spec.size == 1000);
+    rc_audience_free(a);
+    spec = spec_of("{size: 0.1234, pick: top_followers, engagement: 0.1}");
+    CHECK_OK(rc_audience_size(&spec, g, &size));
+    CHECK_EQ_U64(size, 124); /* ceil(123.4) */
+    spec = spec_of("{size: 1.0, engagement: 0.1}");
+    CHECK_OK(rc_audience_size(&spec, g, &size));
+    CHECK_EQ_U64(size, 1000);
+    spec = spec_of("{size: 1, engagement: 0.1}"); /* an integer is a count */
+    CHECK_OK(rc_audience_size(&spec, g, &size));
+    CHECK_EQ_U64(size, 1);
+    CHECK_FAILS(parse_audience("{size: 1.5, engagement: 0.1}", &spec), RC_ERR_CONFIG,
+                "expected a number of accounts (an integer >= 1), a fraction of them in (0, 1]");
+    CHECK_FAILS(parse_audience("{size: 0.0, engagement: 0.1}", &spec), RC_ERR_CONFIG,
+                "or all, got '0.0'");
+    CHECK_FAILS(parse_audience("{size: most, engagement: 0.1}", &spec), RC_ERR_CONFIG,
+                "size: expected a non-negative integer, got 'most'");
+    rc_graph_free(g);
+    /* A community pick takes its fraction of the community. */
+    rc_graph_t *sbm = NULL;
+    rc_dcsbm_params_t p = {.nodes = 900, .communities = 3, .mean_degree = 5, .mixing = 0.1};
+    CHECK_OK(rc_gen_dcsbm(&p, 0, 3, &sbm));
+    spec = spec_of("{size: all, pick: community, community: 1, engagement: 0.2}");
+    CHECK_OK(rc_audience_size(&spec, sbm, &size));
+    CHECK_EQ_U64(size, 300);
+    spec = spec_of("{size: 0.5, pick: top_followers_in_community, community: 2, engagement: 0.2}");
+    CHECK_OK(rc_audience_size(&spec, sbm, &size));
+    CHECK_EQ_U64(size, 150);
+    rc_graph_free(sbm);
+}
+
 int main(void)
 {
+    test_size_fractions();
     test_parse();
     test_check_errors();
     test_random_and_community();

@@ -99,7 +99,10 @@ extern const char *const rc_audience_pick_names[];
 /* The `audience:` map as parsed, before a graph is known. */
 typedef struct rc_audience_spec {
     rc_audience_pick_t pick;
-    uint32_t size;      /* followers of the author, >= 1 */
+    uint32_t size;      /* followers of the author, >= 1 (when fraction is 0) */
+    double fraction;    /* > 0: the author is followed by this fraction of the accounts (of the
+                           community, for the community picks), rounded up, at least 1;
+                           1 = all of them (`size: all`); 0: `size` counts them */
     double engagement;  /* probability in [0, 1] that one of them reshares */
     uint32_t community; /* community picks: which community (default 0) */
     int redraw;         /* 1: a new audience in every run (random picks); 0: one per point */
@@ -109,6 +112,10 @@ typedef struct rc_audience_spec {
 /* Checks spec against g without drawing: size at most the nodes (or the community's members),
  * the community exists. RC_ERR_CONFIG naming the audience: map. O(n) for community picks. */
 rc_status_t rc_audience_check(const rc_audience_spec_t *spec, const rc_graph_t *g);
+
+/* The audience's size on g: spec->size, or its fraction of the accounts (of the community for
+ * the community picks), rounded up. RC_ERR_CONFIG as rc_audience_check. */
+rc_status_t rc_audience_size(const rc_audience_spec_t *spec, const rc_graph_t *g, uint32_t *size);
 
 /* An audience resolved against a graph for one sweep point. */
 typedef struct rc_audience {
@@ -135,7 +142,8 @@ static inline uint64_t rc_audience_author_key(const rc_audience_spec_t *spec)
     return ((uint64_t)spec->size << 32) ^ ((uint64_t)spec->community << 3) ^ (uint64_t)spec->pick;
 }
 
-/* Resolves spec against g: checks it (rc_audience_check), then, unless it is redrawn per run,
+/* Resolves spec against g: checks it (rc_audience_check), its size from a fraction when it
+ * has one (a->spec then holds the resolved size), then, unless it is redrawn per run,
  * draws the members once from the stream rc_rng_seed(master_seed, RC_AUDIENCE_STREAM,
  * rc_audience_author_key(spec)) and builds their bitmap (`point` is kept for the API). Costs: random O(size); community O(n + size);
  * top picks O(n + max degree + size log size); preferential O(n log size) (Efraimidis-Spirakis

@@ -39,6 +39,7 @@ typedef struct hk_params {
     hk_marks_spec_t f;   /* follower counts */
     int seed_draw;       /* 1: seeds' follower counts are drawn too; 0: their out-degree */
     uint32_t max_size;   /* hard cap on reshares (seeds included) */
+    int max_size_given;  /* max_size was written in the config (not the default) */
     double horizon;      /* reshares later than this are dropped; INFINITY = none */
 } hk_params_t;
 
@@ -125,9 +126,9 @@ static const rc_param_t hk_params[] = {
      .doc = "the seeds' d: graph (their out-degree in the network) or draw (from followers)"},
     {.name = "max_size", .type = RC_PARAM_UINT32, .offset = offsetof(hk_params_t, max_size),
      .def = 1000000, .lo = 1, .hi = RC_MAX_NODES,
-     .doc = "hard cap on reshares (seeds included), and at most the network's node count (the "
-            "per-thread workspace holds one entry per node); a run that reaches it is flagged "
-            "capped"},
+     .doc = "hard cap on reshares (seeds included); a run that reaches it is flagged capped. "
+            "With followers: network a cascade also stops at the network's accounts, and a "
+            "max_size above them is refused"},
     {.name = "horizon", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, horizon),
      .flags = RC_PARAM_ABOVE, .def = INFINITY, .lo = 0.0, .hi = INFINITY, .unit = "s",
      .def_text = "none (infinite)", .doc = "observation window: later reshares are dropped"},
@@ -158,9 +159,10 @@ static double hk_moment(const hk_params_t *p, double s)
 
 static rc_status_t hk_validate(void *params, uint64_t given, const char **key)
 {
-    const hk_params_t *p = params;
-    (void)given;
+    hk_params_t *p = params;
     *key = NULL;
+    const size_t max_size_bit = (size_t)(rc_params_find(hk_params, "max_size") - hk_params);
+    p->max_size_given = (given & ((uint64_t)1 << max_size_bit)) != 0;
     if (p->f.kind == HK_POWER_LAW && isinf(p->f.d_max) && p->f.exponent <= 1.0 + p->beta) {
         *key = "followers";
         return rc_error(RC_ERR_CONFIG, "E[d^beta] is infinite for a power law with exponent %g "
@@ -197,12 +199,32 @@ double rc_hawkes_branching_ratio(const void *params, const rc_graph_t *g)
     return p->kappa * sum / (double)g->m;
 }
 
-/* Entries of the per-adopter arrays. The cascade lives in the workspace, whose arrays (and the
- * engine's metric scratch) hold one entry per graph node, so even with follower distributions a
- * cascade stops at the network's size. */
+/* Entries of the per-adopter arrays: max_size, and with network marks at most the network's
+ * nodes (a cascade of distinct accounts). With follower distributions the resharers are not the
+ * network's accounts, so a cascade may hold more of them than the network has nodes: the
+ * engine sizes the workspace for it (the capacity hook). */
 static uint32_t hk_capacity(const hk_params_t *p, const rc_graph_t *g)
 {
-    return g->n < p->max_size ? g->n : p->max_size;
+    if (p->f.kind == HK_NETWORK && g->n < p->max_size)
+        return g->n;
+    return p->max_size;
+}
+
+static uint32_t hk_capacity_hook(const void *params, const rc_graph_t *g)
+{
+    return hk_capacity(params, g);
+}
+
+/* With network marks a cascade cannot exceed the network's accounts: a max_size above them,
+ * written in the config, asks for something that cannot happen, and is refused. */
+static rc_status_t hk_check_graph(const void *params, const rc_graph_t *g)
+{
+    const hk_params_t *p = params;
+    if (p->f.kind == HK_NETWORK && p->max_size_given && p->max_size > g->n)
+        return rc_error(RC_ERR_CONFIG, "model.max_size: %u is more than the network's %u "
+                        "accounts, which with followers: network bound every cascade; lower it "
+                        "or leave it out", p->max_size, g->n);
+    return RC_OK;
 }
 
 /* Per adopter: survival value of its last scheduled child's delay and the children still to
@@ -348,11 +370,12 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const uint32_t seeds_kept = size;
 
     /* With follower distributions a reshare is by someone outside the graph: node[] then holds
-     * the adopter's own index as a stand-in id (in [0, n), so per-node lookups stay safe). */
+     * the adopter's own index as a stand-in id while that is below n, else RC_NO_NODE (no
+     * per-node array is read for them). */
     rc_event_t ev;
     while (rc_heap_pop(k.heap, &ev)) {
         const uint32_t i = ev.parent;
-        uint32_t child = size;
+        uint32_t child = size < g->n ? size : RC_NO_NODE;
         if (network) {
             const uint32_t u = node[i];
             child = nbr[off[u] + rc_rng_below64(r, off[u + 1] - off[u])];
@@ -399,8 +422,10 @@ const rc_model_t rc_model_hawkes = {
     .params_size = sizeof(hk_params_t),
     .timed = 1,
     .validate = hk_validate,
+    .check_graph = hk_check_graph,
     .prepare = NULL,
     .free_shared = NULL,
     .state_size = hk_state_size,
+    .capacity = hk_capacity_hook,
     .run = hk_run,
 };

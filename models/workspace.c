@@ -14,20 +14,37 @@
 
 rc_status_t rc_workspace_alloc(uint32_t n, size_t model_state_size, rc_workspace_t **out)
 {
+    return rc_workspace_alloc_cap(n, n, model_state_size, out);
+}
+
+rc_status_t rc_model_workspace(const rc_model_t *model, const void *params, const rc_graph_t *g,
+                               rc_workspace_t **out)
+{
+    uint32_t cap = model->capacity != NULL ? model->capacity(params, g) : 0;
+    size_t state = model->state_size != NULL ? model->state_size(params, g) : 0;
+    return rc_workspace_alloc_cap(g->n, cap > g->n ? cap : g->n, state, out);
+}
+
+rc_status_t rc_workspace_alloc_cap(uint32_t n, uint32_t capacity, size_t model_state_size,
+                                   rc_workspace_t **out)
+{
     rc_status_t status = RC_OK;
     rc_workspace_t *ws = NULL;
     *out = NULL;
+    if (capacity < n)
+        capacity = n;
     /* +1 keeps every array non-empty, so n = 0 needs no special case. */
-    size_t len = (size_t)n + 1;
+    size_t len = (size_t)capacity + 1;
     RC_TRY(rc_memory_check((uint64_t)len * RC_WS_BYTES_PER_NODE + model_state_size,
                            "a per-thread cascade workspace"));
     ws = calloc(1, sizeof *ws);
     RC_ALLOC_CHECK(ws, "a cascade workspace");
     ws->n = n;
+    ws->capacity = capacity;
     ws->epoch = 0;
     /* calloc: stamps must start below every epoch; large zeroed blocks are mapped lazily, so
      * pages a small cascade never touches cost nothing. */
-    ws->stamp = calloc(len, sizeof *ws->stamp);
+    ws->stamp = calloc((size_t)n + 1, sizeof *ws->stamp);
     RC_ALLOC_CHECK(ws->stamp, "workspace stamps");
     ws->slot = malloc(len * sizeof *ws->slot);
     RC_ALLOC_CHECK(ws->slot, "workspace slots");

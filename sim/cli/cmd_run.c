@@ -29,7 +29,7 @@ typedef struct run_args {
 typedef struct point_row {
     int ran;     /* 1: ran in this process */
     int earlier; /* 1: done in an earlier session (--resume) */
-    double retweets, retweets_se, reach, p_global;
+    double retweets, retweets_se, reach, p_global, p_capped;
 } point_row_t;
 
 /* What the hooks share with the command. */
@@ -159,6 +159,7 @@ static void on_point_done(void *ctx, const rc_point_t *pt, const rc_mc_results_t
     row->retweets_se = r->summary[RC_METRIC_RETWEETS].se;
     row->reach = r->summary[RC_METRIC_REACH].mean;
     row->p_global = r->p_global;
+    row->p_capped = r->p_capped;
     rc_progress_point_done(&v->prog, v->runs);
 }
 
@@ -192,6 +193,24 @@ static void table_cell(void *ctx, const rc_point_t *pt, FILE *f)
     } else {
         fprintf(f, "  %24s", row->earlier ? "(done earlier)" : "(not run)");
     }
+}
+
+/* Points with more than 1% of their runs stopped at a size cap: their means are biased low. */
+static void warn_capped(const rc_experiment_t *ex, const point_row_t *rows)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < ex->n_points; p++)
+        n += rows[p].ran && rows[p].p_capped > 0.01;
+    if (n == 0)
+        return;
+    fprintf(stderr, "rtcascade: warning: %zu point%s had more than 1%% of their runs stopped at "
+            "a size cap (max_size), so their sizes are biased low:", n, n == 1 ? "" : "s");
+    for (size_t p = 0, shown = 0; p < ex->n_points && shown < 8; p++)
+        if (rows[p].ran && rows[p].p_capped > 0.01)
+            fprintf(stderr, "%s point %zu (%.3g%%)", shown++ ? "," : "", p,
+                    100.0 * rows[p].p_capped);
+    fprintf(stderr, "%s; raise max_size, or see whether the process is supercritical\n",
+            n > 8 ? ", ..." : "");
 }
 
 /* The error after a stop or failure, with what is kept and the command that finishes it. */
@@ -334,6 +353,7 @@ int rc_cmd_run(int argc, char **argv)
         printf("results: %s (%zu points x %llu runs)\n", ex->output, ex->n_points,
                (unsigned long long)ex->runs);
     }
+    warn_capped(ex, view.rows);
     if (a.figures == 1 || (a.figures == -1 && a.config == NULL)) {
         fflush(stdout);
         rc_cli_draw_figures(ex->output, a.config == NULL, a.quiet);

@@ -175,7 +175,6 @@ typedef struct mc_point {
     const rc_audience_t *aud;  /* the audience, or NULL with seeds */
     uint64_t master, point, first_run;
     uint32_t max_seeds;        /* seeds per run at most */
-    size_t state_size;         /* the model's per-thread state */
     rc_mc_results_t *res;      /* per-run values land at [run] */
 } mc_point_t;
 
@@ -198,7 +197,7 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
     t->seed_buf = malloc(((size_t)pt->max_seeds + 1) * sizeof *t->seed_buf);
     if (t->r == NULL || t->seed_buf == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
-    rc_status_t st = rc_workspace_alloc(pt->g->n, pt->state_size, &t->ws);
+    rc_status_t st = rc_model_workspace(pt->model, pt->ctx.params, pt->g, &t->ws);
     if (st == RC_OK && pt->aud != NULL && pt->aud->redraw) {
         st = rc_audience_buf_alloc(pt->aud, &t->abuf);
         if (st == RC_OK)
@@ -380,6 +379,8 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
         RC_TRY(rc_audience_resolve(o.audience, g, master_seed, point, &aud));
     else
         RC_TRY(rc_seeds_resolve(seeds, g, &plan));
+    if (model->check_graph != NULL)
+        RC_TRY(model->check_graph(params, g));
     if (model->prepare != NULL)
         RC_TRY(model->prepare(params, g, &shared));
     /* Greedy seeds need the model: found once here, then fixed for every run. */
@@ -400,8 +401,7 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                 .audience_size = aud != NULL ? aud->size : 0},
         .master = master_seed, .point = point, .first_run = o.first_run,
         /* Seeds per run at most: the plan's count, or every audience member resharing. */
-        .max_seeds = aud != NULL ? aud->size : plan->count,
-        .state_size = model->state_size ? model->state_size(params, g) : 0};
+        .max_seeds = aud != NULL ? aud->size : plan->count};
     mc_loop_t loop = {.fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""},
                       .cancel = o.cancel, .cancel_ctx = o.cancel_ctx};
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();

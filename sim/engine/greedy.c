@@ -491,9 +491,8 @@ rc_status_t rc_seeds_greedy(const rc_seed_spec_t *spec, const rc_graph_t *g,
         RC_ALLOC_CHECK(ev.ws, "greedy scratch");
         RC_ALLOC_CHECK(ev.rng, "greedy scratch");
         RC_ALLOC_CHECK(ev.buf, "greedy scratch");
-        const size_t state_size = model->state_size ? model->state_size(params, g) : 0;
         for (int t = 0; t < ev.threads; t++) {
-            RC_TRY(rc_workspace_alloc(g->n, state_size, &ev.ws[t]));
+            RC_TRY(rc_model_workspace(model, params, g, &ev.ws[t]));
             ev.rng[t] = rc_rng_alloc();
             ev.buf[t] = malloc(((size_t)k + 1) * sizeof *ev.buf[t]);
             RC_ALLOC_CHECK(ev.rng[t], "a greedy generator");

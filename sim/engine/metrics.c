@@ -82,9 +82,10 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
     m->virality = virality(c, sub);
 
     m->edges = 0;
-    if (g != NULL)
+    if (g != NULL) /* adopters outside the graph (RC_NO_NODE stand-ins) examined no edge */
         for (uint32_t i = 0; i < size; i++)
-            m->edges += rc_graph_out_degree(g, c->node[i]);
+            if (c->node[i] < g->n)
+                m->edges += rc_graph_out_degree(g, c->node[i]);
 
     m->final_time = m->t50 = m->t90 = NAN;
     if (c->time != NULL && size > 0) {

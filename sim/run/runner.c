@@ -97,9 +97,9 @@ static size_t *run_order(const rc_experiment_t *ex)
     return order;
 }
 
-/* Checks the seeds or audience of the points order[from..to) not done against the built
- * network (more seeds or audience members than nodes, ids not in the graph, a community out of
- * range), before any of them runs. */
+/* Checks the points order[from..to) not done against the built network -- seeds or audience
+ * (more seeds or audience members than nodes, ids not in the graph, a community out of range)
+ * and the model's own checks that need the graph -- before any of them runs. */
 static rc_status_t check_seeds(const rc_runner_t *r, size_t from, size_t to, const rc_graph_t *g)
 {
     rc_status_t status = RC_OK;
@@ -108,6 +108,10 @@ static rc_status_t check_seeds(const rc_runner_t *r, size_t from, size_t to, con
         const rc_point_t *pt = &r->ex->points[r->order[i]];
         if (r->done0[pt->index])
             continue;
+        if (pt->model->check_graph != NULL)
+            status = pt->model->check_graph(pt->params, g);
+        if (status != RC_OK)
+            break;
         if (pt->has_audience) {
             status = rc_audience_check(&pt->audience, g);
         } else {

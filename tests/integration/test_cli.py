@@ -7,9 +7,14 @@
   runs; --progress none prints none, --progress lines forces them, a bad mode is refused;
 - `run` and `graph` wait passively for work (OMP_WAIT_POLICY=passive) unless the user set the
   variable;
-- options: --output= and -- work for run and graph; --version.
+- options: --output= and -- work for run and graph; --version;
+- hawkes with follower distributions is not cut at the size of a network it does not use (on a
+  50-account star with n* = 0.9 the mean stays at 1/(1 - n*) - 1 = 9 retweets), more than 1%
+  of runs at the size cap prints a warning, and a max_size above the network with followers:
+  network is refused before any file is made.
 
 usage: test_cli.py RTCASCADE"""
+import math
 import os
 import subprocess
 import sys
@@ -65,7 +70,35 @@ def main():
         check(p.returncode == 0 and os.path.exists(g), f"graph --output=: {p.stderr!r}")
         p = run(exe, ["--version"], tmp)
         check(p.returncode == 0 and p.stdout.startswith("rtcascade "), "--version")
+        hawkes(exe, tmp)
     return finish("test_cli")
+
+
+def hawkes(exe, tmp):
+    import h5py
+    cfg = os.path.join(tmp, "hk.yaml")
+    with open(cfg, "w") as f:
+        f.write("name: hk\nseed: 5\nruns: 4000\nnetwork: {generator: star, nodes: 50}\n"
+                "model: {name: hawkes, kappa: 0.9, beta: 0.0, max_size: 5000}\n"
+                "seeds: {strategy: list, nodes: [0]}\n")
+    out = os.path.join(tmp, "hk.h5")
+    p = run(exe, ["run", cfg, "-o", out, "--quiet"], tmp)
+    if check(p.returncode == 0, f"hawkes on a star: {p.stderr}"):
+        with h5py.File(out) as f:
+            s = f["summary"][0]
+        z = (s["retweets_mean"] - 9.0) / s["retweets_se"]
+        check(abs(z) < 5 and s["p_capped"] < 0.01,
+              f"hawkes with a distribution beyond the network's size: mean {s['retweets_mean']:.3f}"
+              f" +- {s['retweets_se']:.3f} (9 expected), capped {s['p_capped']}")
+        check("warning" not in p.stderr, "no capped warning below 1%")
+    p = run(exe, ["run", cfg, "-o", out, "--force", "--quiet", "--set", "model.max_size=20"], tmp)
+    check(p.returncode == 0 and "warning: 1 point had more than 1% of their runs stopped at a "
+          "size cap" in p.stderr, f"capped warning: {p.stderr!r}")
+    bad = os.path.join(tmp, "bad.h5")
+    p = run(exe, ["run", cfg, "-o", bad, "--set", "model.followers=network"], tmp)
+    check(p.returncode == 3 and "model.max_size: 5000 is more than the network's 50 accounts"
+          in p.stderr and not os.path.exists(bad) and not os.path.exists(bad + ".journal"),
+          f"max_size above the network with network marks refused, no file: {p.stderr!r}")
 
 
 if __name__ == "__main__":

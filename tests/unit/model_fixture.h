@@ -54,11 +54,8 @@ static inline int fx_open(fixture_t *f, const rc_graph_t *g, const char *yaml, u
         st = rc_model_parse(rc_cfg_get(f->cfg, "model"), &f->model, &f->params);
     if (st == RC_OK && f->model->prepare != NULL)
         st = f->model->prepare(f->params, g, &f->shared);
-    size_t state = 0;
-    if (st == RC_OK && f->model->state_size != NULL)
-        state = f->model->state_size(f->params, g);
     if (st == RC_OK)
-        st = rc_workspace_alloc(g->n, state, &f->ws);
+        st = rc_model_workspace(f->model, f->params, g, &f->ws);
     if (st == RC_OK && (f->rng = rc_rng_alloc()) == NULL)
         st = RC_ERR_NOMEM;
     if (st != RC_OK) {

@@ -22,15 +22,17 @@
  * reset in O(cascade size) between runs by bumping `epoch`. */
 typedef struct rc_workspace {
     uint32_t n;            /* nodes of the graph it was made for */
+    uint32_t capacity;     /* adopters a run may hold (>= n; the cascade arrays' length) */
     uint32_t epoch;        /* current run's stamp; a node is "touched" when stamp[v] == epoch */
     uint32_t *stamp;       /* n: epoch at which node v was last touched */
-    uint32_t *slot;        /* n: per-node scratch valid when stamp[v] == epoch (index, count...) */
-    double *value;         /* n: per-node scratch value valid when stamp[v] == epoch */
-    uint32_t *adopted;     /* capacity n: adopters in adoption order (the cascade's node list) */
-    uint32_t *parent;      /* capacity n: index in adopted[] of each adopter's parent */
-    uint32_t *generation;  /* capacity n: generation of each adopter (seeds: 0) */
-    double *time;          /* capacity n: adoption times (timed models) */
-    uint32_t *queue;       /* capacity n: generic FIFO / frontier */
+    uint32_t *slot;        /* capacity: per-node scratch valid when stamp[v] == epoch (index,
+                              count...), and the engine's per-generation counts */
+    double *value;         /* capacity: per-node scratch value valid when stamp[v] == epoch */
+    uint32_t *adopted;     /* capacity: adopters in adoption order (the cascade's node list) */
+    uint32_t *parent;      /* capacity: index in adopted[] of each adopter's parent */
+    uint32_t *generation;  /* capacity: generation of each adopter (seeds: 0) */
+    double *time;          /* capacity: adoption times (timed models) */
+    uint32_t *queue;       /* capacity: generic FIFO / frontier */
     void *heap;            /* event heap for timed models (models-layer owned, see rtcascade/heap.h) */
     void *model_state;     /* model_state_size bytes for the model's own use */
     size_t model_state_size;
@@ -131,12 +133,19 @@ typedef struct rc_model {
      * message (without location) and *key the parameter path it concerns ("p",
      * "followers.max"), or NULL for the whole section. */
     rc_status_t (*validate)(void *params, uint64_t given, const char **key);
+    /* Optional: checks that need the graph (a parameter beyond the network's size...), made
+     * once the network is built and before any point on it runs; RC_ERR_CONFIG with a message
+     * naming the key (model.KEY). */
+    rc_status_t (*check_graph)(const void *params, const rc_graph_t *g);
     /* Optional: per-point data computed once from params and the graph (edge probabilities,
      * kernels...). Read-only afterwards and shared by all threads. */
     rc_status_t (*prepare)(const void *params, const rc_graph_t *g, void **shared);
     void (*free_shared)(void *shared);
     /* Optional: bytes of per-thread model state (beyond the common workspace). */
     size_t (*state_size)(const void *params, const rc_graph_t *g);
+    /* Optional: adopters one run may hold when it can exceed the graph's nodes (a model whose
+     * adopters are not all nodes of the graph); the workspace is sized max(n, this). */
+    uint32_t (*capacity)(const void *params, const rc_graph_t *g);
     /* Runs one cascade from the seeds with the run's own generator. Fills *out (rooted = 1
      * exactly when ctx->audience_bits != NULL). */
     rc_status_t (*run)(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
@@ -168,8 +177,15 @@ void rc_model_params_free(const rc_model_t *model, void *params);
 rc_status_t rc_model_describe(const rc_model_t *model, FILE *f);
 rc_status_t rc_models_describe(FILE *f);
 
-/* Workspace for graphs of n nodes; NULL-safe free. model_state_size may be 0. */
+/* Workspace for graphs of n nodes and cascades of at most n adopters; NULL-safe free.
+ * model_state_size may be 0. */
 rc_status_t rc_workspace_alloc(uint32_t n, size_t model_state_size, rc_workspace_t **out);
+/* The same for cascades of up to `capacity` adopters (>= n). */
+rc_status_t rc_workspace_alloc_cap(uint32_t n, uint32_t capacity, size_t model_state_size,
+                                   rc_workspace_t **out);
+/* The workspace a model needs on g: its state size and its capacity (max(n, model->capacity)). */
+rc_status_t rc_model_workspace(const rc_model_t *model, const void *params, const rc_graph_t *g,
+                               rc_workspace_t **out);
 void rc_workspace_free(rc_workspace_t *ws);
 /* Starts a new run: bumps the epoch (clearing stamps in O(n) only once every 2^32 runs). */
 void rc_workspace_next_run(rc_workspace_t *ws);

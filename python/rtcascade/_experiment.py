@@ -96,10 +96,14 @@ def run(config, set=None, output=None, threads=None, resume=False, overwrite=Fal
             bar.close()
             bar = None
             done = lib.rc_sink_h5_points_done(sink)
+            made = lib.rc_sink_h5_exists(sink)
             close = lib.rc_sink_close(sink)
             sink = None
             if status == _errors.OK and close != _errors.OK:
                 status, message = close, _lib.error_message()
+            if status == _errors.INTERRUPTED and not made:
+                raise _errors.Interrupted("interrupted before the first point; nothing was "
+                                          "written")
             if status == _errors.INTERRUPTED:
                 raise _errors.Interrupted(
                     f"interrupted: {done} of {e.n_points} points are complete in {path}; "

@@ -192,6 +192,7 @@ PROTOTYPES = {
     "rc_sink_h5_resume": (_I, [_S, _P, ctypes.POINTER(Provenance), _PP]),
     "rc_sink_h5_note": (_S, [_P]),
     "rc_sink_h5_points_done": (_U64, [_P]),
+    "rc_sink_h5_exists": (_I, [_P]),
     "rc_sink_close": (_I, [_P]),
     "rc_run_experiment": (_I, [_P, ctypes.POINTER(RunOptions), _P, ctypes.POINTER(RunHooks),
                                _P]),

@@ -282,7 +282,8 @@ class Graph:
     def edges(self):
         """(src, dst): every directed edge as two new arrays, sorted by source."""
         off = self.out_offsets
-        return (np.repeat(np.arange(self.num_nodes, dtype=np.uint32), np.diff(off).astype(np.int64)),
+        counts = np.diff(off).astype(np.int64)
+        return (np.repeat(np.arange(self.num_nodes, dtype=np.uint32), counts),
                 self.out_neighbors.copy())
 
     def index_of(self, labels):

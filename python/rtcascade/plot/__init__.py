@@ -35,7 +35,7 @@ grid = _grid    # the figures' grid lines, for figures of one's own in the same 
 title = _title  # a title and a smaller subtitle line, as the figures have
 
 __all__ = ["DPI", "FORMATS", "KINDS", "DEFAULT_METRICS", "METRIC_LABELS", "PARAM_LABELS",
-           "grid", "title", "load", "ccdf", "mean_vs", "mean_by_scenario", "heatmap", "generations", "timing",
-           "virality_vs_size", "crossing", "Crossing", "plan", "plot_all", "save",
+           "grid", "title", "load", "ccdf", "mean_vs", "mean_by_scenario", "heatmap",
+           "generations", "timing", "virality_vs_size", "crossing", "Crossing", "plan", "plot_all", "save",
            "default_outdir", "scenario_colours", "scenario_order", "metric_label",
            "metric_name", "param_label", "summary_metrics", "main"]

@@ -14,13 +14,17 @@ import pandas as pd
 
 from .. import results as _results_mod
 
+
 DPI = 150
 
+
 FORMATS = ("png", "pdf")
+
 
 KINDS = ("ccdf", "mean", "heatmap", "generations", "time", "virality")
 
 # Axis labels say what is counted and in which unit; unknown metrics fall back to their name.
+
 
 METRIC_LABELS = {
     "reach": "reach (accounts shown the post)",
@@ -36,10 +40,12 @@ METRIC_LABELS = {
     "p_global": "P(global cascade) (fraction of runs)",
 }
 
+
 METRIC_NAMES = {"max_breadth": "max breadth", "virality": "structural virality",
                 "final_time": "time of the last reshare", "t50": "time to half size",
                 "t90": "time to 90% size", "reach_per_member": "reach per audience member",
                 "p_global": "P(global cascade)", "size": "cascade size"}
+
 
 PARAM_LABELS = {
     "model.p": "reshare probability p",
@@ -57,6 +63,7 @@ PARAM_LABELS = {
     "network.mixing": "community mixing (fraction of edges between circles)",
 }
 
+
 CCDF_QUESTIONS = {
     "reach": "How often is a post shown to at least x accounts?",
     "retweets": "How often does a post get at least x retweets?",
@@ -65,37 +72,47 @@ CCDF_QUESTIONS = {
 }
 # Default metrics of the figures; reach_per_member joins them when the file has it.
 
+
 DEFAULT_METRICS = ("reach", "retweets", "reach_per_member")
+
 
 Crossing = namedtuple("Crossing", "x y a b above")
 
+
 Crossing.__doc__ = ("Where the mean curves of scenarios a and b cross: at parameter value x, "
                     "both at mean y; `above` is the scenario that is higher to the right.")
+
 
 def load(path):
     """Opens a results file (rtcascade.load), so the figures and the tables agree on every
     column."""
     return _results_mod.load(path)
 
+
 def _results(obj):
     if isinstance(obj, (str, os.PathLike)):
         return _results_mod.load(obj)
     return obj
 
+
 def _points(r):
     """r.points (the /points-/summary join, made once per Results)."""
     return r.points
 
+
 def metric_label(metric):
     return METRIC_LABELS.get(metric, metric)
 
+
 def metric_name(metric):
     return METRIC_NAMES.get(metric, metric)
+
 
 def param_label(key):
     """'reshare probability p (model.p)': what the key means, and the key itself."""
     base = key[len("swept:"):] if key.startswith("swept:") else key
     return f"{PARAM_LABELS[base]} ({base})" if base in PARAM_LABELS else base
+
 
 def _fmt(v):
     if isinstance(v, (float, np.floating)):
@@ -108,8 +125,10 @@ def _fmt(v):
         return str(int(v))
     return str(v)
 
+
 def _slug(text):
     return re.sub(r"[^A-Za-z0-9]+", "_", str(text)).strip("_")
+
 
 def scenario_order(r):
     """Scenario names in config order (the file's `scenarios` attribute), then any others."""
@@ -120,11 +139,13 @@ def scenario_order(r):
             names.append(s)
     return names or ["base"]
 
+
 def scenario_colours(r):
     """{scenario: colour}, fixed by the scenario's position in the config, so a scenario keeps
     its colour in every figure of the file."""
     cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color") or ["C0"]
     return {s: cycle[i % len(cycle)] for i, s in enumerate(scenario_order(r))}
+
 
 def _swept_columns(r):
     """The /points column of each swept key ('key', or 'swept:key' where it clashed)."""
@@ -137,6 +158,7 @@ def _swept_columns(r):
                 break
     return cols
 
+
 def _column(r, key):
     pts = _points(r)
     for c in (key, f"swept:{key}"):
@@ -145,8 +167,10 @@ def _column(r, key):
     raise ValueError(f"'{key}' is not a swept key of {r.path} (swept: "
                      f"{', '.join(r.swept_keys) or 'none'})")
 
+
 def _numeric(series):
     return pd.api.types.is_numeric_dtype(series)
+
 
 def _ordered_values(series):
     """Distinct values in a sensible order: sorted numbers, strings in order of appearance."""
@@ -155,17 +179,21 @@ def _ordered_values(series):
         return sorted(set(vals.astype(float).tolist()))
     return list(dict.fromkeys(vals.tolist()))
 
+
 def _zip(r):
     return str(r.attrs.get("sweep_mode", "grid")) == "zip"
+
 
 def _done(r):
     pts = _points(r)
     return pts[pts["status"] == 1].reset_index(drop=True)
 
+
 def _progress_note(r):
     pts = _points(r)
     done, total = int((pts["status"] == 1).sum()), len(pts)
     return "" if done == total else f" (incomplete file: {done} of {total} points done)"
+
 
 def _match(series, value, key, quiet=False):
     """Rows of a column equal to value: strings exactly, numbers to within 1% (so a value typed
@@ -192,12 +220,14 @@ def _match(series, value, key, quiet=False):
                          f"{', '.join(map(str, _ordered_values(series)))})")
     return m
 
+
 def _filter(r, df, where):
     """df narrowed by where ({swept key or 'scenario': value})."""
     for key, value in (where or {}).items():
         col = "scenario" if key == "scenario" else _column(r, key)
         df = df[_match(df[col], value, key)]
     return df
+
 
 def _tied(df, col, others):
     """The columns among `others` that vary together with col in df: each value of col comes
@@ -257,14 +287,17 @@ def _hold(r, df, where, free=()):
 def _where_cols(r, where):
     return {("scenario" if k == "scenario" else _column(r, k)) for k in (where or {})}
 
+
 def _held_text(fixed):
     return ", ".join(f"{k} = {_fmt(v)}" for k, v in fixed.items())
+
 
 def _scenarios_in(r, where):
     names = scenario_order(r)
     if where and "scenario" in where:
         names = [s for s in names if s == str(where["scenario"])]
     return names
+
 
 def _one_point_per_scenario(r, where):
     """[(scenario, point row, held)] for each scenario with a finished point matching where."""
@@ -277,14 +310,17 @@ def _one_point_per_scenario(r, where):
             out.append((s, rows.iloc[0], held))
     return out
 
+
 def _positive(values):
     v = np.asarray(values, dtype=float)
     return v[np.isfinite(v) & (v > 0)]
+
 
 def _spans(values, decades):
     """True when the positive values span at least `decades` factors of ten."""
     v = _positive(values)
     return len(v) > 1 and v.max() >= v.min() * 10 ** decades * (1 - 1e-9)
+
 
 def _log_sweep(values):
     """True when sweep values belong on a log axis: all positive and either spanning more than
@@ -300,11 +336,13 @@ def _log_sweep(values):
         return dl.max() < 1.05 * dl.min() and dx.max() > 1.5 * dx.min()
     return False
 
+
 def _axes(ax, figsize=(6.8, 4.6)):
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
 
 def _title(ax, main, sub=""):
     """A title saying what is compared, and below it a smaller wrapped line saying at what."""
@@ -315,6 +353,7 @@ def _title(ax, main, sub=""):
                     textcoords="offset points", ha="center", va="bottom", fontsize=8.5,
                     color="0.3")
 
+
 def _legend(ax, n, always=False, **kw):
     """A legend, unless its one entry would only say 'base' (a file without scenarios)."""
     labels = [h.get_label() for h in ax.get_lines() + ax.collections
@@ -322,16 +361,20 @@ def _legend(ax, n, always=False, **kw):
     if n > 1 or always or (labels and labels != ["base"]):
         ax.legend(fontsize=9, frameon=False, **kw)
 
+
 def _ylabel(ax, text):
     """A y label, on two lines when it would not fit beside a figure of ordinary height."""
     ax.set_ylabel("\n".join(textwrap.wrap(text, 48)))
+
 
 def _grid(ax):
     ax.grid(True, which="major", alpha=0.3)
     ax.grid(True, which="minor", alpha=0.08)
 
+
 def _scenario_word(names):
     return "scenario" if len(names) == 1 and names[0] == "base" else "scenarios"
+
 
 def _mean_se(df, metric):
     """(mean column, se column or None) of a metric in /summary."""
@@ -342,10 +385,12 @@ def _mean_se(df, metric):
     se = f"{metric}_se"
     return mean, (se if se in df.columns else None)
 
+
 def summary_metrics(df):
     """Metrics with a mean in a /summary-like table, and p_global."""
     out = [c[:-5] for c in df.columns if c.endswith("_mean") and c != "adoptions_mean"]
     return out + [c for c in ("p_global",) if c in df.columns]
+
 
 def _has_values(series):
     return series.notna().any()

@@ -90,10 +90,12 @@ def ccdf(results, metric="reach", by="scenario", where=None, ax=None):
                                         for line in ax.get_lines()))
     return ax
 
+
 def _ccdf_points(v):
     v = np.sort(np.asarray(v, dtype=float))
     x, first = np.unique(v, return_index=True)
     return x, (len(v) - first) / len(v)
+
 
 def _by_value(r, key, where):
     """Lines for ccdf(by=key): every value of key, per scenario; colour by value (viridis),

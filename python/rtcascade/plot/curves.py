@@ -51,6 +51,7 @@ def generations(results, where=None, ax=None):
     _legend(ax, drawn)
     return ax
 
+
 def timing(results, where=None, ax=None):
     """Timed models: fraction of runs that had reached half (dashed) and all (solid) of their
     final size by time t, from /curves/time, one colour per scenario at one point each.
@@ -91,6 +92,7 @@ def timing(results, where=None, ax=None):
     _grid(ax)
     _legend(ax, 2 * drawn, always=True)
     return ax
+
 
 def virality_vs_size(results, where=None, ax=None, x="size", max_dots=4000):
     """Structural virality of each run against its size (or another per-run metric x), all
@@ -139,6 +141,7 @@ def virality_vs_size(results, where=None, ax=None, x="size", max_dots=4000):
     _grid(ax)
     _legend(ax, drawn, always=True)
     return ax
+
 
 def _binned_median(xs, vs, min_count=5):
     """Median of vs in bins of xs (one per integer up to 10, then 8 per decade), NaN where a

@@ -27,9 +27,11 @@ def save(fig, outdir, stem, formats=FORMATS):
     plt.close(fig)
     return paths
 
+
 def default_outdir(path):
     base = os.path.splitext(str(path))[0]
     return base + "_figures"
+
 
 def _metrics(r, metrics):
     """The metrics to draw: those asked for, or the defaults the file has."""
@@ -38,6 +40,7 @@ def _metrics(r, metrics):
         return list(metrics)
     return [m for m in DEFAULT_METRICS if f"{m}_mean" in cols and _has_values(
         _done(r)[f"{m}_mean"])] or ["reach"]
+
 
 def _zipped_pair(r, pair):
     """True when, in every scenario where both keys vary, they vary together (a zip sweep)."""
@@ -114,6 +117,7 @@ def plan(results, kinds="all", metrics=None, x=None):
             raise ValueError(f"unknown kind '{kind}' (kinds: {', '.join(KINDS)}, all)")
     return figs, skipped
 
+
 def plot_all(results, outdir=None, formats=FORMATS, kinds="all", metrics=None, x=None,
              where=None, errors=None):
     """Draws and saves every figure of plan() into outdir (default: beside the file, in
@@ -135,6 +139,7 @@ def plot_all(results, outdir=None, formats=FORMATS, kinds="all", metrics=None, x
             errors.append(f"{stem}: {type(e).__name__}: {e}")
     return paths
 
+
 def _parse_where(items):
     out = {}
     for item in items or []:
@@ -146,6 +151,7 @@ def _parse_where(items):
         except ValueError:
             out[key.strip()] = value.strip()
     return out
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(

@@ -19,9 +19,10 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
             values=None):
     """Mean of a metric over a two-parameter sweep, one panel per scenario, one colour scale
     (log when the means span two decades) with a labelled colour bar; cells not run yet are
-    grey, cells the sweep does not have (a zip sweep's) hatched. param_x and param_y default to the first two swept keys with several values; other
-    swept keys are held. `ax` may be one Axes per scenario. values=True writes each cell's
-    mean in it (default: when a panel has at most 100 cells). Returns the Figure."""
+    grey, cells the sweep does not have (a zip sweep's) hatched. param_x and param_y default
+    to the first two swept keys with several values; other swept keys are held. `ax` may be one
+    Axes per scenario. values=True writes each cell's mean in it (default: when a panel has at
+    most 100 cells). Returns the Figure."""
     r = _results(results)
     pts = _points(r)
     multi = [c for c in _swept_columns(r) if len(_ordered_values(pts[c])) > 1]
@@ -97,6 +98,7 @@ def heatmap(results, param_x=None, param_y=None, metric="reach", where=None, ax=
                  + ("\n" + "; ".join(sub) if sub else ""), fontsize=11)
     return fig
 
+
 def _norm(grids):
     """One colour scale for the panels drawn, so that they compare (log over two decades)."""
     finite = np.concatenate([z[np.isfinite(z)] for z in grids]) if grids else np.zeros(0)
@@ -140,6 +142,7 @@ def _index_of(vals, v):
         return int(np.argmin([abs(float(a) - float(v)) for a in vals]))
     return vals.index(v)
 
+
 def _ticks(axis, vals, rotate=False):
     """Ticks at the cells, labelled with the swept values (every one up to 16, else some)."""
     step = max(1, math.ceil(len(vals) / 16))
@@ -147,6 +150,7 @@ def _ticks(axis, vals, rotate=False):
     kw = dict(rotation=40, ha="right") if rotate else {}
     axis.set_ticks(idx, [_fmt(vals[i]) for i in idx], **kw)
     axis.set_ticks([], minor=True)
+
 
 def _fmt_short(v):
     """A number in at most ~5 characters: 0.0312, 61.3, 2,790, 45.1k, 1.2M."""
@@ -158,6 +162,7 @@ def _fmt_short(v):
     if a >= 100:
         return f"{v:,.0f}"
     return f"{v:.3g}"
+
 
 def _cell_text(ax, z, cmap, norm):
     for i in range(z.shape[0]):

@@ -37,6 +37,7 @@ def _curves_by_scenario(r, param, metric, where):
         helds.append(_held_text(held))
     return out, helds
 
+
 def crossing(data, param, metric="reach", a=None, b=None, where=None, logx=None,
              min_z=None, logy=False):
     """Where the mean curves of scenarios a and b (default: the first two) cross along a swept
@@ -106,6 +107,7 @@ def crossing(data, param, metric="reach", a=None, b=None, where=None, logx=None,
                      float(np.exp(yc)) if logy else float(yc), a, b, a if up else b)
             for tc, yc, up in raw]
 
+
 def _sign_changes(t, d, y):
     """[(t, y, a_above_after)] where d changes sign between neighbouring sweep values, by
     linear interpolation; a stretch of exact ties counts once, at its middle."""
@@ -125,6 +127,7 @@ def _sign_changes(t, d, y):
                 lo = (j + k) // 2
                 out.append(((t[lo] + t[lo + 1]) / 2, (y[lo] + y[lo + 1]) / 2, d[k] > 0))
     return out
+
 
 def mean_vs(results, param, metric="reach", where=None, ax=None, annotate=True):
     """Mean of a metric (any /summary metric: reach, retweets, virality, p_global,
@@ -206,6 +209,7 @@ def mean_vs(results, param, metric="reach", where=None, ax=None, annotate=True):
     _legend(ax, len(curves))
     return ax
 
+
 def _annotate_crossings(ax, r, param, metric, where, names, logx, logy):
     """Marks up to four significant crossings between pairs of scenarios (an X, a dotted line
     and its x value at the foot of the line) and returns a sentence naming them."""
@@ -225,6 +229,7 @@ def _annotate_crossings(ax, r, param, metric, where, names, logx, logy):
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     return "; ".join(f"{c.above} overtakes {c.b if c.above == c.a else c.a} at {param} ≈ "
                      f"{_fmt(c.x)}" for c in found)
+
 
 def mean_by_scenario(results, metric="reach", where=None, ax=None):
     """Mean of a metric per scenario with its 95% confidence interval (for files without a

@@ -7,7 +7,9 @@ handed to networkx (for EoN) and graph-tool as the same edge list. Every tool ru
 cascades with reshare (transmission) probability p = 0.12: each new adopter gets one chance per
 follower (out-edge), then stops -- the independent cascade, which is SIR with recovery after one
 step. Activations are the adopters, seeds included. The process is pinned to one CPU and every
-tool runs on one thread.
+tool runs on one thread. With --repeat N the three are measured N times in turn (rtcascade,
+graph-tool, EoN, rtcascade, ...), so that load from other work on the machine falls on all of
+them alike, and the median of each is reported with the range.
 
 - rtcascade: simulate(graph, independent_cascade, runs=R, threads=1), timed as a user calls it
   (the DataFrame included); the seed nodes of its first runs (from events=True, the same runs)
@@ -22,12 +24,11 @@ tool runs on one thread.
 
 Usage: PYTHONPATH=build/python RC_EON_PATH=/path/to/eon /usr/bin/python3 scripts/bench_python.py
          [--nodes 100000] [--edges 1000000] [--p 0.12] [--runs 2000] [--other-runs 20]
-         [--seed 1] [--cpu N] [--json FILE]
+         [--seed 1] [--repeat 3] [--cpu N] [--json FILE]
 """
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
@@ -47,33 +48,42 @@ def pin(cpu):
     return cpu
 
 
-def bench_rtcascade(g, p, runs, seed, k):
+def seeds_of(g, p, seed, k):
+    """The seed nodes of rtcascade's first k runs (its events), for the other tools."""
+    model = {"name": "independent_cascade", "p": p}
+    first, events = rtcascade.simulate(g, model, runs=k, seed=seed, threads=1, events=True)
+    seeds = events[events["parent"].isna()].groupby("run")["node"].first()
+    return [int(s) for s in seeds.reindex(range(k)).tolist()], int(first["size"].sum())
+
+
+def bench_rtcascade(g, p, runs, seed):
     model = {"name": "independent_cascade", "p": p}
     rtcascade.simulate(g, model, runs=min(runs, 50), seed=seed + 1, threads=1)  # warm up
     t0 = time.perf_counter()
     df = rtcascade.simulate(g, model, runs=runs, seed=seed, threads=1)
     dt = time.perf_counter() - t0
-    first, events = rtcascade.simulate(g, model, runs=k, seed=seed, threads=1, events=True)
-    seeds = events[events["parent"].isna()].groupby("run")["node"].first()
-    check = df.iloc[:k].reset_index(drop=True).equals(first)
     return {"runs": runs, "seconds": dt, "activations": int(df["size"].sum()),
             "activations_per_s": float(df["size"].sum() / dt),
-            "p_global": float(df["global"].mean()),
-            "mean_size": float(df["size"].mean()), "events_runs_equal": bool(check),
-            "seed_nodes": [int(s) for s in seeds.reindex(range(k)).tolist()],
-            "activations_on_seeds": int(first["size"].sum())}
+            "p_global": float(df["global"].mean()), "mean_size": float(df["size"].mean())}
 
 
-def bench_graph_tool(n, src, dst, p, seeds):
+def graph_tool_graph(n, src, dst):
     try:
         import graph_tool as gt
-        import graph_tool.dynamics as gd
     except ImportError:
-        return {"skipped": "graph-tool not installed (apt install python3-graph-tool)"}
+        return None
     gt.openmp_set_num_threads(1)
     g = gt.Graph(directed=True)
     g.add_vertex(n)
     g.add_edge_list(np.column_stack([src, dst]))
+    return g
+
+
+def bench_graph_tool(g, p, seeds):
+    if g is None:
+        return {"skipped": "graph-tool not installed (apt install python3-graph-tool)"}
+    import graph_tool as gt
+    import graph_tool.dynamics as gd
     t_dyn = t_all = 0.0
     acts = 0
     for s in seeds:
@@ -91,20 +101,28 @@ def bench_graph_tool(n, src, dst, p, seeds):
             "activations_per_s": acts / t_dyn, "activations_per_s_with_setup": acts / t_all}
 
 
-def bench_eon(n, src, dst, p, seeds, seed):
+def eon_graph(n, src, dst):
+    """(EoN, the networkx DiGraph) or (None, why)."""
     path = os.environ.get("RC_EON_PATH")
     if not path:
-        return {"skipped": "RC_EON_PATH not set (the folder holding EoN/ from "
-                           "github.com/springer-math/Mathematics-of-Epidemics-on-Networks)"}
+        return None, ("RC_EON_PATH not set (the folder holding EoN/ from "
+                      "github.com/springer-math/Mathematics-of-Epidemics-on-Networks)")
     sys.path.insert(0, path)
     try:
         import EoN
     except ImportError as e:
-        return {"skipped": f"RC_EON_PATH={path}: cannot import EoN ({e})"}
+        return None, f"RC_EON_PATH={path}: cannot import EoN ({e})"
     import networkx as nx
     G = nx.DiGraph()
     G.add_nodes_from(range(n))
     G.add_edges_from(zip(src.tolist(), dst.tolist()))
+    return EoN, G
+
+
+def bench_eon(EoN, G, p, seeds, seed):
+    if EoN is None:
+        return {"skipped": G}
+    path = os.environ.get("RC_EON_PATH")
     rng = np.random.default_rng(seed)
     t = 0.0
     acts = 0
@@ -117,6 +135,10 @@ def bench_eon(n, src, dst, p, seeds, seed):
             "activations": acts, "seconds": t, "activations_per_s": acts / t}
 
 
+def median(values):
+    return float(np.median(values)) if values else float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=100_000)
@@ -126,6 +148,7 @@ def main():
     ap.add_argument("--other-runs", type=int, default=20,
                     help="graph-tool and EoN runs (from rtcascade's first seeds)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3, help="measure each tool this many times")
     ap.add_argument("--cpu", type=int, help="the CPU to pin to (default: the first allowed)")
     ap.add_argument("--json", help="also write the numbers here")
     a = ap.parse_args()
@@ -135,32 +158,44 @@ def main():
     src, dst = g.edges()
     print(f"graph: directed G(n, m), n = {g.num_nodes:,}, m = {g.num_edges:,} (mean degree "
           f"{g.num_edges / g.num_nodes:g}), p = {a.p}, single random seeds; one thread on CPU "
-          f"{cpu} ({platform.processor() or platform.machine()})")
-    rc = bench_rtcascade(g, a.p, a.runs, a.seed, a.other_runs)
-    print(f"rtcascade {rtcascade.__version__} ({rtcascade.library_path()}): {rc['runs']} runs in "
-          f"{rc['seconds']:.2f} s, P(global) = {rc['p_global']:.3f}, mean size "
-          f"{rc['mean_size']:,.0f}: {rc['activations_per_s']:.3g} activations/s")
-    gtr = bench_graph_tool(g.num_nodes, src, dst, a.p, rc["seed_nodes"])
-    er = bench_eon(g.num_nodes, src, dst, a.p, rc["seed_nodes"], a.seed)
+          f"{cpu}; load average {os.getloadavg()[0]:.2f}")
+    seeds, on_seeds = seeds_of(g, a.p, a.seed, a.other_runs)
+    gtg = graph_tool_graph(g.num_nodes, src, dst)
+    eon, G = eon_graph(g.num_nodes, src, dst)
+    reps = {"rtcascade": [], "graph_tool": [], "eon": []}
+    for _ in range(a.repeat):
+        reps["rtcascade"].append(bench_rtcascade(g, a.p, a.runs, a.seed))
+        reps["graph_tool"].append(bench_graph_tool(gtg, a.p, seeds))
+        reps["eon"].append(bench_eon(eon, G, a.p, seeds, a.seed))
+    rate = {k: [r["activations_per_s"] for r in v if "skipped" not in r]
+            for k, v in reps.items()}
     out = {"graph": {"nodes": g.num_nodes, "edges": g.num_edges, "p": a.p, "seed": a.seed},
-           "cpu": cpu, "rtcascade": rc, "graph_tool": gtr, "eon": er}
-    print(f"  its first {a.other_runs} runs (the others' seeds): "
-          f"{rc['activations_on_seeds']:,} activations")
-    if "skipped" in gtr:
-        print(f"graph-tool: skipped: {gtr['skipped']}")
-    else:
-        out["ratio_graph_tool"] = rc["activations_per_s"] / gtr["activations_per_s"]
-        print(f"graph-tool {gtr['version']} SIRState(gamma=1): {gtr['runs']} runs, "
-              f"{gtr['activations']:,} activations: {gtr['activations_per_s']:.3g}/s dynamics "
-              f"only, {gtr['activations_per_s_with_setup']:.3g}/s with state setup; rtcascade "
-              f"/ graph-tool = {out['ratio_graph_tool']:.0f}x")
-    if "skipped" in er:
-        print(f"EoN: skipped: {er['skipped']}")
-    else:
-        out["ratio_eon"] = rc["activations_per_s"] / er["activations_per_s"]
-        print(f"EoN {er['version']} basic_discrete_SIR: {er['runs']} runs, "
-              f"{er['activations']:,} activations: {er['activations_per_s']:.3g}/s; rtcascade / "
-              f"EoN = {out['ratio_eon']:.0f}x")
+           "cpu": cpu, "load_after": os.getloadavg()[0], "repeats": reps,
+           "median_activations_per_s": {k: median(v) for k, v in rate.items()}}
+    rc = reps["rtcascade"][0]
+
+    def spread(v):
+        return f"{median(v):.3g}/s (range {min(v):.3g}-{max(v):.3g})"
+    print(f"rtcascade {rtcascade.__version__} ({rtcascade.library_path()}): {rc['runs']} runs, "
+          f"P(global) = {rc['p_global']:.3f}, mean size {rc['mean_size']:,.0f}: "
+          f"{spread(rate['rtcascade'])} activations")
+    print(f"  its first {a.other_runs} runs (the others' seeds): {on_seeds:,} activations")
+    for key, name in (("graph_tool", "graph-tool"), ("eon", "EoN")):
+        first = reps[key][0]
+        if "skipped" in first:
+            print(f"{name}: skipped: {first['skipped']}")
+            continue
+        ratio = median(rate["rtcascade"]) / median(rate[key])
+        out[f"ratio_{key}"] = ratio
+        what = ("SIRState(gamma=1), dynamics only" if key == "graph_tool"
+                else "basic_discrete_SIR")
+        extra = ""
+        if key == "graph_tool":
+            extra = (f"; {median([r['activations_per_s_with_setup'] for r in reps[key]]):.3g}/s "
+                     "with state setup")
+        print(f"{name} {first['version']} {what}: {first['runs']} runs, {first['activations']:,} "
+              f"activations: {spread(rate[key])}{extra}; rtcascade / {name} = {ratio:.0f}x")
+    print(f"load average after: {out['load_after']:.2f}")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(out, f, indent=1)

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev zlib1g-dev
-          python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy)
+          python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy
+          python3-networkx python3-yaml python3-xarray)
 if [ "${1:-}" = "--mpi" ]; then
   packages+=(openmpi-bin libopenmpi-dev)
 fi

@@ -43,6 +43,7 @@ def main(argv=None):
                     help="also copy the PNG figures to docs/figures/ (for docs/reproductions.md)")
     ap.add_argument("--list", action="store_true", help="list the papers and exit")
     a = ap.parse_args(argv)
+    common.plt.switch_backend("Agg")  # the command writes files: no window, whatever the display
     if a.list:
         for k in keys():
             print(f"{k:14s} {paper(k).TITLE}")

@@ -11,23 +11,25 @@ Writes into OUTDIR (default: results/handpicked_vs_broadcast_figures/):
   study_engagement   how engaged the hand-picked must be to match the celebrity;
   study_ccdf         the distribution of retweets per post (lively network);
 and prints the numbers behind them (the crossings) as a small table. Also usable as a module:
-overview(r), audience_size(r), engagement(r), crossings(r) take an rcload.Results.
+overview(r), audience_size(r), engagement(r), crossings(r) take an rtcascade.Results.
 """
 import argparse
 import math
 import os
 import sys
 
-import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import rcload  # noqa: E402
-import rcplot  # noqa: E402
+# The package beside this script in a source tree, else the one on the path (an install, or
+# PYTHONPATH as `rtcascade run` sets it). Importing it chooses no matplotlib backend: a
+# notebook or a desktop keeps its own; the command below draws into files with Agg.
+_TREE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
+if os.path.isdir(os.path.join(_TREE, "rtcascade")):
+    sys.path.insert(0, os.path.abspath(_TREE))
+import rtcascade  # noqa: E402
+from rtcascade import plot as rcplot  # noqa: E402
 
 # The operating point of each author: its typical engagement (and size), as in the config.
 TYPICAL = {"handpicked": ("audience.engagement", 0.15),
@@ -252,7 +254,8 @@ def main(argv=None):
         print(f"study_figures: {a.results}: no such results file (run `rtcascade run` first)",
               file=sys.stderr)
         return 4
-    r = rcload.load(a.results)
+    plt.switch_backend("Agg")  # files only: no window, whatever the display
+    r = rtcascade.load(a.results)
     missing = [s for s in TYPICAL if s not in set(r.points["scenario"])]
     if missing:
         print(f"study_figures: {a.results}: not the default study (no scenario {missing[0]})",

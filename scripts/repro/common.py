@@ -21,17 +21,15 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.dirname(HERE)
 REPO = os.path.dirname(SCRIPTS)
-sys.path.insert(0, SCRIPTS)
-import rcload  # noqa: E402
+# The rtcascade package of this tree (python/), else the one on the path (an install).
+if os.path.isdir(os.path.join(REPO, "python", "rtcascade")):
+    sys.path.insert(0, os.path.join(REPO, "python"))
+import rtcascade  # noqa: E402
 
-try:  # share the look of scripts/rcplot.py (also makes matplotlib headless)
-    import rcplot as _rcplot  # noqa: E402
-except Exception:  # rcplot missing or broken: the reproductions still draw
+try:  # share the look of the package's figures
+    from rtcascade import plot as _rcplot  # noqa: E402
+except Exception:  # matplotlib trouble: the reproductions still draw
     _rcplot = None
-import matplotlib  # noqa: E402
-
-if _rcplot is None and not os.environ.get("MPLBACKEND") and not os.environ.get("DISPLAY"):
-    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 # A checked row agrees when |estimate - reference| <= Z_CHECK * se + allowance: 5 standard
@@ -128,7 +126,7 @@ def _quote(s):
 
 
 def load(path):
-    return rcload.load(path)
+    return rtcascade.load(path)
 
 
 def runs_table(results, columns=("size", "global")):
@@ -368,16 +366,16 @@ def new_figure(ncols=1, nrows=1, size=(6.8, 4.6), **kw):
 
 
 def grid(ax):
-    if _rcplot is not None and hasattr(_rcplot, "_grid"):
-        _rcplot._grid(ax)
+    if _rcplot is not None:
+        _rcplot.grid(ax)
     else:
         ax.grid(True, which="major", alpha=0.3)
         ax.grid(True, which="minor", alpha=0.08)
 
 
 def title(ax, main, sub=""):
-    if _rcplot is not None and hasattr(_rcplot, "_title"):
-        _rcplot._title(ax, main, sub)
+    if _rcplot is not None:
+        _rcplot.title(ax, main, sub)
     else:
         ax.set_title(main + ("\n" + sub if sub else ""), fontsize=11)
 

@@ -23,6 +23,7 @@ rc_mc_options_t rc_mc_default_options(void)
         .chunk = 16,
         .audience = NULL,
         .first_run = 0,
+        .recorder = NULL,
     };
     return o;
 }
@@ -175,6 +176,7 @@ typedef struct mc_point {
     const rc_audience_t *aud;  /* the audience, or NULL with seeds */
     uint64_t master, point, first_run;
     uint32_t max_seeds;        /* seeds per run at most */
+    const rc_mc_recorder_t *recorder; /* told each run's cascade, or NULL */
     rc_mc_results_t *res;      /* per-run values land at [run] */
 } mc_point_t;
 
@@ -242,6 +244,8 @@ static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
     RC_TRY(pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, &c));
     RC_TRY(rc_metrics_compute(&c, pt->g, res->global_threshold, t->ws->queue, t->ws->slot,
                               t->ws->value, &m));
+    if (pt->recorder != NULL) /* reads the cascade only: the metrics' scratch is not in it */
+        RC_TRY(pt->recorder->record(pt->recorder->ctx, pt->first_run + run, &c));
     if (m.depth + 1 > t->gen_len) {
         uint64_t *acc = realloc(t->gen_acc, ((size_t)m.depth + 1) * sizeof *acc);
         RC_ALLOC_CHECK(acc, "adoptions per generation");
@@ -401,7 +405,8 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                 .audience_size = aud != NULL ? aud->size : 0},
         .master = master_seed, .point = point, .first_run = o.first_run,
         /* Seeds per run at most: the plan's count, or every audience member resharing. */
-        .max_seeds = aud != NULL ? aud->size : plan->count};
+        .max_seeds = aud != NULL ? aud->size : plan->count,
+        .recorder = o.recorder};
     mc_loop_t loop = {.fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""},
                       .cancel = o.cancel, .cancel_ctx = o.cancel_ctx};
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();

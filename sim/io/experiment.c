@@ -144,14 +144,11 @@ static rc_status_t share_network(rc_experiment_t *ex, rc_network_spec_t *spec, s
     return RC_OK;
 }
 
-/* Everything of point p from its resolved config: engine options, model, seeds or audience,
- * network. */
-static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_cfg_t *cfg,
-                                 size_t *net_cap)
+/* What a point runs, from its resolved config: engine options, model, seeds or audience (not
+ * the network). */
+static rc_status_t resolve_point_specs(rc_point_t *pt, const rc_cfg_t *cfg)
 {
     rc_status_t status = RC_OK;
-    rc_network_spec_t net;
-    memset(&net, 0, sizeof net);
     RC_TRY(rc_cfg_double(cfg, "global_fraction", 0.05, 0, 1, &pt->global_fraction));
     RC_TRY(rc_cfg_uint32(cfg, "max_size", 0, 0, RC_MAX_NODES, &pt->max_size));
     const rc_cfg_t *mm = rc_cfg_get(cfg, "model");
@@ -177,6 +174,18 @@ static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_c
     } else {
         RC_TRY(rc_seeds_parse(rc_cfg_get(cfg, "seeds"), &pt->seeds));
     }
+cleanup:
+    return status;
+}
+
+/* Everything of point p from its resolved config: what it runs, and its network. */
+static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_cfg_t *cfg,
+                                 size_t *net_cap)
+{
+    rc_status_t status = RC_OK;
+    rc_network_spec_t net;
+    memset(&net, 0, sizeof net);
+    RC_TRY(resolve_point_specs(pt, cfg));
     RC_TRY(rc_network_spec_parse(rc_cfg_get(cfg, "network"), ex->seed, &net));
     RC_TRY(share_network(ex, &net, net_cap, &pt->network_id));
 cleanup:
@@ -339,6 +348,37 @@ cleanup:
     rc_cfg_free(base);
     rc_experiment_free(ex);
     return status;
+}
+
+rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out)
+{
+    static const char *const keys[] = {"model", "seeds", "audience", "global_fraction",
+                                       "max_size", NULL};
+    rc_status_t status = RC_OK;
+    rc_point_t *pt = NULL;
+    *out = NULL;
+    if (rc_cfg_kind(map) != RC_CFG_MAP)
+        RC_FAIL(RC_ERR_CONFIG, "%s: a point must be a map of keys (model:, seeds:, ...)",
+                rc_cfg_where(map));
+    RC_TRY(rc_cfg_check_keys(map, keys));
+    pt = calloc(1, sizeof *pt);
+    RC_ALLOC_CHECK(pt, "a point");
+    pt->index = index;
+    pt->scenario = "base";
+    RC_TRY(resolve_point_specs(pt, map));
+    *out = pt;
+    pt = NULL;
+cleanup:
+    rc_point_free(pt);
+    return status;
+}
+
+void rc_point_free(rc_point_t *pt)
+{
+    if (pt == NULL)
+        return;
+    point_clear(pt, 0);
+    free(pt);
 }
 
 rc_status_t rc_experiment_check(const rc_experiment_t *ex)

@@ -156,20 +156,13 @@ rc_status_t rc_run_record_network(rc_runner_t *r, size_t id, const rc_graph_t *g
 rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_graph_t *g,
                          uint64_t first, uint64_t count, rc_mc_results_t **out)
 {
-    rc_mc_options_t opt = rc_mc_default_options();
-    opt.global_fraction = pt->global_fraction;
-    opt.max_size = pt->max_size;
-    opt.threads = r->opt.threads;
-    opt.schedule = r->opt.schedule;
-    opt.chunk = r->opt.chunk;
-    opt.audience = pt->has_audience ? &pt->audience : NULL;
+    rc_mc_options_t opt = rc_run_point_options(pt, &r->opt);
     opt.first_run = first;
     if (r->cancel_runs) {
         opt.cancel = poll_cancel;
         opt.cancel_ctx = (void *)r;
     }
     /* Greedy seed sequences are shared between points with the same model. */
-    opt.model_key = pt->model_key;
     opt.greedy_cache = r->greedy;
     return rc_mc_run(g, pt->model, pt->params, pt->has_audience ? NULL : &pt->seeds, count,
                      r->ex->seed, pt->index, &opt, out);
@@ -261,7 +254,7 @@ cleanup:
 /* Starts OpenMP's thread pool with asynchronous signals blocked, so that its threads (which
  * OpenMP keeps for later parallel regions) never take a signal meant for the caller's program:
  * a program's handlers run on its own threads only. */
-static void quiet_thread_pool(int threads)
+void rc_run_quiet_threads(int threads)
 {
     sigset_t set, old;
     sigfillset(&set);
@@ -319,7 +312,7 @@ rc_status_t rc_run_experiment(const rc_experiment_t *ex, const rc_run_options_t 
     RC_TRY(runner_init(&r, ex, opt, sink, hooks, report != NULL ? report : &own));
     if (r.opt.threads > 0)
         omp_set_num_threads(r.opt.threads);
-    quiet_thread_pool(r.opt.threads);
+    rc_run_quiet_threads(r.opt.threads);
     if (rc_run_mpi_size() > 1) {
         status = sink != NULL ? rc_run_mpi_coordinate(&r) : rc_run_mpi_work(&r);
     } else {

@@ -45,6 +45,14 @@ rc_status_t rc_run_open_network(rc_runner_t *r, size_t from, size_t to, rc_graph
 /* Records network `id` in the sink (the writer must be idle) and starts the writer. */
 rc_status_t rc_run_record_network(rc_runner_t *r, size_t id, const rc_graph_t *g);
 
+/* Starts OpenMP's thread pool (threads, 0 = the default) with asynchronous signals blocked, so
+ * that its threads never take a signal meant for the program. */
+void rc_run_quiet_threads(int threads);
+
+/* The engine options of point pt run with options o (point.c): its global fraction, size cap,
+ * audience and model key, o's threads and schedule; the rest default. */
+rc_mc_options_t rc_run_point_options(const rc_point_t *pt, const rc_run_options_t *o);
+
 /* The runs [first, first + count) of point pt on g. */
 rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_graph_t *g,
                          uint64_t first, uint64_t count, rc_mc_results_t **out);

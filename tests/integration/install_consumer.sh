@@ -2,11 +2,15 @@
 # `cmake --install` into a temporary prefix gives the CLI, every public header, the shared and
 # static libraries, a CMake package and a pkg-config file; a program outside the project
 # (tests/consumer) builds and runs against it four ways: CMake find_package with the shared and
-# with the static library, pkg-config with the shared and with the static library.
-#   install_consumer.sh BUILD_DIR C_COMPILER
+# with the static library, pkg-config with the shared and with the static library. With PYTHON
+# and SITE (the package's folder below the prefix), the installed Python package too: imported
+# from there, it loads the installed library, not the build's, and runs the engine.
+#   install_consumer.sh BUILD_DIR C_COMPILER [PYTHON SITE]
 set -euo pipefail
 build=$1
 cc=${2:-cc}
+python=${3:-}
+site=${4:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,4 +44,18 @@ static_libs=$(PKG_CONFIG_PATH=$pc pkg-config --static --libs rtcascade | sed 's/
   $(PKG_CONFIG_PATH=$pc pkg-config --cflags rtcascade) "$libdir/librtcascade.a" $static_libs
 check "pkg-config static" "$tmp/pc_static"
 if ldd "$tmp/pc_static" | grep -q librtcascade; then echo "pc_static uses the shared library"; exit 1; fi
+if [ -n "$python" ]; then
+  # from another folder, with nothing of the build on the path
+  out=$(cd "$tmp" && env -u RTCASCADE_LIBRARY PYTHONPATH="$prefix/$site" "$python" -c '
+import rtcascade, sys
+g = rtcascade.Graph.generate({"generator": "star", "nodes": 50})
+df = rtcascade.simulate(g, {"name": "independent_cascade", "p": 1}, seeds=[0], runs=3)
+print(rtcascade.__file__, rtcascade.library_path(), int(df["size"].min()))') ||
+    { echo "FAIL python: the installed package does not run"; exit 1; }
+  case "$out" in
+    "$prefix/$site/rtcascade/__init__.py $prefix/"*"/librtcascade.so."*" 50")
+      passed=$((passed + 1)); echo "ok   python: $out" ;;
+    *) echo "FAIL python: '$out' (expected the package and library under $prefix)"; exit 1 ;;
+  esac
+fi
 echo "install_consumer: $passed passed, 0 failed"

@@ -108,6 +108,14 @@ def main():
         check(part.points.loc[part.points["status"] == 0, "retweets_mean"].isna().all(),
               "pending points have NaN summaries")
         check(len(part.runs) == 900, "partial: 900 runs")
+        # one point's runs without the others (rtcascade.Results.point_runs)
+        fresh = rcload.load(path)
+        for point in (0, 5, 7):
+            one = fresh.point_runs(point)
+            check(one.equals(runs[runs["point"] == point].reset_index(drop=True)),
+                  f"point_runs({point}) equals the full table's rows")
+        check(fresh._runs is None, "point_runs reads no other rows")
+        check(len(rcload.load(partial).point_runs(5)) == 0, "a pending point has no runs")
         check(part.runs.equals(runs[runs["point"] < 3].reset_index(drop=True)),
               "partial runs equal the complete file's first points")
 

@@ -1,15 +1,19 @@
 #!/usr/bin/python3
-"""scripts/rcplot.py on small results files written by `rtcascade run`: as a command (every
-expected figure written as a real PNG, and a PDF) and as a module (each function returns its
-Axes or Figure), on a two-key sweep with two scenarios (tests/integration/plot.yaml), a timed
-single point without scenarios or sweep, an all-zero experiment, an interrupted file and
-audience scenarios (reach_per_member, generation 0 empty); and
-crossing() on synthetic curves with known crossings.
+"""scripts/rcplot.py (a command line over rtcascade.plot) on small results files written by
+`rtcascade run`: as a command (every expected figure written as a real PNG, and a PDF) and as a
+module (each function returns its Axes or Figure), on a two-key sweep with two scenarios
+(tests/integration/plot.yaml), a timed single point without scenarios or sweep, an all-zero
+experiment, an interrupted file, audience scenarios (reach_per_member, generation 0 empty) and a
+scenario with a zip sweep of its own beside a grid one (its keys vary together in the line,
+CCDF and heat-map views; cells the sweep never had are hatched, not "not run yet"); the heat
+map's labels do not run into each other across panels; importing the figures chooses no
+matplotlib backend; and crossing() on synthetic curves with known crossings.
 
 usage: test_rcplot.py RTCASCADE RCPLOT_PY"""
 import contextlib
 import importlib.util
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -61,6 +65,21 @@ scenarios:
   broadcast: {audience: {size: 300, pick: random, engagement: 0.02}}
 sweep:
   audience.engagement: {from: 0.01, to: 0.3, num: 4, log: true}
+"""
+
+# A scenario with a zip sweep of its own, beside one with a grid of the same keys.
+ZIP_SCENARIO = """name: plot_zip_scenario
+seed: 5
+runs: 60
+network: {generator: erdos_renyi, nodes: 600, mean_degree: 4}
+model: {name: independent_cascade, p: 0.1}
+scenarios:
+  paired:
+    audience: {size: 50, pick: random, engagement: 0.1}
+    sweep: {mode: zip, model.p: [0.01, 0.1, 0.3], audience.engagement: [0.3, 0.1, 0.05]}
+  grid:
+    audience: {size: 50, pick: random, engagement: 0.1}
+    sweep: {model.p: [0.01, 0.1, 0.3], audience.engagement: [0.3, 0.05]}
 """
 
 
@@ -144,6 +163,71 @@ def test_crossing(rcplot):
           f"one significant change of lead: {c}")
 
 
+def label_clashes(fig, axes):
+    """Pairs of axis and tick labels of different panels (or the shared x label) that
+    overlap once drawn."""
+    fig.canvas.draw()
+    rend = fig.canvas.get_renderer()
+    boxes = []
+    for i, ax in enumerate(axes):
+        for t in [ax.xaxis.label, ax.yaxis.label] + ax.get_xticklabels() + ax.get_yticklabels():
+            if t.get_visible() and t.get_text():
+                boxes.append((i, t.get_text(), t.get_window_extent(rend)))
+    sup = getattr(fig, "_supxlabel", None)
+    if sup is not None and sup.get_text():
+        boxes.append((-1, sup.get_text(), sup.get_window_extent(rend)))
+    return [(a, b) for (i, a, ba), (j, b, bb) in itertools.combinations(boxes, 2)
+            if i != j and ba.overlaps(bb)]
+
+
+def test_zip_scenario(rcplot, path):
+    """Issue 15: a scenario's own zip sweep is not a grid."""
+    import matplotlib.pyplot as plt
+    r = rcplot.load(path)
+    ax = rcplot.mean_vs(r, "model.p", "reach")
+    n = {line.get_label(): len(line.get_xdata()) for line in ax.get_lines()}
+    check(n.get("paired") == 3 and n.get("grid") == 3,
+          f"mean_vs: the zipped scenario has its 3 points, not one: {n}")
+    check("audience.engagement paired with it" in "".join(t.get_text() for t in ax.texts),
+          "mean_vs names the key paired with x")
+    plt.close("all")
+    try:
+        ax = rcplot.ccdf(r, "size", by="model.p", where={"scenario": "paired"})
+        check(len(ax.get_lines()) == 3, f"ccdf by model.p: a line per value "
+                                        f"({len(ax.get_lines())})")
+    except ValueError as e:
+        check(False, f"ccdf by a key of a scenario's zip sweep: {e}")
+    plt.close("all")
+    fig = rcplot.heatmap(r, "audience.engagement", "model.p", "reach")
+    title = fig._suptitle.get_text()
+    hatched = [len([p for p in a.patches if p.get_hatch()]) for a in fig.axes[:2]]
+    check("hatched: not in the sweep" in title and "not run yet" not in title and
+          hatched == [6, 3], f"heat map: cells outside the sweep hatched, not 'not run yet' "
+                             f"({title!r}, {hatched})")
+    check(label_clashes(fig, fig.axes[:2]) == [],
+          f"heat map labels do not overlap: {label_clashes(fig, fig.axes[:2])}")
+    plt.close("all")
+    stems = [f[0] for f in rcplot.plan(r)[0]]
+    check(any(s.startswith("heatmap_") for s in stems), "the grid scenario still has a heat map")
+
+
+def test_no_backend_forced(rcplot_py):
+    """Importing the figures (package, rcplot.py, study_figures.py) with a display leaves
+    matplotlib's backend alone: a notebook or a desktop keeps its own."""
+    scripts = os.path.dirname(os.path.abspath(rcplot_py))
+    code = ("import sys, matplotlib, matplotlib.pyplot; sys.path.insert(0, %r)\n"
+            "before = dict.__getitem__(matplotlib.rcParams, 'backend')\n"
+            "import rcplot, study_figures\n"
+            "from rtcascade import plot\n"
+            "print(before == dict.__getitem__(matplotlib.rcParams, 'backend'))\n") % scripts
+    env = dict(os.environ, DISPLAY=":99")
+    env.pop("MPLBACKEND", None)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       timeout=120)
+    check(p.returncode == 0 and p.stdout.strip() == "True",
+          f"no backend chosen on import: {p.stdout} {p.stderr[-300:]}")
+
+
 def main():
     cli, rcplot_py = sys.argv[1:3]
     spec = importlib.util.spec_from_file_location("rcplot", rcplot_py)
@@ -154,7 +238,7 @@ def main():
     test_crossing(rcplot)
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in (("timed.yaml", TIMED), ("zero.yaml", ZERO), ("zip.yaml", ZIP),
-                           ("audience.yaml", AUDIENCE)):
+                           ("audience.yaml", AUDIENCE), ("zipscen.yaml", ZIP_SCENARIO)):
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(text)
         sweep = make(cli, os.path.join(HERE, "plot.yaml"), "sweep.h5", tmp)
@@ -164,6 +248,9 @@ def main():
         audience = make(cli, "audience.yaml", "audience.h5", tmp)
         sweep, timed, zero, zipped, audience = (os.path.join(tmp, p) for p in
                                                 (sweep, timed, zero, zipped, audience))
+        test_zip_scenario(rcplot, os.path.join(tmp, make(cli, "zipscen.yaml", "zipscen.h5",
+                                                         tmp)))
+        test_no_backend_forced(rcplot_py)
 
         # --- as a command: every figure of a two-key sweep, default OUTDIR ---
         p = run_cli(rcplot_py, [sweep, "--format", "png"])

@@ -10,10 +10,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import rcitest  # noqa: E402
 from rcitest import check  # noqa: E402
-import rcload  # noqa: E402
+import rtcascade as rcload  # noqa: E402  (load() reads a results file; no library needed)
 import numpy as np  # noqa: E402
 
 SMALL = ["--set", "network.nodes=40000", "--set", "network.max_degree=800",

@@ -5,7 +5,8 @@
 - no OpenMP or MPI header in sim/cli: the command line only calls the library;
 - sim/cli stays small (about 1,000 lines: it parses, prints and maps exit codes);
 - no source file over about 700 lines and no function over about 120 lines, tests included,
-  except the ones listed in EXCEPTIONS with the reason they must stay.
+  except the ones listed in EXCEPTIONS with the reason they must stay;
+- no Python module of the package, the scripts or the examples over about 700 lines either.
 
 usage: check_layers.py SOURCE_DIR"""
 import os
@@ -104,6 +105,10 @@ def main():
                 if length > MAX_FUNCTION_LINES and f"{r}:{name}" not in FUNCTION_EXCEPTIONS:
                     failures.append(f"{r}:{start}: {name}() has {length} lines (about 120 at "
                                     f"most)")
+    for path in sources(root, ["python", "scripts", "examples"], exts=(".py",)):
+        n = open(path).read().count("\n")
+        if n > MAX_FILE_LINES and rel(root, path) not in FILE_EXCEPTIONS:
+            failures.append(f"{rel(root, path)}: {n} lines (about 700 at most)")
     longest.sort(reverse=True)
     print(f"sim/cli: {cli_lines} lines; longest functions: " +
           ", ".join(f"{w} ({n})" for n, w in longest[:3]))

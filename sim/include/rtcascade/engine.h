@@ -233,6 +233,18 @@ typedef enum rc_schedule {
 /* Greedy seed sequences kept between calls (greedy.h). */
 typedef struct rc_greedy_cache rc_greedy_cache_t;
 
+/* Someone who wants every run's cascade tree (who adopted, through whom, in which generation, at
+ * what time), not only its metrics: the Python API's events, a results file's events. */
+typedef struct rc_mc_recorder {
+    /* Called once per run, right after the run's metrics, on the thread that ran it: calls for
+     * different runs may overlap, so it must be safe across runs. `run` is the run's number in
+     * the point (first_run + its index in the call). The cascade's arrays belong to the thread's
+     * workspace and are valid during the call only. A status other than RC_OK (with its
+     * message) fails the run, and so the call, like an error of the model. */
+    rc_status_t (*record)(void *ctx, uint64_t run, const rc_cascade_t *cascade);
+    void *ctx;
+} rc_mc_recorder_t;
+
 typedef struct rc_mc_options {
     double global_fraction; /* a run is global when size >= global_fraction * n; default 0.05 */
     uint32_t max_size;      /* stop a run at this many adopters and flag it capped; 0 = no cap */
@@ -253,6 +265,8 @@ typedef struct rc_mc_options {
                                YAML): the key of greedy seed sequences in greedy_cache */
     rc_greedy_cache_t *greedy_cache; /* where greedy sequences are kept across calls; NULL
                                (default) = computed afresh in every call */
+    const rc_mc_recorder_t *recorder; /* told every run's cascade (events.h collects them);
+                               NULL (default) = none. Never changes a result */
 } rc_mc_options_t;
 
 /* The defaults listed above. */

@@ -114,4 +114,15 @@ rc_status_t rc_experiment_print_points(const rc_experiment_t *ex, FILE *f, size_
 
 void rc_experiment_free(rc_experiment_t *ex);
 
+/* One point without an experiment, for programs that bring their own graph (the Python API's
+ * simulate): a map with `model:` (required), `seeds:` or `audience:`, `global_fraction:` and
+ * `max_size:` -- the keys of a config that say what a point runs -- checked by the same code,
+ * with the same messages, as a config's points (unknown keys refused). `index` is the point's
+ * number, the `point` of its runs' stream keys; its scenario is "base" and it has no swept
+ * values and no network (network_id 0). Free with rc_point_free. */
+rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out);
+
+/* Frees a point made by rc_point_parse (NULL is harmless). */
+void rc_point_free(rc_point_t *pt);
+
 #endif

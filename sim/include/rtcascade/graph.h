@@ -79,6 +79,33 @@ typedef struct rc_build_report {
 rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_graph_t **out,
                            rc_build_report_t *report);
 
+/* ---- A graph from a program's own arrays (from_arrays.c) ---- */
+
+/* What a program holds: edges as two id arrays over nodes [0, n), and optional per-edge and
+ * per-node arrays. Nothing is taken: rc_graph_from_arrays copies what it keeps. */
+typedef struct rc_graph_arrays {
+    uint32_t n;                 /* nodes, isolated ones included (>= 1) */
+    uint64_t m;                 /* edges given */
+    const uint32_t *src;        /* edge i is src[i] -> dst[i] (dst follows src) */
+    const uint32_t *dst;
+    const float *weight;        /* m edge weights (finite, >= 0), or NULL */
+    const uint32_t *community;  /* n community ids, or NULL; the graph has max + 1 communities */
+    const uint64_t *orig_id;    /* n distinct original ids (seed lists name nodes by them), or
+                                   NULL */
+    int undirected;             /* add every edge in both directions */
+    const char *description;    /* how the graph was made, or NULL ("arrays nodes=... edges=...") */
+} rc_graph_arrays_t;
+
+/* A graph from arrays: the edges go through rc_graph_build (self-loops and repeats dropped and
+ * counted in *report, which may be NULL; a repeat keeps its first weight), the node count
+ * stays a->n whatever the edges touch, and the original ids and communities are copied.
+ * RC_ERR_ARGUMENT names the first bad entry (a node outside [0, n), a negative or non-finite
+ * weight, an original id given twice, a community of UINT32_MAX) or a bad n; RC_ERR_NOMEM. The
+ * memory is checked first; the edges are copied once (about 1.5x the final graph at the peak
+ * beyond the caller's arrays). O(m + n log n). */
+rc_status_t rc_graph_from_arrays(const rc_graph_arrays_t *a, rc_graph_t **out,
+                                 rc_build_report_t *report);
+
 /* ---- Generators (gen_*.c): deterministic for a given seed ---- */
 
 /* Common to the random generators: the graph depends only on the parameters and the seed, never

@@ -20,9 +20,11 @@
 #include "rtcascade/network.h"
 /* models: the model contract and registry */
 #include "rtcascade/model.h"
-/* engine: seeds, audiences, metrics, the Monte Carlo driver, greedy seeding, blocks, curves */
+/* engine: seeds, audiences, metrics, the Monte Carlo driver, events, greedy seeding, blocks,
+ * curves */
 #include "rtcascade/curves.h"
 #include "rtcascade/engine.h"
+#include "rtcascade/events.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
 /* fit: observed cascades, Hawkes likelihoods, maximum-likelihood fits, predictions */

@@ -157,6 +157,25 @@ rc_status_t rc_run_experiment(const rc_experiment_t *ex, const rc_run_options_t 
                               rc_sink_t *sink, const rc_run_hooks_t *hooks,
                               rc_run_report_t *report);
 
+/* A cancel hook for programs that stop a call from another thread (or a signal handler): ctx
+ * points to an int that the program sets non-zero to stop; rc_run_flag_cancel reads it. */
+int rc_run_flag_cancel(void *ctx);
+
+/* ---- One point on a graph the caller holds ---- */
+
+/* Runs `runs` runs of point pt (rc_point_parse, or a point of an experiment) on g, with the
+ * engine options a point of rc_run_experiment gets (its global fraction, size cap, audience;
+ * opt's threads and schedule, NULL = rc_run_default_options), so the per-run results equal
+ * those of the same point (pt->index) and master seed in an experiment on the same graph. The
+ * seeds or audience are checked on g first (RC_ERR_CONFIG naming the map). Of the hooks (may be
+ * NULL) only cancel is used, polled between runs: it stops the call with RC_ERR_INTERRUPTED and
+ * nothing returned. recorder (may be NULL) is told every run's cascade (events.h). Greedy seed
+ * sequences are computed afresh. Free *out with rc_mc_results_free. */
+rc_status_t rc_run_point(const rc_point_t *pt, const rc_graph_t *g, uint64_t runs,
+                         uint64_t master_seed, const rc_run_options_t *opt,
+                         const rc_run_hooks_t *hooks, const rc_mc_recorder_t *recorder,
+                         rc_mc_results_t **out);
+
 /* ---- Networks outside an experiment ---- */
 
 /* The graph of spec (rc_network_load: generated, read, or reloaded from its cache) built with

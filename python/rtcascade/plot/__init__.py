@@ -1,0 +1,41 @@
+"""Figures of an rtcascade results file (docs/results-format.md): CCDFs of reach and retweets,
+means with 95% confidence bands against a swept parameter, heat maps of two-parameter sweeps,
+mean reshares per generation, completion times of timed models, and structural virality
+against cascade size; one colour per scenario across all of them.
+
+Each function takes a loaded rtcascade.Results or a path, an optional Axes, and returns the
+Axes (the Figure for the heat map):
+
+    from rtcascade import plot
+    r = plot.load("results/study.h5")
+    plot.ccdf(r, "reach", where={"model.p": 0.1})
+    plot.mean_vs(r, "model.p", "retweets")
+    plot.heatmap(r, "model.p", "seeds.count", "reach")
+    plot.generations(r); plot.virality_vs_size(r); plot.timing(r)
+    plot.crossing(r, "model.p", "reach", "handpicked", "broadcast")   # [Crossing(x, y, ...)]
+    plot.plot_all(r, "figures/")                                        # list of paths
+
+Where a figure shows one point per scenario and the file sweeps keys, each swept key that the
+caller does not fix with where={key: value} is held at its middle value, and the figure says
+which; keys of a zip sweep (global or a scenario's own) vary together with the key drawn and are
+not held. Only finished points are drawn, so an interrupted file plots what it holds. Importing
+this module does not choose a matplotlib backend (a notebook or a desktop keeps its own); the
+command line (scripts/rcplot.py, main()) draws into files with Agg.
+"""
+from ._common import (DEFAULT_METRICS, DPI, FORMATS, KINDS, METRIC_LABELS, PARAM_LABELS,
+                      Crossing, _grid, _title, load, metric_label, metric_name, param_label,
+                      scenario_colours, scenario_order, summary_metrics)
+from .ccdf import ccdf
+from .curves import generations, timing, virality_vs_size
+from .figures import default_outdir, main, plan, plot_all, save
+from .heatmap import heatmap
+from .means import crossing, mean_by_scenario, mean_vs
+
+grid = _grid    # the figures' grid lines, for figures of one's own in the same look
+title = _title  # a title and a smaller subtitle line, as the figures have
+
+__all__ = ["DPI", "FORMATS", "KINDS", "DEFAULT_METRICS", "METRIC_LABELS", "PARAM_LABELS",
+           "grid", "title", "load", "ccdf", "mean_vs", "mean_by_scenario", "heatmap",
+           "generations", "timing", "virality_vs_size", "crossing", "Crossing", "plan", "plot_all", "save",
+           "default_outdir", "scenario_colours", "scenario_order", "metric_label",
+           "metric_name", "param_label", "summary_metrics", "main"]

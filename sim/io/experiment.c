@@ -158,7 +158,7 @@ static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_c
     if (mm == NULL)
         RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %llu, scenario %s)",
                 rc_cfg_where(cfg), (unsigned long long)pt->index, pt->scenario);
-    RC_TRY(rc_model_parse(mm, &pt->model, &pt->params));
+    RC_TRY(rc_model_parse_at(mm, ex->base_dir, &pt->model, &pt->params));
     pt->model_key = rc_cfg_to_yaml(mm);
     RC_ALLOC_CHECK(pt->model_key, "the model's key");
     const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
@@ -282,8 +282,9 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
-                                 rc_experiment_t **out)
+/* rc_experiment_create with data files of the config relative to base_dir. */
+static rc_status_t create(const rc_cfg_t *config, const char *default_name, const char *base_dir,
+                          rc_experiment_t **out)
 {
     rc_status_t status = RC_OK;
     rc_experiment_t *ex = NULL;
@@ -299,7 +300,7 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
     ex = calloc(1, sizeof *ex);
     RC_ALLOC_CHECK(ex, "an experiment");
     ex->resolved = rc_cfg_copy(config);
-    ex->base_dir = strdup("");
+    ex->base_dir = strdup(base_dir ? base_dir : "");
     RC_ALLOC_CHECK(ex->resolved, "an experiment");
     RC_ALLOC_CHECK(ex->base_dir, "an experiment");
     RC_TRY(read_top(config, default_name, ex));
@@ -339,6 +340,12 @@ cleanup:
     rc_cfg_free(base);
     rc_experiment_free(ex);
     return status;
+}
+
+rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
+                                 rc_experiment_t **out)
+{
+    return create(config, default_name, NULL, out);
 }
 
 rc_status_t rc_experiment_check(const rc_experiment_t *ex)
@@ -427,10 +434,7 @@ static rc_status_t finish_load(rc_cfg_t *cfg, char **text, const char *default_n
     rc_experiment_t *ex = NULL;
     for (size_t i = 0; i < n_sets; i++)
         RC_TRY(rc_cfg_set_assignment(cfg, sets[i]));
-    RC_TRY(rc_experiment_create(cfg, default_name, &ex));
-    free(ex->base_dir);
-    ex->base_dir = strdup(base_dir ? base_dir : "");
-    RC_ALLOC_CHECK(ex->base_dir, "a folder name");
+    RC_TRY(create(cfg, default_name, base_dir, &ex));
     ex->config_text = *text;
     *text = NULL;
     *out = ex;

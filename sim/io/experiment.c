@@ -7,6 +7,7 @@
 #include "rtcascade/memory.h"
 #include "rtcascade/specs.h"
 
+#include "io/results_fs.h"
 #include "io/sweep.h"
 
 #include <errno.h>
@@ -377,40 +378,6 @@ rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path)
     return RC_OK;
 }
 
-/* The config text as given (file contents), for the results file's provenance. */
-static rc_status_t read_text(const char *path, char **out)
-{
-    rc_status_t status = RC_OK;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = fopen(path, "rb");
-    *out = NULL;
-    if (f == NULL)
-        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    for (;;) {
-        if (cap - len < 4096) {
-            cap = cap ? 2 * cap : 8192;
-            char *nb = realloc(buf, cap);
-            RC_ALLOC_CHECK(nb, "the config text");
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f))
-        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    buf[len] = '\0';
-    *out = buf;
-    buf = NULL;
-cleanup:
-    if (f != NULL)
-        fclose(f);
-    free(buf);
-    return status;
-}
-
 /* The experiment's default name: a file's base name without .yaml/.yml. */
 static char *name_of(const char *path)
 {
@@ -460,7 +427,7 @@ rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_set
         goto cleanup;
     }
     RC_TRY(rc_cfg_parse_file(path, &cfg));
-    status = read_text(path, &text);
+    status = rc_rfs_read_text(path, &text);
     name = name_of(path);
     const char *slash = strrchr(path, '/');
     dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup("");

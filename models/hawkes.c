@@ -362,6 +362,28 @@ static rc_status_t hk_start(hk_run_t *k, uint32_t i, double d)
     return hk_schedule(k, i);
 }
 
+/* The run's working set in ws's model state (the doubles first, so all arrays stay aligned). */
+static rc_status_t hk_state(const hk_params_t *p, const rc_graph_t *g, gsl_rng *r,
+                            rc_workspace_t *ws, hk_run_t *k)
+{
+    const uint32_t capacity = hk_capacity(p, g);
+    if (ws->model_state == NULL || ws->model_state_size < hk_state_size(p, g))
+        return rc_error(RC_ERR_INTERNAL, "hawkes: the workspace has %zu bytes of model state, "
+                        "%zu needed", ws->model_state_size, hk_state_size(p, g));
+    *k = (hk_run_t){.p = p, .r = r, .heap = ws->heap, .time = ws->time};
+    k->w = ws->model_state;
+    k->mark = k->w + capacity;
+    k->rem = (uint32_t *)(k->mark + capacity);
+    return RC_OK;
+}
+
+/* HawkesN: a candidate event happens with probability 1 - N_t/N, N_t = `size` events so far
+ * (events are taken in time order), which thins the intensity exactly. */
+static inline int hk_kept(const hk_params_t *p, gsl_rng *r, uint32_t size)
+{
+    return rc_rng_uniform(r) * p->population < p->population - (double)size;
+}
+
 static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                           gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
 {
@@ -369,24 +391,16 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const rc_graph_t *g = ctx->graph;
     const hk_params_t *p = ctx->params;
     const int network = p->f.kind == HK_NETWORK;
-    const uint32_t capacity = hk_capacity(p, g);
     const uint32_t epoch = ws->epoch;
     uint32_t *restrict stamp = ws->stamp;
     uint32_t *restrict slot = ws->slot;
     const uint64_t *restrict off = g->out_off;
     const uint32_t *restrict nbr = g->out_nbr;
-    uint32_t cap = capacity;
+    uint32_t cap = hk_capacity(p, g);
     if (ctx->max_size != 0 && ctx->max_size < cap)
         cap = ctx->max_size;
-    if (ws->model_state == NULL || ws->model_state_size < hk_state_size(p, g))
-        return rc_error(RC_ERR_INTERNAL, "hawkes: the workspace has %zu bytes of model state, "
-                        "%zu needed", ws->model_state_size, hk_state_size(p, g));
-
-    /* Model state: the doubles first, so both arrays stay aligned. */
-    hk_run_t k = {.p = p, .r = r, .heap = ws->heap, .time = ws->time};
-    k.w = ws->model_state;
-    k.mark = k.w + capacity;
-    k.rem = (uint32_t *)(k.mark + capacity);
+    hk_run_t k = {0};
+    RC_TRY(hk_state(p, g, r, ws, &k));
     uint32_t *restrict node = ws->adopted;
     uint32_t *restrict parent = ws->parent;
     uint32_t *restrict gen = ws->generation;
@@ -457,9 +471,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     while (rc_heap_pop(k.heap, &ev)) {
         const uint32_t i = ev.parent;
         uint32_t child = size;
-        /* HawkesN: the candidate at ev.time happens with probability 1 - N_t/N (events are
-         * taken in time order, so size is N_t), which thins the intensity exactly. */
-        if (finite_n && rc_rng_uniform(r) * p->population >= p->population - (double)size) {
+        if (finite_n && !hk_kept(p, r, size)) {
             RC_TRY(hk_schedule(&k, i));
             continue;
         }

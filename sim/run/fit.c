@@ -74,7 +74,7 @@ static rc_status_t predict_at(const rc_fit_spec_t *spec, rc_fit_outcome_t *out,
         goto cleanup;
     RC_TRY(rc_cascades_subset(out->data, idx, k, &sub));
     if (m == RC_FIT_PREDICT_HAWKES)
-        RC_TRY(rc_hawkes_predict(sub, out->fit.kind, out->fit.par, out->fit.n_star, t, p));
+        RC_TRY(rc_hawkes_predict_fitted(sub, &out->fit, out->train, t, p));
     else
         RC_TRY(rc_seismic_predict(sub, &spec->seismic, t, p));
     for (size_t i = 0; i < k; i++)

@@ -123,12 +123,30 @@ static void recover(const setting_t *s, size_t n, uint64_t set)
     fx_close(&f);
 }
 
-/* R data sets of n cascades: how often the 95% intervals cover the truth. */
-static void coverage(const setting_t *s, size_t n, int R, uint64_t set0)
+/* 1 when the fitted interval of cascade 0's expected final size seen up to t covers the truth's
+ * expectation (the true parameters, n* over the same data's marks). */
+static int prediction_covered(const rc_cascades_t *cs, const setting_t *s,
+                              const rc_hawkes_fit_t *fit, double t)
+{
+    size_t one = 0;
+    rc_cascades_t *first = NULL;
+    rc_prediction_t pf, pt;
+    CHECK_OK(rc_cascades_subset(cs, &one, 1, &first));
+    CHECK_OK(rc_hawkes_predict_fitted(first, fit, cs, t, &pf));
+    double nt = rc_hawkes_branching_factor(s->kind, s->par, fit->nstar_kind, cs);
+    CHECK_OK(rc_hawkes_predict(first, s->kind, s->par, nt, t, &pt));
+    rc_cascades_free(first);
+    CHECK(pf.low <= pf.predicted_final && pf.predicted_final <= pf.high);
+    return pf.low <= pt.predicted_final && pt.predicted_final <= pf.high;
+}
+
+/* R data sets of n cascades: how often the 95% intervals cover the truth, the parameters' and
+ * that of the first cascade's expected final size seen up to t. */
+static void coverage(const setting_t *s, size_t n, int R, uint64_t set0, double t)
 {
     fixture_t f;
     char what[64];
-    int cover[RC_HAWKES_MAX_PARAMS] = {0}, np = rc_hawkes_n_params(s->kind);
+    int cover[RC_HAWKES_MAX_PARAMS] = {0}, np = rc_hawkes_n_params(s->kind), cover_pred = 0;
     describe(s, what, sizeof what);
     if (open_model(&f, s) != 0)
         return;
@@ -137,9 +155,11 @@ static void coverage(const setting_t *s, size_t n, int R, uint64_t set0)
         rc_hawkes_fit_options_t o = rc_hawkes_fit_defaults(s->kind);
         rc_hawkes_fit_t fit;
         o.n_starts = 3;
+        o.nstar = RC_NSTAR_EMPIRICAL;
         CHECK_OK(rc_hawkes_fit(cs, &o, &fit));
         for (int i = 0; i < np; i++)
             cover[i] += fit.ci_low[i] <= s->par[i] && s->par[i] <= fit.ci_high[i];
+        cover_pred += prediction_covered(cs, s, &fit, t);
         rc_cascades_free(cs);
     }
     int lo = 0;
@@ -151,7 +171,8 @@ static void coverage(const setting_t *s, size_t n, int R, uint64_t set0)
         printf(" %s %d", rc_hawkes_param_name(s->kind, i), cover[i]);
         CHECK(cover[i] >= lo);
     }
-    printf("\n");
+    printf(", expected final size seen up to %g s %d\n", t, cover_pred);
+    CHECK(cover_pred >= lo);
     fx_close(&f);
 }
 
@@ -196,8 +217,8 @@ int main(void)
     const size_t ns = sizeof s / sizeof s[0];
     for (size_t i = 0; i < ns; i++)
         recover(&s[i], 1500, 100 + i);
-    coverage(&s[5], 300, 40, 1000); /* mEXP with a window */
-    coverage(&s[6], 300, 30, 2000); /* mPL complete */
+    coverage(&s[5], 300, 40, 1000, 300.0); /* mEXP with a window */
+    coverage(&s[6], 300, 30, 2000, 600.0); /* mPL complete */
     rc_cascades_free(g_marks);
     rc_graph_free(g_graph);
     return rc_test_report("test_fit_recovery");

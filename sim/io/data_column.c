@@ -15,7 +15,7 @@
 typedef struct col_reader {
     gzFile gz;
     const char *path;
-    char *line;        /* the current line, '\0'-terminated, fields cut in place */
+    char *line; /* the current line, '\0'-terminated, fields cut in place */
     size_t cap;
     unsigned long long lineno;
     char *field[MAX_FIELDS];
@@ -40,8 +40,8 @@ static rc_status_t next_line(col_reader_t *r, int *got)
             int err = 0;
             const char *msg = gzerror(r->gz, &err);
             if (err != Z_OK && err != Z_STREAM_END)
-                return rc_error(RC_ERR_INPUT, "%s:%llu: cannot read: %s", r->path,
-                                r->lineno + 1, err == Z_ERRNO ? strerror(errno) : msg);
+                return rc_error(RC_ERR_INPUT, "%s:%llu: cannot read: %s", r->path, r->lineno + 1,
+                                err == Z_ERRNO ? strerror(errno) : msg);
             if (len == 0)
                 return RC_OK;
             break;
@@ -158,8 +158,10 @@ rc_status_t rc_data_column_read(const char *path, const char *column, const char
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     RC_TRY(next_line(&r, &got));
     if (!got)
-        RC_FAIL(RC_ERR_INPUT, "%s:1: expected a header line naming the columns, got an empty "
-                "file", path);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s:1: expected a header line naming the columns, got an empty "
+                "file",
+                path);
     header = strdup(r.line);
     RC_ALLOC_CHECK(header, "a header");
     RC_TRY(split(&r));

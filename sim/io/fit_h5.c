@@ -103,7 +103,7 @@ static rc_status_t write_fit_attrs(hid_t file, const rc_fit_spec_t *s, const rc_
     RC_TRY(attr_f64(file, "branching_factor_low", ok ? f->n_star_low : NAN, path));
     RC_TRY(attr_f64(file, "branching_factor_high", ok ? f->n_star_high : NAN, path));
     RC_TRY(rc_h5_attr_str(file, "branching_factor_marks",
-                          !ok                                    ? ""
+                          !ok                                   ? ""
                           : f->nstar_kind == RC_NSTAR_EMPIRICAL ? "empirical"
                                                                 : "powerlaw",
                           path));

@@ -55,8 +55,7 @@ static void marks_yaml(tbuf_t *b, const char *key, const rc_cascades_t *cs, int 
         for (size_t e = cs->offset[c]; e < cs->offset[c + 1]; e++) {
             if (which == 1 ? e != cs->offset[c] : !(cs->time[e] > 0.0))
                 continue;
-            tb_printf(b, "%s%s%.17g", k ? "," : "", k && k % 16 == 0 ? "\n    " : " ",
-                      cs->mark[e]);
+            tb_printf(b, "%s%s%.17g", k ? "," : "", k && k % 16 == 0 ? "\n    " : " ", cs->mark[e]);
             k++;
         }
     tb_printf(b, "]\n");
@@ -90,8 +89,9 @@ char *rc_fit_model_yaml(rc_hawkes_kind_t kind, const double *par, const rc_casca
     tb_printf(&b, ", theta = %.6g%s", theta, RC_HAWKES_IS_PL(kind) ? "" : " /s");
     if (RC_HAWKES_IS_N(kind))
         tb_printf(&b, ", N = %.6g", N);
-    tb_printf(&b, "\n# kappa = K%s: the expected direct reshares of a reshare whose poster has "
-                  "d followers are kappa d^beta\n",
+    tb_printf(&b,
+              "\n# kappa = K%s: the expected direct reshares of a reshare whose poster has "
+              "d followers are kappa d^beta\n",
               RC_HAWKES_IS_PL(kind) ? " c^-theta / theta" : "");
     tb_printf(&b, "name: hawkes\nkappa: %.17g\nbeta: %.17g\n", kappa, beta);
     if (RC_HAWKES_IS_PL(kind))
@@ -183,9 +183,9 @@ rc_status_t rc_fit_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *res,
     fprintf(f, "\n");
     if (res->fitted) {
         const rc_hawkes_fit_t *fit = &res->fit;
-        double z_level = spec->fit.level * 100.0;
-        fprintf(f, "fit: %s on %zu cascades, %zu events\n", rc_hawkes_kind_name(fit->kind),
-                tr->n, tr->n_events);
+        double percent = spec->fit.level * 100.0;
+        fprintf(f, "fit: %s on %zu cascades, %zu events\n", rc_hawkes_kind_name(fit->kind), tr->n,
+                tr->n_events);
         fprintf(f, "  %-8s %14s %12s   %-30s%s\n", "param", "estimate", "se", "interval",
                 fit->boot_done ? "bootstrap" : "");
         for (int i = 0; i < fit->n_params; i++) {
@@ -201,10 +201,11 @@ rc_status_t rc_fit_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *res,
                 fit->nstar_kind == RC_NSTAR_EMPIRICAL ? "(the fitted reshares' own marks)"
                                                       : "(power-law marks, as evently)");
         if (RC_HAWKES_IS_MARKED(fit->kind))
-            fprintf(f, "  n* with the reshares' own marks %.4g; evently's (power-law marks, "
-                       "alpha 2.016) %.4g\n",
+            fprintf(f,
+                    "  n* with the reshares' own marks %.4g; evently's (power-law marks, "
+                    "alpha 2.016) %.4g\n",
                     res->n_star_empirical, res->n_star_powerlaw);
-        fprintf(f, "  intervals: %g%%, from the observed information%s\n", z_level,
+        fprintf(f, "  intervals: %g%%, from the observed information%s\n", percent,
                 fit->boot_done ? " and a bootstrap over cascades" : "");
         fprintf(f, "  nll %.10g; %s after %d iterations (start %d of %d, %d converged)%s\n",
                 fit->nll, fit->converged ? "converged" : "NOT converged", fit->iterations,

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"name", "seed", "output", "data", "model", "fit",
-                                        "predict", NULL};
+static const char *const top_keys[] = {"name",  "seed", "output",  "data",
+                                       "model", "fit",  "predict", NULL};
 
 /* A string key of map into *out (malloc'ed; NULL when absent and def is NULL, or when the
  * value is null and nullable). */
@@ -53,23 +53,25 @@ static rc_status_t read_obs_time(const rc_cfg_t *data, double *T)
         return RC_OK;
     }
     if (rc_cfg_as_double(node, DBL_MIN, DBL_MAX, T) != RC_OK)
-        return rc_error(RC_ERR_CONFIG, "%s: %s: expected a time > 0 in seconds, 'complete' or "
-                        "'last_event', got '%s'", rc_cfg_where(node), rc_cfg_path(node),
-                        text ? text : "a list or map");
+        return rc_error(RC_ERR_CONFIG,
+                        "%s: %s: expected a time > 0 in seconds, 'complete' or "
+                        "'last_event', got '%s'",
+                        rc_cfg_where(node), rc_cfg_path(node), text ? text : "a list or map");
     return RC_OK;
 }
 
 static rc_status_t read_data(const rc_cfg_t *data, rc_fit_spec_t *s)
 {
     rc_status_t status = RC_OK;
-    static const char *const keys[] = {"path",       "cascade_column", "time_column",
-                                       "mark_column", "observation_time",
-                                       "observation_time_column", "max_events", "holdout",
-                                       NULL};
+    static const char *const keys[] = {"path",        "cascade_column",   "time_column",
+                                       "mark_column", "observation_time", "observation_time_column",
+                                       "max_events",  "holdout",          NULL};
     uint64_t cap = 0;
     if (data == NULL || rc_cfg_kind(data) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: data: expected a map with at least 'path:' (the observed "
-                "cascades, CSV)", data ? rc_cfg_where(data) : rc_cfg_where(s->resolved));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: data: expected a map with at least 'path:' (the observed "
+                "cascades, CSV)",
+                data ? rc_cfg_where(data) : rc_cfg_where(s->resolved));
     RC_TRY(rc_cfg_check_keys(data, keys));
     RC_TRY(rc_cfg_require(data, "path"));
     RC_TRY(dup_string(data, "path", NULL, 0, &s->data_path));
@@ -79,8 +81,10 @@ static rc_status_t read_data(const rc_cfg_t *data, rc_fit_spec_t *s)
     RC_TRY(dup_string(data, "observation_time_column", NULL, 1, &s->obs_time_column));
     RC_TRY(read_obs_time(data, &s->read.obs_time));
     if (s->obs_time_column != NULL && rc_cfg_get(data, "observation_time") != NULL)
-        RC_FAIL(RC_ERR_CONFIG, "%s: data: give observation_time or observation_time_column, not "
-                "both", rc_cfg_where(rc_cfg_get(data, "observation_time_column")));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: data: give observation_time or observation_time_column, not "
+                "both",
+                rc_cfg_where(rc_cfg_get(data, "observation_time_column")));
     RC_TRY(rc_cfg_uint64(data, "max_events", 0, 0, (uint64_t)1 << 40, &cap));
     RC_TRY(rc_cfg_double(data, "holdout", 0.0, 0.0, 0.95, &s->holdout));
     s->read.cascade_column = s->cascade_column;
@@ -108,8 +112,10 @@ static rc_status_t read_model(const rc_cfg_t *m, rc_fit_spec_t *s)
     static const char *const kernels[] = {"exponential", "power_law", NULL};
     int name = 0, kernel = 0, marked = 0, n = 0;
     if (rc_cfg_kind(m) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: model: expected a map like {name: hawkes, kernel: power_law, "
-                "marked: true}", rc_cfg_where(m));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: model: expected a map like {name: hawkes, kernel: power_law, "
+                "marked: true}",
+                rc_cfg_where(m));
     RC_TRY(rc_cfg_check_keys(m, keys));
     RC_TRY(rc_cfg_require(m, "name"));
     RC_TRY(rc_cfg_choice(m, "name", names, 0, &name));
@@ -117,8 +123,10 @@ static rc_status_t read_model(const rc_cfg_t *m, rc_fit_spec_t *s)
     RC_TRY(rc_cfg_bool(m, "marked", 0, &marked));
     RC_TRY(rc_cfg_bool(m, "hawkesn", 0, &n));
     if (marked && s->mark_column == NULL)
-        RC_FAIL(RC_ERR_CONFIG, "%s: model.marked: a marked model needs data.mark_column (the "
-                "follower counts), which is null", rc_cfg_where(rc_cfg_get(m, "marked")));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: model.marked: a marked model needs data.mark_column (the "
+                "follower counts), which is null",
+                rc_cfg_where(rc_cfg_get(m, "marked")));
     s->has_model = 1;
     s->fit = rc_hawkes_fit_defaults((rc_hawkes_kind_t)(kernel | (marked << 1) | (n << 2)));
 cleanup:
@@ -153,8 +161,8 @@ cleanup:
 static rc_status_t read_fit(const rc_cfg_t *f, rc_fit_spec_t *s)
 {
     rc_status_t status = RC_OK;
-    static const char *const keys[] = {"starts", "max_iter", "grad_tol", "level", "bootstrap",
-                                       "nstar", "start", NULL};
+    static const char *const keys[] = {"starts",    "max_iter", "grad_tol", "level",
+                                       "bootstrap", "nstar",    "start",    NULL};
     static const char *const nstars[] = {"powerlaw", "empirical", NULL};
     uint64_t starts = 8, iters = 500, boot = 0;
     int nstar = RC_NSTAR_EMPIRICAL;
@@ -187,8 +195,8 @@ cleanup:
 static rc_status_t read_seismic(const rc_cfg_t *m, rc_seismic_options_t *o)
 {
     rc_status_t status = RC_OK;
-    static const char *const keys[] = {"theta",  "cutoff", "c",     "max_window", "min_window",
-                                       "min_count", "n_star", "low_q", "high_q",  NULL};
+    static const char *const keys[] = {"theta",     "cutoff", "c",     "max_window", "min_window",
+                                       "min_count", "n_star", "low_q", "high_q",     NULL};
     uint64_t mc = (uint64_t)o->min_count;
     RC_TRY(rc_cfg_check_keys(m, keys));
     RC_TRY(rc_cfg_double(m, "theta", o->theta, DBL_MIN, 100, &o->theta));
@@ -236,8 +244,10 @@ static rc_status_t read_predict(const rc_cfg_t *p, rc_fit_spec_t *s)
     if (p == NULL)
         return RC_OK;
     if (rc_cfg_kind(p) != RC_CFG_MAP)
-        RC_FAIL(RC_ERR_CONFIG, "%s: predict: expected a map {at: [times], methods: [hawkes, "
-                "seismic]}", rc_cfg_where(p));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: predict: expected a map {at: [times], methods: [hawkes, "
+                "seismic]}",
+                rc_cfg_where(p));
     RC_TRY(rc_cfg_check_keys(p, keys));
     const rc_cfg_t *m = rc_cfg_get(p, "methods");
     s->predict = s->has_model ? RC_FIT_PREDICT_HAWKES : RC_FIT_PREDICT_SEISMIC;
@@ -247,12 +257,15 @@ static rc_status_t read_predict(const rc_cfg_t *p, rc_fit_spec_t *s)
         RC_FAIL(RC_ERR_CONFIG, "%s: predict.methods: hawkes needs a model: to fit",
                 rc_cfg_where(m ? m : p));
     if ((s->predict & RC_FIT_PREDICT_HAWKES) && RC_HAWKES_IS_N(s->fit.kind))
-        RC_FAIL(RC_ERR_CONFIG, "%s: predict.methods: a HawkesN model has no closed-form final "
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: predict.methods: a HawkesN model has no closed-form final "
                 "size (evently has none either); predict with hawkesn: false",
                 rc_cfg_where(m ? m : p));
     if ((s->predict & RC_FIT_PREDICT_SEISMIC) && s->mark_column == NULL)
-        RC_FAIL(RC_ERR_CONFIG, "%s: predict.methods: seismic needs data.mark_column (the "
-                "follower counts)", rc_cfg_where(m ? m : p));
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: predict.methods: seismic needs data.mark_column (the "
+                "follower counts)",
+                rc_cfg_where(m ? m : p));
     const rc_cfg_t *at = rc_cfg_get(p, "at");
     if (at != NULL) {
         if (rc_cfg_kind(at) != RC_CFG_SEQ || rc_cfg_size(at) == 0)
@@ -264,9 +277,11 @@ static rc_status_t read_predict(const rc_cfg_t *p, rc_fit_spec_t *s)
         for (size_t i = 0; i < s->n_at; i++)
             RC_TRY(rc_cfg_as_double(rc_cfg_at(at, i, NULL), DBL_MIN, DBL_MAX, &s->at[i]));
     } else if (isinf(s->read.obs_time)) {
-        RC_FAIL(RC_ERR_CONFIG, "%s: predict.at: expected the observation times to predict from "
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: predict.at: expected the observation times to predict from "
                 "(s): the data are complete (data.observation_time), so there is nothing to "
-                "predict at their end", rc_cfg_where(p));
+                "predict at their end",
+                rc_cfg_where(p));
     }
     if (rc_cfg_get(p, "seismic") != NULL)
         RC_TRY(read_seismic(rc_cfg_get(p, "seismic"), &s->seismic));
@@ -299,9 +314,11 @@ static rc_status_t read_spec(const rc_cfg_t *cfg, const char *default_name, rc_f
     RC_TRY(read_fit(rc_cfg_get(cfg, "fit"), s));
     RC_TRY(read_predict(rc_cfg_get(cfg, "predict"), s));
     if (!s->has_model && !(s->predict & RC_FIT_PREDICT_SEISMIC))
-        RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (what to fit, e.g. {name: "
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: missing required key 'model' (what to fit, e.g. {name: "
                 "hawkes, kernel: power_law, marked: true}); without one, only predict: "
-                "{methods: [seismic]} can run", rc_cfg_where(cfg));
+                "{methods: [seismic]} can run",
+                rc_cfg_where(cfg));
 cleanup:
     return status;
 }

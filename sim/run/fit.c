@@ -38,8 +38,10 @@ static rc_status_t split(const rc_fit_spec_t *spec, rc_fit_outcome_t *out, size_
     }
     out->n_heldout = *n_target;
     if (nt == 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: all %zu cascades were held out (data.holdout %g); nothing is "
-                "left to fit", spec->data_path, cs->n, spec->holdout);
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: all %zu cascades were held out (data.holdout %g); nothing is "
+                "left to fit",
+                spec->data_path, cs->n, spec->holdout);
     if (*n_target == 0)
         for (size_t c = 0; c < cs->n; c++)
             (*target)[(*n_target)++] = c;
@@ -98,10 +100,10 @@ static rc_status_t fit_and_predict(const rc_fit_spec_t *spec, rc_fit_outcome_t *
         RC_TRY(rc_hawkes_fit(out->train, &spec->fit, &out->fit));
         out->fitted = 1;
         out->seconds_fit = out->fit.seconds;
-        out->n_star_powerlaw = rc_hawkes_branching_factor(out->fit.kind, out->fit.par,
-                                                          RC_NSTAR_POWERLAW, out->train);
-        out->n_star_empirical = rc_hawkes_branching_factor(out->fit.kind, out->fit.par,
-                                                           RC_NSTAR_EMPIRICAL, out->train);
+        out->n_star_powerlaw =
+            rc_hawkes_branching_factor(out->fit.kind, out->fit.par, RC_NSTAR_POWERLAW, out->train);
+        out->n_star_empirical =
+            rc_hawkes_branching_factor(out->fit.kind, out->fit.par, RC_NSTAR_EMPIRICAL, out->train);
     }
     t0 = omp_get_wtime();
     size_t n_at = spec->n_at ? spec->n_at : 1;
@@ -110,8 +112,7 @@ static rc_status_t fit_and_predict(const rc_fit_spec_t *spec, rc_fit_outcome_t *
     for (size_t a = 0; a < n_at && spec->predict; a++)
         for (int m = RC_FIT_PREDICT_HAWKES; m <= RC_FIT_PREDICT_SEISMIC; m++)
             if (spec->predict & (unsigned)m)
-                RC_TRY(predict_at(spec, out, target, n_target, m,
-                                  spec->n_at ? spec->at[a] : NAN));
+                RC_TRY(predict_at(spec, out, target, n_target, m, spec->n_at ? spec->at[a] : NAN));
     out->seconds_predict = omp_get_wtime() - t0;
 cleanup:
     free(target);

@@ -113,8 +113,9 @@ static void test_columns(void)
         {"model: {name: hawkes, followers: {distribution: empirical, values: []}}", RC_ERR_CONFIG,
          "<t>:1:68: model.followers.values: expected at least one number"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: [1, -2]}}",
-         RC_ERR_CONFIG, "<t>:1:72: model.followers.values[1]: expected a number in [0, 1e+15], "
-                        "got '-2'"},
+         RC_ERR_CONFIG,
+         "<t>:1:72: model.followers.values[1]: expected a number in [0, 1e+15], "
+         "got '-2'"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: 3}}", RC_ERR_CONFIG,
          "model.followers.values: expected a list of numbers in [0, 1e+15] or a map"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: {path: "
@@ -122,16 +123,19 @@ static void test_columns(void)
          RC_ERR_CONFIG, "rows: 'first' needs group:"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: {path: nofile.csv, "
          "column: x}}}",
-         RC_ERR_IO, "<t>:1:75: model.followers.values: " RC_TEST_DATA "/fit/nofile.csv: cannot "
-                    "open"},
+         RC_ERR_IO,
+         "<t>:1:75: model.followers.values: " RC_TEST_DATA "/fit/nofile.csv: cannot "
+         "open"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: {path: "
          "auspol_retweet_cascades.csv, column: follower}}}",
-         RC_ERR_INPUT, "auspol_retweet_cascades.csv:1: expected a column named 'follower' in the "
-                       "header, got 'cascade,time_s,followers'"},
+         RC_ERR_INPUT,
+         "auspol_retweet_cascades.csv:1: expected a column named 'follower' in the "
+         "header, got 'cascade,time_s,followers'"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: {path: "
          "text_time.csv, column: time_s}}}",
-         RC_ERR_INPUT, "text_time.csv:3: expected a number in [0, 1e+15] in column 'time_s', got "
-                       "'abc'"},
+         RC_ERR_INPUT,
+         "text_time.csv:3: expected a number in [0, 1e+15] in column 'time_s', got "
+         "'abc'"},
         {"model: {name: hawkes, followers: {distribution: empirical, values: {path: "
          "negative_mark.csv, column: followers, colum: x}}}",
          RC_ERR_CONFIG, "unknown key 'colum'"},
@@ -147,8 +151,9 @@ static void test_columns(void)
     CHECK_FAILS(parse_model("model: {name: hawkes, followers: {distribution: empirical, values: "
                             "{path: negative_mark.csv, column: followers}}}",
                             RC_TEST_DATA "/fit", &m, &p),
-                RC_ERR_INPUT, "negative_mark.csv:3: expected a number in [0, 1e+15] in column "
-                              "'followers', got '-3'");
+                RC_ERR_INPUT,
+                "negative_mark.csv:3: expected a number in [0, 1e+15] in column "
+                "'followers', got '-3'");
 }
 
 static rc_graph_t *empty_graph(uint32_t n)
@@ -211,8 +216,9 @@ static void test_population(void)
     const int runs = 40000;
     if (g == NULL)
         return;
-    if (fx_open(&f, g, "model: {name: hawkes, kappa: 1.2, beta: 0, population: 2, delay: "
-                       "{distribution: exponential, rate: 1}, seed_followers: draw}",
+    if (fx_open(&f, g,
+                "model: {name: hawkes, kappa: 1.2, beta: 0, population: 2, delay: "
+                "{distribution: exponential, rate: 1}, seed_followers: draw}",
                 0) == 0) {
         int two = 0, over = 0;
         for (int r = 0; r < runs; r++) {
@@ -229,8 +235,9 @@ static void test_population(void)
     }
     /* supercritical without N would hit the cap; with N = 30.5 an event is possible while
      * fewer than N came before, so a cascade stops at 31 at most */
-    if (fx_open(&f, g, "model: {name: hawkes, kappa: 3, beta: 0, population: 30.5, "
-                       "seed_followers: draw}",
+    if (fx_open(&f, g,
+                "model: {name: hawkes, kappa: 3, beta: 0, population: 30.5, "
+                "seed_followers: draw}",
                 0) == 0) {
         uint32_t most = 0;
         for (int r = 0; r < 2000; r++) {

@@ -21,8 +21,8 @@ typedef struct setting {
     double window;                    /* observation time T, INFINITY = complete */
 } setting_t;
 
-static rc_cascades_t *g_marks;  /* auspol: the empirical marks */
-static rc_graph_t *g_graph;     /* NODES nodes, no edges: only the capacity matters */
+static rc_cascades_t *g_marks; /* auspol: the empirical marks */
+static rc_graph_t *g_graph;    /* NODES nodes, no edges: only the capacity matters */
 
 /* A model fixture for setting s: rc_fit_model_yaml's section (plus the horizon) parsed as the
  * model's map, as fx_open does with a document's model: map. */
@@ -105,8 +105,8 @@ static void recover(const setting_t *s, size_t n, uint64_t set)
     o.level = 0.999;
     o.n_starts = 4;
     CHECK_OK(rc_hawkes_fit(cs, &o, &fit));
-    printf("%-22s %5zu cascades %6zu events, nll %.2f, %.2f s:", what, cs->n, cs->n_events,
-           fit.nll, fit.seconds);
+    printf("%-22s %5zu cascades %6zu events, nll %.2f, %.2f s:", what, cs->n, cs->n_events, fit.nll,
+           fit.seconds);
     CHECK(fit.converged && fit.hessian_ok);
     for (int i = 0; i < fit.n_params; i++) {
         int in = fit.ci_low[i] <= s->par[i] && s->par[i] <= fit.ci_high[i];
@@ -166,7 +166,8 @@ static void coverage(const setting_t *s, size_t n, int R, uint64_t set0, double 
     while (gsl_cdf_binomial_P((unsigned)lo, 0.95, (unsigned)R) <= 1e-3)
         lo++;
     printf("%-22s coverage of the 95%% intervals over %d data sets of %zu cascades (bound >= "
-           "%d):", what, R, n, lo);
+           "%d):",
+           what, R, n, lo);
     for (int i = 0; i < np; i++) {
         printf(" %s %d", rc_hawkes_param_name(s->kind, i), cover[i]);
         CHECK(cover[i] >= lo);

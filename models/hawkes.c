@@ -1,8 +1,14 @@
 /* Marked self-exciting (Hawkes) reshare process in the spirit of SEISMIC (Zhao et al. 2015) and
  * marked-Hawkes popularity models: a reshare by a user with d followers causes Poisson(kappa d^beta)
  * further reshares, at delays from the memory kernel. Follower counts (the marks) come from a
- * distribution, or from the network: a reshare is then by a random follower of the user it came
- * from. A hard size cap stops supercritical runs (branching ratio n* > 1) and flags them. */
+ * distribution (an empirical one: numbers from the config or a data file), or from the network:
+ * a reshare is then by a random follower of the user it came from. The seeds' counts may come
+ * from a distribution of their own (original posters are not typical resharers). With a finite
+ * population N (HawkesN), each reshare happens only with probability 1 - N_t/N, N_t the events
+ * so far. A hard size cap stops supercritical runs (branching ratio n* > 1) and flags them.
+ *
+ * The evently models fitted by `rtcascade fit` are this process: kappa = K (kernel mass), the
+ * kernel normalised to a delay density (exponential or lomax), marks empirical. */
 #include "rtcascade/heap.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
@@ -18,26 +24,32 @@
 typedef enum hk_marks {
     HK_POWER_LAW = 0, /* density ~ d^-exponent on [min, max] (max may be infinite) */
     HK_LOGNORMAL = 1, /* log d ~ Normal(mu, sigma) */
-    HK_NETWORK = 2    /* a random follower of the parent in the graph; d = its out-degree */
+    HK_NETWORK = 2,   /* a random follower of the parent in the graph; d = its out-degree */
+    HK_EMPIRICAL = 3, /* one of a list of numbers, uniformly */
+    HK_CONSTANT = 4,  /* always the same d */
+    HK_SEED_GRAPH = 5, /* seeds only: their out-degree in the graph */
+    HK_SEED_DRAW = 6   /* seeds only: drawn from the followers distribution */
 } hk_marks_t;
 
-static const char *const hk_seed_names[] = {"graph", "draw", NULL};
-
-/* Where follower counts come from (the followers key). */
+/* Where follower counts come from (the followers and seed_followers keys). */
 typedef struct hk_marks_spec {
     int kind;            /* hk_marks_t */
     double exponent;     /* power law: density exponent */
     double d_min, d_max; /* power law: support (d_max = INFINITY for none) */
     double mu, sigma;    /* lognormal */
     double q, c1;        /* power law sampler: q = 1 - exponent, c1 = (d_max/d_min)^q - 1 */
+    rc_param_column_t data; /* empirical: the numbers (owned; released with the parameters) */
+    double value;        /* constant */
 } hk_marks_spec_t;
 
 typedef struct hk_params {
     double kappa;        /* reshares per (follower count)^beta */
+    double n_star;       /* branching_factor: when given, kappa = n_star / E[d^beta] */
     double beta;         /* exponent of the follower count, >= 0 */
     rc_delay_t delay;    /* memory kernel */
     hk_marks_spec_t f;   /* follower counts */
-    int seed_draw;       /* 1: seeds' follower counts are drawn too; 0: their out-degree */
+    hk_marks_spec_t seed; /* the seeds' follower counts: HK_SEED_GRAPH, HK_SEED_DRAW or own */
+    double population;   /* HawkesN's N; INFINITY = none */
     uint32_t max_size;   /* hard cap on reshares (seeds included) */
     int max_size_given;  /* max_size was written in the config (not the default) */
     double horizon;      /* reshares later than this are dropped; INFINITY = none */
@@ -64,15 +76,42 @@ static const rc_param_t hk_lognormal_keys[] = {
      .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = INFINITY, .doc = "sigma"},
     {0},
 };
+static const rc_param_t hk_empirical_keys[] = {
+    {.name = "values", .type = RC_PARAM_COLUMN, .offset = offsetof(hk_marks_spec_t, data),
+     .flags = RC_PARAM_REQUIRED, .lo = 0.0, .hi = 1e15, .doc = "values"},
+    {0},
+};
+static const rc_param_t hk_constant_keys[] = {
+    {.name = "value", .type = RC_PARAM_REAL, .offset = offsetof(hk_marks_spec_t, value),
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = 1e15, .doc = "value"},
+    {0},
+};
 static const rc_param_t hk_no_keys[] = {{0}};
+#define HK_DISTRIBUTIONS                                                                           \
+    {"power_law", HK_POWER_LAW, hk_power_law_keys, "density ~ d^-exponent on [min, max]"},        \
+        {"lognormal", HK_LOGNORMAL, hk_lognormal_keys, "log d ~ Normal(mu, sigma)"},              \
+        {"empirical", HK_EMPIRICAL, hk_empirical_keys,                                            \
+         "one of the numbers of `values`, uniformly (e.g. follower counts in observed "           \
+         "cascades: {path: cascades.csv, column: followers, group: cascade, rows: rest} for the " \
+         "resharers, rows: first for the original posters)"},                                     \
+    {                                                                                              \
+        "constant", HK_CONSTANT, hk_constant_keys, "always d = value"                             \
+    }
 static const rc_param_variant_t hk_marks_variants[] = {
-    {"power_law", HK_POWER_LAW, hk_power_law_keys, "density ~ d^-exponent on [min, max]"},
-    {"lognormal", HK_LOGNORMAL, hk_lognormal_keys, "log d ~ Normal(mu, sigma)"},
+    HK_DISTRIBUTIONS,
     {"network", HK_NETWORK, hk_no_keys,
      "written `followers: network`: a reshare is by a uniformly random follower of the parent "
      "in the graph, d = its out-degree (a follower who already reshared is skipped)"},
     {NULL, 0, NULL, NULL},
 };
+static const rc_param_variant_t hk_seed_variants[] = {
+    {"graph", HK_SEED_GRAPH, hk_no_keys, "written `seed_followers: graph`: the seeds' out-degree"},
+    {"draw", HK_SEED_DRAW, hk_no_keys,
+     "written `seed_followers: draw`: drawn from the followers distribution"},
+    HK_DISTRIBUTIONS,
+    {NULL, 0, NULL, NULL},
+};
+#undef HK_DISTRIBUTIONS
 
 /* Checks of a power law's support and its sampler's constants. */
 static rc_status_t hk_marks_finish(void *nested, const char **key)
@@ -98,12 +137,18 @@ static rc_status_t hk_marks_finish(void *nested, const char **key)
 
 /* SEISMIC-like default: log-normal follower counts with a median of e^4.6 ~ 100. */
 static const hk_marks_spec_t hk_default_marks = {.kind = HK_LOGNORMAL, .mu = 4.6, .sigma = 1.8};
+static const hk_marks_spec_t hk_default_seed = {.kind = HK_SEED_GRAPH};
 
 static const rc_param_t hk_params[] = {
     {.name = "kappa", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, kappa),
      .flags = RC_PARAM_ABOVE, .def = 0.05, .lo = 0.0, .hi = INFINITY,
      .doc = "reshares caused per (follower count)^beta; branching ratio n* = kappa E[d^beta]: "
             "subcritical below 1 (the defaults give n* = 0.75)"},
+    {.name = "branching_factor", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, n_star),
+     .flags = RC_PARAM_ABOVE, .def = 0.0, .lo = 0.0, .hi = INFINITY,
+     .def_text = "none (kappa is used)",
+     .doc = "the branching ratio n* instead of kappa: kappa = n* / E[d^beta] over the followers "
+            "distribution (not with followers: network)"},
     {.name = "beta", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, beta), .def = 0.5,
      .lo = 0.0, .hi = 10.0,
      .doc = "exponent of the follower count d in the Poisson(kappa d^beta) reshares a reshare "
@@ -121,9 +166,20 @@ static const rc_param_t hk_params[] = {
      .doc = "follower count d of each resharer. With a distribution, reach = seeds + the sum "
             "of d over all resharers (potential impressions, repeats counted); with network, "
             "the distinct users shown the post"},
-    {.name = "seed_followers", .type = RC_PARAM_CHOICE, .offset = offsetof(hk_params_t, seed_draw),
-     .def = 0, .choices = hk_seed_names,
-     .doc = "the seeds' d: graph (their out-degree in the network) or draw (from followers)"},
+    {.name = "seed_followers", .type = RC_PARAM_VARIANT, .offset = offsetof(hk_params_t, seed),
+     .nested = &(const rc_param_nested_t){
+         .tag = "distribution", .variants = hk_seed_variants,
+         .kind_offset = offsetof(hk_marks_spec_t, kind), .size = sizeof(hk_marks_spec_t),
+         .absent = &hk_default_seed, .tag_default = -1, .scalar_number = -1,
+         .finish = hk_marks_finish,
+         .example = "'graph', 'draw' or a map like {distribution: lognormal, mu: 6, sigma: 2}"},
+     .def_text = "graph",
+     .doc = "the seeds' d: graph (their out-degree in the network), draw (from followers) or "
+            "a distribution of their own (original posters differ from resharers)"},
+    {.name = "population", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, population),
+     .def = INFINITY, .lo = 1.0, .hi = INFINITY, .def_text = "none (infinite)",
+     .doc = "HawkesN's N (Rizoiu et al. 2018): each reshare happens only with probability "
+            "1 - N_t/N, N_t the reshares so far (seeds included), so a cascade never exceeds N"},
     {.name = "max_size", .type = RC_PARAM_UINT32, .offset = offsetof(hk_params_t, max_size),
      .def = 1000000, .lo = 1, .hi = RC_MAX_NODES,
      .doc = "hard cap on reshares (seeds included); a run that reaches it is flagged capped. "
@@ -135,19 +191,27 @@ static const rc_param_t hk_params[] = {
     {0},
 };
 
-/* E[d^s] of the follower distribution (not for network marks). */
-static double hk_moment(const hk_params_t *p, double s)
+/* E[d^s] of a follower distribution (not network marks), with d = 0 counting 0 as in runs. */
+static double hk_moment(const hk_marks_spec_t *f, double s)
 {
-    if (p->f.kind == HK_LOGNORMAL)
-        return exp(s * p->f.mu + 0.5 * s * s * p->f.sigma * p->f.sigma);
+    if (f->kind == HK_LOGNORMAL)
+        return exp(s * f->mu + 0.5 * s * s * f->sigma * f->sigma);
+    if (f->kind == HK_CONSTANT)
+        return pow(f->value, s);
+    if (f->kind == HK_EMPIRICAL) {
+        double sum = 0.0;
+        for (size_t i = 0; i < f->data.n; i++)
+            sum += f->data.values[i] > 0.0 ? pow(f->data.values[i], s) : 0.0;
+        return f->data.n > 0 ? sum / (double)f->data.n : NAN;
+    }
     /* I(q) = int_min^max x^(q-1) dx; E[d^s] = I(q + s) / I(q) with q = 1 - exponent. */
-    const double a = p->f.d_min, L = log(p->f.d_max / p->f.d_min);
+    const double a = f->d_min, L = log(f->d_max / f->d_min);
     double num, den;
-    const double qs[2] = {p->f.q + s, p->f.q};
+    const double qs[2] = {f->q + s, f->q};
     double *outs[2] = {&num, &den};
     for (int k = 0; k < 2; k++) {
         double q = qs[k];
-        if (isinf(p->f.d_max))
+        if (isinf(f->d_max))
             *outs[k] = q < 0.0 ? -pow(a, q) / q : INFINITY;
         else if (fabs(q) * L < 1e-12)
             *outs[k] = pow(a, q) * L;
@@ -157,22 +221,44 @@ static double hk_moment(const hk_params_t *p, double s)
     return num / den;
 }
 
+/* Bit of parameter `name` in the `given` mask of validate. */
+static uint64_t hk_given_bit(const char *name)
+{
+    return (uint64_t)1 << (rc_params_find(hk_params, name) - hk_params);
+}
+
 static rc_status_t hk_validate(void *params, uint64_t given, const char **key)
 {
     hk_params_t *p = params;
     *key = NULL;
-    const size_t max_size_bit = (size_t)(rc_params_find(hk_params, "max_size") - hk_params);
-    p->max_size_given = (given & ((uint64_t)1 << max_size_bit)) != 0;
-    if (p->f.kind == HK_POWER_LAW && isinf(p->f.d_max) && p->f.exponent <= 1.0 + p->beta) {
-        *key = "followers";
-        return rc_error(RC_ERR_CONFIG, "E[d^beta] is infinite for a power law with exponent %g "
-                        "<= 1 + beta (%g) and no max; give max or a larger exponent",
-                        p->f.exponent, 1.0 + p->beta);
-    }
-    if (p->seed_draw && p->f.kind == HK_NETWORK) {
+    p->max_size_given = (given & hk_given_bit("max_size")) != 0;
+    const hk_marks_spec_t *dists[2] = {&p->f, &p->seed};
+    for (int i = 0; i < 2; i++)
+        if (dists[i]->kind == HK_POWER_LAW && isinf(dists[i]->d_max) &&
+            dists[i]->exponent <= 1.0 + p->beta) {
+            *key = i == 0 ? "followers" : "seed_followers";
+            return rc_error(RC_ERR_CONFIG, "E[d^beta] is infinite for a power law with exponent "
+                            "%g <= 1 + beta (%g) and no max; give max or a larger exponent",
+                            dists[i]->exponent, 1.0 + p->beta);
+        }
+    if (p->seed.kind == HK_SEED_DRAW && p->f.kind == HK_NETWORK) {
         *key = "seed_followers";
         return rc_error(RC_ERR_CONFIG, "draw needs a followers distribution; with followers: "
                         "network the seeds' out-degrees are used");
+    }
+    if (given & hk_given_bit("branching_factor")) {
+        *key = "branching_factor";
+        if (given & hk_given_bit("kappa"))
+            return rc_error(RC_ERR_CONFIG, "give kappa or branching_factor, not both");
+        if (p->f.kind == HK_NETWORK)
+            return rc_error(RC_ERR_CONFIG, "needs a followers distribution (with followers: "
+                            "network, n* depends on the graph: give kappa)");
+        double m = hk_moment(&p->f, p->beta);
+        if (!(m > 0.0 && isfinite(m)))
+            return rc_error(RC_ERR_CONFIG, "E[d^beta] of the followers distribution is %g, so "
+                            "no kappa gives n* = %g", m, p->n_star);
+        p->kappa = p->n_star / m;
+        *key = NULL;
     }
     return RC_OK;
 }
@@ -183,7 +269,7 @@ double rc_hawkes_branching_ratio(const void *params, const rc_graph_t *g)
     if (p == NULL)
         return NAN;
     if (p->f.kind != HK_NETWORK)
-        return p->kappa * hk_moment(p, p->beta);
+        return p->kappa * hk_moment(&p->f, p->beta);
     if (g == NULL)
         return NAN;
     if (g->m == 0)
@@ -227,21 +313,35 @@ static rc_status_t hk_check_graph(const void *params, const rc_graph_t *g)
     return RC_OK;
 }
 
-/* Per adopter: survival value of its last scheduled child's delay and the children still to
- * schedule. */
+/* Per adopter: survival value of its last scheduled child's delay, its follower count (the
+ * cascade's marks) and the children still to schedule. */
 static size_t hk_state_size(const void *params, const rc_graph_t *g)
 {
-    return (size_t)hk_capacity(params, g) * (sizeof(double) + sizeof(uint32_t));
+    return (size_t)hk_capacity(params, g) * (2 * sizeof(double) + sizeof(uint32_t));
 }
 
-static inline double hk_draw_followers(const hk_params_t *p, gsl_rng *r)
+/* A follower count drawn from distribution f (not network marks). */
+static inline double hk_draw_followers(const hk_marks_spec_t *f, gsl_rng *r)
 {
-    if (p->f.kind == HK_LOGNORMAL)
-        return exp(p->f.mu + gsl_ran_gaussian_ziggurat(r, p->f.sigma));
+    if (f->kind == HK_LOGNORMAL)
+        return exp(f->mu + gsl_ran_gaussian_ziggurat(r, f->sigma));
+    if (f->kind == HK_EMPIRICAL)
+        return f->data.values[rc_rng_below64(r, f->data.n)];
+    if (f->kind == HK_CONSTANT)
+        return f->value;
     double u = rc_rng_uniform(r);
-    if (fabs(p->f.q) < 1e-12)
-        return p->f.d_min * exp(u * log(p->f.d_max / p->f.d_min));
-    return p->f.d_min * pow(1.0 + u * p->f.c1, 1.0 / p->f.q);
+    if (fabs(f->q) < 1e-12)
+        return f->d_min * exp(u * log(f->d_max / f->d_min));
+    return f->d_min * pow(1.0 + u * f->c1, 1.0 / f->q);
+}
+
+/* The seeds' follower count: out-degree of v, a draw from followers, or from their own. */
+static inline double hk_seed_followers(const hk_params_t *p, const rc_graph_t *g, uint32_t v,
+                                       gsl_rng *r)
+{
+    if (p->seed.kind == HK_SEED_GRAPH)
+        return (double)rc_graph_out_degree(g, v);
+    return hk_draw_followers(p->seed.kind == HK_SEED_DRAW ? &p->f : &p->seed, r);
 }
 
 /* The working set of one run. */
@@ -252,6 +352,7 @@ typedef struct hk_run {
     double *w;        /* per adopter: survival of its last scheduled child's delay */
     uint32_t *rem;    /* per adopter: children still to schedule */
     double *time;     /* per adopter: reshare time */
+    double *mark;     /* per adopter: follower count d */
 } hk_run_t;
 
 /* Pushes adopter i's next child, if any. A child's delays are drawn in increasing order (the
@@ -283,6 +384,28 @@ static rc_status_t hk_start(hk_run_t *k, uint32_t i, double d)
     return hk_schedule(k, i);
 }
 
+/* The run's working set in ws's model state (the doubles first, so all arrays stay aligned). */
+static rc_status_t hk_state(const hk_params_t *p, const rc_graph_t *g, gsl_rng *r,
+                            rc_workspace_t *ws, hk_run_t *k)
+{
+    const uint32_t capacity = hk_capacity(p, g);
+    if (ws->model_state == NULL || ws->model_state_size < hk_state_size(p, g))
+        return rc_error(RC_ERR_INTERNAL, "hawkes: the workspace has %zu bytes of model state, "
+                        "%zu needed", ws->model_state_size, hk_state_size(p, g));
+    *k = (hk_run_t){.p = p, .r = r, .heap = ws->heap, .time = ws->time};
+    k->w = ws->model_state;
+    k->mark = k->w + capacity;
+    k->rem = (uint32_t *)(k->mark + capacity);
+    return RC_OK;
+}
+
+/* HawkesN: a candidate event happens with probability 1 - N_t/N, N_t = `size` events so far
+ * (events are taken in time order), which thins the intensity exactly. */
+static inline int hk_kept(const hk_params_t *p, gsl_rng *r, uint32_t size)
+{
+    return rc_rng_uniform(r) * p->population < p->population - (double)size;
+}
+
 static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                           gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
 {
@@ -290,23 +413,16 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     const rc_graph_t *g = ctx->graph;
     const hk_params_t *p = ctx->params;
     const int network = p->f.kind == HK_NETWORK;
-    const uint32_t capacity = hk_capacity(p, g);
     const uint32_t epoch = ws->epoch;
     uint32_t *restrict stamp = ws->stamp;
     uint32_t *restrict slot = ws->slot;
     const uint64_t *restrict off = g->out_off;
     const uint32_t *restrict nbr = g->out_nbr;
-    uint32_t cap = capacity;
+    uint32_t cap = hk_capacity(p, g);
     if (ctx->max_size != 0 && ctx->max_size < cap)
         cap = ctx->max_size;
-    if (ws->model_state == NULL || ws->model_state_size < hk_state_size(p, g))
-        return rc_error(RC_ERR_INTERNAL, "hawkes: the workspace has %zu bytes of model state, "
-                        "%zu needed", ws->model_state_size, hk_state_size(p, g));
-
-    /* Model state: the doubles first, so both arrays stay aligned. */
-    hk_run_t k = {.p = p, .r = r, .heap = ws->heap, .time = ws->time};
-    k.w = ws->model_state;
-    k.rem = (uint32_t *)(k.w + capacity);
+    hk_run_t k = {0};
+    RC_TRY(hk_state(p, g, r, ws, &k));
     uint32_t *restrict node = ws->adopted;
     uint32_t *restrict parent = ws->parent;
     uint32_t *restrict gen = ws->generation;
@@ -359,7 +475,8 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
         parent[size] = RC_NO_PARENT;
         gen[size] = 0;
         k.time[size] = t0;
-        double d = p->seed_draw ? hk_draw_followers(p, r) : (double)rc_graph_out_degree(g, v);
+        double d = hk_seed_followers(p, g, v, r);
+        k.mark[size] = d;
         if (network)
             HK_SHOW_FOLLOWERS(v);
         else
@@ -372,10 +489,15 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     /* With follower distributions a reshare is by someone outside the graph: node[] then holds
      * the adopter's own index as a stand-in id while that is below n, else RC_NO_NODE (no
      * per-node array is read for them). */
+    const int finite_n = isfinite(p->population);
     rc_event_t ev;
     while (rc_heap_pop(k.heap, &ev)) {
         const uint32_t i = ev.parent;
         uint32_t child = size < g->n ? size : RC_NO_NODE;
+        if (finite_n && !hk_kept(p, r, size)) {
+            RC_TRY(hk_schedule(&k, i));
+            continue;
+        }
         if (network) {
             const uint32_t u = node[i];
             child = nbr[off[u] + rc_rng_below64(r, off[u + 1] - off[u])];
@@ -394,9 +516,10 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             HK_SHOW_FOLLOWERS(child);
             d = (double)rc_graph_out_degree(g, child);
         } else {
-            d = hk_draw_followers(p, r);
+            d = hk_draw_followers(&p->f, r);
             impressions += d;
         }
+        k.mark[size] = d;
         node[size] = child;
         parent[size] = i;
         gen[size] = gen[i] + 1;
@@ -410,6 +533,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     if (!network)
         reach = (aud != NULL ? ctx->audience_size : seeds_kept) + (uint64_t)llround(impressions);
     rc_cascade_finish(out, ws, size, seeds_kept, 1, reach, capped, aud != NULL);
+    out->mark = k.mark;
 cleanup:
     return status;
 }

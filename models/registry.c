@@ -75,7 +75,8 @@ rc_status_t rc_model_params_check(const rc_model_t *model, void *params, uint64_
 
 void rc_model_params_free(const rc_model_t *model, void *params)
 {
-    (void)model; /* parameter structs own no memory today */
+    if (params != NULL)
+        rc_params_release(model->params, params); /* data columns */
     free(params);
 }
 

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-const char *const rc_delay_names[] = {"exponential", "lognormal", "weibull", "power_law", NULL};
+const char *const rc_delay_names[] = {"exponential", "lognormal", "weibull", "power_law", "lomax",
+                                      NULL};
 
 /* SEISMIC kernel phi(s) = c for 0 <= s <= s0 and c (s/s0)^-(1+theta) for s > s0, theta > 0.
  *
@@ -25,7 +26,16 @@ const char *const rc_delay_names[] = {"exponential", "lognormal", "weibull", "po
  *
  * Inverting the survival w = 1 - F:  w >= 1/(1+theta) lies on the flat part,
  *   s = (1 - w) s0 (1 + theta) / theta,   otherwise   s = s0 ((1 + theta) w)^(-1/theta).
- * The mean is s0 theta/(1+theta) (1/2 + 1/(theta - 1)) for theta > 1 and infinite otherwise. */
+ * The mean is s0 theta/(1+theta) (1/2 + 1/(theta - 1)) for theta > 1 and infinite otherwise.
+ *
+ * Lomax (Pareto II) kernel, evently's power law phi(s) = (s + c)^-(1+theta), c > 0, theta > 0:
+ *
+ *   int_0^inf (s + c)^-(1+theta) ds = c^-theta / theta,
+ *
+ * so the density is theta c^theta (s + c)^-(1+theta) and an event with weight K w has on average
+ * K w c^-theta / theta children (the hawkes model's kappa w). Survival 1 - F(s) = (1 + s/c)^-theta,
+ * inverted: s = c (w^(-1/theta) - 1) = c expm1(-log(w) / theta), exact near w = 1 as well as in
+ * the far tail. The mean is c / (theta - 1) for theta > 1 and infinite otherwise. */
 
 double rc_delay_from_survival(const rc_delay_t *d, double w)
 {
@@ -40,6 +50,8 @@ double rc_delay_from_survival(const rc_delay_t *d, double w)
         if (w >= 1.0 - d->flat_mass)
             return (1.0 - w) * d->a / d->flat_mass;
         return d->a * pow((1.0 + d->b) * w, -1.0 / d->b);
+    case RC_DELAY_LOMAX:
+        return d->a * expm1(-log(w) / d->b);
     }
     return NAN;
 }
@@ -59,6 +71,8 @@ double rc_delay_cdf(const rc_delay_t *d, double s)
         if (s <= d->a)
             return s / d->a * d->flat_mass;
         return 1.0 - pow(s / d->a, -d->b) / (1.0 + d->b);
+    case RC_DELAY_LOMAX:
+        return -expm1(-d->b * log1p(s / d->a));
     }
     return NAN;
 }
@@ -76,14 +90,16 @@ double rc_delay_mean(const rc_delay_t *d)
         if (d->b <= 1.0)
             return INFINITY;
         return d->a * d->flat_mass * (0.5 + 1.0 / (d->b - 1.0));
+    case RC_DELAY_LOMAX:
+        return d->b <= 1.0 ? INFINITY : d->a / (d->b - 1.0);
     }
     return NAN;
 }
 
 const char *rc_delay_describe(const rc_delay_t *d, char *buf, size_t len)
 {
-    static const char *const a_names[] = {"rate", "mu", "shape", "s0"};
-    static const char *const b_names[] = {NULL, "sigma", "scale", "theta"};
+    static const char *const a_names[] = {"rate", "mu", "shape", "s0", "c"};
+    static const char *const b_names[] = {NULL, "sigma", "scale", "theta", "theta"};
     if (d->kind == RC_DELAY_EXPONENTIAL)
         snprintf(buf, len, "%s(%s=%g)", rc_delay_names[d->kind], a_names[d->kind], d->a);
     else
@@ -107,6 +123,7 @@ static const rc_param_t weibull_keys[] = {POSITIVE("shape", a, NULL), POSITIVE("
                                           {0}};
 static const rc_param_t power_law_keys[] = {POSITIVE("s0", a, "s"), POSITIVE("theta", b, NULL),
                                             {0}};
+static const rc_param_t lomax_keys[] = {POSITIVE("c", a, "s"), POSITIVE("theta", b, NULL), {0}};
 #undef POSITIVE
 
 const rc_param_variant_t rc_delay_variants[] = {
@@ -115,6 +132,9 @@ const rc_param_variant_t rc_delay_variants[] = {
     {"weibull", RC_DELAY_WEIBULL, weibull_keys, "survival exp(-(s/scale)^shape)"},
     {"power_law", RC_DELAY_POWER_LAW, power_law_keys,
      "the SEISMIC kernel: constant up to s0, then decaying as (s/s0)^-(1+theta)"},
+    {"lomax", RC_DELAY_LOMAX, lomax_keys,
+     "evently's power-law kernel (s + c)^-(1+theta), normalised: density theta c^theta "
+     "(s + c)^-(1+theta), survival (1 + s/c)^-theta (Lomax, Pareto II)"},
     {NULL, 0, NULL, NULL},
 };
 

@@ -13,14 +13,15 @@ typedef enum rc_delay_kind {
     RC_DELAY_EXPONENTIAL = 0, /* density rate e^(-rate s) */
     RC_DELAY_LOGNORMAL = 1,   /* log s ~ Normal(mu, sigma) */
     RC_DELAY_WEIBULL = 2,     /* survival exp(-(s/scale)^shape) */
-    RC_DELAY_POWER_LAW = 3    /* SEISMIC kernel: flat up to s0, then ~ (s/s0)^-(1+theta) */
+    RC_DELAY_POWER_LAW = 3,   /* SEISMIC kernel: flat up to s0, then ~ (s/s0)^-(1+theta) */
+    RC_DELAY_LOMAX = 4        /* evently's power law: density ~ (s + c)^-(1+theta) (Pareto II) */
 } rc_delay_kind_t;
 
 /* A delay distribution on s >= 0, in seconds by convention (any unit works if used throughout). */
 typedef struct rc_delay {
     int kind;         /* rc_delay_kind_t */
-    double a;         /* rate | mu | shape | s0 */
-    double b;         /* -    | sigma | scale | theta */
+    double a;         /* rate | mu | shape | s0 | c */
+    double b;         /* -    | sigma | scale | theta | theta */
     double flat_mass; /* power law: probability of the flat part [0, s0], theta / (1 + theta) */
 } rc_delay_t;
 
@@ -57,7 +58,7 @@ static inline double rc_delay_sample(const rc_delay_t *d, gsl_rng *r)
 /* P(S <= s). Cannot fail. */
 double rc_delay_cdf(const rc_delay_t *d, double s);
 
-/* E[S], or INFINITY when it diverges (power law with theta <= 1). */
+/* E[S], or INFINITY when it diverges (power law or Lomax with theta <= 1). */
 double rc_delay_mean(const rc_delay_t *d);
 
 /* Writes "power_law(s0=300, theta=0.242)" etc. into buf; returns buf. */

@@ -8,7 +8,12 @@ command; a paper module provides
     KEY, TITLE                     its key and a one-line title
     analyse(results, ctx)          -> common.Report (rows of the table, figures, notes)
 
-and nothing else is required (see common.py for Report, Row and the helpers).
+and nothing else is required (see common.py for Report, Row and the helpers). A paper on real
+data, whose config is a fit config, also provides
+
+    produce(find_exe, config, h5, sets, ctx, threads, force, reread)
+                                   -> what analyse() reads: runs `rtcascade fit` (and `run`)
+                                      into h5 and files beside it, or only reads them (reread)
 """
 import importlib
 import pkgutil

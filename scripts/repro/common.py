@@ -119,6 +119,23 @@ def run_rtcascade(exe, config, out_h5, sets=(), threads=None, force=False, quiet
     return out_h5
 
 
+def run_fit(exe, config, out_h5, sets=(), threads=None):
+    """Runs `rtcascade fit config -o out_h5 --force --quiet` with the --set overrides (a fit
+    takes seconds, so it is always redone). Returns out_h5; raises RuntimeError on failure."""
+    os.makedirs(os.path.dirname(os.path.abspath(out_h5)), exist_ok=True)
+    cmd = [exe, "fit", config, "-o", out_h5, "--force", "--quiet"]
+    for s in sets:
+        cmd += ["--set", s]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    print("$ " + " ".join(_quote(c) for c in cmd), file=sys.stderr, flush=True)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"rtcascade fit failed with exit status {p.returncode} (its message "
+                           "is above)")
+    return out_h5
+
+
 def _quote(s):
     if all(c.isalnum() or c in "/._-=,:" for c in s):
         return s

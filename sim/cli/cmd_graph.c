@@ -6,7 +6,6 @@
 #include "rtcascade/runner.h"
 #include "rtcascade/specs.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,41 +29,20 @@ static void usage(FILE *f)
 int rc_cmd_graph(int argc, char **argv)
 {
     rc_status_t status = RC_OK;
-    const char *config = NULL, *output = NULL;
-    char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int n_sets = 0, force = 0, threads = 0;
+    rc_cli_args_t a;
     rc_network_spec_t spec;
     memset(&spec, 0, sizeof spec);
     rc_cfg_t *root = NULL;
     rc_graph_t *g = NULL;
     char *base_dir = NULL;
-    RC_ALLOC_CHECK(sets, "the command line");
-    enum { OPT_SET = 256, OPT_THREADS, OPT_FORCE };
-    static const struct option longs[] = {
-        {"help", no_argument, NULL, 'h'},         {"set", required_argument, NULL, OPT_SET},
-        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, OPT_THREADS},
-        {"force", no_argument, NULL, OPT_FORCE},  {NULL, 0, NULL, 0}};
-    int c;
-    opterr = 0;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", longs, NULL)) != -1) {
-        switch (c) {
-        case 'h': usage(stdout); goto cleanup;
-        case OPT_SET: sets[n_sets++] = optarg; break;
-        case 'o': output = optarg; break;
-        case OPT_THREADS: RC_TRY(rc_cli_parse_threads(optarg, &threads)); break;
-        case OPT_FORCE: force = 1; break;
-        default:
-            RC_FAIL(RC_ERR_ARGUMENT, "graph: unknown or incomplete option '%s' (see rtcascade "
-                    "graph --help)", argv[optind - 1]);
-        }
+    RC_TRY(rc_cli_parse_args(argc, argv, "graph", "hsotf", &a));
+    if (a.help) {
+        usage(stdout);
+        goto cleanup;
     }
-    for (int i = optind; i < argc; i++) {
-        if (config != NULL)
-            RC_FAIL(RC_ERR_ARGUMENT, "graph: more than one config given ('%s' and '%s')", config,
-                    argv[i]);
-        config = argv[i];
-    }
+    const char *config = a.config, *output = a.output;
+    char **sets = a.sets;
+    int n_sets = a.n_sets, force = a.force, threads = a.threads;
     if (output != NULL && !force && access(output, F_OK) == 0)
         RC_FAIL(RC_ERR_ARGUMENT, "%s: already exists (use --force to replace it)", output);
 
@@ -100,6 +78,6 @@ cleanup:
     rc_graph_free(g);
     rc_cfg_free(root);
     free(base_dir);
-    free(sets);
+    free(a.sets);
     return status == RC_OK ? 0 : rc_cli_fail(status);
 }

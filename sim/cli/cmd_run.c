@@ -7,23 +7,11 @@
 #include "rtcascade/progress.h"
 #include "rtcascade/runner.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SUMMARY_MAX_ROWS 60 /* longer sweeps: the table's head, then a pointer to `info` */
-
-typedef struct run_args {
-    const char *config; /* CONFIG.yaml, or NULL for the embedded default study */
-    const char *output; /* -o, or NULL for the config's output: */
-    char **sets;        /* --set assignments, in order */
-    int n_sets;
-    int threads;        /* --threads, 0 = the default */
-    int resume, force, quiet, dry_run, verbose;
-    int figures; /* 1 --figures, 0 --no-figures, -1 default (on for the default study) */
-    rc_progress_mode_t progress; /* --progress (--quiet: none) */
-} run_args_t;
 
 /* What the summary table shows of one point (filled when the point ran in this process). */
 typedef struct point_row {
@@ -64,82 +52,13 @@ static void usage(FILE *f)
                "input file, 5 I/O error, 6 not enough memory, 8 interrupted (resumable).\n");
 }
 
-/* ---- Command line ---- */
-
-/* Sets *help when --help was asked. Options may come before or after CONFIG; `--` ends them. */
-static rc_status_t parse_args(int argc, char **argv, run_args_t *a, int *help)
-{
-    rc_status_t status = RC_OK;
-    enum { OPT_RESUME = 256, OPT_FORCE, OPT_FIGURES, OPT_NO_FIGURES, OPT_THREADS, OPT_SET,
-           OPT_PROGRESS };
-    static const char *const modes[] = {"auto", "bar", "lines", "none", NULL};
-    static const struct option longs[] = {
-        {"help", no_argument, NULL, 'h'},          {"set", required_argument, NULL, OPT_SET},
-        {"output", required_argument, NULL, 'o'},  {"threads", required_argument, NULL, OPT_THREADS},
-        {"resume", no_argument, NULL, OPT_RESUME}, {"force", no_argument, NULL, OPT_FORCE},
-        {"quiet", no_argument, NULL, 'q'},         {"dry-run", no_argument, NULL, 'n'},
-        {"verbose", no_argument, NULL, 'v'},       {"figures", no_argument, NULL, OPT_FIGURES},
-        {"no-figures", no_argument, NULL, OPT_NO_FIGURES},
-        {"progress", required_argument, NULL, OPT_PROGRESS}, {NULL, 0, NULL, 0}};
-    int c;
-    *help = 0;
-    opterr = 0;
-    optind = 0; /* GNU: a full rescan, as main may have run getopt already */
-    while ((c = getopt_long(argc, argv, ":ho:qnv", longs, NULL)) != -1) {
-        switch (c) {
-        case 'h': *help = 1; return RC_OK;
-        case OPT_SET: a->sets[a->n_sets++] = optarg; break;
-        case 'o': a->output = optarg; break;
-        case OPT_THREADS: RC_TRY(rc_cli_parse_threads(optarg, &a->threads)); break;
-        case OPT_RESUME: a->resume = 1; break;
-        case OPT_FORCE: a->force = 1; break;
-        case 'q': a->quiet = 1; break;
-        case 'n': a->dry_run = 1; break;
-        case 'v': a->verbose = 1; break;
-        case OPT_FIGURES: a->figures = 1; break;
-        case OPT_NO_FIGURES: a->figures = 0; break;
-        case OPT_PROGRESS:
-            for (a->progress = 0; modes[a->progress] && strcmp(modes[a->progress], optarg) != 0;)
-                a->progress++;
-            if (modes[a->progress] == NULL)
-                RC_FAIL(RC_ERR_ARGUMENT, "run: --progress: expected auto, bar, lines or none, "
-                        "got '%s'", optarg);
-            break;
-        default:
-            RC_FAIL(RC_ERR_ARGUMENT, "run: unknown or incomplete option '%s' (see rtcascade run "
-                    "--help)", argv[optind - 1]);
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (a->config != NULL)
-            RC_FAIL(RC_ERR_ARGUMENT, "run: more than one config given ('%s' and '%s')",
-                    a->config, argv[i]);
-        a->config = argv[i];
-    }
-    if (a->resume && a->force)
-        RC_FAIL(RC_ERR_ARGUMENT, "run: --resume and --force exclude each other (--resume finishes "
-                              "an existing file, --force starts it afresh)");
-cleanup:
-    return status;
-}
-
 /* "rtcascade run ARGS...", shell-quoted. With for_resume, --force/--dry-run are dropped and
  * --resume added, which is the command that finishes an interrupted run. */
 static char *command_line(int argc, char **argv, int for_resume)
 {
-    size_t len = 0;
-    char *buf = rc_shell_word(NULL, &len, "rtcascade");
-    int has_resume = 0;
-    for (int i = 0; i < argc && buf != NULL; i++) {
-        if (for_resume && (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "--dry-run") == 0 ||
-                           strcmp(argv[i], "-n") == 0))
-            continue;
-        has_resume |= strcmp(argv[i], "--resume") == 0;
-        buf = rc_shell_word(buf, &len, argv[i]);
-    }
-    if (for_resume && !has_resume && buf != NULL)
-        buf = rc_shell_word(buf, &len, "--resume");
-    return buf;
+    static const char *const drop[] = {"--force", "--dry-run", "-n", NULL};
+    return rc_shell_command("rtcascade", argc, argv, for_resume ? drop : NULL,
+                            for_resume ? "--resume" : NULL);
 }
 
 /* ---- Hooks: what the runner tells the command line ---- */
@@ -242,7 +161,7 @@ static rc_status_t stopped(rc_status_t status, int file_made, uint64_t done,
 
 /* Opens the results file (new or resumed) and runs the experiment into it; *done gets the
  * points complete in the file at the end and *file_made whether it exists. */
-static rc_status_t run_into_file(const run_args_t *a, const rc_experiment_t *ex,
+static rc_status_t run_into_file(const rc_cli_args_t *a, const rc_experiment_t *ex,
                                  const rc_results_provenance_t *prov, run_view_t *v,
                                  rc_run_report_t *rep, uint64_t *done, int *file_made,
                                  double *open_close)
@@ -289,10 +208,8 @@ cleanup:
 int rc_cmd_run(int argc, char **argv)
 {
     rc_status_t status = RC_OK;
-    run_args_t a;
+    rc_cli_args_t a;
     memset(&a, 0, sizeof a);
-    a.figures = -1;
-    int help = 0;
     rc_parallel_t par;
     rc_run_report_t rep;
     memset(&rep, 0, sizeof rep);
@@ -303,14 +220,15 @@ int rc_cmd_run(int argc, char **argv)
     double t_start = rc_progress_now(), open_close = 0.0;
 
     RC_TRY(rc_parallel_begin(&par));
-    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
-    RC_ALLOC_CHECK(a.sets, "the command line");
-    RC_TRY(parse_args(argc, argv, &a, &help));
-    if (help) {
+    RC_TRY(rc_cli_parse_args(argc, argv, "run", "hsotfqrnvFNP", &a));
+    if (a.help) {
         if (par.rank == 0)
             usage(stdout);
         goto cleanup;
     }
+    if (a.resume && a.force)
+        RC_FAIL(RC_ERR_ARGUMENT, "run: --resume and --force exclude each other (--resume finishes "
+                              "an existing file, --force starts it afresh)");
     /* 1. Everything that can be checked without building anything. */
     RC_TRY(rc_experiment_load(a.config, a.sets, (size_t)a.n_sets, &ex));
     if (a.output != NULL)

@@ -5,6 +5,7 @@
 #include "rtcascade/version.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ typedef struct subcommand {
 
 static const subcommand_t subcommands[] = {
     {"run", rc_cmd_run, "run an experiment (the default study when no config is given)"},
+    {"fit", rc_cmd_fit, "fit a Hawkes model to observed cascades; predict final sizes"},
     {"graph", rc_cmd_graph, "build or load a network and print its statistics"},
     {"models", rc_cmd_models, "list the cascade models and their parameters"},
     {"info", rc_cmd_info, "describe a results file: experiment, points, runs, provenance"},
@@ -62,6 +64,60 @@ rc_status_t rc_cli_parse_threads(const char *value, int *threads)
                         value);
     *threads = (int)t;
     return RC_OK;
+}
+
+rc_status_t rc_cli_parse_args(int argc, char **argv, const char *cmd, const char *allowed,
+                              rc_cli_args_t *a)
+{
+    rc_status_t status = RC_OK;
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},     {"set", required_argument, NULL, 's'},
+        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
+        {"force", no_argument, NULL, 'f'},    {"quiet", no_argument, NULL, 'q'},
+        {"resume", no_argument, NULL, 'r'},   {"dry-run", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},  {"figures", no_argument, NULL, 'F'},
+        {"no-figures", no_argument, NULL, 'N'}, {"progress", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
+    static const char *const modes[] = {"auto", "bar", "lines", "none", NULL};
+    int c;
+    memset(a, 0, sizeof *a);
+    a->figures = -1;
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    RC_ALLOC_CHECK(a->sets, "the command line");
+    opterr = 0;
+    optind = 0; /* GNU: a full rescan */
+    while ((c = getopt_long(argc, argv, ":ho:qnv", longs, NULL)) != -1) {
+        if (c == ':' || c == '?' || strchr(allowed, c) == NULL)
+            RC_FAIL(RC_ERR_ARGUMENT, "%s: unknown or incomplete option '%s' (see rtcascade %s "
+                    "--help)", cmd, argv[optind - 1], cmd);
+        switch (c) {
+        case 'h': a->help = 1; return RC_OK;
+        case 's': a->sets[a->n_sets++] = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 't': RC_TRY(rc_cli_parse_threads(optarg, &a->threads)); break;
+        case 'f': a->force = 1; break;
+        case 'q': a->quiet = 1; break;
+        case 'r': a->resume = 1; break;
+        case 'n': a->dry_run = 1; break;
+        case 'v': a->verbose = 1; break;
+        case 'P':
+            for (a->progress = 0; modes[a->progress] && strcmp(modes[a->progress], optarg);)
+                a->progress++;
+            if (modes[a->progress] == NULL)
+                RC_FAIL(RC_ERR_ARGUMENT, "%s: --progress: expected auto, bar, lines or none, "
+                        "got '%s'", cmd, optarg);
+            break;
+        default: a->figures = c == 'F'; break;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (a->config != NULL)
+            RC_FAIL(RC_ERR_ARGUMENT, "%s: more than one config given ('%s' and '%s')", cmd,
+                    a->config, argv[i]);
+        a->config = argv[i];
+    }
+cleanup:
+    return status;
 }
 
 int rc_cli_fail(rc_status_t status)

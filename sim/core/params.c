@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t rc_params_count(const rc_param_t *table)
@@ -45,6 +46,34 @@ void rc_params_defaults(const rc_param_t *table, void *out)
             else
                 memset(field, 0, p->nested->size);
             break;
+        case RC_PARAM_COLUMN: memset(field, 0, sizeof(rc_param_column_t)); break;
+        }
+    }
+}
+
+/* The variant whose kind is stored in the nested struct at base (NULL when none matches). */
+static const rc_param_variant_t *variant_of(const rc_param_nested_t *n, const void *base)
+{
+    int kind = *(const int *)((const char *)base + n->kind_offset);
+    for (size_t i = 0; n->variants[i].name != NULL; i++)
+        if (n->variants[i].kind == kind)
+            return &n->variants[i];
+    return NULL;
+}
+
+void rc_params_release(const rc_param_t *table, void *p)
+{
+    for (size_t i = 0; p != NULL && table != NULL && table[i].name != NULL; i++) {
+        char *field = (char *)p + table[i].offset;
+        if (table[i].type == RC_PARAM_COLUMN) {
+            rc_param_column_t *col = (rc_param_column_t *)field;
+            free(col->values);
+            col->values = NULL;
+            col->n = 0;
+        } else if (table[i].type == RC_PARAM_VARIANT) {
+            const rc_param_variant_t *v = variant_of(table[i].nested, field);
+            if (v != NULL)
+                rc_params_release(v->params, field);
         }
     }
 }
@@ -70,6 +99,15 @@ const char *rc_param_range_text(const rc_param_t *p, char *buf, size_t len)
     }
     if (p->type == RC_PARAM_BOOL) {
         snprintf(buf, len, "true|false");
+        return buf;
+    }
+    if (p->type == RC_PARAM_COLUMN) {
+        char one[96];
+        rc_param_t q = *p;
+        q.type = RC_PARAM_REAL;
+        rc_param_range_text(&q, one, sizeof one);
+        snprintf(buf, len, "a list of numbers%s%s, or {path, column, group, rows} to read them "
+                 "from a CSV file", one[0] ? " " : "", one);
         return buf;
     }
     if (p->type != RC_PARAM_REAL && p->type != RC_PARAM_UINT32 && p->type != RC_PARAM_UINT64)
@@ -104,17 +142,8 @@ static void value_text(const rc_param_t *p, const void *base, char *buf, size_t 
     case RC_PARAM_BOOL: snprintf(buf, len, "%s", *(const int *)field ? "true" : "false"); break;
     case RC_PARAM_CHOICE: snprintf(buf, len, "%s", p->choices[*(const int *)field]); break;
     case RC_PARAM_VARIANT: snprintf(buf, len, "{...}"); break;
+    case RC_PARAM_COLUMN: snprintf(buf, len, "[...]"); break;
     }
-}
-
-/* The variant whose kind is stored in the nested struct at base (NULL when none matches). */
-static const rc_param_variant_t *variant_of(const rc_param_nested_t *n, const void *base)
-{
-    int kind = *(const int *)((const char *)base + n->kind_offset);
-    for (size_t i = 0; n->variants[i].name != NULL; i++)
-        if (n->variants[i].kind == kind)
-            return &n->variants[i];
-    return NULL;
 }
 
 const char *rc_param_default_text(const rc_param_t *p, char *buf, size_t len)

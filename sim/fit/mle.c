@@ -488,6 +488,9 @@ rc_status_t rc_hawkes_fit(const rc_cascades_t *cs, const rc_hawkes_fit_options_t
         out->par[i] = NAN;
     }
     out->n_star_low = out->n_star_high = out->n_star_boot_low = out->n_star_boot_high = NAN;
+    out->level = o.level;
+    for (int i = 0; i < RC_HAWKES_MAX_PARAMS * RC_HAWKES_MAX_PARAMS; i++)
+        out->cov[i] = NAN;
 
     RC_TRY(search(&x, &o, &best, out));
     u_to_par(&x, best.u, out->par, NULL);
@@ -499,8 +502,10 @@ rc_status_t rc_hawkes_fit(const rc_cascades_t *cs, const rc_hawkes_fit_options_t
 
     RC_TRY(information(&x, best.u, cov, &out->hessian_ok));
     const double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * o.level);
-    if (out->hessian_ok)
+    if (out->hessian_ok) {
         wald(&x, best.u, cov, z, o.nstar, out);
+        memcpy(out->cov, cov, (size_t)(np * np) * sizeof *cov);
+    }
     if (o.bootstrap > 0)
         RC_TRY(bootstrap(cs, &o, out->par, 0.5 - 0.5 * o.level, out));
 cleanup:

@@ -6,6 +6,8 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* The observation time used for cascade c: t, capped at T_c; T_c when t is NAN or infinite. */
 static double seen_until(const rc_cascades_t *cs, size_t c, double t)
@@ -48,6 +50,80 @@ rc_status_t rc_hawkes_predict(const rc_cascades_t *cs, rc_hawkes_kind_t kind, co
         o->rate = n_star;
     }
 cleanup:
+    return status;
+}
+
+/* Step on the log scale for the numerical derivatives of a prediction (as the fit's own). */
+#define PRED_STEP 1e-4
+
+/* The predictions of cs at par_k(u_k -+ PRED_STEP) into lo/hi, the n* of each by the fit's
+ * rule over `fitted`. */
+static rc_status_t predict_shifted(const rc_cascades_t *cs, const rc_hawkes_fit_t *fit,
+                                   const rc_cascades_t *fitted, double t, int k,
+                                   rc_prediction_t *lo, rc_prediction_t *hi)
+{
+    rc_status_t status = RC_OK;
+    const int iN = rc_hk_index(fit->kind, RC_HK_N);
+    for (int side = 0; side < 2; side++) {
+        double par[RC_HAWKES_MAX_PARAMS];
+        memcpy(par, fit->par, sizeof par);
+        par[k] = fit->par[k] * exp(side ? PRED_STEP : -PRED_STEP);
+        if (k == iN) /* no N kind predicts; kept for completeness */
+            par[k] = fit->par[k];
+        double ns = rc_hawkes_branching_factor(fit->kind, par, fit->nstar_kind, fitted);
+        RC_TRY(rc_hawkes_predict(cs, fit->kind, par, ns, t, side ? hi : lo));
+    }
+cleanup:
+    return status;
+}
+
+rc_status_t rc_hawkes_predict_fitted(const rc_cascades_t *cs, const rc_hawkes_fit_t *fit,
+                                     const rc_cascades_t *fitted, double t, rc_prediction_t *out)
+{
+    rc_status_t status = RC_OK;
+    const int np = fit->n_params;
+    double *grad = NULL;
+    rc_prediction_t *lo = NULL, *hi = NULL;
+    RC_TRY(rc_hawkes_predict(cs, fit->kind, fit->par, fit->n_star, t, out));
+    if (!fit->hessian_ok)
+        return RC_OK;
+    grad = malloc((cs->n * (size_t)np + 1) * sizeof *grad);
+    lo = malloc((cs->n + 1) * sizeof *lo);
+    hi = malloc((cs->n + 1) * sizeof *hi);
+    if (grad == NULL || lo == NULL || hi == NULL)
+        RC_FAIL(RC_ERR_NOMEM, "out of memory for the prediction intervals");
+    /* d log(predicted - observed) / d log p_k, by central differences */
+    for (int k = 0; k < np; k++) {
+        RC_TRY(predict_shifted(cs, fit, fitted, t, k, lo, hi));
+        for (size_t c = 0; c < cs->n; c++) {
+            double o = (double)out[c].observed_size;
+            grad[c * (size_t)np + (size_t)k] =
+                (log(hi[c].predicted_final - o) - log(lo[c].predicted_final - o)) /
+                (2.0 * PRED_STEP);
+        }
+    }
+    const double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * fit->level);
+    for (size_t c = 0; c < cs->n; c++) {
+        rc_prediction_t *p = &out[c];
+        const double o = (double)p->observed_size, ex = p->predicted_final - o;
+        const double *g = grad + c * (size_t)np;
+        double var = 0.0;
+        for (int i = 0; i < np; i++)
+            for (int j = 0; j < np; j++)
+                var += g[i] * fit->cov[i * np + j] * g[j];
+        if (isinf(p->predicted_final)) {
+            p->low = p->high = INFINITY;
+        } else if (ex <= 0.0) {
+            p->low = p->high = o; /* nothing more is expected */
+        } else if (isfinite(var)) {
+            p->low = o + ex * exp(-z * sqrt(var));
+            p->high = o + ex * exp(z * sqrt(var));
+        }
+    }
+cleanup:
+    free(grad);
+    free(lo);
+    free(hi);
     return status;
 }
 

@@ -7,6 +7,7 @@
 #include "rtcascade/memory.h"
 #include "rtcascade/specs.h"
 
+#include "io/results_fs.h"
 #include "io/sweep.h"
 
 #include <errno.h>
@@ -144,9 +145,9 @@ static rc_status_t share_network(rc_experiment_t *ex, rc_network_spec_t *spec, s
     return RC_OK;
 }
 
-/* What a point runs, from its resolved config: engine options, model, seeds or audience (not
- * the network). */
-static rc_status_t resolve_point_specs(rc_point_t *pt, const rc_cfg_t *cfg)
+/* What a point runs, from its resolved config: engine options, model (its data files relative
+ * to base_dir), seeds or audience (not the network). */
+static rc_status_t resolve_point_specs(rc_point_t *pt, const rc_cfg_t *cfg, const char *base_dir)
 {
     rc_status_t status = RC_OK;
     RC_TRY(rc_cfg_double(cfg, "global_fraction", 0.05, 0, 1, &pt->global_fraction));
@@ -155,7 +156,7 @@ static rc_status_t resolve_point_specs(rc_point_t *pt, const rc_cfg_t *cfg)
     if (mm == NULL)
         RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %llu, scenario %s)",
                 rc_cfg_where(cfg), (unsigned long long)pt->index, pt->scenario);
-    RC_TRY(rc_model_parse(mm, &pt->model, &pt->params));
+    RC_TRY(rc_model_parse_at(mm, base_dir, &pt->model, &pt->params));
     pt->model_key = rc_cfg_to_yaml(mm);
     RC_ALLOC_CHECK(pt->model_key, "the model's key");
     const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
@@ -185,7 +186,7 @@ static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_c
     rc_status_t status = RC_OK;
     rc_network_spec_t net;
     memset(&net, 0, sizeof net);
-    RC_TRY(resolve_point_specs(pt, cfg));
+    RC_TRY(resolve_point_specs(pt, cfg, ex->base_dir));
     RC_TRY(rc_network_spec_parse(rc_cfg_get(cfg, "network"), ex->seed, &net));
     RC_TRY(share_network(ex, &net, net_cap, &pt->network_id));
 cleanup:
@@ -291,8 +292,9 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
-                                 rc_experiment_t **out)
+/* rc_experiment_create with data files of the config relative to base_dir. */
+static rc_status_t create(const rc_cfg_t *config, const char *default_name, const char *base_dir,
+                          rc_experiment_t **out)
 {
     rc_status_t status = RC_OK;
     rc_experiment_t *ex = NULL;
@@ -308,7 +310,7 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
     ex = calloc(1, sizeof *ex);
     RC_ALLOC_CHECK(ex, "an experiment");
     ex->resolved = rc_cfg_copy(config);
-    ex->base_dir = strdup("");
+    ex->base_dir = strdup(base_dir ? base_dir : "");
     RC_ALLOC_CHECK(ex->resolved, "an experiment");
     RC_ALLOC_CHECK(ex->base_dir, "an experiment");
     RC_TRY(read_top(config, default_name, ex));
@@ -365,7 +367,7 @@ rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out
     RC_ALLOC_CHECK(pt, "a point");
     pt->index = index;
     pt->scenario = "base";
-    RC_TRY(resolve_point_specs(pt, map));
+    RC_TRY(resolve_point_specs(pt, map, NULL));
     *out = pt;
     pt = NULL;
 cleanup:
@@ -379,6 +381,12 @@ void rc_point_free(rc_point_t *pt)
         return;
     point_clear(pt, 0);
     free(pt);
+}
+
+rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_name,
+                                 rc_experiment_t **out)
+{
+    return create(config, default_name, NULL, out);
 }
 
 rc_status_t rc_experiment_check(const rc_experiment_t *ex)
@@ -410,40 +418,6 @@ rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path)
     return RC_OK;
 }
 
-/* The config text as given (file contents), for the results file's provenance. */
-static rc_status_t read_text(const char *path, char **out)
-{
-    rc_status_t status = RC_OK;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = fopen(path, "rb");
-    *out = NULL;
-    if (f == NULL)
-        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    for (;;) {
-        if (cap - len < 4096) {
-            cap = cap ? 2 * cap : 8192;
-            char *nb = realloc(buf, cap);
-            RC_ALLOC_CHECK(nb, "the config text");
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f))
-        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
-    buf[len] = '\0';
-    *out = buf;
-    buf = NULL;
-cleanup:
-    if (f != NULL)
-        fclose(f);
-    free(buf);
-    return status;
-}
-
 /* The experiment's default name: a file's base name without .yaml/.yml. */
 static char *name_of(const char *path)
 {
@@ -467,10 +441,7 @@ static rc_status_t finish_load(rc_cfg_t *cfg, char **text, const char *default_n
     rc_experiment_t *ex = NULL;
     for (size_t i = 0; i < n_sets; i++)
         RC_TRY(rc_cfg_set_assignment(cfg, sets[i]));
-    RC_TRY(rc_experiment_create(cfg, default_name, &ex));
-    free(ex->base_dir);
-    ex->base_dir = strdup(base_dir ? base_dir : "");
-    RC_ALLOC_CHECK(ex->base_dir, "a folder name");
+    RC_TRY(create(cfg, default_name, base_dir, &ex));
     ex->config_text = *text;
     *text = NULL;
     *out = ex;
@@ -496,7 +467,7 @@ rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_set
         goto cleanup;
     }
     RC_TRY(rc_cfg_parse_file(path, &cfg));
-    status = read_text(path, &text);
+    status = rc_rfs_read_text(path, &text);
     name = name_of(path);
     const char *slash = strrchr(path, '/');
     dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup("");

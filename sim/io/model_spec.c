@@ -8,6 +8,12 @@
 
 rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params)
 {
+    return rc_model_parse_at(map, NULL, model, params);
+}
+
+rc_status_t rc_model_parse_at(const rc_cfg_t *map, const char *base_dir, const rc_model_t **model,
+                              void **params)
+{
     rc_status_t status = RC_OK;
     static const char *const extra[] = {"name", NULL};
     const char *name = NULL, *key = NULL;
@@ -31,7 +37,7 @@ rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void *
     p = rc_model_params_new(m);
     if (p == NULL)
         RC_FAIL(RC_ERR_NOMEM, "%s", rc_error_message());
-    RC_TRY(rc_params_fill(m->params, map, extra, p, &given));
+    RC_TRY(rc_params_fill_at(m->params, map, extra, base_dir, p, &given));
     if ((status = rc_model_params_check(m, p, given, &key)) != RC_OK)
         RC_TRY(rc_params_located_error(map, key, status));
     *model = m;

@@ -1,7 +1,11 @@
 /* Config section -> typed struct, from a parameter table (rtcascade/params.h): unknown keys are
  * refused with a suggestion, each value is checked against its type and range with errors naming
  * file:line:col and the key path, nested specs (variants) are read with their own keys, and the
- * component's cross-parameter checks are reported at the key they concern. */
+ * component's cross-parameter checks are reported at the key they concern. Data columns are
+ * read here (from the list in the config, or from a CSV file relative to the config's folder),
+ * so that the struct holds only numbers. */
+#include "io/data_column.h"
+#include "rtcascade/network.h"
 #include "rtcascade/specs.h"
 
 #include <math.h>
@@ -118,7 +122,12 @@ cleanup:
     return status;
 }
 
-static rc_status_t fill_variant(const rc_cfg_t *node, const rc_param_t *p, void *field)
+static rc_status_t fill_table(const rc_param_t *table, const rc_cfg_t *map,
+                              const char *const *extra_keys, const char *base_dir, void *out,
+                              uint64_t *given);
+
+static rc_status_t fill_variant(const rc_cfg_t *node, const rc_param_t *p, const char *base_dir,
+                                void *field)
 {
     rc_status_t status = RC_OK;
     const rc_param_nested_t *n = p->nested;
@@ -126,9 +135,11 @@ static rc_status_t fill_variant(const rc_cfg_t *node, const rc_param_t *p, void 
     const char *key = NULL;
     RC_TRY(pick_variant(node, n, &v));
     memset(field, 0, n->size);
+    /* the kind first, so that what a failed fill read is found and released */
+    *(int *)((char *)field + n->kind_offset) = v->kind;
     if (rc_cfg_kind(node) == RC_CFG_MAP) {
         const char *tag[] = {n->tag, NULL};
-        RC_TRY(rc_params_fill(v->params, node, tag, field, NULL));
+        RC_TRY(fill_table(v->params, node, tag, base_dir, field, NULL));
     } else {
         rc_params_defaults(v->params, field);
         if (v->params[0].name != NULL) /* a number for the first key */
@@ -141,7 +152,68 @@ cleanup:
     return status;
 }
 
-static rc_status_t fill_one(const rc_cfg_t *node, const rc_param_t *p, void *field)
+/* A COLUMN: a list of numbers in the config, or {path, column, group, rows} read from a file
+ * (path relative to base_dir). */
+static rc_status_t fill_column(const rc_cfg_t *node, const rc_param_t *p, const char *base_dir,
+                               rc_param_column_t *out)
+{
+    rc_status_t status = RC_OK;
+    static const char *const keys[] = {"path", "column", "group", "rows", NULL};
+    static const char *const rows_names[] = {"all", "first", "rest", NULL};
+    const char *path = NULL, *column = NULL, *group = NULL;
+    char *full = NULL, range[96];
+    int rows = 0;
+    double *v = NULL;
+    size_t n = 0;
+    rc_param_t q = *p;
+    q.type = RC_PARAM_REAL;
+    rc_param_range_text(&q, range, sizeof range);
+    if (rc_cfg_kind(node) == RC_CFG_SEQ) {
+        n = rc_cfg_size(node);
+        if (n == 0)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected at least one number, got an empty list",
+                    rc_cfg_where(node), rc_cfg_path(node));
+        v = malloc(n * sizeof *v);
+        RC_ALLOC_CHECK(v, "a list of numbers");
+        for (size_t i = 0; i < n; i++)
+            RC_TRY(fill_real(rc_cfg_at(node, i, NULL), &q, &v[i]));
+    } else if (rc_cfg_kind(node) == RC_CFG_MAP) {
+        RC_TRY(rc_cfg_check_keys(node, keys));
+        RC_TRY(rc_cfg_require(node, "path"));
+        RC_TRY(rc_cfg_require(node, "column"));
+        RC_TRY(rc_cfg_string(node, "path", NULL, &path));
+        RC_TRY(rc_cfg_string(node, "column", NULL, &column));
+        RC_TRY(rc_cfg_string(node, "group", NULL, &group));
+        RC_TRY(rc_cfg_choice(node, "rows", rows_names, 0, &rows));
+        if (rows != RC_COLUMN_ALL && group == NULL)
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s.rows: '%s' needs group: (the column that names each "
+                    "row's group, e.g. cascade)", rc_cfg_where(rc_cfg_get(node, "rows")),
+                    rc_cfg_path(node), rows_names[rows]);
+        full = rc_path_join(base_dir, path);
+        RC_ALLOC_CHECK(full, "a file name");
+        rc_status_t st = rc_data_column_read(full, column, group, rows, &q, &v, &n);
+        if (st != RC_OK) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", rc_error_message());
+            RC_FAIL(st, "%s: %s: %s", rc_cfg_where(rc_cfg_get(node, "path")), rc_cfg_path(node),
+                    msg);
+        }
+    } else {
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s: expected a list of numbers%s%s or a map {path: FILE, "
+                "column: NAME, group: NAME, rows: all|first|rest}, got '%s'", rc_cfg_where(node),
+                rc_cfg_path(node), range[0] ? " " : "", range, rc_cfg_text(node));
+    }
+    out->values = v;
+    out->n = n;
+    v = NULL;
+cleanup:
+    free(v);
+    free(full);
+    return status;
+}
+
+static rc_status_t fill_one(const rc_cfg_t *node, const rc_param_t *p, const char *base_dir,
+                            void *field)
 {
     rc_status_t status = RC_OK;
     uint64_t u = 0;
@@ -158,14 +230,17 @@ static rc_status_t fill_one(const rc_cfg_t *node, const rc_param_t *p, void *fie
     case RC_PARAM_CHOICE:
         return RC_ERR_INTERNAL; /* read by name from the map (rc_params_fill) */
     case RC_PARAM_VARIANT:
-        return fill_variant(node, p, field);
+        return fill_variant(node, p, base_dir, field);
+    case RC_PARAM_COLUMN:
+        return fill_column(node, p, base_dir, field);
     }
 cleanup:
     return status;
 }
 
-rc_status_t rc_params_fill(const rc_param_t *table, const rc_cfg_t *map,
-                           const char *const *extra_keys, void *out, uint64_t *given)
+static rc_status_t fill_table(const rc_param_t *table, const rc_cfg_t *map,
+                              const char *const *extra_keys, const char *base_dir, void *out,
+                              uint64_t *given)
 {
     rc_status_t status = RC_OK;
     const char *keys[MAX_KEYS + 1];
@@ -191,8 +266,24 @@ rc_status_t rc_params_fill(const rc_param_t *table, const rc_cfg_t *map,
         else if (p->type == RC_PARAM_CHOICE)
             RC_TRY(rc_cfg_choice(map, p->name, p->choices, (int)p->def, (int *)field));
         else
-            RC_TRY(fill_one(node, p, field));
+            RC_TRY(fill_one(node, p, base_dir, field));
     }
 cleanup:
     return status;
+}
+
+rc_status_t rc_params_fill_at(const rc_param_t *table, const rc_cfg_t *map,
+                              const char *const *extra_keys, const char *base_dir, void *out,
+                              uint64_t *given)
+{
+    rc_status_t status = fill_table(table, map, extra_keys, base_dir, out, given);
+    if (status != RC_OK)
+        rc_params_release(table, out); /* what was read before the error */
+    return status;
+}
+
+rc_status_t rc_params_fill(const rc_param_t *table, const rc_cfg_t *map,
+                           const char *const *extra_keys, void *out, uint64_t *given)
+{
+    return rc_params_fill_at(table, map, extra_keys, NULL, out, given);
 }

@@ -143,3 +143,36 @@ rc_status_t rc_rfs_check_room(const char *path, uint64_t bytes)
                         path, rc_format_bytes((uint64_t)lim.rlim_cur, have, sizeof have));
     return RC_OK;
 }
+
+rc_status_t rc_rfs_read_text(const char *path, char **out)
+{
+    rc_status_t status = RC_OK;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    FILE *f = fopen(path, "rb");
+    *out = NULL;
+    if (f == NULL)
+        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    for (;;) {
+        if (cap - len < 4096) {
+            cap = cap ? 2 * cap : 8192;
+            char *nb = realloc(buf, cap);
+            RC_ALLOC_CHECK(nb, "the config text");
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f))
+        RC_FAIL(RC_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    buf[len] = '\0';
+    *out = buf;
+    buf = NULL;
+cleanup:
+    if (f != NULL)
+        fclose(f);
+    free(buf);
+    return status;
+}

@@ -16,6 +16,10 @@ char *rc_rfs_strcat3(const char *a, const char *b, const char *c);
  * memory. */
 char *rc_rfs_add_line(const char *old, const char *line);
 
+/* The whole file at path as a '\0'-terminated string (a config's text, for provenance);
+ * malloc'ed into *out. RC_ERR_IO "PATH: cannot read: why", RC_ERR_NOMEM. */
+rc_status_t rc_rfs_read_text(const char *path, char **out);
+
 /* The folder holding path ("." for a bare name, "/" for a name in /); malloc'ed, NULL when
  * out of memory. */
 char *rc_rfs_dir_of(const char *path);

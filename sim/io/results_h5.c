@@ -63,6 +63,25 @@ char *rc_shell_word(char *buf, size_t *len, const char *s)
     return nb;
 }
 
+char *rc_shell_command(const char *program, int argc, char *const *argv,
+                       const char *const *drop, const char *ensure)
+{
+    size_t len = 0;
+    int has = 0;
+    char *buf = rc_shell_word(NULL, &len, program);
+    for (int i = 0; i < argc && buf != NULL; i++) {
+        int skip = 0;
+        for (size_t k = 0; drop != NULL && drop[k] != NULL; k++)
+            skip |= strcmp(argv[i], drop[k]) == 0;
+        has |= ensure != NULL && strcmp(argv[i], ensure) == 0;
+        if (!skip)
+            buf = rc_shell_word(buf, &len, argv[i]);
+    }
+    if (ensure != NULL && !has && buf != NULL)
+        buf = rc_shell_word(buf, &len, ensure);
+    return buf;
+}
+
 rc_status_t rc_results_check_path(const char *path, int force)
 {
     rc_status_t status = RC_OK;

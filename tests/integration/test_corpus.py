@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Malformed-config corpus: every file in configs/ must make `rtcascade run` fail with its
-expected exit code and a stderr line containing its expected text, and leave no results file
-(nor journal) behind. Each file starts with comment lines:
+"""Malformed-config corpus: every file in configs/ must make `rtcascade run` (or `rtcascade fit`
+for the fit configs) fail with its expected exit code and a stderr line containing its expected
+text, and leave no results file (nor journal) behind. Each file starts with comment lines:
 
     # what is wrong (one line)
     # expect-exit: 3
     # expect-stderr: text that must appear in stderr
+    # command: fit (optional; default run)
     # args: extra command-line arguments (optional)
     # env: NAME=value ... (optional)
 
@@ -27,7 +28,7 @@ def header(path):
             if not line.startswith("#"):
                 break
             key, sep, value = line[1:].strip().partition(":")
-            if sep and key.strip() in ("expect-exit", "expect-stderr", "args", "env"):
+            if sep and key.strip() in ("expect-exit", "expect-stderr", "args", "env", "command"):
                 fields[key.strip()] = value.strip()
     return fields
 
@@ -50,7 +51,7 @@ def main():
             env[k] = v
         with tempfile.TemporaryDirectory(prefix="rc_corpus_") as tmp:
             out = os.path.join(tmp, "results", "out.h5")
-            cmd = [exe, "run", path, "-o", out] + shlex.split(h.get("args", ""))
+            cmd = [exe, h.get("command", "run"), path, "-o", out] + shlex.split(h.get("args", ""))
             p = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
                                timeout=60)
             left = [os.path.relpath(os.path.join(d, f), tmp)

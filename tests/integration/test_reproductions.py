@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The reduced reproductions of docs/reproductions.md (Watts 2002, Gleeson & Cahalane 2007,
-Newman 2002, Kempe et al. 2003, Goel et al. 2016, Watts & Dodds 2007):
+Newman 2002, Kempe et al. 2003, Goel et al. 2016, Watts & Dodds 2007, and on real data Zhao et
+al. 2015 (SEISMIC) and Mishra et al. 2016 (marked Hawkes fitted with rtcascade fit)):
 scripts/reproduce.py KEY --reduced runs rtcascade on the paper's config with the
 config's '# reduced:' overrides, writes the figures and the table, and every checked row agrees
 with the theory within 5 standard errors (from the runs and graphs) plus its documented
@@ -20,7 +21,7 @@ from rcitest import check, finish
 
 # Papers and the least number of checked rows each must have (no vacuous pass).
 PAPERS = {"watts2002": 8, "gleeson2007": 10, "newman2002": 8, "goel2016": 15,
-          "wattsdodds2007": 12, "kempe2003": 24}
+          "wattsdodds2007": 12, "kempe2003": 24, "seismic2015": 3, "mishra2016": 3}
 
 
 def theory_checks(scripts):

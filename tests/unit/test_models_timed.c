@@ -83,6 +83,9 @@ static double indep_cdf(const rc_delay_t *d, double s, double *mean)
         *mean = stail / total;
         return (fmin(s, d->a) + part) / total;
     }
+    case RC_DELAY_LOMAX: /* S + c is Pareto (type I) with shape theta and scale c */
+        *mean = d->b > 1.0 ? d->a * d->b / (d->b - 1.0) - d->a : INFINITY;
+        return gsl_cdf_pareto_P(s + d->a, d->b, d->a);
     }
     return NAN;
 }
@@ -127,7 +130,8 @@ static void check_kernel(const char *yaml, const double *points, int n_points)
         CHECK(isinf(rc_delay_mean(&d)));
     else
         CHECK_NEAR(rc_delay_mean(&d), mean, 1e-6 * mean);
-    if (isfinite(mean) && !(d.kind == RC_DELAY_POWER_LAW && d.b <= 2.0)) {
+    if (isfinite(mean) && !((d.kind == RC_DELAY_POWER_LAW || d.kind == RC_DELAY_LOMAX) &&
+                            d.b <= 2.0)) {
         double m = sum / N, sd = sqrt(sum2 / N - m * m);
         CHECK_NEAR(m, mean, TOL_SE * sd / sqrt((double)N));
     }
@@ -146,7 +150,19 @@ static void test_kernels(void)
     check_kernel("delay: {distribution: power_law, s0: 10, theta: 3.5}", pp, 4);
     const double ps[] = {60.0, 300.0, 3600.0, 86400.0};
     check_kernel("delay: {distribution: power_law, s0: 300, theta: 0.242}", ps, 4);
+    /* evently's power law (s + c)^-(1+theta) as a density: light and heavy tails */
+    const double px[] = {1.0, 30.0, 100.0, 1000.0};
+    check_kernel("delay: {distribution: lomax, c: 30, theta: 3.5}", px, 4);
+    const double pa[] = {60.0, 345.0, 3600.0, 86400.0};
+    check_kernel("delay: {distribution: lomax, c: 345, theta: 0.644}", pa, 4);
     rc_delay_t d;
+    if (parse_delay("delay: {distribution: lomax, c: 345, theta: 0.644}", &d) == 0) {
+        CHECK(isinf(rc_delay_mean(&d)));
+        /* the median is c (2^(1/theta) - 1) */
+        CHECK_NEAR(rc_delay_from_survival(&d, 0.5), 345.0 * (pow(2.0, 1.0 / 0.644) - 1.0), 1e-9);
+        char buf[64];
+        CHECK(strcmp(rc_delay_describe(&d, buf, sizeof buf), "lomax(c=345, theta=0.644)") == 0);
+    }
     if (parse_delay("delay: {distribution: power_law, s0: 300, theta: 0.242}", &d) == 0) {
         CHECK(isinf(rc_delay_mean(&d)));
         CHECK_NEAR(d.flat_mass, 0.242 / 1.242, 1e-15);

@@ -134,6 +134,10 @@ typedef struct rc_hawkes_fit {
     int hessian_ok;                           /* the observed information was invertible */
     int boot_done;                            /* bootstrap fits that succeeded */
     double seconds;                           /* wall time of the whole fit */
+    double level;                             /* confidence level of the intervals */
+    double cov[RC_HAWKES_MAX_PARAMS * RC_HAWKES_MAX_PARAMS]; /* covariance of the fitted
+                                               * log-parameters (log(N - n_max) for N), n_params
+                                               * x n_params row-major; NAN unless hessian_ok */
 } rc_hawkes_fit_t;
 
 /* Maximum-likelihood fit of opt->kind (opt NULL = defaults for MEXP) to the cascades: BFGS
@@ -167,6 +171,15 @@ typedef struct rc_prediction {
  * prediction for them either). */
 rc_status_t rc_hawkes_predict(const rc_cascades_t *cs, rc_hawkes_kind_t kind, const double *par,
                               double n_star, double t, rc_prediction_t *out);
+
+/* rc_hawkes_predict with a fit's estimates and its n* (fit->nstar_kind; the empirical n* over
+ * the fitted cascades `fitted`), and an interval for each expected final size from the
+ * estimates' uncertainty: the delta method on log(predicted - observed) over fit->cov, at
+ * fit->level (a 95% fit gives a 95% interval of the expectation, not of one cascade's size,
+ * which varies far more). No interval (NAN) when the information was singular; an infinite
+ * high end when the prediction is. Fails as rc_hawkes_predict, or with RC_ERR_NOMEM. */
+rc_status_t rc_hawkes_predict_fitted(const rc_cascades_t *cs, const rc_hawkes_fit_t *fit,
+                                     const rc_cascades_t *fitted, double t, rc_prediction_t *out);
 
 /* SEISMIC (Zhao, Erdogdu, He, Rajaraman & Leskovec, KDD 2015) as its R package (CRAN seismic
  * 1.1, R/tweetfunctions.R) computes it; the defaults are that package's. */

@@ -46,6 +46,8 @@ typedef struct rc_cascade {
     const uint32_t *parent;/* index into node[] of the adopter's tree parent; RC_NO_PARENT for seeds */
     const uint32_t *generation; /* 0 for seeds, parent's + 1 otherwise */
     const double *time;    /* adoption times, or NULL for untimed models */
+    const double *mark;    /* per adopter, the mark the model gave it (hawkes: its follower count
+                              d), or NULL for models without marks */
     uint64_t reach;        /* distinct users shown the post (seeds, their followers, and every adopter's followers) */
     int capped;            /* 1 when the run stopped at the size cap (supercritical) */
     int rooted;            /* 1 in an audience scenario: the seeds are the first-hop resharers of a
@@ -66,6 +68,7 @@ static inline void rc_cascade_finish(rc_cascade_t *out, const rc_workspace_t *ws
     out->parent = ws->parent;
     out->generation = ws->generation;
     out->time = timed ? ws->time : NULL;
+    out->mark = NULL;
     out->reach = reach;
     out->capped = capped;
     out->rooted = rooted;

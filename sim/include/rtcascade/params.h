@@ -4,7 +4,8 @@
  * kernel, a distribution) as variants that have keys of their own. From that one table the io
  * layer checks a config section and fills the struct (io/params_cfg.c), programs fill it without
  * any config (rc_params_defaults), and `rtcascade models` / docs/models.md are written
- * (rc_params_describe). Nothing here knows YAML or files. */
+ * (rc_params_describe). Nothing here knows YAML or files: a parameter that holds data (a column
+ * of numbers) receives an array that the io layer filled, from the config or from a file. */
 #ifndef RTCASCADE_PARAMS_H
 #define RTCASCADE_PARAMS_H
 
@@ -20,8 +21,17 @@ typedef enum rc_param_type {
     RC_PARAM_UINT64,   /* uint64_t */
     RC_PARAM_BOOL,     /* int, 0 or 1 */
     RC_PARAM_CHOICE,   /* int: the index of the value in `choices` */
-    RC_PARAM_VARIANT   /* a nested struct holding one of several kinds, each with its own keys */
+    RC_PARAM_VARIANT,  /* a nested struct holding one of several kinds, each with its own keys */
+    RC_PARAM_COLUMN    /* rc_param_column_t: numbers given as a list in the config, or read by
+                          the io layer from a column of a data file; each value in [lo, hi] */
 } rc_param_type_t;
+
+/* The value of a COLUMN parameter: an array owned by the struct that holds it, released by
+ * rc_params_release (rc_model_params_free does it for a model's parameters). */
+typedef struct rc_param_column {
+    double *values; /* n numbers, each within the parameter's range */
+    size_t n;       /* >= 1 once filled; 0 and NULL values when not given */
+} rc_param_column_t;
 
 /* Flags of a parameter. */
 #define RC_PARAM_REQUIRED 1u /* no default: the key must be given */
@@ -78,8 +88,13 @@ size_t rc_params_count(const rc_param_t *table);
 const rc_param_t *rc_params_find(const rc_param_t *table, const char *name);
 
 /* Writes every default of the table into the struct at out (VARIANT: its `absent` value, or
- * zeros). Required parameters are left at zero. Cannot fail. */
+ * zeros; COLUMN: empty). Required parameters are left at zero. Cannot fail. */
 void rc_params_defaults(const rc_param_t *table, void *out);
+
+/* Frees the arrays of the COLUMN parameters of the struct at p (in nested variants too, found
+ * by their kind) and leaves them empty; the struct itself stays the caller's. NULL p is
+ * harmless. Cannot fail. */
+void rc_params_release(const rc_param_t *table, void *p);
 
 /* The range of p in words ("in [0, 1]", "> 0", "an integer >= 1"), "" when unrestricted; into
  * buf. Cannot fail. */

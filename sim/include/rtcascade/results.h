@@ -42,6 +42,13 @@ typedef struct rc_results_provenance {
  * buf) when out of memory. */
 char *rc_shell_word(char *buf, size_t *len, const char *s);
 
+/* "program argv[0] ... argv[argc-1]" shell-quoted (rc_shell_word), leaving out the words listed
+ * in `drop` (NULL-terminated, may be NULL) and adding `ensure` (may be NULL) at the end unless
+ * it is there: the command line provenance attribute, or the command that finishes a run.
+ * malloc'ed; NULL when out of memory. */
+char *rc_shell_command(const char *program, int argc, char *const *argv,
+                       const char *const *drop, const char *ensure);
+
 /* Checks, before any work, that a new results file can be written at path: not a folder nor
  * any other non-regular file (RC_ERR_IO), not existing (nor its journal) unless `force`
  * (RC_ERR_EXISTS), its folder made when missing and writable (RC_ERR_IO). */

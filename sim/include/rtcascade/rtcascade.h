@@ -34,6 +34,7 @@
 #include "rtcascade/config.h"
 #include "rtcascade/defaults.h"
 #include "rtcascade/experiment.h"
+#include "rtcascade/fit_io.h"
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/results.h"
 #include "rtcascade/specs.h"

@@ -14,6 +14,7 @@
 #include "rtcascade/engine.h"
 #include "rtcascade/error.h"
 #include "rtcascade/experiment.h"
+#include "rtcascade/fit_io.h"
 #include "rtcascade/graph.h"
 #include "rtcascade/results.h"
 
@@ -186,6 +187,17 @@ rc_status_t rc_run_load_network(const rc_network_spec_t *spec, const char *base_
 
 /* rc_graph_compute_stats with `threads` threads for this call only. */
 rc_status_t rc_run_graph_stats(const rc_graph_t *g, int threads, rc_graph_stats_t *st);
+
+/* ---- Fitting observed cascades (`rtcascade fit`) ---- */
+
+/* Does what a fit config asks: reads the cascades (errors "path:line: expected ..."), holds out
+ * each cascade with probability spec->holdout (a uniform from stream (seed, 0x401D, cascade), so
+ * the split does not depend on anything else), fits spec's model to the others, and predicts
+ * the final size of the held-out cascades (of all, without a hold-out) seen up to each time of
+ * predict.at, by the fitted Hawkes model (with the fit's n*) and by SEISMIC; SEISMIC skips a
+ * cascade seen for no time (up to t = 0). `threads` OpenMP threads (0 = the default) for this
+ * call only; results do not depend on it. *out is the caller's (rc_fit_outcome_free). */
+rc_status_t rc_run_fit(const rc_fit_spec_t *spec, int threads, rc_fit_outcome_t **out);
 
 /* ---- Several processes (MPI builds; otherwise one process of one) ---- */
 

@@ -26,6 +26,13 @@ rc_status_t rc_network_spec_parse(const rc_cfg_t *map, uint64_t default_seed,
 rc_status_t rc_params_fill(const rc_param_t *table, const rc_cfg_t *map,
                            const char *const *extra_keys, void *out, uint64_t *given);
 
+/* rc_params_fill with data files (COLUMN parameters given as {path, column, ...}) found
+ * relative to base_dir (NULL or "": the current directory), as the config's own folder. On
+ * failure every column already read is released. */
+rc_status_t rc_params_fill_at(const rc_param_t *table, const rc_cfg_t *map,
+                              const char *const *extra_keys, const char *base_dir, void *out,
+                              uint64_t *given);
+
 /* Turns the message of a failed check about `key` below map (a dotted path, NULL = the map
  * itself) into "file:line:col: path.key: message" and returns status. */
 rc_status_t rc_params_located_error(const rc_cfg_t *map, const char *key, rc_status_t status);
@@ -34,6 +41,10 @@ rc_status_t rc_params_located_error(const rc_cfg_t *map, const char *key, rc_sta
  * model's parameter struct (rc_params_fill) and runs its checks. Free *params with
  * rc_model_params_free(*model, *params). */
 rc_status_t rc_model_parse(const rc_cfg_t *map, const rc_model_t **model, void **params);
+
+/* rc_model_parse with data files relative to base_dir (rc_params_fill_at). */
+rc_status_t rc_model_parse_at(const rc_cfg_t *map, const char *base_dir, const rc_model_t **model,
+                              void **params);
 
 /* Parses `seeds: {strategy: random|list|top_followers|community|top_fraction|degree_discount|
  * greedy|high_degree, count: k, nodes: [...], community: c, fraction: f, p: 0.01,

@@ -21,9 +21,9 @@ char *rc_rfs_add_line(const char *old, const char *line);
 char *rc_rfs_dir_of(const char *path);
 /* mkdir -p of path's folder. RC_ERR_IO naming path and the folder that could not be made. */
 rc_status_t rc_rfs_make_parents(const char *path);
-/* Makes a rename or a new file in path's folder survive a power cut. Best effort (not every
- * file system can sync a folder); cannot fail. */
-void rc_rfs_sync_dir(const char *path);
+/* Makes a rename or a new file in path's folder survive a power cut. A file system that cannot
+ * sync a folder is not an error; an I/O error is (RC_ERR_IO naming path). */
+rc_status_t rc_rfs_sync_dir(const char *path);
 /* Removes "<path>.tmp.<pid>" files left by a writer killed while building a file. Call with
  * the journal lock held, so that no live writer owns them. Best effort; cannot fail. */
 void rc_rfs_remove_stale_tmps(const char *path);

@@ -7,6 +7,7 @@
 #include "io/results_append.h"
 #include "io/results_codec.h"
 #include "io/results_file.h"
+#include "io/h5safe.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
@@ -348,6 +349,7 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
     const rc_experiment_t *ex = r->ex;
     const char *path = r->path;
     char *resumed = NULL;
+    rc_h5safe_report_t io;
     hid_t file = -1;
     memcpy(r->done, st->done, ex->n_points);
     memcpy(r->net_done, st->net_done, ex->n_networks);
@@ -375,7 +377,7 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
     resumed = rc_rfs_add_line(st->resumed, line);
     RC_ALLOC_CHECK(resumed, "the resume note");
     RC_TRY(rc_rfs_check_room(path, ((uint64_t)1 << 20)));
-    RC_TRY(rc_rfile_open_rw(r, path, &file));
+    RC_TRY(rc_rfile_open_rw(r, path, &io, &file));
     status = rc_cut_tails(r, file, st);
     uint64_t before = r->n_done;
     if (status == RC_OK)
@@ -384,7 +386,7 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
         status = rc_rh5_attr_set_u64(file, "points_done", r->n_done, path);
     if (status == RC_OK)
         status = rc_rh5_attr_set_str(file, "resumed", resumed, path);
-    status = rc_rfile_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, &io, status);
     if (status != RC_OK)
         goto cleanup;
     snprintf(r->note, sizeof r->note, "%llu of %zu points done%s%s", (unsigned long long)r->n_done,

@@ -2,7 +2,9 @@
  * Python) reloads it in seconds instead of rebuilding it. Arrays are stored in exactly their
  * in-memory types and read back with one H5Dread each, straight into the graph's arrays.
  * Saving goes through "PATH.tmp.<pid>" and rename(), so a failure never leaves a partial cache. */
+#include "io/h5safe.h"
 #include "io/h5util.h"
+#include "io/results_fs.h" /* rc_rfs_sync_dir */
 #include "rtcascade/graph_h5.h"
 
 #include <errno.h>
@@ -160,13 +162,17 @@ static rc_status_t rc_h5_check_room(const char *tmp, const rc_graph_t *g, const 
 rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec)
 {
     rc_status_t status = RC_OK;
-    hid_t file = -1;
+    rc_h5safe_report_t io;
+    hid_t file = -1, fapl = -1;
     char *tmp = NULL;
     int created = 0;
 
+    memset(&io, 0, sizeof io);
     rc_h5_quiet();
     if (!g || !g->out_off || !g->in_off || (g->m > 0 && (!g->out_nbr || !g->in_nbr)))
         RC_FAIL(RC_ERR_INTERNAL, "%s: cannot save an incomplete graph", path);
+    /* the rename below would replace a device node or a FIFO with a regular file */
+    RC_TRY(rc_h5_check_output(path, "graphs"));
 
     size_t len = strlen(path) + 32;
     tmp = malloc(len);
@@ -178,23 +184,33 @@ rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *
     if (fd < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     created = 1;
-    close(fd);
+    if (close(fd) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
     RC_TRY(rc_h5_check_room(tmp, g, spec, path));
 
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (file < 0)
+    /* through the checked driver: every write checked, the file synced when closed */
+    fapl = rc_h5safe_fapl(&io);
+    file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
+    if (file < 0) {
+        RC_TRY(rc_h5safe_status(&io, path, RC_OK));
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
-    RC_TRY(rc_h5_write_graph(file, g, spec, path));
+    }
+    status = rc_h5_write_graph(file, g, spec, path);
+    herr_t flushed = status == RC_OK ? H5Fflush(file, H5F_SCOPE_LOCAL) : 0;
     herr_t closed = H5Fclose(file);
     file = -1;
-    if (closed < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (disk full?)", path);
+    RC_TRY(rc_h5safe_status(&io, path, status));
+    if (flushed < 0 || closed < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", path,
+                flushed < 0 ? "flush" : "close");
     if (rename(tmp, path) != 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
     created = 0;
+    RC_TRY(rc_rfs_sync_dir(path));
 
 cleanup:
     rc_h5_close(file);
+    rc_h5_close(fapl);
     if (created)
         unlink(tmp);
     free(tmp);

@@ -64,10 +64,28 @@ rc_status_t rc_h5_check_file(const char *path, const char *kind, uint64_t *bytes
         return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode))
         return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
+    if (!S_ISREG(sb.st_mode))
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot open: not a regular file (a device, a FIFO or a socket)", path);
     if (H5Fis_hdf5(path) <= 0)
         return rc_error(RC_ERR_INPUT, "%s: not an %s (not an HDF5 file)", path, kind);
     if (bytes != NULL)
         *bytes = (uint64_t)sb.st_size;
+    return RC_OK;
+}
+
+rc_status_t rc_h5_check_output(const char *path, const char *what)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return RC_OK; /* not there yet (or a dangling link, which creating fixes) */
+    if (S_ISDIR(sb.st_mode))
+        return rc_error(RC_ERR_IO, "%s: cannot write: it is a folder", path);
+    if (!S_ISREG(sb.st_mode))
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot write: it is not a regular file (a device, a FIFO or a "
+                        "socket); %s go to regular files only",
+                        path, what);
     return RC_OK;
 }
 

@@ -18,10 +18,15 @@ void rc_h5_close(hid_t id);
 /* A variable-length UTF-8 string type (h5py reads it as str); -1 on failure. */
 hid_t rc_h5_vlen_str(void);
 /* Checks that path is an HDF5 file before HDF5 opens it, since HDF5's own failure says nothing
- * about why: RC_ERR_IO "PATH: cannot open: REASON" when it is missing or a directory,
- * RC_ERR_INPUT "PATH: not an KIND (not an HDF5 file)" when it is something else. Its size in
- * bytes goes to *bytes unless bytes is NULL. */
+ * about why (and opening a FIFO would wait forever): RC_ERR_IO "PATH: cannot open: REASON" when
+ * it is missing, a folder or not a regular file (a device, a FIFO, a socket), RC_ERR_INPUT
+ * "PATH: not an KIND (not an HDF5 file)" when it is something else. Its size in bytes goes to
+ * *bytes unless bytes is NULL. */
 rc_status_t rc_h5_check_file(const char *path, const char *kind, uint64_t *bytes);
+/* Checks that path may be written or replaced: it does not exist, or is a regular file (links
+ * followed). RC_ERR_IO "PATH: cannot write: it is a folder" or "...: it is not a regular file
+ * (a device, a FIFO or a socket); WHAT go to regular files only" otherwise. */
+rc_status_t rc_h5_check_output(const char *path, const char *what);
 
 /* ---- writing (all failures: RC_ERR_IO naming path and attribute) ---- */
 

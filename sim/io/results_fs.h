@@ -1,4 +1,5 @@
-/* File-system and string helpers of the results writer (sim/io/results_*.c): parent folders,
+/* File-system and string helpers of the results writer (sim/io/results_*.c; the graph writer
+ * syncs its folder with them too): parent folders,
  * folder fsync, temporaries left by a killed writer, the free-space check made before any
  * write, and the few string joins the writer needs. Private to sim/io; knows no HDF5. */
 #ifndef RC_RESULTS_FS_H

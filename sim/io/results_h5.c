@@ -38,16 +38,11 @@ rc_status_t rc_results_check_path(const char *path, int force)
     RC_ALLOC_CHECK(jpath, "a file name");
     if (path[0] == '\0')
         RC_FAIL(RC_ERR_ARGUMENT, "no results file name given");
-    if (stat(path, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode))
-            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
-        if (!S_ISREG(sb.st_mode))
-            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is not a regular file (a device, a pipe or "
-                    "a socket); results go to regular files only", path);
-        if (!force)
-            RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
-                    path);
-    }
+    RC_TRY(rc_h5_check_output(path, "results"));
+    RC_TRY(rc_h5_check_output(jpath, "journals"));
+    if (stat(path, &sb) == 0 && !force)
+        RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
+                path);
     if (!force && stat(jpath, &sb) == 0 && sb.st_size > 0)
         RC_FAIL(RC_ERR_EXISTS,
                 "%s: an interrupted run left %s; use --resume to recover it or --force to "

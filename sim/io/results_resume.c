@@ -488,9 +488,10 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     *out = NULL;
     rc_h5_quiet();
     RC_TRY(rc_rfile_new(path, ex, &r));
+    /* before anything opens them: a FIFO would hang the open, a device would be replaced */
+    RC_TRY(rc_h5_check_output(path, "results"));
+    RC_TRY(rc_h5_check_output(r->jpath, "journals"));
     int have_h5 = stat(path, &sb) == 0;
-    if (have_h5 && S_ISDIR(sb.st_mode))
-        RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
     int have_j = stat(r->jpath, &sb) == 0;
     if (!have_h5 && !have_j) {
         rc_rfile_free(r);

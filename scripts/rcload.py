@@ -10,9 +10,10 @@
     r.networks          # one row per network; r.degree_hist(0, "out") its follower counts
     r.attrs             # provenance: config, resolved_config, seed, software_version, ...
 
-Strings come back as str (HDF5 stores them as fixed-length or variable-length UTF-8, which
-h5py returns as bytes inside tables). A partial file (an interrupted run) loads too: pending
-points have status 0 and NaN summary columns.
+Strings come back as str (HDF5 stores them as fixed-length UTF-8 since format 2, which h5py
+returns as bytes; format 1 files, which kept some as variable-length strings, load too). A
+partial file (an interrupted run) loads too: pending points have status 0 and NaN summary
+columns.
 
 Run as a script, prints a short description: /usr/bin/python3 scripts/rcload.py FILE
 """
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "rtcascade-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURVES = ("generations", "size_ccdf", "time")
 
 

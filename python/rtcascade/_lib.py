@@ -131,6 +131,7 @@ class Experiment(ctypes.Structure):  # rc_experiment_t, experiment.h
                 ("scenarios", ctypes.POINTER(ctypes.c_char_p)), ("n_points", ctypes.c_size_t),
                 ("points", ctypes.c_void_p), ("n_networks", ctypes.c_size_t),
                 ("networks", ctypes.c_void_p), ("peak_bytes", ctypes.c_uint64),
+                ("points_bytes", ctypes.c_uint64),
                 ("base_dir", ctypes.c_char_p), ("resolved", ctypes.c_void_p),
                 ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p)]
 

@@ -13,7 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define RC_READ_CHUNK (8u << 20) /* bytes asked of gzread at a time */
+#define RC_READ_CHUNK (8u << 20) /* bytes asked of the reader at a time */
+#define RC_RAW_CHUNK (1u << 20)  /* bytes of the file read at a time */
 #define RC_MAX_LINE (16u << 20)  /* a longer line is surely not an edge list */
 #define RC_MAX_FIELDS 4          /* fields remembered per line (more are only counted) */
 #define RC_TOKEN_SHOWN 40        /* characters of a bad token quoted in a message */
@@ -126,13 +127,19 @@ static inline int rc_is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Copies a token into buf for a message, shortened and with control bytes shown as '?'. */
+/* Copies a token into buf (at least 4 * RC_TOKEN_SHOWN + 8 bytes) for a message, shortened,
+ * with control bytes and bytes beyond ASCII shown as \xNN: an id spoiled by an invisible
+ * character (a no-break space, a byte-order mark) is then visibly so. */
 static const char *rc_show_token(const char *p, const char *e, char *buf, size_t len)
 {
-    size_t k = 0;
-    size_t limit = len - 4 < RC_TOKEN_SHOWN ? len - 4 : RC_TOKEN_SHOWN;
-    for (; p < e && k < limit; p++)
-        buf[k++] = (unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f ? '?' : *p;
+    size_t k = 0, shown = 0;
+    for (; p < e && shown < RC_TOKEN_SHOWN && k + 8 < len; p++, shown++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c >= 0x7f)
+            k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+        else
+            buf[k++] = (char)c;
+    }
     if (p < e) {
         memcpy(buf + k, "...", 3);
         k += 3;
@@ -258,7 +265,7 @@ cleanup:
 
 static rc_status_t rc_loader_id(rc_loader_t *L, const char *p, const char *e, uint64_t *id)
 {
-    char shown[RC_TOKEN_SHOWN + 8];
+    char shown[4 * RC_TOKEN_SHOWN + 16];
     int r = rc_parse_u64(p, e, id);
     if (r != 0) {
         rc_status_t s = rc_loader_flush(L); /* an earlier line's error comes first */
@@ -277,7 +284,7 @@ static rc_status_t rc_loader_id(rc_loader_t *L, const char *p, const char *e, ui
 
 static rc_status_t rc_loader_weight(rc_loader_t *L, const char *p, const char *e, float *w)
 {
-    char shown[RC_TOKEN_SHOWN + 8];
+    char shown[4 * RC_TOKEN_SHOWN + 16];
     double v = 0;
     int finite = rc_parse_double(p, e, &v) && isfinite(v) && isfinite((float)v);
     if (finite && v >= 0) {
@@ -387,17 +394,141 @@ cleanup:
     return status;
 }
 
-/* A failed gzread (or a stream that ended early): I/O trouble or a corrupt/truncated file. */
-static rc_status_t rc_gz_failure(gzFile gz, const char *path)
+/* ---- the file: plain, or gzip (one or more members, nothing after them) ---- */
+
+#define RC_SRC_TRY(call)                                                                           \
+    do {                                                                                           \
+        rc_status_t rc_s_ = (call);                                                                \
+        if (rc_s_ != RC_OK)                                                                        \
+            return rc_s_;                                                                          \
+    } while (0)
+
+typedef struct rc_src {
+    const char *path;
+    int fd;
+    int gz;               /* 1: gzip */
+    int z_open;           /* z is initialised */
+    int at_end;           /* the file is read to its end */
+    z_stream z;
+    unsigned char *in;    /* raw bytes read, not yet used: in[0..n_in) from in_at */
+    size_t in_at, n_in;
+    uint64_t raw_offset;  /* bytes of the file read into `in` before in[0] */
+} rc_src_t;
+
+/* Reads more of the file into src->in (keeping what is unused). */
+static rc_status_t rc_src_fill(rc_src_t *src)
 {
-    int errnum = Z_OK;
-    const char *msg = gzerror(gz, &errnum);
-    if (errnum == Z_ERRNO)
-        return rc_error(RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
-    if (errnum == Z_MEM_ERROR)
-        return rc_error(RC_ERR_NOMEM, "%s: out of memory decompressing", path);
-    return rc_error(RC_ERR_INPUT, "%s: corrupt or truncated gzip data (%s)", path,
-                    msg && *msg ? msg : "zlib error");
+    if (src->in_at > 0) {
+        memmove(src->in, src->in + src->in_at, src->n_in - src->in_at);
+        src->raw_offset += src->in_at;
+        src->n_in -= src->in_at;
+        src->in_at = 0;
+    }
+    while (src->n_in < RC_RAW_CHUNK && !src->at_end) {
+        ssize_t r = read(src->fd, src->in + src->n_in, RC_RAW_CHUNK - src->n_in);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return rc_error(RC_ERR_IO, "%s: read error: %s", src->path, strerror(errno));
+        if (r == 0)
+            src->at_end = 1;
+        src->n_in += (size_t)r;
+        if (r > 0)
+            break;
+    }
+    return RC_OK;
+}
+
+/* Starts reading: looks at the first bytes for gzip's magic. */
+static rc_status_t rc_src_open(rc_src_t *src, int fd, const char *path)
+{
+    rc_status_t status = RC_OK;
+    memset(src, 0, sizeof *src);
+    src->fd = fd;
+    src->path = path;
+    src->in = malloc(RC_RAW_CHUNK);
+    RC_ALLOC_CHECK(src->in, "the read buffer");
+    while (src->n_in < 2 && !src->at_end)
+        RC_TRY(rc_src_fill(src));
+    src->gz = src->n_in >= 2 && src->in[0] == 0x1f && src->in[1] == 0x8b;
+    if (src->gz) {
+        if (inflateInit2(&src->z, 15 + 16) != Z_OK)
+            RC_FAIL(RC_ERR_NOMEM, "%s: out of memory decompressing", path);
+        src->z_open = 1;
+    }
+cleanup:
+    return status;
+}
+
+static void rc_src_close(rc_src_t *src)
+{
+    if (src->z_open)
+        inflateEnd(&src->z);
+    free(src->in);
+    src->in = NULL;
+    src->z_open = 0;
+}
+
+/* Up to cap bytes of the (decompressed) text into buf; *got = 0 only at its end. A damaged or
+ * truncated gzip stream is RC_ERR_INPUT, and so is anything after the last gzip member but
+ * another member (gzip itself only warns, and zlib's gzread drops it without a word). */
+static rc_status_t rc_src_read(rc_src_t *src, char *buf, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (!src->gz) {
+        if (src->in_at == src->n_in)
+            RC_SRC_TRY(rc_src_fill(src));
+        size_t n = src->n_in - src->in_at < cap ? src->n_in - src->in_at : cap;
+        memcpy(buf, src->in + src->in_at, n);
+        src->in_at += n;
+        *got = n;
+        return RC_OK;
+    }
+    while (*got == 0) {
+        if (src->in_at == src->n_in) {
+            RC_SRC_TRY(rc_src_fill(src));
+            if (src->n_in == 0) {
+                if (src->z.total_in > 0 || src->z.total_out > 0)
+                    return rc_error(RC_ERR_INPUT, "%s: corrupt or truncated gzip data (the file "
+                                    "ends inside the compressed stream)", src->path);
+                return RC_OK; /* at the end, between members */
+            }
+        }
+        src->z.next_in = src->in + src->in_at;
+        src->z.avail_in = (uInt)(src->n_in - src->in_at);
+        src->z.next_out = (unsigned char *)buf;
+        src->z.avail_out = (uInt)(cap > (1u << 30) ? (1u << 30) : cap);
+        int zr = inflate(&src->z, Z_NO_FLUSH);
+        src->in_at = src->n_in - src->z.avail_in;
+        *got = (size_t)((char *)src->z.next_out - buf);
+        if (zr == Z_MEM_ERROR)
+            return rc_error(RC_ERR_NOMEM, "%s: out of memory decompressing", src->path);
+        if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR)
+            return rc_error(RC_ERR_INPUT, "%s: corrupt or truncated gzip data (%s)", src->path,
+                            src->z.msg ? src->z.msg : "zlib error");
+        if (zr == Z_STREAM_END) {
+            /* a member ended: another may follow, nothing else */
+            while (src->n_in - src->in_at < 2 && !src->at_end)
+                RC_SRC_TRY(rc_src_fill(src));
+            size_t left = src->n_in - src->in_at;
+            if (left == 0) {
+                inflateEnd(&src->z);
+                src->z_open = 0;
+                src->gz = 0; /* the plain reader then finds the end */
+                return RC_OK;
+            }
+            const unsigned char *next = src->in + src->in_at;
+            if (left < 2 || next[0] != 0x1f || next[1] != 0x8b)
+                return rc_error(RC_ERR_INPUT,
+                                "%s: %llu bytes of something else after the gzip stream (at byte "
+                                "%llu); a damaged or appended-to file?",
+                                src->path,
+                                (unsigned long long)(left + (src->at_end ? 0 : 1)),
+                                (unsigned long long)(src->raw_offset + src->in_at));
+            inflateReset(&src->z);
+        }
+    }
+    return RC_OK;
 }
 
 static int rc_ends_with_ci(const char *s, const char *suffix)
@@ -423,13 +554,14 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     rc_loader_t *L = NULL;
     rc_graph_t *g = NULL;
     rc_build_report_t br = {0, 0, 0};
-    gzFile gz = NULL;
+    rc_src_t src;
     int fd = -1;
     char *buf = NULL;
     size_t cap = RC_READ_CHUNK, len = 0;
     struct stat sb;
 
     *out = NULL;
+    memset(&src, 0, sizeof src);
     if (report)
         memset(report, 0, sizeof *report);
     if (!opt)
@@ -451,12 +583,7 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode))
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    gz = gzdopen(fd, "rb");
-    if (!gz)
-        RC_FAIL(RC_ERR_NOMEM, "%s: out of memory opening", path);
-    fd = -1; /* gz owns it now */
-    if (gzbuffer(gz, 1u << 20) != 0)
-        RC_FAIL(RC_ERR_INTERNAL, "%s: gzbuffer failed", path);
+    RC_TRY(rc_src_open(&src, fd, path));
 
     /* Lines of large graphs take ~16-26 bytes ("12345678 87654321"); guessing low is cheap
      * (the list grows by realloc) while guessing high could fail the memory check of a file
@@ -473,18 +600,14 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     RC_ALLOC_CHECK(buf, "the read buffer");
     int eof = 0;
     while (!eof) {
-        int r = gzread(gz, buf + len, (unsigned)(cap - len));
-        if (r < 0)
-            RC_TRY(rc_gz_failure(gz, path));
-        if (r == 0) {
-            int errnum = Z_OK;
-            gzerror(gz, &errnum);
-            if (errnum != Z_OK)
-                RC_TRY(rc_gz_failure(gz, path));
-            eof = 1;
-        }
-        len += (size_t)r;
+        size_t r = 0;
+        RC_TRY(rc_src_read(&src, buf + len, cap - len, &r));
+        eof = r == 0;
+        len += r;
         char *p = buf, *end = buf + len, *nl;
+        if (L->line == 0 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+            p += 3; /* a UTF-8 byte-order mark, as editors and spreadsheets write */
+        }
         while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
             L->line++;
             RC_TRY(rc_loader_line(L, p, nl));
@@ -512,12 +635,10 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     }
     free(buf);
     buf = NULL;
-    {
-        int zs = gzclose_r(gz);
-        gz = NULL;
-        if (zs != Z_OK)
-            RC_FAIL(RC_ERR_IO, "%s: error closing the file", path);
-    }
+    rc_src_close(&src);
+    if (close(fd) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: error closing the file: %s", path, strerror(errno));
+    fd = -1;
 
     if (L->edges_read == 0)
         RC_FAIL(RC_ERR_INPUT, "%s: no edges found", path);
@@ -554,8 +675,7 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     g = NULL;
 
 cleanup:
-    if (gz)
-        gzclose_r(gz);
+    rc_src_close(&src);
     if (fd >= 0)
         close(fd);
     free(buf);

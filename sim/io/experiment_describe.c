@@ -161,6 +161,9 @@ rc_status_t rc_experiment_describe(const rc_experiment_t *ex, FILE *f)
     if (peak > 0)
         fprintf(f, "memory:      about %s for the largest network (one is held at a time)\n",
                rc_format_bytes(peak, buf, sizeof buf));
+    if (ex->points_bytes >= ((uint64_t)64 << 20))
+        fprintf(f, "             and about %s for the points themselves\n",
+                rc_format_bytes(ex->points_bytes, buf, sizeof buf));
     fprintf(f, "total runs:  %llu\n", (unsigned long long)(ex->runs * ex->n_points));
     fprintf(f, "output:      %s\n", ex->output);
     if (ex->n_points <= TABLE_MAX_ROWS) {

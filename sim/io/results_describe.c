@@ -95,6 +95,7 @@ typedef struct rc_info {
     uint64_t done; /* points with status 1 */
     int timed;     /* some point has a finite t50_mean */
     int journal;   /* "<path>.journal" exists */
+    int ours;      /* format and version are rtcascade's: a failure from then on is damage */
 } rc_info_t;
 
 static void rc_info_free(rc_info_t *in)
@@ -136,12 +137,27 @@ static void rc_info_free(rc_info_t *in)
 static rc_status_t rc_info_attrs(hid_t file, const char *path, rc_info_t *in)
 {
     rc_status_t status = RC_OK;
+    /* the version first (an integer): format 1 kept its strings in HDF5's global heap, which a
+     * damaged file can crash HDF5 1.10 on, so they are not read */
+    htri_t has_version = H5Aexists(file, "format_version");
+    if (has_version < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: damaged: cannot read its attributes", path);
+    if (has_version == 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
+                H5Lexists(file, "graph", H5P_DEFAULT) > 0 ? " (it is a graph file)" : "");
+    RC_TRY(rc_h5_read_u64(file, "format_version", &in->version, path, RC_RESULTS_KIND));
+    if (in->version < RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: results format %llu, written by an older rtcascade, is not read by this one "
+                "(format %d); read it with h5py or scripts/rcload.py",
+                path, (unsigned long long)in->version, RC_RESULTS_FORMAT_VERSION);
+    if (in->version > RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT, "%s: results format %llu is newer than this rtcascade reads (%d)",
+                path, (unsigned long long)in->version, RC_RESULTS_FORMAT_VERSION);
     RC_TRY(rc_h5_read_str(file, "format", &in->format, path));
     if (in->format == NULL || strcmp(in->format, RC_RESULTS_FORMAT) != 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
-                in->format && strcmp(in->format, "rtcascade-graph") == 0 ? " (it is a graph file)"
-                                                                         : "");
-    RC_TRY(rc_h5_read_u64(file, "format_version", &in->version, path, RC_RESULTS_KIND));
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file", path);
+    in->ours = 1;
     RC_TRY(rc_h5_read_u64(file, "seed", &in->seed, path, RC_RESULTS_KIND));
     RC_TRY(rc_h5_read_u64(file, "runs_per_point", &in->runs, path, RC_RESULTS_KIND));
     RC_TRY(rc_h5_read_u64(file, "n_points", &in->n_points, path, RC_RESULTS_KIND));
@@ -388,21 +404,34 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     memset(&in, 0, sizeof in);
     rc_h5_quiet();
     RC_TRY(rc_h5_check_file(path, RC_RESULTS_KIND, &in.file_bytes));
-    fapl = rc_rh5_fapl();
+    fapl = rc_h5safe_read_fapl();
     file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
         RC_FAIL(RC_ERR_INPUT,
                 "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
                 "from its journal)",
                 path);
-    RC_TRY(rc_info_attrs(file, path, &in));
-    RC_TRY(rc_info_tables(file, path, &in));
     size_t jlen = strlen(path) + 16;
     jpath = malloc(jlen);
     RC_ALLOC_CHECK(jpath, "a path");
     snprintf(jpath, jlen, "%s.journal", path);
     struct stat jsb;
     in.journal = stat(jpath, &jsb) == 0;
+    status = rc_info_attrs(file, path, &in);
+    if (status == RC_OK)
+        status = rc_info_tables(file, path, &in);
+    if (status == RC_ERR_INPUT && in.ours) {
+        /* one line: what is damaged, and what can repair it */
+        char what[512];
+        const char *msg = rc_error_message();
+        size_t plen = strlen(path);
+        if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
+            msg += plen + 2;
+        snprintf(what, sizeof what, "%s", msg);
+        RC_FAIL(RC_ERR_INPUT, "%s: damaged rtcascade results file: %s%s", path, what,
+                in.journal ? " (rtcascade run --resume can rebuild it from its journal)" : "");
+    }
+    RC_TRY(status);
     rc_info_print_origin(f, path, &in);
     rc_info_print_points(f, &in);
     rc_info_print_contents(f, &in);

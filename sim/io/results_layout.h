@@ -42,6 +42,8 @@ typedef struct rc_layout {
     size_t scen_width;   /* width of the scenario column */
     size_t *swept_width; /* width of each string swept column */
     uint64_t runs_chunk; /* rows per /runs chunk */
+    size_t spec_width;   /* width of /networks/stats spec: the longest network spec */
+    size_t desc_width;   /* width of /networks/stats description (longer ones are cut) */
 } rc_layout_t;
 
 /* Builds the tables of ex into *l (HDF5 types prepared). RC_ERR_NOMEM, or RC_ERR_IO when HDF5

@@ -1,4 +1,4 @@
-/* HDF5 results file of an experiment (layout: docs/results-format.md, format_version 1).
+/* HDF5 results file of an experiment (layout: docs/results-format.md, format_version 2).
  *
  * A tiny create / append / close API hides HDF5 from the rest of the program. The file is
  * written so that finished work survives anything: it is kept CLOSED between points (each
@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #define RC_RESULTS_FORMAT "rtcascade-results"
-#define RC_RESULTS_FORMAT_VERSION 1
+#define RC_RESULTS_FORMAT_VERSION 2
 
 /* An open results file (the HDF5 file itself is closed between calls). */
 typedef struct rc_results rc_results_t;

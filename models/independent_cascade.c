@@ -2,7 +2,9 @@
  * each follower reshare. The edge probability is a constant p, the edge weight, 1/in-degree of the
  * follower (weighted cascade) or one of {0.1, 0.01, 0.001} per edge (trivalency), times an
  * optional per-follower engagement factor. Reach (distinct users shown the post) is counted in the
- * same pass, with the workspace stamps. */
+ * same pass, with the workspace stamps. The fused kernel (ic_run_fused) runs 64 runs at once, each
+ * edge's coins for all of them drawn together from counter words (rng.h's rc_ctr_bernoulli). */
+#include "fused.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
 
@@ -352,6 +354,120 @@ static rc_status_t ic_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     return ic_cascade(ctx, seeds, n_seeds, r, ws, out, NULL);
 }
 
+/* ---- The fused kernel ---- */
+
+/* Domain of the coins' counter words: key (master ^ this, point, group), counter = edge. */
+#define IC_COIN_DOMAIN 0x636f696e73ULL
+
+/* Edge e (u -> v)'s probability as q / 2^32: the per-run kernel's probability, to 2^-32. */
+static inline uint64_t ic_q32(const ic_params_t *p, const ic_shared_t *s, const rc_graph_t *g,
+                              uint64_t e, uint32_t v)
+{
+    double q;
+    if (p->probability == IC_CONSTANT)
+        q = p->p;
+    else if (s->edge_p != NULL)
+        q = (double)s->edge_p[e];
+    else
+        q = 1.0 / (double)(g->in_off[v + 1] - g->in_off[v]);
+    if (s->engagement != NULL)
+        q *= s->engagement[v];
+    return rc_ctr_q32(q);
+}
+
+/* One pass: each entry's node u reads its followers once for the lanes L where it adopted
+ * last pass; follower v is shown the post in L, and in the lanes of L where it has not adopted
+ * yet the coins of edge (u, v) are drawn (run 64 g + j's coin is bit j of rc_ctr_bernoulli on
+ * the word of key (master, point, g) at counter e: a function of the run and the edge only).
+ * Lanes where v has adopted earlier in this pass are drawn too: the cascade's rebuild needs
+ * every taken edge to find which one the per-run kernel would have met first. */
+static rc_status_t ic_pass(const rc_run_ctx_t *ctx, rc_fused_ws_t *fw, uint64_t key)
+{
+    rc_status_t status = RC_OK;
+    const rc_graph_t *g = ctx->graph;
+    const ic_params_t *p = ctx->params;
+    const ic_shared_t *s = ctx->shared;
+    const int uniform = p->probability == IC_CONSTANT && s->engagement == NULL;
+    const uint64_t q_const = rc_ctr_q32(p->p);
+    const uint64_t *restrict off = g->out_off;
+    const uint32_t *restrict nbr = g->out_nbr;
+    for (uint64_t k = fw->pass_first; k < fw->n_entries; k++) {
+        if (k + 4 < fw->n_entries)
+            __builtin_prefetch(&off[fw->entries[k + 4].node]);
+        if (k + 2 < fw->n_entries)
+            __builtin_prefetch(&nbr[off[fw->entries[k + 2].node]]);
+        fz_entry_t *en = &fw->entries[k];
+        const uint64_t lanes = en->lanes & fw->live;
+        const uint32_t u = en->node;
+        const uint64_t b = off[u], d = off[u + 1] - b;
+        RC_TRY(fz_reserve_claims(fw, d));
+        en->begin = fw->n_claims;
+        for (uint64_t i = 0; i < d && lanes != 0; i++) {
+            const uint32_t v = nbr[b + i];
+            fz_node_t *nd = fz_touch(fw, v);
+            nd->exposed |= lanes;
+            const uint64_t rel = lanes & ~nd->adopted;
+            if (rel == 0)
+                continue;
+            const uint64_t q = uniform ? q_const : ic_q32(p, s, g, b + i, v);
+            const uint64_t took = rc_ctr_bernoulli(rc_ctr_u64(key, b + i), rel, q);
+            if (took == 0)
+                continue;
+            fz_adopt(fw, nd, v, took);
+            fz_claim(fw, v, nd, took);
+        }
+        en->end = fw->n_claims;
+    }
+cleanup:
+    return status;
+}
+
+static rc_status_t ic_run_fused(const rc_run_ctx_t *ctx, const rc_fused_group_t *grp,
+                                rc_fused_ws_t *fw, rc_workspace_t *ws, rc_fused_emit_t emit,
+                                void *emit_ctx)
+{
+    rc_status_t status = RC_OK;
+    const uint64_t key = rc_ctr_key(grp->master ^ IC_COIN_DOMAIN, grp->point, grp->group);
+    RC_TRY(fz_begin(fw, grp));
+    int more = fw->n_entries > 0;
+    while (more) {
+        RC_TRY(ic_pass(ctx, fw, key));
+        RC_TRY(fz_pass_end(fw, ctx->max_size, &more));
+    }
+    fz_count_reach(fw, ctx->audience_bits);
+    for (uint64_t x = grp->lanes; x != 0; x &= x - 1)
+        RC_TRY(fz_emit_lane(fw, ctx, grp, (unsigned)__builtin_ctzll(x), FZ_FIRST, ws, emit,
+                            emit_ctx));
+cleanup:
+    return status;
+}
+
+/* Every probability kind runs fused. Branching: the mean over edges u -> v of P(v reshares)
+ * times v's followers. */
+static const char *ic_fused_check(const void *params, const void *shared, const rc_graph_t *g,
+                                  double *branching)
+{
+    const ic_params_t *p = params;
+    const ic_shared_t *s = shared;
+    double sum = 0.0;
+    if (p->probability == IC_CONSTANT || p->probability == IC_WEIGHTED_CASCADE) {
+        for (uint32_t v = 0; v < g->n; v++) {
+            const double in = (double)(g->in_off[v + 1] - g->in_off[v]);
+            const double q = p->probability == IC_CONSTANT ? p->p * in : (in > 0 ? 1.0 : 0.0);
+            const double eng = s->engagement != NULL ? s->engagement[v] : 1.0;
+            sum += q * eng * (double)(g->out_off[v + 1] - g->out_off[v]);
+        }
+    } else {
+        for (uint64_t e = 0; e < g->m; e++) {
+            const uint32_t v = g->out_nbr[e];
+            const double eng = s->engagement != NULL ? s->engagement[v] : 1.0;
+            sum += (double)s->edge_p[e] * eng * (double)(g->out_off[v + 1] - g->out_off[v]);
+        }
+    }
+    *branching = g->m > 0 ? sum / (double)g->m : 0.0;
+    return NULL;
+}
+
 const rc_model_t rc_model_independent_cascade = {
     .name = "independent_cascade",
     .summary = "each new resharer gets one chance to make each follower reshare (Kempe et al. "
@@ -364,4 +480,6 @@ const rc_model_t rc_model_independent_cascade = {
     .free_shared = ic_free_shared,
     .state_size = NULL,
     .run = ic_run,
+    .fused_check = ic_fused_check,
+    .run_fused = ic_run_fused,
 };

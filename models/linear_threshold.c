@@ -1,7 +1,9 @@
 /* Linear threshold model (Kempe, Kleinberg & Tardos 2003): follower v reshares once the summed
  * weights b(u, v) of the followees u who reshared reach v's threshold, drawn uniformly on [0, 1]
  * the first time v is shown the post. Weights are 1/in-degree(v) or the network's edge weights.
- * Generations are synchronous: the adopter list doubles as the BFS frontier. */
+ * Generations are synchronous: the adopter list doubles as the BFS frontier. The fused kernel
+ * (lt_run_fused) runs 64 runs at once, thresholds from counter words keyed by (run, node). */
+#include "fused.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
 
@@ -136,6 +138,152 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     return RC_OK;
 }
 
+/* ---- The fused kernel (weights: in_degree) ---- */
+
+/* Domain of the thresholds' counter words: key (master ^ this, point, run), counter = node. */
+#define LT_THRESHOLD_DOMAIN 0x7468726573ULL
+
+/* Decrements of one pass: each entry's node u reads its followers once for the lanes L where
+ * it adopted last pass; follower v is shown the post in L, and in the lanes of L where it has
+ * not adopted yet its count of adopted followees grows (its threshold, need = ceil(theta k),
+ * drawn the first time: theta from the word of key (master, point, run) at counter v). Every
+ * such edge is a claim; those into nodes that do not adopt are dropped at the pass's end. */
+static rc_status_t lt_pass(const rc_run_ctx_t *ctx, rc_fused_ws_t *fw, const uint64_t *keys)
+{
+    rc_status_t status = RC_OK;
+    const rc_graph_t *g = ctx->graph;
+    for (uint64_t k = fw->pass_first; k < fw->n_entries; k++) {
+        fz_entry_t *en = &fw->entries[k];
+        const uint64_t lanes = en->lanes & fw->live;
+        const uint32_t u = en->node;
+        const uint64_t b = g->out_off[u], d = g->out_off[u + 1] - b;
+        RC_TRY(fz_reserve_claims(fw, d));
+        en->begin = fw->n_claims;
+        for (uint64_t i = 0; i < d && lanes != 0; i++) {
+            const uint32_t v = g->out_nbr[b + i];
+            fz_node_t *nd = fz_touch(fw, v);
+            nd->exposed |= lanes;
+            const uint64_t rel = lanes & ~nd->adopted;
+            if (rel == 0)
+                continue;
+            fz_block_t *bl = NULL;
+            RC_TRY(fz_block_of(fw, nd, &bl));
+            if (nd->pass != fw->pass_id) {
+                nd->pass = fw->pass_id;
+                fw->counted[fw->n_counted++] = v;
+            }
+            for (uint64_t fresh = rel & ~bl->init; fresh != 0; fresh &= fresh - 1) {
+                const int j = __builtin_ctzll(fresh);
+                const double theta = (double)(rc_ctr_u64(keys[j], v) >> 11) * 0x1.0p-53;
+                const double need = ceil(theta * (double)(g->in_off[v + 1] - g->in_off[v]));
+                bl->rem[j] = need < 1.0 ? 1 : (int32_t)need;
+                bl->dec[j] = 0;
+            }
+            bl->init |= rel;
+            bl->dirty |= rel;
+            for (uint64_t x = rel; x != 0; x &= x - 1)
+                bl->dec[__builtin_ctzll(x)]++;
+            fz_claim_t *c = &fw->claims[fw->n_claims++];
+            c->v = v;
+            c->entry = 0;
+            c->lanes = rel;
+        }
+        en->end = fw->n_claims;
+    }
+cleanup:
+    return status;
+}
+
+/* The end of an LT pass: each counted node adopts in the lanes where its need is met (and
+ * keeps there, as its rank, the need it had before the pass: the claim of that rank in the
+ * run's order is the one that made it adopt); then the pass's claims keep only such lanes. */
+static void lt_pass_settle(rc_fused_ws_t *fw, uint64_t claims_first)
+{
+    for (uint32_t i = 0; i < fw->n_counted; i++) {
+        const uint32_t v = fw->counted[i];
+        fz_node_t *nd = &fw->node[v];
+        fz_block_t *bl = &fw->blocks[nd->block];
+        uint64_t adopt = 0;
+        for (uint64_t x = bl->dirty; x != 0; x &= x - 1) {
+            const int j = __builtin_ctzll(x);
+            const int32_t before = bl->rem[j];
+            bl->rem[j] -= (int32_t)bl->dec[j];
+            bl->dec[j] = 0;
+            if (bl->rem[j] <= 0) {
+                bl->rem[j] = before;
+                adopt |= (uint64_t)1 << j;
+            }
+        }
+        bl->dirty = 0;
+        if (adopt != 0) {
+            nd->next = fw->n_next;
+            fw->next[fw->n_next++] = v;
+            nd->claimed = adopt;
+        }
+    }
+    fw->n_counted = 0;
+    uint64_t w = claims_first;
+    for (uint64_t k = fw->pass_first; k < fw->n_entries; k++) {
+        fz_entry_t *en = &fw->entries[k];
+        const uint64_t begin = w;
+        for (uint64_t c = en->begin; c < en->end; c++) {
+            fz_claim_t cl = fw->claims[c];
+            const fz_node_t *nd = &fw->node[cl.v];
+            cl.lanes &= nd->claimed;
+            if (cl.lanes == 0)
+                continue;
+            cl.entry = (uint32_t)(fw->n_entries + nd->next);
+            fw->claims[w++] = cl;
+        }
+        en->begin = begin;
+        en->end = w;
+    }
+    fw->n_claims = w;
+}
+
+static rc_status_t lt_run_fused(const rc_run_ctx_t *ctx, const rc_fused_group_t *grp,
+                                rc_fused_ws_t *fw, rc_workspace_t *ws, rc_fused_emit_t emit,
+                                void *emit_ctx)
+{
+    rc_status_t status = RC_OK;
+    uint64_t keys[RC_LANES];
+    for (int j = 0; j < RC_LANES; j++)
+        keys[j] = rc_ctr_key(grp->master ^ LT_THRESHOLD_DOMAIN, grp->point,
+                             (uint64_t)RC_LANES * grp->group + (uint64_t)j);
+    RC_TRY(fz_begin(fw, grp));
+    int more = fw->n_entries > 0;
+    while (more) {
+        const uint64_t claims_first = fw->n_claims;
+        RC_TRY(lt_pass(ctx, fw, keys));
+        lt_pass_settle(fw, claims_first);
+        RC_TRY(fz_pass_end(fw, ctx->max_size, &more));
+    }
+    fz_count_reach(fw, ctx->audience_bits);
+    for (uint64_t x = grp->lanes; x != 0; x &= x - 1)
+        RC_TRY(fz_emit_lane(fw, ctx, grp, (unsigned)__builtin_ctzll(x), FZ_RANK, ws, emit,
+                            emit_ctx));
+cleanup:
+    return status;
+}
+
+/* weights: in_degree only. Branching: the mean over edges u -> v of 1/in-degree(v) (the chance
+ * that one adopted followee is enough) times v's followers. */
+static const char *lt_fused_check(const void *params, const void *shared, const rc_graph_t *g,
+                                  double *branching)
+{
+    const lt_params_t *p = params;
+    (void)shared;
+    *branching = 0.0;
+    if (p->weights != LT_IN_DEGREE)
+        return "linear_threshold runs fused with weights: in_degree only";
+    double sum = 0.0;
+    for (uint32_t v = 0; v < g->n; v++)
+        if (g->in_off[v + 1] > g->in_off[v])
+            sum += (double)(g->out_off[v + 1] - g->out_off[v]);
+    *branching = g->m > 0 ? sum / (double)g->m : 0.0;
+    return NULL;
+}
+
 const rc_model_t rc_model_linear_threshold = {
     .name = "linear_threshold",
     .summary = "a follower reshares once the weights of its followees who reshared reach its "
@@ -147,4 +295,6 @@ const rc_model_t rc_model_linear_threshold = {
     .free_shared = NULL,
     .state_size = NULL,
     .run = lt_run,
+    .fused_check = lt_fused_check,
+    .run_fused = lt_run_fused,
 };

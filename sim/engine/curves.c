@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int rc_u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int rc_f64_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -82,33 +76,49 @@ static size_t rc_ccdf_sizes(uint64_t max, uint64_t *s)
     }
 }
 
+/* Runs with size < s for each CCDF size s: each run is counted in the bin of the first CCDF
+ * size above it (a binary search among some 8 log10(max) sizes), then the bins are summed; the
+ * same integers a sorted pass counts, without sorting the runs. */
 static rc_status_t rc_curves_ccdf(const rc_mc_results_t *res, rc_size_ccdf_t *c)
 {
     rc_status_t status = RC_OK;
     const uint64_t runs = res->runs;
-    uint32_t *sizes = NULL;
+    uint64_t *bins = NULL;
     if (runs == 0)
         return RC_OK;
-    sizes = malloc(runs * sizeof *sizes);
-    RC_ALLOC_CHECK(sizes, "the size distribution");
-    memcpy(sizes, res->size, runs * sizeof *sizes);
-    qsort(sizes, runs, sizeof *sizes, rc_u32_cmp);
-    const uint64_t max = sizes[runs - 1];
+    uint64_t max = 0;
+    for (uint64_t i = 0; i < runs; i++)
+        if (res->size[i] > max)
+            max = res->size[i];
     const size_t n = rc_ccdf_sizes(max, NULL);
     c->size = malloc(n * sizeof *c->size);
     c->ccdf = malloc(n * sizeof *c->ccdf);
+    bins = calloc(n + 1, sizeof *bins);
     RC_ALLOC_CHECK(c->size, "the size distribution");
     RC_ALLOC_CHECK(c->ccdf, "the size distribution");
+    RC_ALLOC_CHECK(bins, "the size distribution");
     rc_ccdf_sizes(max, c->size);
+    /* bins[k]: runs whose size is in [size[k-1], size[k]) (bins[0]: below size[0]). */
+    for (uint64_t i = 0; i < runs; i++) {
+        const uint64_t s = res->size[i];
+        size_t lo = 0, hi = n; /* first k with size[k] > s */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->size[mid] <= s)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        bins[lo]++;
+    }
     uint64_t below = 0; /* runs with size < c->size[i] */
     for (size_t i = 0; i < n; i++) {
-        while (below < runs && sizes[below] < c->size[i])
-            below++;
+        below += bins[i];
         c->ccdf[i] = (double)(runs - below) / (double)runs;
     }
     c->len = n;
 cleanup:
-    free(sizes);
+    free(bins);
     return status;
 }
 

@@ -2,12 +2,12 @@
  * is a pure function of (graph, model, parameters, master seed, point, run index): its stream is
  * keyed by those, its results go to index [run], and per-point totals are sums of integers or are
  * taken in run order afterwards, so every output is the same for any thread count or schedule. */
+#include "engine/engine_internal.h"
 #include "rtcascade/engine.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
 #include "rtcascade/rng.h"
 
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -24,6 +24,8 @@ rc_mc_options_t rc_mc_default_options(void)
         .audience = NULL,
         .first_run = 0,
         .recorder = NULL,
+        .kernel = RC_KERNEL_AUTO,
+        .point_runs = 0,
     };
     return o;
 }
@@ -48,95 +50,7 @@ void rc_mc_results_free(rc_mc_results_t *res)
     free(res);
 }
 
-static int double_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Mean, sd, se and quantiles of x[0..n) (in run order); buf has room for n doubles. */
-static void summarize_values(const double *x, uint64_t n, double *buf, rc_metric_summary_t *s)
-{
-    s->count = n;
-    if (n == 0) {
-        s->mean = s->sd = s->se = s->min = s->q05 = s->q25 = NAN;
-        s->median = s->q75 = s->q95 = s->max = NAN;
-        return;
-    }
-    s->mean = gsl_stats_mean(x, 1, n);
-    s->sd = n > 1 ? gsl_stats_sd_m(x, 1, n, s->mean) : 0.0;
-    s->se = s->sd / sqrt((double)n);
-    memcpy(buf, x, n * sizeof *buf);
-    qsort(buf, n, sizeof *buf, double_cmp);
-    s->min = buf[0];
-    s->max = buf[n - 1];
-    s->q05 = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.05);
-    s->q25 = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.25);
-    s->median = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.5);
-    s->q75 = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.75);
-    s->q95 = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.95);
-}
-
-rc_status_t rc_mc_summarize(rc_mc_results_t *res)
-{
-    rc_status_t status = RC_OK;
-    const uint64_t n = res->runs;
-    double *x = malloc((n ? n : 1) * sizeof *x);
-    double *buf = malloc((n ? n : 1) * sizeof *buf);
-    RC_ALLOC_CHECK(x, "summary scratch");
-    RC_ALLOC_CHECK(buf, "summary scratch");
-    for (int m = 0; m < RC_N_METRICS; m++) {
-        uint64_t count = n;
-        for (uint64_t i = 0; i < n; i++) {
-            switch ((rc_metric_t)m) {
-            case RC_METRIC_RETWEETS: x[i] = res->retweets[i]; break;
-            case RC_METRIC_REACH: x[i] = (double)res->reach[i]; break;
-            case RC_METRIC_DEPTH: x[i] = res->depth[i]; break;
-            case RC_METRIC_MAX_BREADTH: x[i] = res->max_breadth[i]; break;
-            case RC_METRIC_VIRALITY: x[i] = res->virality[i]; break;
-            case RC_METRIC_FINAL_TIME: x[i] = res->timed ? res->final_time[i] : NAN; break;
-            case RC_METRIC_T50: x[i] = res->timed ? res->t50[i] : NAN; break;
-            case RC_METRIC_T90: x[i] = res->timed ? res->t90[i] : NAN; break;
-            case RC_N_METRICS: break;
-            }
-        }
-        if (m >= RC_METRIC_FINAL_TIME && !res->timed)
-            count = 0;
-        summarize_values(x, count, buf, &res->summary[m]);
-    }
-    /* Per audience member, from the per-run ratios (not the reach summary scaled), so that
-     * every quantile is that of the ratio itself. */
-    for (uint64_t i = 0; res->audience > 0 && i < n; i++)
-        x[i] = (double)res->reach[i] / (double)res->audience;
-    summarize_values(x, res->audience > 0 ? n : 0, buf, &res->reach_per_member);
-    uint64_t global = 0, capped = 0, size_global = 0;
-    res->total_edges = res->total_adoptions = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        global += res->global[i];
-        capped += res->capped[i];
-        if (res->global[i])
-            size_global += res->size[i];
-        res->total_edges += res->edges[i];
-        res->total_adoptions += res->size[i];
-    }
-    res->p_global = n ? (double)global / (double)n : NAN;
-    res->p_global_se = n ? sqrt(res->p_global * (1.0 - res->p_global) / (double)n) : NAN;
-    res->p_capped = n ? (double)capped / (double)n : NAN;
-    res->mean_size_global = global ? (double)size_global / (double)global : NAN;
-cleanup:
-    free(x);
-    free(buf);
-    return status;
-}
-
-/* The first failure by run index wins, so the reported error does not depend on timing. */
-typedef struct mc_failure {
-    rc_status_t status;
-    uint64_t run;       /* failing run, UINT64_MAX for a thread's setup */
-    char message[1024];
-} mc_failure_t;
-
-static void record_failure(mc_failure_t *f, uint64_t run, rc_status_t st, int *stop)
+void rc_mc_record_failure(mc_failure_t *f, uint64_t run, rc_status_t st, int *stop)
 {
 #pragma omp critical(rc_mc_failure)
     {
@@ -167,31 +81,23 @@ static rc_status_t add_gen_counts(uint64_t **total, uint32_t *len, const uint64_
     return RC_OK;
 }
 
-/* What every thread of a call reads: the point, resolved once. */
-typedef struct mc_point {
-    const rc_graph_t *g;
-    const rc_model_t *model;
-    rc_run_ctx_t ctx;          /* the model's run context (audience bits of a fixed audience) */
-    const rc_seed_plan_t *plan; /* seeds, or NULL with an audience */
-    const rc_audience_t *aud;  /* the audience, or NULL with seeds */
-    uint64_t master, point, first_run;
-    uint32_t max_seeds;        /* seeds per run at most */
-    const rc_mc_recorder_t *recorder; /* told each run's cascade, or NULL */
-    rc_mc_results_t *res;      /* per-run values land at [run] */
-} mc_point_t;
+void rc_mc_thread_merge(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop)
+{
+#pragma omp critical(rc_mc_merge)
+    {
+        if (t->gen_acc != NULL) {
+            rc_status_t mst = add_gen_counts(&pt->res->gen_total, &pt->res->gen_len, t->gen_acc,
+                                             t->gen_len);
+            if (mst != RC_OK) {
+                loop->fail.status = mst;
+                snprintf(loop->fail.message, sizeof loop->fail.message, "%s",
+                         rc_error_message());
+            }
+        }
+    }
+}
 
-/* One thread's scratch, allocated once per call. */
-typedef struct mc_thread {
-    rc_workspace_t *ws;
-    gsl_rng *r;
-    uint32_t *seed_buf;
-    uint64_t *gen_acc;         /* this thread's adoptions per generation */
-    uint32_t gen_len;
-    rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
-    rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
-} mc_thread_t;
-
-static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
+rc_status_t rc_mc_thread_init(const mc_point_t *pt, mc_thread_t *t, int fused)
 {
     memset(t, 0, sizeof *t);
     t->ctx = pt->ctx;
@@ -205,47 +111,48 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
         if (st == RC_OK)
             t->ctx.audience_bits = t->abuf->bits;
     }
+    if (st == RC_OK && fused)
+        st = rc_fused_ws_alloc(pt->g->n, &t->fw);
     return st;
 }
 
-static void thread_free(mc_thread_t *t)
+void rc_mc_thread_free(mc_thread_t *t)
 {
     free(t->gen_acc);
     free(t->seed_buf);
+    free(t->group_seeds);
+    rc_fused_ws_free(t->fw);
     rc_audience_buf_free(t->abuf);
     if (t->r != NULL)
         gsl_rng_free(t->r);
     rc_workspace_free(t->ws);
 }
 
-/* Run `run` of the call: its seeds or first hop, the cascade, its metrics into res[run] and its
- * adoptions per generation into the thread's totals. Everything it draws comes from the stream
- * (master, point, first_run + run). */
-static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+uint32_t rc_mc_draw_seeds(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
 {
-    rc_status_t status = RC_OK;
-    rc_mc_results_t *res = pt->res;
     rc_rng_seed(t->r, pt->master, pt->point, pt->first_run + run);
-    uint32_t n_seeds;
     if (pt->aud != NULL) {
         const uint32_t *members = pt->aud->members;
         if (t->abuf != NULL) {
             rc_audience_draw(pt->aud, t->r, t->abuf);
             members = t->abuf->members;
         }
-        n_seeds = rc_audience_first_hop(pt->aud, members, t->r, t->seed_buf);
-    } else {
-        rc_seeds_draw(pt->plan, t->r, t->ws, t->seed_buf);
-        n_seeds = pt->plan->count;
+        return rc_audience_first_hop(pt->aud, members, t->r, t->seed_buf);
     }
-    rc_workspace_next_run(t->ws);
-    rc_cascade_t c;
+    rc_seeds_draw(pt->plan, t->r, t->ws, t->seed_buf);
+    return pt->plan->count;
+}
+
+rc_status_t rc_mc_finish_run(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
+                             const rc_cascade_t *c)
+{
+    rc_status_t status = RC_OK;
+    rc_mc_results_t *res = pt->res;
     rc_run_metrics_t m;
-    RC_TRY(pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, &c));
-    RC_TRY(rc_metrics_compute(&c, pt->g, res->global_threshold, t->ws->queue, t->ws->slot,
+    RC_TRY(rc_metrics_compute(c, pt->g, res->global_threshold, t->ws->queue, t->ws->slot,
                               t->ws->value, &m));
     if (pt->recorder != NULL) /* reads the cascade only: the metrics' scratch is not in it */
-        RC_TRY(pt->recorder->record(pt->recorder->ctx, pt->first_run + run, &c));
+        RC_TRY(pt->recorder->record(pt->recorder->ctx, pt->first_run + run, c));
     if (m.depth + 1 > t->gen_len) {
         uint64_t *acc = realloc(t->gen_acc, ((size_t)m.depth + 1) * sizeof *acc);
         RC_ALLOC_CHECK(acc, "adoptions per generation");
@@ -273,33 +180,42 @@ cleanup:
     return status;
 }
 
-/* Shared state of the run loop: who failed first, and whether to stop. */
-typedef struct mc_loop {
-    mc_failure_t fail;
-    int stop;      /* set on a failure or cancellation: remaining runs are skipped */
-    int cancelled;
-    int (*cancel)(void *ctx);
-    void *cancel_ctx;
-} mc_loop_t;
+/* Run `run` of the call: its seeds or first hop, the cascade, then rc_mc_finish_run. Everything
+ * it draws comes from the stream (master, point, first_run + run). */
+static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+{
+    const uint32_t n_seeds = rc_mc_draw_seeds(pt, t, run);
+    rc_workspace_next_run(t->ws);
+    rc_cascade_t c;
+    rc_status_t st = pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, &c);
+    return st != RC_OK ? st : rc_mc_finish_run(pt, t, run, &c);
+}
 
-/* The body of the run loop for run i (skipped once the loop is stopped). */
-static void loop_body(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, int64_t i)
+int rc_mc_should_stop(mc_loop_t *loop)
 {
     int halt;
 #pragma omp atomic read
     halt = loop->stop;
     if (halt)
-        return;
+        return 1;
     if (loop->cancel != NULL && loop->cancel(loop->cancel_ctx)) {
 #pragma omp atomic write
         loop->stop = 1;
 #pragma omp atomic write
         loop->cancelled = 1;
-        return;
+        return 1;
     }
+    return 0;
+}
+
+/* The body of the run loop for run i (skipped once the loop is stopped). */
+static void loop_body(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, int64_t i)
+{
+    if (rc_mc_should_stop(loop))
+        return;
     rc_status_t st = run_one(pt, t, (uint64_t)i);
     if (st != RC_OK)
-        record_failure(&loop->fail, (uint64_t)i, st, &loop->stop);
+        rc_mc_record_failure(&loop->fail, (uint64_t)i, st, &loop->stop);
 }
 
 /* Every run of the call on `threads` threads, scheduled as asked (applied to this loop only,
@@ -311,9 +227,9 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
 #pragma omp parallel num_threads(threads)
     {
         mc_thread_t t;
-        rc_status_t st = thread_init(pt, &t);
+        rc_status_t st = rc_mc_thread_init(pt, &t, 0);
         if (st != RC_OK)
-            record_failure(&loop->fail, UINT64_MAX, st, &loop->stop);
+            rc_mc_record_failure(&loop->fail, UINT64_MAX, st, &loop->stop);
         switch (schedule) {
         case RC_SCHEDULE_STATIC:
 #pragma omp for schedule(static, chunk)
@@ -332,19 +248,8 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
                 loop_body(pt, &t, loop, i);
             break;
         }
-#pragma omp critical(rc_mc_merge)
-        {
-            if (t.gen_acc != NULL) {
-                rc_status_t mst = add_gen_counts(&pt->res->gen_total, &pt->res->gen_len,
-                                                 t.gen_acc, t.gen_len);
-                if (mst != RC_OK) {
-                    loop->fail.status = mst;
-                    snprintf(loop->fail.message, sizeof loop->fail.message, "%s",
-                             rc_error_message());
-                }
-            }
-        }
-        thread_free(&t);
+        rc_mc_thread_merge(pt, &t, loop);
+        rc_mc_thread_free(&t);
     }
 }
 
@@ -390,7 +295,12 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     /* Greedy seeds need the model: found once here, then fixed for every run. */
     if (plan != NULL && plan->strategy == RC_SEEDS_GREEDY)
         RC_TRY(rc_seeds_greedy(seeds, g, model, params, shared, master_seed, &o, plan->fixed));
+    const uint32_t max_seeds = aud != NULL ? aud->size : plan->count;
+    rc_kernel_t kernel = RC_KERNEL_PER_RUN;
+    RC_TRY(rc_mc_kernel_choose(model, params, shared, g, max_seeds,
+                               aud != NULL && aud->redraw, &o, runs, &kernel, NULL));
     RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
+    res->kernel = kernel;
     res->point = point;
     res->seeds = aud != NULL ? 0 : plan->count;
     res->audience = aud != NULL ? aud->size : 0;
@@ -405,13 +315,16 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                 .audience_size = aud != NULL ? aud->size : 0},
         .master = master_seed, .point = point, .first_run = o.first_run,
         /* Seeds per run at most: the plan's count, or every audience member resharing. */
-        .max_seeds = aud != NULL ? aud->size : plan->count,
+        .max_seeds = max_seeds,
         .recorder = o.recorder};
     mc_loop_t loop = {.fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""},
                       .cancel = o.cancel, .cancel_ctx = o.cancel_ctx};
     const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    run_loop(&pt, &loop, runs, threads, o.schedule, o.chunk ? (int)o.chunk : 16);
+    if (kernel == RC_KERNEL_FUSED)
+        rc_mc_fused_loop(&pt, &loop, runs, threads, o.chunk ? (int)o.chunk : 16);
+    else
+        run_loop(&pt, &loop, runs, threads, o.schedule, o.chunk ? (int)o.chunk : 16);
     res->seconds = omp_get_wtime() - t0;
 
     if (loop.cancelled && loop.fail.status == RC_OK)

@@ -39,6 +39,7 @@ rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out)
 #undef ALLOC_ARRAY
     res->runs = runs;
     res->timed = timed != 0;
+    res->kernel = RC_KERNEL_PER_RUN;
     *out = res;
     res = NULL;
 cleanup:

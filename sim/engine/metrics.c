@@ -46,13 +46,6 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
     const uint32_t size = c->size, ns = c->n_seeds;
     if (ns > size)
         return rc_error(RC_ERR_INTERNAL, "cascade has %u seeds but only %u adopters", ns, size);
-    for (uint32_t i = 0; i < size; i++) {
-        uint32_t p = c->parent[i];
-        if (i < ns ? p != RC_NO_PARENT : p >= i)
-            return rc_error(RC_ERR_INTERNAL, "cascade adopter %u (node %u) has parent index %u: "
-                            "seeds must come first and parents before their children", i,
-                            c->node[i], p);
-    }
     /* A rooted cascade's seeds reshared the author's post: they are retweets, generation 1. */
     const uint32_t shift = c->rooted ? 1 : 0;
     m->size = size;
@@ -61,10 +54,22 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
     m->capped = c->capped != 0;
     m->global = global_threshold > 0 && size >= global_threshold;
 
+    /* One pass: the tree's order, the deepest generation and the adopters' out-edges. */
     uint32_t depth = 0;
-    for (uint32_t i = 0; i < size; i++)
+    uint64_t edges = 0;
+    for (uint32_t i = 0; i < size; i++) {
+        uint32_t p = c->parent[i];
+        if (i < ns ? p != RC_NO_PARENT : p >= i)
+            return rc_error(RC_ERR_INTERNAL, "cascade adopter %u (node %u) has parent index %u: "
+                            "seeds must come first and parents before their children", i,
+                            c->node[i], p);
         if (c->generation[i] > depth)
             depth = c->generation[i];
+        /* adopters outside the graph (RC_NO_NODE stand-ins) examined no edge */
+        if (g != NULL && c->node[i] < g->n)
+            edges += rc_graph_out_degree(g, c->node[i]);
+    }
+    m->edges = edges;
     if (size > 0)
         depth += shift;
     m->depth = depth;
@@ -80,12 +85,6 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
         gen_count[0] = 0;
 
     m->virality = virality(c, sub);
-
-    m->edges = 0;
-    if (g != NULL) /* adopters outside the graph (RC_NO_NODE stand-ins) examined no edge */
-        for (uint32_t i = 0; i < size; i++)
-            if (c->node[i] < g->n)
-                m->edges += rc_graph_out_degree(g, c->node[i]);
 
     m->final_time = m->t50 = m->t90 = NAN;
     if (c->time != NULL && size > 0) {

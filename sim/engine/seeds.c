@@ -232,6 +232,11 @@ void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, u
         memcpy(out, plan->fixed, (size_t)k * sizeof *out);
         return;
     }
+    if (k == 1) { /* Floyd's algorithm for k = 1: its one draw, nothing to mark */
+        uint32_t t = rc_rng_below(r, n);
+        out[0] = plan->pool != NULL ? plan->pool[t] : t;
+        return;
+    }
     /* Floyd's algorithm: a uniform k-subset of [0, n) in exactly k draws. Stamps mark the
      * chosen indices (pool positions for a community). */
     rc_workspace_next_run(ws);

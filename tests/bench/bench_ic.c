@@ -13,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void usage(void)
 {
     fprintf(stderr, "usage: rc_bench_ic [--nodes N] [--edges M] [--p P] [--runs R] [--threads T]\n"
-                    "                   [--seed S] [--write-edges FILE] [--write-seeds FILE]\n");
+                    "                   [--seed S] [--kernel auto|per_run|fused] [--model ic|lt]\n"
+                    "                   [--write-edges FILE] [--write-seeds FILE]\n");
 }
 
 static int write_edges(const rc_graph_t *g, const char *path)
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
     uint64_t m = 10000000, runs = 200, seed = 1;
     double p = 0.12;
     int threads = 1;
-    const char *edges_path = NULL, *seeds_path = NULL;
+    const char *edges_path = NULL, *seeds_path = NULL, *kernel = "auto", *model_name = "ic";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL) {
@@ -70,6 +72,10 @@ int main(int argc, char **argv)
             threads = atoi(v);
         else if (strcmp(a, "--seed") == 0)
             seed = strtoull(v, NULL, 10);
+        else if (strcmp(a, "--kernel") == 0)
+            kernel = v;
+        else if (strcmp(a, "--model") == 0)
+            model_name = v;
         else if (strcmp(a, "--write-edges") == 0)
             edges_path = v;
         else if (strcmp(a, "--write-seeds") == 0)
@@ -96,15 +102,26 @@ int main(int argc, char **argv)
         goto done;
     }
     char yaml[128];
-    snprintf(yaml, sizeof yaml, "{name: independent_cascade, p: %.17g}", p);
+    if (strcmp(model_name, "lt") == 0)
+        snprintf(yaml, sizeof yaml, "{name: linear_threshold}");
+    else
+        snprintf(yaml, sizeof yaml, "{name: independent_cascade, p: %.17g}", p);
     if (rc_cfg_parse_string(yaml, "<bench>", &cfg) != RC_OK ||
         rc_model_parse(cfg, &model, &params) != RC_OK)
         goto fail;
     rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = 1};
     rc_mc_options_t opt = rc_mc_default_options();
     opt.threads = threads;
+    rc_kernel_t k;
+    if (rc_kernel_parse(kernel, &k) != RC_OK)
+        goto fail;
+    opt.kernel = k;
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     if (rc_mc_run(g, model, params, &spec, runs, seed, 0, &opt, &res) != RC_OK)
         goto fail;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    const double cpu = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
     if (seeds_path != NULL) {
         /* The engine's seed for run r with one random seed: the first draw of stream
          * (seed, point 0, r), as Floyd's algorithm makes exactly one draw below n. */
@@ -126,12 +143,16 @@ int main(int argc, char **argv)
     printf("{\"nodes\": %u, \"edges\": %llu, \"p\": %g, \"runs\": %llu, \"threads\": %d, "
            "\"build_seconds\": %.3f, \"seconds\": %.4f, \"edge_trials\": %llu, "
            "\"activations\": %llu, \"edge_trials_per_s\": %.6g, \"activations_per_s\": %.6g, "
-           "\"p_global\": %.4f, \"mean_size\": %.2f}\n",
+           "\"p_global\": %.4f, \"mean_size\": %.2f, \"kernel\": \"%s\", "
+           "\"cpu_seconds\": %.4f, \"activations_per_cpu_s\": %.6g, \"mean_reach\": %.2f, "
+           "\"mean_depth\": %.3f, \"mean_virality\": %.4f}\n",
            g->n, (unsigned long long)g->m, p, (unsigned long long)runs, threads, build,
            res->seconds, (unsigned long long)res->total_edges,
            (unsigned long long)res->total_adoptions, (double)res->total_edges / res->seconds,
            (double)res->total_adoptions / res->seconds, res->p_global,
-           (double)res->total_adoptions / (double)runs);
+           (double)res->total_adoptions / (double)runs, rc_kernel_names[res->kernel], cpu,
+           (double)res->total_adoptions / cpu, res->summary[RC_METRIC_REACH].mean,
+           res->summary[RC_METRIC_DEPTH].mean, res->summary[RC_METRIC_VIRALITY].mean);
     rc = 0;
     goto done;
 fail:

@@ -53,7 +53,8 @@ typedef struct rc_point_curves {
 
 /* Computes the curves of res into *out (overwritten; free with rc_curves_free). Reads the
  * per-run size, t50, t90 and final_time arrays and gen_total; deterministic (the same res gives
- * the same bits). O(runs log runs) time, O(runs) scratch. RC_ERR_NOMEM only; *out is then
+ * the same bits). O(runs log log max size) time for the CCDF (runs counted into its bins, not
+ * sorted), O(runs log runs) for the time curves; O(runs) scratch. RC_ERR_NOMEM only; *out is then
  * zeroed. */
 rc_status_t rc_curves_compute(const rc_mc_results_t *res, rc_point_curves_t *out);
 

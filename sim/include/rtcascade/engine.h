@@ -72,7 +72,8 @@ void rc_seed_plan_free(rc_seed_plan_t *plan);
 
 /* Writes the run's plan->count seeds (distinct) into out, drawing from r when the strategy is
  * random, community or top_fraction (a uniform subset of the pool by Floyd's algorithm:
- * exactly count draws, O(count) time, using ws stamps, whose epoch it bumps). Cannot fail. */
+ * exactly count draws, O(count) time; for count > 1 it marks draws with ws stamps, whose epoch
+ * it bumps). Cannot fail. */
 void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, uint32_t *out);
 
 /* ---- Audience scenarios (audience.c) ---- */
@@ -230,6 +231,21 @@ typedef enum rc_schedule {
     RC_SCHEDULE_GUIDED = 2
 } rc_schedule_t;
 
+/* How the runs of a point are computed (`engine.kernel`). */
+typedef enum rc_kernel {
+    RC_KERNEL_AUTO = 0,    /* per_run or fused, chosen from the config and the graph alone
+                              (rc_mc_kernel_choose), never from timing */
+    RC_KERNEL_PER_RUN = 1, /* one run at a time, from its xoshiro256++ stream: the reference */
+    RC_KERNEL_FUSED = 2    /* 64 runs at a time, one bit per run per node, coins and thresholds
+                              from counter-based words keyed by (seed, point, run, edge or node) */
+} rc_kernel_t;
+
+/* Names of the kernels ("auto", "per_run", "fused"), NULL-terminated, in enum order. */
+extern const char *const rc_kernel_names[];
+
+/* The kernel called name; RC_ERR_CONFIG naming the valid ones otherwise. */
+rc_status_t rc_kernel_parse(const char *name, rc_kernel_t *out);
+
 /* Greedy seed sequences kept between calls (greedy.h). */
 typedef struct rc_greedy_cache rc_greedy_cache_t;
 
@@ -267,6 +283,9 @@ typedef struct rc_mc_options {
                                (default) = computed afresh in every call */
     const rc_mc_recorder_t *recorder; /* told every run's cascade (events.h collects them);
                                NULL (default) = none. Never changes a result */
+    rc_kernel_t kernel;     /* engine.kernel; default RC_KERNEL_AUTO */
+    uint64_t point_runs;    /* runs of the whole point, which kernel: auto weighs (a block of
+                               runs must choose as the whole point does); 0 = this call's runs */
 } rc_mc_options_t;
 
 /* The defaults listed above. */
@@ -310,6 +329,7 @@ typedef struct rc_mc_results {
     uint32_t audience;     /* audience size in an audience scenario, 0 with seeds */
     rc_metric_summary_t reach_per_member; /* audience: summary of reach / audience per run
                                              (count 0 and NaN with seeds) */
+    int kernel;            /* rc_kernel_t that computed the runs: per_run or fused */
 } rc_mc_results_t;
 
 void rc_mc_results_free(rc_mc_results_t *res);
@@ -327,6 +347,25 @@ void rc_mc_results_free(rc_mc_results_t *res);
 rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *params,
                       const rc_seed_spec_t *seeds, uint64_t runs, uint64_t master_seed,
                       uint64_t point, const rc_mc_options_t *opt, rc_mc_results_t **out);
+
+/* The fused kernel's limits for `kernel: auto`: it fuses a point when the model can (see
+ * rc_mc_kernel_choose), the estimated branching factor is at least RC_FUSED_MIN_BRANCHING (below
+ * it a group's runs rarely share a node in the same generation, and one run at a time is faster)
+ * and the point has at least RC_FUSED_MIN_RUNS runs (so that the per-thread state pays). */
+#define RC_FUSED_MIN_BRANCHING 2.0
+#define RC_FUSED_MIN_RUNS 1024
+
+/* The kernel that runs a point: o->kernel, or for RC_KERNEL_AUTO the choice made from the config
+ * and the graph alone (never from timing, so a config gives the same file anywhere): fused when
+ * the model has a fused kernel for these parameters on g, the audience (if any) is fixed,
+ * o->max_size (when set) is at least max_seeds, and the limits above hold (runs: o->point_runs,
+ * or `runs` when 0). `shared` is the model's prepare() result; `redraw`: an audience redrawn
+ * in every run. RC_ERR_CONFIG when fused is asked for but cannot run, naming why. *branching
+ * (may be NULL) gets the model's estimate (0 when it has no fused kernel). */
+rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
+                                const rc_graph_t *g, uint32_t max_seeds, int redraw,
+                                const rc_mc_options_t *o, uint64_t runs, rc_kernel_t *out,
+                                double *branching);
 
 /* Fills summary, p_global etc. of res from its per-run arrays (done by rc_mc_run; exposed for
  * results assembled otherwise, e.g. merged from MPI ranks). Deterministic: sums in run order. */

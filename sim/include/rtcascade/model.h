@@ -123,6 +123,41 @@ static inline uint32_t rc_place_seeds(rc_workspace_t *ws, const uint32_t *seeds,
     return size;
 }
 
+/* ---- The fused kernel: 64 runs at a time ----
+ *
+ * Runs 64 g .. 64 g + 63 of a point form group g (aligned on run numbers, so a run's lane is
+ * run % 64 whichever runs a call holds). A model with a fused kernel advances the group's runs
+ * together, one bit per run per node, generation by generation: each node reached in a pass
+ * reads its followers once for all the runs that reached it. Every random number a run uses
+ * is a function of (master seed, point, run, edge or node) alone (rng.h's counter words), so a
+ * run's result does not depend on the other runs of its group, on the threads or on the
+ * split of the runs between calls. Each run's cascade is then taken out of the group exactly
+ * as the per-run kernel would have built it from the same coins (same order of adopters, same
+ * parents) and handed to the engine, which computes its metrics as for any run. */
+#define RC_LANES 64
+
+/* What a group gets from the engine: its runs and each run's seeds (drawn from the run's own
+ * stream, as in the per-run kernel). */
+typedef struct rc_fused_group {
+    uint64_t master, point;  /* the stream keys' first parts */
+    uint64_t group;          /* runs RC_LANES * group + lane */
+    uint64_t lanes;          /* bit j set: run RC_LANES * group + j is to be run */
+    const uint32_t *seed_off; /* RC_LANES + 1 offsets: lane j's seeds are */
+    const uint32_t *seeds;   /*   seeds[seed_off[j] .. seed_off[j + 1]) */
+} rc_fused_group_t;
+
+/* Told each run of a group once its cascade is built (arrays valid during the call only);
+ * a status other than RC_OK stops the group. */
+typedef rc_status_t (*rc_fused_emit_t)(void *ctx, unsigned lane, const rc_cascade_t *cascade);
+
+/* A fused kernel's per-thread state (models layer; about 60 bytes a node, more while a group
+ * holds many adopters). */
+typedef struct rc_fused_ws rc_fused_ws_t;
+
+/* Allocates the state for graphs of n nodes; NULL-safe free. */
+rc_status_t rc_fused_ws_alloc(uint32_t n, rc_fused_ws_t **out);
+void rc_fused_ws_free(rc_fused_ws_t *fw);
+
 typedef struct rc_model {
     const char *name;               /* config name, e.g. "independent_cascade" */
     const char *summary;            /* one line */
@@ -153,6 +188,18 @@ typedef struct rc_model {
      * exactly when ctx->audience_bits != NULL). */
     rc_status_t (*run)(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                        gsl_rng *rng, rc_workspace_t *ws, rc_cascade_t *out);
+    /* Optional: the fused kernel. fused_check (after prepare) returns NULL when run_fused can
+     * run these parameters on g, else why not (one phrase, for messages), and sets *branching
+     * to the mean number of followers one resharer makes reshare, estimated from the
+     * parameters and the graph (what `engine.kernel: auto` weighs). */
+    const char *(*fused_check)(const void *params, const void *shared, const rc_graph_t *g,
+                               double *branching);
+    /* Runs the group's runs and calls emit once per lane of grp->lanes, in lane order, with
+     * its cascade (built in ws's arrays, as run would). ctx as for run (max_size >= every
+     * run's seeds). RC_ERR_NOMEM when the group outgrows memory. */
+    rc_status_t (*run_fused)(const rc_run_ctx_t *ctx, const rc_fused_group_t *grp,
+                             rc_fused_ws_t *fw, rc_workspace_t *ws, rc_fused_emit_t emit,
+                             void *emit_ctx);
 } rc_model_t;
 
 /* The registry (models/registry.c from models/models.def). */

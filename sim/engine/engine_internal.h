@@ -1,0 +1,81 @@
+/* The Monte Carlo driver's insides (engine layer, private), shared by the per-run loop
+ * (engine.c) and the fused one (fused.c): the point every thread reads, a thread's scratch, the
+ * loop's failure and stop flags, and what is done with a finished run. */
+#ifndef RC_ENGINE_INTERNAL_H
+#define RC_ENGINE_INTERNAL_H
+
+#include "rtcascade/engine.h"
+
+/* The first failure by run index wins, so the reported error does not depend on timing. */
+typedef struct mc_failure {
+    rc_status_t status;
+    uint64_t run;       /* failing run, UINT64_MAX for a thread's setup */
+    char message[1024];
+} mc_failure_t;
+
+/* What every thread of a call reads: the point, resolved once. */
+typedef struct mc_point {
+    const rc_graph_t *g;
+    const rc_model_t *model;
+    rc_run_ctx_t ctx;          /* the model's run context (audience bits of a fixed audience) */
+    const rc_seed_plan_t *plan; /* seeds, or NULL with an audience */
+    const rc_audience_t *aud;  /* the audience, or NULL with seeds */
+    uint64_t master, point, first_run;
+    uint32_t max_seeds;        /* seeds per run at most */
+    const rc_mc_recorder_t *recorder; /* told each run's cascade, or NULL */
+    rc_mc_results_t *res;      /* per-run values land at [run] */
+} mc_point_t;
+
+/* One thread's scratch, allocated once per call. */
+typedef struct mc_thread {
+    rc_workspace_t *ws;
+    gsl_rng *r;
+    uint32_t *seed_buf;
+    uint64_t *gen_acc;         /* this thread's adoptions per generation */
+    uint32_t gen_len;
+    rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
+    rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
+    rc_fused_ws_t *fw;         /* fused kernel: its state, and a group's seeds */
+    uint32_t *group_seeds;
+    size_t group_seeds_cap;
+    uint32_t group_seed_off[RC_LANES + 1];
+} mc_thread_t;
+
+/* Shared state of the run loop: who failed first, and whether to stop. */
+typedef struct mc_loop {
+    mc_failure_t fail;
+    int stop;      /* set on a failure or cancellation: remaining runs are skipped */
+    int cancelled;
+    int (*cancel)(void *ctx);
+    void *cancel_ctx;
+} mc_loop_t;
+
+/* Keeps the failure of `run` (index in the call) if it is the first by index; stops the loop. */
+void rc_mc_record_failure(mc_failure_t *f, uint64_t run, rc_status_t st, int *stop);
+
+/* A thread's scratch for the point (fused: with the fused kernel's state); free with
+ * rc_mc_thread_free (also after a failed init). */
+rc_status_t rc_mc_thread_init(const mc_point_t *pt, mc_thread_t *t, int fused);
+void rc_mc_thread_free(mc_thread_t *t);
+
+/* Adds the thread's adoptions per generation into the call's totals (inside a critical
+ * section). */
+void rc_mc_thread_merge(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop);
+
+/* Re-keys t->r to run `run` (index in the call) and draws its seeds, or its audience's first
+ * hop, into t->seed_buf; returns how many. */
+uint32_t rc_mc_draw_seeds(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
+
+/* A finished run (index in the call): its metrics into res, the recorder told, its adoptions
+ * per generation added to the thread's. */
+rc_status_t rc_mc_finish_run(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
+                             const rc_cascade_t *c);
+
+/* Polls the loop's stop flag and cancel hook; 1 when the loop must stop. */
+int rc_mc_should_stop(mc_loop_t *loop);
+
+/* Every run of the call by the fused kernel: groups of RC_LANES runs in parallel. */
+void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,
+                      int chunk);
+
+#endif

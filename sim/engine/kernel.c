@@ -1,0 +1,63 @@
+/* Which kernel computes a point's runs (engine.kernel): the names, and the choice `auto` makes
+ * from the config and the graph alone, so that a config gives the same file wherever it runs. */
+#include "rtcascade/engine.h"
+
+#include <string.h>
+
+const char *const rc_kernel_names[] = {"auto", "per_run", "fused", NULL};
+
+rc_status_t rc_kernel_parse(const char *name, rc_kernel_t *out)
+{
+    for (int k = 0; rc_kernel_names[k] != NULL; k++)
+        if (name != NULL && strcmp(name, rc_kernel_names[k]) == 0) {
+            *out = (rc_kernel_t)k;
+            return RC_OK;
+        }
+    return rc_error(RC_ERR_CONFIG, "engine.kernel: expected auto, per_run or fused, got '%s'",
+                    name ? name : "");
+}
+
+/* Why the fused kernel cannot run this point (NULL when it can); *branching from the model. */
+static const char *fused_obstacle(const rc_model_t *model, const void *params, const void *shared,
+                                  const rc_graph_t *g, uint32_t max_seeds, int redraw,
+                                  const rc_mc_options_t *o, double *branching)
+{
+    *branching = 0.0;
+    if (model->run_fused == NULL || model->fused_check == NULL)
+        return "this model has no fused kernel (independent_cascade and linear_threshold have)";
+    const char *why = model->fused_check(params, shared, g, branching);
+    if (why != NULL)
+        return why;
+    if (redraw)
+        return "an audience redrawn in every run (redraw: true) is not fused";
+    if (o->max_size > 0 && o->max_size < max_seeds)
+        return "max_size is below the seeds (or audience) of a run";
+    return NULL;
+}
+
+rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
+                                const rc_graph_t *g, uint32_t max_seeds, int redraw,
+                                const rc_mc_options_t *o, uint64_t runs, rc_kernel_t *out,
+                                double *branching)
+{
+    double b = 0.0;
+    *out = RC_KERNEL_PER_RUN;
+    if (branching != NULL)
+        *branching = 0.0;
+    if (o->kernel == RC_KERNEL_PER_RUN)
+        return RC_OK;
+    const char *why = fused_obstacle(model, params, shared, g, max_seeds, redraw, o, &b);
+    if (branching != NULL)
+        *branching = b;
+    if (o->kernel == RC_KERNEL_FUSED) {
+        if (why != NULL)
+            return rc_error(RC_ERR_CONFIG, "engine.kernel: fused cannot run model %s here: %s",
+                            model->name, why);
+        *out = RC_KERNEL_FUSED;
+        return RC_OK;
+    }
+    const uint64_t point_runs = o->point_runs > 0 ? o->point_runs : runs;
+    if (why == NULL && b >= RC_FUSED_MIN_BRANCHING && point_runs >= RC_FUSED_MIN_RUNS)
+        *out = RC_KERNEL_FUSED;
+    return RC_OK;
+}

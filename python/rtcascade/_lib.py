@@ -97,7 +97,7 @@ class McResults(ctypes.Structure):  # rc_mc_results_t, engine.h
                 ("p_capped", ctypes.c_double), ("mean_size_global", ctypes.c_double),
                 ("seconds", ctypes.c_double), ("total_edges", ctypes.c_uint64),
                 ("total_adoptions", ctypes.c_uint64), ("audience", ctypes.c_uint32),
-                ("reach_per_member", MetricSummary)]
+                ("reach_per_member", MetricSummary), ("kernel", ctypes.c_int)]
 
 
 class Events(ctypes.Structure):  # rc_events_t, events.h

@@ -35,7 +35,7 @@ def _seeds_map(graph, seeds):
     return {"strategy": "list", "nodes": nodes}
 
 
-def _point_text(graph, model, seeds, audience, global_fraction, max_size):
+def _point_text(graph, model, seeds, audience, global_fraction, max_size, kernel=None):
     if isinstance(model, str):
         model = {"name": model}
     if not isinstance(model, dict):
@@ -51,6 +51,8 @@ def _point_text(graph, model, seeds, audience, global_fraction, max_size):
         point["global_fraction"] = global_fraction
     if max_size is not None:
         point["max_size"] = max_size
+    if kernel is not None:
+        point["engine"] = {"kernel": kernel}
     return _config.to_yaml(point)
 
 
@@ -113,7 +115,7 @@ def _events_frame(graph, ev):
 
 
 def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads=None,
-             events=False, point=0, global_fraction=None, max_size=None):
+             events=False, point=0, global_fraction=None, max_size=None, kernel=None):
     """Runs `runs` Monte Carlo cascades of `model` on `graph` and returns one row per run with
     the columns of a results file's /runs (point, run, size, retweets, reach, depth,
     max_breadth, virality, final_time, t50, t90, global, capped, reach_per_member; same
@@ -124,6 +126,8 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
       "top_followers", "count": 10}) or a list of nodes (labels when the graph has them);
       default one random seed per run. audience: a dict of the `audience:` keys, instead of
       seeds. global_fraction, max_size: as the config's keys (defaults 0.05 and no cap).
+    kernel: engine.kernel, "auto" (default), "per_run" or "fused"; the DataFrame's
+      attrs["kernel"] says which one ran.
     runs, seed: runs and master seed; run r of point `point` draws from the stream (seed,
       point, r), so the rows equal those `rtcascade run` writes for that point of an
       experiment with that seed on the same graph. threads: OpenMP threads (default: all);
@@ -148,7 +152,8 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
         raise _errors.ArgumentError("seed and point: expected integers >= 0")
     if threads is not None and int(threads) < 0:
         raise _errors.ArgumentError(f"threads: expected a number >= 0, got {threads}")
-    text = _point_text(graph, model, seeds, audience, global_fraction, max_size).encode()
+    text = _point_text(graph, model, seeds, audience, global_fraction, max_size,
+                       kernel).encode()
     lib = _lib.lib()
 
     def work(flag):
@@ -167,7 +172,9 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
                 rec_p = ctypes.byref(rec)
             _lib.check(lib.rc_run_point(pt, graph._ptr, runs, seed, ctypes.byref(opt),
                                         ctypes.byref(hooks), rec_p, ctypes.byref(res)))
-            df = _runs_frame(ctypes.cast(res, ctypes.POINTER(_lib.McResults)).contents, 0)
+            mc = ctypes.cast(res, ctypes.POINTER(_lib.McResults)).contents
+            df = _runs_frame(mc, 0)
+            df.attrs["kernel"] = "fused" if mc.kernel == 2 else "per_run"
             if not events:
                 return df
             _lib.check(lib.rc_events_finish(ev))

@@ -2,9 +2,21 @@
  * from the config and the graph alone, so that a config gives the same file wherever it runs. */
 #include "rtcascade/engine.h"
 
+#include <stddef.h>
 #include <string.h>
 
 const char *const rc_kernel_names[] = {"auto", "per_run", "fused", NULL};
+
+const rc_param_t rc_engine_params[] = {
+    {.name = "kernel", .type = RC_PARAM_CHOICE, .offset = offsetof(rc_engine_spec_t, kernel),
+     .def = RC_KERNEL_AUTO, .choices = rc_kernel_names,
+     .doc = "how a point's runs are computed: per_run (one run at a time, the reference), fused "
+            "(64 runs at a time, one bit per run per node; independent_cascade and "
+            "linear_threshold with weights: in_degree), or auto (fused when the model can, "
+            "the estimated branching factor is >= 2 and the point has >= 1024 runs; decided "
+            "from the config and the network alone)"},
+    {0},
+};
 
 rc_status_t rc_kernel_parse(const char *name, rc_kernel_t *out)
 {

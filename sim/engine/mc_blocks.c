@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define BLOCK_MAGIC 0x314b4c4243524cULL /* tag of a packed block ("LRCBLK1" in memory) */
-#define HEADER_WORDS 10
+#define HEADER_WORDS 11
 
 rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out)
 {
@@ -119,7 +119,8 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
                                            res->audience,
                                            res->gen_len,
                                            seconds_bits,
-                                           (uint64_t)total};
+                                           (uint64_t)total,
+                                           (uint64_t)res->kernel};
     unsigned char *p = b;
     memcpy(p, header, sizeof header);
     p += sizeof header;
@@ -148,7 +149,8 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
         RC_FAIL(RC_ERR_INTERNAL, "a block of results: %zu bytes, shorter than its header", len);
     memcpy(h, buf, sizeof h);
     if (h[0] != BLOCK_MAGIC || h[4] > 1 || h[9] != len || h[3] > UINT32_MAX ||
-        h[6] > UINT32_MAX || h[7] > UINT32_MAX)
+        h[6] > UINT32_MAX || h[7] > UINT32_MAX ||
+        (h[10] != RC_KERNEL_PER_RUN && h[10] != RC_KERNEL_FUSED))
         RC_FAIL(RC_ERR_INTERNAL, "a block of results: not a packed block (%zu bytes)", len);
     const uint64_t runs = h[1];
     const int timed = (int)h[4];
@@ -164,6 +166,7 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
     res->seeds = (uint32_t)h[3];
     res->global_threshold = h[5];
     res->audience = (uint32_t)h[6];
+    res->kernel = (int)h[10];
     memcpy(&res->seconds, &h[8], sizeof res->seconds);
     const unsigned char *p = (const unsigned char *)buf + sizeof h;
     size_t k = run_arrays(res, a);
@@ -223,6 +226,7 @@ rc_status_t rc_mc_results_put_block(rc_mc_results_t *dst, uint64_t first_run,
     dst->seeds = block->seeds;
     dst->global_threshold = block->global_threshold;
     dst->audience = block->audience;
+    dst->kernel = block->kernel;
     dst->seconds += block->seconds;
 cleanup:
     return status;

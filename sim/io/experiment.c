@@ -17,7 +17,7 @@
 
 const char *const rc_experiment_keys[] = {
     "name", "description", "seed", "runs", "network", "model", "seeds", "audience", "scenarios",
-    "sweep", "output", "global_fraction", "max_size", NULL};
+    "sweep", "output", "global_fraction", "max_size", "engine", NULL};
 
 static void free_strings(char **s, size_t n)
 {
@@ -157,11 +157,21 @@ static rc_status_t resolve_point_specs(rc_point_t *pt, const rc_cfg_t *cfg, cons
     rc_status_t status = RC_OK;
     RC_TRY(rc_cfg_double(cfg, "global_fraction", 0.05, 0, 1, &pt->global_fraction));
     RC_TRY(rc_cfg_uint32(cfg, "max_size", 0, 0, RC_MAX_NODES, &pt->max_size));
+    const rc_cfg_t *eng = rc_cfg_get(cfg, "engine");
+    rc_engine_spec_t es;
+    rc_params_defaults(rc_engine_params, &es);
+    if (eng != NULL)
+        RC_TRY(rc_params_fill(rc_engine_params, eng, NULL, &es, NULL));
+    pt->kernel = es.kernel;
     const rc_cfg_t *mm = rc_cfg_get(cfg, "model");
     if (mm == NULL)
         RC_FAIL(RC_ERR_CONFIG, "%s: missing required key 'model' (point %llu, scenario %s)",
                 rc_cfg_where(cfg), (unsigned long long)pt->index, pt->scenario);
     RC_TRY(rc_model_parse_at(mm, base_dir, &pt->model, &pt->params));
+    if (pt->kernel == RC_KERNEL_FUSED && pt->model->run_fused == NULL)
+        RC_FAIL(RC_ERR_CONFIG, "%s: engine.kernel: fused: model %s has no fused kernel "
+                "(independent_cascade and linear_threshold have; use auto or per_run)",
+                rc_cfg_where(rc_cfg_get(eng, "kernel")), pt->model->name);
     pt->model_key = rc_cfg_to_yaml(mm);
     RC_ALLOC_CHECK(pt->model_key, "the model's key");
     const rc_cfg_t *aud = rc_cfg_get(cfg, "audience");
@@ -368,7 +378,7 @@ cleanup:
 rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out)
 {
     static const char *const keys[] = {"model", "seeds", "audience", "global_fraction",
-                                       "max_size", NULL};
+                                       "max_size", "engine", NULL};
     rc_status_t status = RC_OK;
     rc_point_t *pt = NULL;
     *out = NULL;

@@ -98,7 +98,8 @@ static rc_status_t rc_append_summary(hid_t file, const rc_results_t *r, const rc
     rc_row_f64(t, row, col++, res->p_global);
     rc_row_f64(t, row, col++, res->p_global_se);
     rc_row_f64(t, row, col++, res->p_capped);
-    rc_row_f64(t, row, col, res->mean_size_global);
+    rc_row_f64(t, row, col++, res->mean_size_global);
+    rc_row_str(t, row, col, res->kernel == RC_KERNEL_FUSED ? "fused" : "per_run");
     RC_TRY(rc_table_append(file, "summary", t, row, 1, r->path));
 cleanup:
     free(row);

@@ -202,6 +202,7 @@ void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res)
     rc_jbuf_f64(b, res->mean_size_global);
     rc_jbuf_u64(b, res->audience);
     rc_jbuf_summary(b, &res->reach_per_member);
+    rc_jbuf_u64(b, (uint64_t)res->kernel);
 }
 
 #define RC_JREAD_ARRAY(rd, field, count)                                                           \
@@ -252,7 +253,9 @@ rc_status_t rc_jpoint_decode(const void *data, size_t len, const char *path, con
     res->mean_size_global = rc_jread_f64(&rd);
     res->audience = (uint32_t)rc_jread_u64(&rd);
     rc_jread_summary(&rd, &res->reach_per_member);
-    if (rd.failed)
+    /* the kernel closes the record (a record without it is from before engine.kernel) */
+    res->kernel = rd.pos < rd.len ? (int)rc_jread_u64(&rd) : RC_KERNEL_PER_RUN;
+    if (rd.failed || (res->kernel != RC_KERNEL_PER_RUN && res->kernel != RC_KERNEL_FUSED))
         RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", path, jpath);
     *out = res;
     res = NULL;

@@ -36,7 +36,7 @@ static int rc_is_number(const char *s)
 
 /* Fixed columns of /points and /summary that a swept key must not take the name of. */
 static const char *const rc_reserved_cols[] = {"point", "scenario", "network",
-                                               "runs",  "status",   NULL};
+                                               "runs",  "status",   "kernel", NULL};
 
 void rc_layout_free(rc_layout_t *l, size_t n_swept)
 {
@@ -168,6 +168,7 @@ static void rc_layout_point_tables(rc_layout_t *l, size_t ns)
     rc_table_add(t, "p_global_se", RC_COL_F64, 0);
     rc_table_add(t, "p_capped", RC_COL_F64, 0);
     rc_table_add(t, "mean_size_global", RC_COL_F64, 0);
+    rc_table_add(t, "kernel", RC_COL_STR, 8); /* which kernel ran the point: per_run, fused */
 }
 
 /* Columns of /curves/generations, /curves/size_ccdf, /curves/time and /networks/stats. */

@@ -16,6 +16,7 @@ rc_mc_options_t rc_run_point_options(const rc_point_t *pt, const rc_run_options_
     opt.chunk = o->chunk;
     opt.audience = pt->has_audience ? &pt->audience : NULL;
     opt.model_key = pt->model_key;
+    opt.kernel = (rc_kernel_t)pt->kernel;
     return opt;
 }
 

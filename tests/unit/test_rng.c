@@ -4,6 +4,55 @@
 
 #include <gsl/gsl_randist.h>
 
+/* The fused kernel's counter words: known answers (pinned, so a change of the construction, and
+ * with it of every fused result, cannot pass unnoticed), uniform 4-bit cells, and bit-sliced
+ * Bernoulli trials whose every lane has the right frequency and depends on its own bits only. */
+static void test_counter_words(void)
+{
+    const uint64_t k = rc_ctr_key(1, 2, 3);
+    CHECK_EQ_U64(k, 0x7fa6875a3c91dd04ULL);
+    CHECK_EQ_U64(rc_ctr_u64(k, 0), 0x3367b445309db76bULL);
+    CHECK_EQ_U64(rc_ctr_u64(k, 1), 0x2d49bd3535e7a617ULL);
+    CHECK_EQ_U64(rc_ctr_u64(k, 2), 0x030fd530af1e964aULL);
+    CHECK_EQ_U64(rc_ctr_q32(0.3), 1288490188u);
+    CHECK_EQ_U64(rc_ctr_bernoulli(rc_ctr_u64(k, 7), ~0ULL, rc_ctr_q32(0.3)),
+                 0x5e43c30357a4f409ULL);
+    CHECK_EQ_U64(rc_ctr_bernoulli(123, 0xffULL, (uint64_t)1 << 32), 0xffULL);
+    CHECK_EQ_U64(rc_ctr_bernoulli(123, 0xffULL, 0), 0);
+
+    /* Top 4 bits of 160,000 consecutive counters: chi-square over 16 cells below its
+     * 1 - 1e-4 quantile with 15 degrees of freedom (44.3). */
+    enum { N = 160000 };
+    double cell[16] = {0};
+    for (uint64_t i = 0; i < N; i++)
+        cell[rc_ctr_u64(k, i) >> 60]++;
+    double chi2 = 0;
+    for (int c = 0; c < 16; c++)
+        chi2 += (cell[c] - N / 16.0) * (cell[c] - N / 16.0) / (N / 16.0);
+    CHECK(chi2 < 44.3);
+
+    /* Bernoulli(0.3) lanes over 20,000 counters: every lane's frequency within 5 SE, and a
+     * lane's bit the same whether it is asked alone or with all the others. */
+    enum { M = 20000 };
+    const uint64_t q = rc_ctr_q32(0.3);
+    double ones[64] = {0};
+    int alone_same = 1;
+    for (uint64_t i = 0; i < M; i++) {
+        const uint64_t base = rc_ctr_u64(k, 1000000 + i);
+        const uint64_t all = rc_ctr_bernoulli(base, ~0ULL, q);
+        for (int j = 0; j < 64; j++) {
+            ones[j] += (double)((all >> j) & 1u);
+            if (j % 9 == 0)
+                alone_same &= rc_ctr_bernoulli(base, (uint64_t)1 << j, q) ==
+                              (all & ((uint64_t)1 << j));
+        }
+    }
+    const double p = (double)q / 4294967296.0;
+    for (int j = 0; j < 64; j++)
+        CHECK_NEAR(ones[j] / M, p, 5 * sqrt(p * (1 - p) / M));
+    CHECK(alone_same);
+}
+
 int main(void)
 {
     gsl_rng *r = rc_rng_alloc();
@@ -64,5 +113,6 @@ int main(void)
 
     gsl_rng_free(r);
     gsl_rng_free(s);
+    test_counter_words();
     return rc_test_report("test_rng");
 }

@@ -11,7 +11,8 @@
  * backward (in-degree) process. In- and out-degrees are both Poisson(mu), so that fraction is
  * also S: P(global) = S and mean size of global runs / n = S (plus O(1) nodes, O(1/sqrt n)
  * graph-to-graph spread). Tolerances: 5 standard errors of the run count, plus for the
- * supercritical case 3/sqrt(n) for the fixed graph's own deviation from the ensemble. */
+ * supercritical case 3/sqrt(n) for the fixed graph's own deviation from the ensemble. Both
+ * kernels (engine.kernel per_run and fused) are held to the same theory. */
 #include "rc_test.h"
 #include "rtcascade/specs.h"
 #include "rtcascade/engine.h"
@@ -39,7 +40,7 @@ static double borel_pmf(double mu, int k)
     return exp(-mu * k + (k - 1) * log(mu * k) - lgamma(k + 1.0));
 }
 
-static void test_subcritical(void)
+static void test_subcritical(rc_kernel_t kernel)
 {
     enum { RUNS = 100000 };
     const uint32_t n = 1000000;
@@ -53,7 +54,9 @@ static void test_subcritical(void)
     CHECK(m != NULL);
     rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = 1};
     rc_mc_results_t *res = NULL;
-    CHECK_OK(rc_mc_run(g, m, params, &spec, RUNS, 7, 0, NULL, &res));
+    rc_mc_options_t o = rc_mc_default_options();
+    o.kernel = kernel;
+    CHECK_OK(rc_mc_run(g, m, params, &spec, RUNS, 7, 0, &o, &res));
     if (res == NULL)
         return;
 
@@ -74,14 +77,15 @@ static void test_subcritical(void)
     CHECK_NEAR(s->mean + 1, mean, 5 * sqrt(var / RUNS));
     CHECK_NEAR(s->sd * s->sd, var, 5 * sqrt((m4 - var * var) / RUNS));
     CHECK(res->p_global == 0);
-    printf("subcritical mu=0.5: P(1) %.4f (theory %.4f), mean size %.4f (2), variance %.3f (4), "
-           "%.2f s\n", count[1] / RUNS, exp(-0.5), s->mean + 1, s->sd * s->sd, res->seconds);
+    CHECK(res->kernel == (int)kernel);
+    printf("%s: subcritical mu=0.5: P(1) %.4f (theory %.4f), mean size %.4f (2), variance %.3f (4), "
+           "%.2f s\n", rc_kernel_names[kernel], count[1] / RUNS, exp(-0.5), s->mean + 1, s->sd * s->sd, res->seconds);
     rc_mc_results_free(res);
     rc_model_params_free(m, params);
     rc_graph_free(g);
 }
 
-static void test_supercritical(void)
+static void test_supercritical(rc_kernel_t kernel)
 {
     /* P(global) needs many runs but not their full size: those runs stop at the global
      * threshold (capped = global). The size of global runs needs few, uncapped runs. */
@@ -100,6 +104,7 @@ static void test_supercritical(void)
     const rc_model_t *m = ic_model("{name: independent_cascade, p: 0.5}", &params);
     rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = 1};
     rc_mc_options_t opt = rc_mc_default_options();
+    opt.kernel = kernel;
     opt.global_fraction = 0.05;
     opt.max_size = (uint32_t)(opt.global_fraction * n);
     rc_mc_results_t *res = NULL;
@@ -133,8 +138,8 @@ static void test_supercritical(void)
         if (!res->global[i] && res->size[i] > largest_small)
             largest_small = res->size[i];
     CHECK(largest_small < 200);
-    printf("supercritical mu=1.5: P(global) %.4f, global size/n %.4f (theory S = %.4f), "
-           "largest non-global %u, %.2f s + %.2f s\n", p_global, mean, S, largest_small, t_p,
+    printf("%s: supercritical mu=1.5: P(global) %.4f, global size/n %.4f (theory S = %.4f), "
+           "largest non-global %u, %.2f s + %.2f s\n", rc_kernel_names[kernel], p_global, mean, S, largest_small, t_p,
            res->seconds);
     rc_mc_results_free(res);
     rc_model_params_free(m, params);
@@ -143,7 +148,9 @@ static void test_supercritical(void)
 
 int main(void)
 {
-    test_subcritical();
-    test_supercritical();
+    test_subcritical(RC_KERNEL_PER_RUN);
+    test_subcritical(RC_KERNEL_FUSED);
+    test_supercritical(RC_KERNEL_PER_RUN);
+    test_supercritical(RC_KERNEL_FUSED);
     return rc_test_report("test_ic_theory");
 }

@@ -246,6 +246,14 @@ extern const char *const rc_kernel_names[];
 /* The kernel called name; RC_ERR_CONFIG naming the valid ones otherwise. */
 rc_status_t rc_kernel_parse(const char *name, rc_kernel_t *out);
 
+/* The `engine:` section of a config, as data (rc_engine_params, filled by the io layer). */
+typedef struct rc_engine_spec {
+    int kernel; /* rc_kernel_t */
+} rc_engine_spec_t;
+
+/* Its keys: kernel (auto | per_run | fused, default auto). */
+extern const rc_param_t rc_engine_params[];
+
 /* Greedy seed sequences kept between calls (greedy.h). */
 typedef struct rc_greedy_cache rc_greedy_cache_t;
 

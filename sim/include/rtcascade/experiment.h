@@ -37,6 +37,7 @@ typedef struct rc_point {
     rc_audience_spec_t audience; /* the author's audience, when has_audience */
     double global_fraction;      /* a run is global when size >= ceil(global_fraction * n) */
     uint32_t max_size;           /* engine size cap (0 = none) */
+    int kernel;                  /* engine.kernel (rc_kernel_t; default auto) */
 } rc_point_t;
 
 /* Estimated bytes one point costs while an experiment is held (its typed specs, swept values,
@@ -132,8 +133,8 @@ rc_status_t rc_experiment_print_points(const rc_experiment_t *ex, FILE *f, size_
 void rc_experiment_free(rc_experiment_t *ex);
 
 /* One point without an experiment, for programs that bring their own graph (the Python API's
- * simulate): a map with `model:` (required), `seeds:` or `audience:`, `global_fraction:` and
- * `max_size:` -- the keys of a config that say what a point runs -- checked by the same code,
+ * simulate): a map with `model:` (required), `seeds:` or `audience:`, `global_fraction:`,
+ * `max_size:` and `engine:` -- the keys of a config that say what a point runs -- checked by the same code,
  * with the same messages, as a config's points (unknown keys refused). `index` is the point's
  * number, the `point` of its runs' stream keys; its scenario is "base" and it has no swept
  * values and no network (network_id 0). Free with rc_point_free. */

@@ -409,6 +409,7 @@ typedef struct rc_src {
     int gz;               /* 1: gzip */
     int z_open;           /* z is initialised */
     int at_end;           /* the file is read to its end */
+    size_t in_cap;        /* bytes of `in` */
     z_stream z;
     unsigned char *in;    /* raw bytes read, not yet used: in[0..n_in) from in_at */
     size_t in_at, n_in;
@@ -424,8 +425,8 @@ static rc_status_t rc_src_fill(rc_src_t *src)
         src->n_in -= src->in_at;
         src->in_at = 0;
     }
-    while (src->n_in < RC_RAW_CHUNK && !src->at_end) {
-        ssize_t r = read(src->fd, src->in + src->n_in, RC_RAW_CHUNK - src->n_in);
+    while (src->n_in < src->in_cap && !src->at_end) {
+        ssize_t r = read(src->fd, src->in + src->n_in, src->in_cap - src->n_in);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -439,14 +440,19 @@ static rc_status_t rc_src_fill(rc_src_t *src)
     return RC_OK;
 }
 
-/* Starts reading: looks at the first bytes for gzip's magic. */
-static rc_status_t rc_src_open(rc_src_t *src, int fd, const char *path)
+/* Starts reading (`size`: the file's size, 0 when unknown): looks at the first bytes for
+ * gzip's magic. */
+static rc_status_t rc_src_open(rc_src_t *src, int fd, const char *path, uint64_t size)
 {
     rc_status_t status = RC_OK;
     memset(src, 0, sizeof *src);
     src->fd = fd;
     src->path = path;
-    src->in = malloc(RC_RAW_CHUNK);
+    /* small files get small buffers (a large one costs its pages, and a sanitizer its shadow) */
+    src->in_cap = size > 0 && size < RC_RAW_CHUNK ? (size_t)size + 2 : RC_RAW_CHUNK;
+    if (src->in_cap < 64)
+        src->in_cap = 64;
+    src->in = malloc(src->in_cap);
     RC_ALLOC_CHECK(src->in, "the read buffer");
     while (src->n_in < 2 && !src->at_end)
         RC_TRY(rc_src_fill(src));
@@ -583,7 +589,7 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode))
         RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    RC_TRY(rc_src_open(&src, fd, path));
+    RC_TRY(rc_src_open(&src, fd, path, S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0));
 
     /* Lines of large graphs take ~16-26 bytes ("12345678 87654321"); guessing low is cheap
      * (the list grows by realloc) while guessing high could fail the memory check of a file
@@ -596,6 +602,9 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     RC_TRY(rc_edges_init(&L->edges, guess, opt->weighted));
     RC_TRY(rc_idmap_init(&L->map, guess / 8));
 
+    /* text of a small plain file fits a small buffer; a line longer grows it (below) */
+    if (!src.gz && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < cap)
+        cap = (size_t)sb.st_size + 1 > 4096 ? (size_t)sb.st_size + 1 : 4096;
     buf = malloc(cap);
     RC_ALLOC_CHECK(buf, "the read buffer");
     int eof = 0;

@@ -320,13 +320,19 @@ rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const ch
         points_chunk = ex->n_points ? ex->n_points : 1;
     RC_TRY(rc_table_create(file, "points", pt, rows, ex->n_points, points_chunk, 0, path));
     RC_TRY(rc_table_create(file, "runs", &r->lay.runs, NULL, 0, r->lay.runs_chunk, 1, path));
-    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, RC_SMALL_CHUNK / 4, 0, path));
+    /* small experiments get small chunks (a chunk is stored whole even when it holds one row) */
+    uint64_t np = ex->n_points ? ex->n_points : 1;
+    uint64_t sum_chunk = np < RC_SMALL_CHUNK / 4 ? np : RC_SMALL_CHUNK / 4;
+    uint64_t curve_chunk = 32 * np < 4 * RC_SMALL_CHUNK ? 32 * np : 4 * RC_SMALL_CHUNK;
+    if (curve_chunk < RC_SMALL_CHUNK / 4)
+        curve_chunk = RC_SMALL_CHUNK / 4;
+    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, sum_chunk, 0, path));
     grp = H5Gcreate2(file, "curves", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /curves", path);
-    RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
+    RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, curve_chunk, 0, path));
     status = rc_h5_end(grp, status, path, "/curves");
     grp = -1;
     RC_TRY(status);
@@ -335,6 +341,8 @@ rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const ch
         RC_FAIL(RC_ERR_IO, "%s: cannot create /networks", path);
     /* rows of about 16 KiB a chunk: a row holds two long strings */
     uint64_t nets_chunk = 16384 / (r->lay.nets.fsize ? r->lay.nets.fsize : 1);
+    if (nets_chunk > ex->n_networks)
+        nets_chunk = ex->n_networks;
     RC_TRY(rc_table_create(grp, "stats", &r->lay.nets, NULL, 0, nets_chunk ? nets_chunk : 1, 0,
                            path));
 cleanup:

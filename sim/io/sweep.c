@@ -4,6 +4,9 @@
  * wrote it. */
 #include "io/sweep.h"
 
+#include "rtcascade/experiment.h" /* RC_POINT_BYTES */
+#include "rtcascade/memory.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,8 @@ static char *format_number(double v)
     return strdup(buf);
 }
 
-/* Values of a range map {from, to, step} or {from, to, num[, log]} as text. */
+/* Values of a range map {from, to, step} or {from, to, num[, log]} as text; with out NULL, only
+ * their number (checked, nothing allocated). */
 static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
 {
     static const char *const keys[] = {"from", "to", "step", "num", "log", NULL};
@@ -72,6 +76,10 @@ static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
             RC_FAIL(RC_ERR_CONFIG, "%s: %s: a log range needs from: and to: > 0 (got %g, %g)",
                     rc_cfg_where(map), rc_cfg_path(map), from, to);
     }
+    if (out == NULL) {
+        *len = num;
+        goto cleanup;
+    }
     vals = calloc(num, sizeof *vals);
     RC_ALLOC_CHECK(vals, "sweep values");
     for (n = 0; n < num; n++) {
@@ -106,17 +114,27 @@ cleanup:
     return status;
 }
 
+/* Number of values of one swept key (a list or a range), checked; nothing is allocated. */
+static rc_status_t axis_count(const rc_cfg_t *node, size_t *len)
+{
+    if (rc_cfg_kind(node) == RC_CFG_MAP)
+        return range_values(node, NULL, len);
+    if (rc_cfg_kind(node) != RC_CFG_SEQ || rc_cfg_size(node) == 0)
+        return rc_error(RC_ERR_CONFIG,
+                        "%s: %s: expected a non-empty list of values or a range "
+                        "{from:, to:, step:|num:, log:}",
+                        rc_cfg_where(node), rc_cfg_path(node));
+    *len = rc_cfg_size(node);
+    return RC_OK;
+}
+
 /* Values of one swept key: a list (any YAML values) or a range map. */
 static rc_status_t axis_values(const rc_cfg_t *node, rc_sweep_axis_t *axis)
 {
     rc_status_t status = RC_OK;
     if (rc_cfg_kind(node) == RC_CFG_MAP)
         return range_values(node, &axis->values, &axis->len);
-    if (rc_cfg_kind(node) != RC_CFG_SEQ || rc_cfg_size(node) == 0)
-        return rc_error(RC_ERR_CONFIG,
-                        "%s: %s: expected a non-empty list of values or a range "
-                        "{from:, to:, step:|num:, log:}",
-                        rc_cfg_where(node), rc_cfg_path(node));
+    RC_TRY(axis_count(node, &axis->len));
     size_t n = rc_cfg_size(node);
     axis->values = calloc(n, sizeof *axis->values);
     RC_ALLOC_CHECK(axis->values, "sweep values");
@@ -193,15 +211,41 @@ rc_status_t rc_sweep_parse(const rc_cfg_t *sweep, rc_sweep_t *set)
                 rc_cfg_path(sweep));
     set->axes = calloc(rc_cfg_size(sweep) + 1, sizeof *set->axes);
     RC_ALLOC_CHECK(set->axes, "the sweep");
+    /* first the sizes: the points are counted (and their memory checked) before any value of
+     * a range of a million is written out */
+    uint64_t combos = 1, first = 0;
+    int zip = 0;
     for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
         const char *key = NULL;
         const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
         if (strcmp(key, "mode") == 0) {
             static const char *const modes[] = {"grid", "zip", NULL};
-            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &set->zip));
+            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &zip));
             continue;
         }
+        size_t len = 0;
         RC_TRY(check_swept_key(sweep, i, key));
+        RC_TRY(axis_count(v, &len));
+        first = first ? first : len;
+        if (combos <= RC_MAX_POINTS)
+            combos *= len;
+    }
+    if (zip ? first > RC_MAX_POINTS : combos > RC_MAX_POINTS)
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s: more than %llu points", rc_cfg_where(sweep),
+                rc_cfg_path(sweep), (unsigned long long)RC_MAX_POINTS);
+    {
+        char what[96];
+        uint64_t points = zip ? first : combos;
+        snprintf(what, sizeof what, "a sweep of %llu points", (unsigned long long)points);
+        RC_TRY(rc_memory_check(points * (uint64_t)RC_POINT_BYTES, what));
+    }
+    for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
+        const char *key = NULL;
+        const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
+        if (strcmp(key, "mode") == 0) {
+            set->zip = zip;
+            continue;
+        }
         set->axes[set->n].key = key;
         RC_TRY(axis_values(v, &set->axes[set->n]));
         set->n++;

@@ -133,7 +133,9 @@ class Experiment(ctypes.Structure):  # rc_experiment_t, experiment.h
                 ("networks", ctypes.c_void_p), ("peak_bytes", ctypes.c_uint64),
                 ("points_bytes", ctypes.c_uint64),
                 ("base_dir", ctypes.c_char_p), ("resolved", ctypes.c_void_p),
-                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p)]
+                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p),
+                ("sweep_plans", ctypes.POINTER(ctypes.c_char_p)),
+                ("swept_in", ctypes.POINTER(ctypes.c_ubyte))]
 
 
 class Provenance(ctypes.Structure):  # rc_results_provenance_t, results.h

@@ -271,6 +271,79 @@ cleanup:
     return status;
 }
 
+const char *rc_value_one_line(const char *v, char *buf, size_t len)
+{
+    size_t o = 0;
+    int multi = v != NULL && strchr(v, '\n') != NULL;
+    if (len == 0)
+        return buf;
+    if (v == NULL)
+        v = "";
+    if (multi && o + 1 < len)
+        buf[o++] = '{';
+    for (const char *p = v; *p != '\0' && o + 1 < len; p++) {
+        if (*p != '\n') {
+            buf[o++] = *p;
+            continue;
+        }
+        while (p[1] == ' ')
+            p++;
+        if (p[1] != '\0' && o + 2 < len) {
+            buf[o++] = ',';
+            buf[o++] = ' ';
+        }
+    }
+    if (multi && o + 1 < len)
+        buf[o++] = '}';
+    buf[o] = '\0';
+    if (o + 1 >= len && len > 4 && strlen(v) + (multi ? 2 : 0) > o)
+        memcpy(buf + len - 4, "...", 4);
+    return buf;
+}
+
+/* Appends the words of one sweep's axes to buf (at *len), " x " between axes. */
+static void plan_append(char *buf, size_t cap, size_t *len, const rc_sweep_t *set)
+{
+    if (set->n == 0)
+        return;
+#define PLAN_PUT(...)                                                                             \
+    do {                                                                                           \
+        if (*len < cap)                                                                            \
+            *len += (size_t)snprintf(buf + *len, cap - *len, __VA_ARGS__);                          \
+    } while (0)
+    if (*len > 0)
+        PLAN_PUT(" x ");
+    if (set->zip && set->n > 1) {
+        PLAN_PUT("zip(");
+        for (size_t a = 0; a < set->n; a++)
+            PLAN_PUT("%s%s", a ? ", " : "", set->axes[a].key);
+        PLAN_PUT(") (%llu)", (unsigned long long)set->combos);
+    } else {
+        for (size_t a = 0; a < set->n; a++)
+            PLAN_PUT("%s%s (%zu)", a ? " x " : "", set->axes[a].key, set->axes[a].len);
+    }
+#undef PLAN_PUT
+}
+
+char *rc_sweep_plan(const rc_sweep_t *global, const rc_sweep_t *local)
+{
+    size_t cap = 64;
+    for (size_t a = 0; a < global->n; a++)
+        cap += strlen(global->axes[a].key) + 32;
+    for (size_t a = 0; a < local->n; a++)
+        cap += strlen(local->axes[a].key) + 32;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    size_t len = 0;
+    buf[0] = '\0';
+    plan_append(buf, cap, &len, global);
+    plan_append(buf, cap, &len, local);
+    if (len == 0)
+        snprintf(buf, cap, "no sweep");
+    return buf;
+}
+
 /* Applies combination c of set to cfg (last key fastest in a grid). */
 rc_status_t rc_sweep_apply(const rc_sweep_t *set, const rc_cfg_t *sweep, uint64_t c,
                             rc_cfg_t *cfg)

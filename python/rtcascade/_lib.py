@@ -56,7 +56,9 @@ class BuildReport(ctypes.Structure):  # rc_build_report_t, graph.h
 
 class LoadOptions(ctypes.Structure):  # rc_load_options_t, graph.h
     _fields_ = [("direction", ctypes.c_int), ("format", ctypes.c_int),
-                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int)]
+                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int),
+                ("nodes", ctypes.c_uint64), ("nodes_path", ctypes.c_char_p),
+                ("communities_path", ctypes.c_char_p)]
 
 
 class LoadReport(ctypes.Structure):  # rc_load_report_t, graph.h

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The Python API's engine side (python/rtcascade, with PYTHONPATH=build/python): graphs from
 arrays, networkx, files and generators; simulate against the CLI; the cascade trees of
 events=True against each run's metrics; errors as exceptions with the library's messages;

@@ -177,25 +177,14 @@ rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res)
     return rc_writer_submit(&r->writer, res);
 }
 
-/* "handpicked audience.engagement=0.1": what runs, for the status hook. */
-static void describe_point(const rc_experiment_t *ex, const rc_point_t *pt, char *buf,
-                           size_t size)
-{
-    size_t len = (size_t)snprintf(buf, size, "%s", pt->scenario);
-    for (size_t k = 0; k < ex->n_swept && len < size; k++)
-        len += (size_t)snprintf(buf + len, size - len, " %s=%s", ex->swept_keys[k],
-                                pt->values[k]);
-}
-
 /* Runs the points order[from..to) that share one network: builds it, checks every pending
- * point's seeds on it, then runs and saves the points one by one, stopping between points (or
- * between runs) when the cancel hook asks. */
+ * point's seeds on it, then runs them all at once in the pool (pool.c), which hands them to the
+ * sink in run order and stops between runs when the cancel hook asks. */
 static rc_status_t run_network(rc_runner_t *r, size_t from, size_t to)
 {
     rc_status_t status = RC_OK;
     const rc_experiment_t *ex = r->ex;
     rc_graph_t *g = NULL;
-    rc_mc_results_t *res = NULL;
     size_t pending = 0;
     for (size_t i = from; i < to; i++)
         pending += !r->done0[r->order[i]];
@@ -207,28 +196,8 @@ static rc_status_t run_network(rc_runner_t *r, size_t from, size_t to)
     if ((r->interrupted = rc_run_cancelled(r)) != 0)
         goto cleanup;
     RC_TRY(rc_run_record_network(r, ex->points[r->order[from]].network_id, g));
-    for (size_t i = from; i < to; i++) {
-        const rc_point_t *pt = &ex->points[r->order[i]];
-        if (r->done0[pt->index])
-            continue;
-        if ((r->interrupted = rc_run_cancelled(r)) != 0)
-            break;
-        char what[200];
-        describe_point(ex, pt, what, sizeof what);
-        rc_run_status(r, "%s", what);
-        double t = rc_run_now();
-        status = rc_run_block(r, pt, g, 0, ex->runs, &res);
-        if (status == RC_ERR_INTERRUPTED) { /* cancelled during the point: it is not kept */
-            status = RC_OK;
-            r->interrupted = 1;
-            break;
-        }
-        RC_TRY(status);
-        r->report->seconds_runs += rc_run_now() - t;
-        RC_TRY(rc_run_save_point(r, &res));
-    }
+    RC_TRY(rc_run_pool(r, from, to, g));
 cleanup:
-    rc_mc_results_free(res);
     rc_graph_free(g);
     return status;
 }

@@ -57,6 +57,12 @@ rc_mc_options_t rc_run_point_options(const rc_point_t *pt, const rc_run_options_
 rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_graph_t *g,
                          uint64_t first, uint64_t count, rc_mc_results_t **out);
 
+/* Runs the points order[from..to) not done earlier, which share network g, all at once on the
+ * call's threads (pool.c), and hands each to the writer in run order. RC_OK with r->interrupted
+ * set when the cancel hook stopped it (the points finished before the first unfinished one are
+ * handed over), or the first failure (a point's, by run order, or the writer's). */
+rc_status_t rc_run_pool(rc_runner_t *r, size_t from, size_t to, const rc_graph_t *g);
+
 /* Hands a finished point to the writer (which takes it) and tells the point_done hook. */
 rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res);
 

@@ -1,8 +1,8 @@
 /* The experiment runner (runner.h): points grouped by network in a fixed order, each network
- * built once with every pending point's seeds checked on it before the first runs, each point
- * run by the Monte Carlo engine and handed to the sink by the background writer while the next
- * one runs. A cancel request stops between runs; what finished is in the sink. Under MPI the
- * points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
+ * built once with every pending point's seeds checked on it before the first runs, its points
+ * run at once by the pool (pool.c) and handed in run order to the sink by the background writer
+ * while others run. A cancel request stops between runs; what finished is in the sink. Under
+ * MPI the points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
 #include "run/runner_internal.h"
 
 #include <omp.h>

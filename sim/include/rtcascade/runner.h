@@ -92,8 +92,9 @@ size_t rc_sink_memory_network_at(const rc_sink_t *sink, size_t i);
 typedef struct rc_run_options {
     int threads;            /* OpenMP threads for building networks and for runs; 0 = the
                                OpenMP default of the calling thread. Applied to this call only */
-    rc_schedule_t schedule; /* of the run loop */
-    uint32_t chunk;         /* runs per scheduling chunk; 0 = 16 */
+    rc_schedule_t schedule; /* of the run loop of rc_run_point and of MPI units (an experiment's
+                               points share their threads in blocks handed out as they free) */
+    uint32_t chunk;         /* runs per scheduling chunk, the least per block; 0 = 16 */
 } rc_run_options_t;
 
 /* Defaults: all threads, dynamic schedule, chunks of 16. */
@@ -102,10 +103,10 @@ rc_run_options_t rc_run_default_options(void);
 /* What the runner tells its caller while it works; every member may be NULL. */
 typedef struct rc_run_hooks {
     void *ctx;
-    /* What runs now ("building network 1 of 2", "handpicked audience.engagement=0.1"); on the
-     * calling thread. */
+    /* What runs now ("building network 1 of 2", "handpicked audience.engagement=0.1": the first
+     * point not finished, others may run too); on the calling thread. */
     void (*status)(void *ctx, const char *what);
-    /* A point finished and went to the sink's queue; on the calling thread. */
+    /* A point finished and went to the sink's queue (in run order); on the calling thread. */
     void (*point_done)(void *ctx, const rc_point_t *pt, const rc_mc_results_t *res);
     /* Polled between runs from any thread: non-zero stops the experiment; the point in
      * progress is dropped and rc_run_experiment returns RC_ERR_INTERRUPTED. */

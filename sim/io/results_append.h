@@ -13,9 +13,11 @@
 
 /* Appends point res->point to the open `file`: its /runs, /summary and /curves rows, then its
  * /points status flipped to 1 (last, so that status 1 means every row of the point is there)
- * and the points_done attribute set to r->n_done + 1. Does not touch r (the caller marks the
- * point done). RC_ERR_IO / RC_ERR_NOMEM; rows already appended then stay for resume to cut. */
-rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_results_t *res);
+ * and the points_done attribute set to r->n_done + 1. prep (may be NULL) holds the point's
+ * ready /runs chunks (results_prep.h). Does not touch r (the caller marks the point done).
+ * RC_ERR_IO / RC_ERR_NOMEM; rows already appended then stay for resume to cut. */
+rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_results_t *res,
+                            const rc_results_prep_t *prep);
 
 /* Appends network n to the open `file`: its degree histograms under /networks/<id>/ (replacing
  * a group left by an unfinished earlier attempt), then its /networks/stats row. RC_ERR_IO /

@@ -340,10 +340,12 @@ rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, co
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
-    /* every chunk checksummed (a damaged one fails to read instead of reading wrong); an
-     * uncompressed chunk rewritten by an in-place update keeps its size, so it stays put */
-    if (H5Pset_fletcher32(dcpl) < 0 ||
-        (compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)))
+    /* every chunk checksummed (a damaged one fails to read instead of reading wrong), last, so
+     * that the checksum covers the stored bytes (checked before inflating) and ready chunks can
+     * be written directly (results_prep.c); an uncompressed chunk rewritten by an in-place
+     * update keeps its size, so it stays put */
+    if ((compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)) ||
+        H5Pset_fletcher32(dcpl) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot set the filters of /%s", path, name);
     dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)

@@ -246,7 +246,7 @@ static rc_status_t save_ready(coord_t *c)
             break;
         if (pthread_mutex_trylock(&c->local.h5) != 0)
             break;
-        status = rc_run_save_point(c->r, &s->res);
+        status = rc_run_save_point(c->r, &s->res, NULL);
         pthread_mutex_unlock(&c->local.h5);
         RC_TRY(status);
         c->head = (c->head + 1) % c->max_open;

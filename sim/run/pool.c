@@ -31,6 +31,7 @@ typedef struct pool_point {
     unsigned running;       /* blocks in progress */
     int stopped;            /* a block failed or was cancelled: nothing more is handed out */
     rc_mc_results_t *res;   /* P_DONE, until handed over */
+    void *prep;             /* what the sink's prepare() made for res, or NULL */
     rc_status_t status;     /* P_FAILED */
     char message[1024];
 } pool_point_t;
@@ -145,12 +146,26 @@ static void do_job(pool_t *P, job_t *j, rc_mc_worker_t *w)
     rc_status_t st = RC_OK;
     rc_mc_point_t *mc = NULL;
     rc_mc_results_t *res = NULL;
-    if (j->kind == J_SETUP)
+    void *prep = NULL;
+    const rc_sink_t *sink = P->r->sink;
+    if (j->kind == J_SETUP) {
         st = setup(P, j->i, &mc);
-    else if (j->kind == J_BLOCK)
+    } else if (j->kind == J_BLOCK) {
         st = rc_mc_point_run(p->mc, w, j->first, j->count);
-    else
+    } else {
+        /* the statistics, then the sink's share of the write that needs no exclusive access,
+         * here rather than on the writer's one thread */
         st = rc_mc_point_finish(p->mc, &res);
+        if (st == RC_OK && sink->ops->prepare != NULL)
+            st = sink->ops->prepare(sink->ctx, res, &prep);
+        if (st != RC_OK) {
+            if (prep != NULL)
+                sink->ops->discard(sink->ctx, prep);
+            prep = NULL;
+            rc_mc_results_free(res);
+            res = NULL;
+        }
+    }
     pthread_mutex_lock(&P->mu);
     if (j->kind == J_SETUP) {
         if (st == RC_OK) {
@@ -181,6 +196,7 @@ static void do_job(pool_t *P, job_t *j, rc_mc_worker_t *w)
         p->mc = NULL; /* freed by the finish */
         if (st == RC_OK) {
             p->res = res;
+            p->prep = prep;
             p->state = P_DONE;
         } else {
             fail_point(P, j->i, st);
@@ -199,10 +215,12 @@ static void deliver(pool_t *P)
            P->wstatus == RC_OK) {
         pool_point_t *p = &P->pts[P->delivered];
         rc_mc_results_t *res = p->res;
+        void *prep = p->prep;
         p->res = NULL;
+        p->prep = NULL;
         P->busy++;
         pthread_mutex_unlock(&P->mu);
-        rc_status_t st = rc_run_save_point(P->r, &res);
+        rc_status_t st = rc_run_save_point(P->r, &res, prep);
         char msg[sizeof P->wmessage];
         if (st != RC_OK)
             snprintf(msg, sizeof msg, "%s", rc_error_message());
@@ -337,6 +355,8 @@ cleanup:
     for (size_t i = 0; P.pts != NULL && i < P.n; i++) {
         rc_mc_point_free(P.pts[i].mc);
         rc_mc_results_free(P.pts[i].res);
+        if (P.pts[i].prep != NULL)
+            r->sink->ops->discard(r->sink->ctx, P.pts[i].prep);
     }
     free(P.pts);
     return status;

@@ -168,13 +168,13 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
                      r->ex->seed, pt->index, &opt, out);
 }
 
-rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res)
+rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep)
 {
     const rc_point_t *pt = &r->ex->points[(*res)->point];
     if (r->hooks->point_done != NULL)
         r->hooks->point_done(r->hooks->ctx, pt, *res);
     r->report->points_run++;
-    return rc_writer_submit(&r->writer, res);
+    return rc_writer_submit(&r->writer, res, prep);
 }
 
 /* Runs the points order[from..to) that share one network: builds it, checks every pending

@@ -63,8 +63,9 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
  * handed over), or the first failure (a point's, by run order, or the writer's). */
 rc_status_t rc_run_pool(rc_runner_t *r, size_t from, size_t to, const rc_graph_t *g);
 
-/* Hands a finished point to the writer (which takes it) and tells the point_done hook. */
-rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res);
+/* Hands a finished point to the writer (which takes it, with prep: what the sink's prepare()
+ * made for it, or NULL) and tells the point_done hook. */
+rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep);
 
 /* MPI (mpi_*.c; stubs without MPI): the number of ranks; rank 0's coordination of the points
  * not done; another rank's work loop. */

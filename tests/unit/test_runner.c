@@ -65,7 +65,7 @@ static rc_status_t log_close(void *ctx)
     return RC_OK;
 }
 
-static const rc_sink_ops_t log_ops = {NULL, log_network, log_point, log_close};
+static const rc_sink_ops_t log_ops = {NULL, log_network, log_point, log_close, NULL, NULL, NULL};
 
 /* ---- helpers ---- */
 

@@ -36,6 +36,14 @@ typedef struct rc_sink_ops {
     rc_status_t (*point)(void *ctx, rc_mc_results_t **res);
     /* Ends the sink: flushes, frees ctx. Returns the first error of finishing. */
     rc_status_t (*close)(void *ctx);
+    /* Optional, all three or none: the part of a point's write that needs nothing exclusive
+     * (compressing, packing), done away from the writer: prepare() on the thread that finished
+     * the point, for several points at once, while point_prepared() may run for another;
+     * *prep then goes with the point to point_prepared() instead of point() (which takes it,
+     * even on error), or to discard() when the point is not written. */
+    rc_status_t (*prepare)(void *ctx, const rc_mc_results_t *res, void **prep);
+    rc_status_t (*point_prepared)(void *ctx, rc_mc_results_t **res, void *prep);
+    void (*discard)(void *ctx, void *prep);
 } rc_sink_ops_t;
 
 typedef struct rc_sink {

@@ -31,6 +31,11 @@ typedef struct rc_graph {
     uint64_t *orig_id;       /* original id of each node (loaded graphs), or NULL */
     int undirected;          /* 1 when built so that every edge exists both ways */
     char *description;      /* how it was made, e.g. "chung_lu nodes=1000 ... seed=1"; may be NULL */
+    void (*release)(void *ctx); /* NULL: the graph owns the arrays above (malloc'd). Otherwise
+                               they live in memory it does not own (e.g. MPI shared windows, one
+                               copy per node): rc_graph_free calls release(release_ctx) instead of
+                               freeing them, and the arrays must be treated as read-only */
+    void *release_ctx;
 } rc_graph_t;
 
 static inline uint64_t rc_graph_out_degree(const rc_graph_t *g, uint32_t u)
@@ -43,7 +48,8 @@ static inline uint64_t rc_graph_in_degree(const rc_graph_t *g, uint32_t v)
     return g->in_off[v + 1] - g->in_off[v];
 }
 
-/* Frees everything the graph owns, and the graph (NULL is harmless). */
+/* Frees everything the graph owns, and the graph (NULL is harmless); arrays it does not own go
+ * back through its release hook. */
 void rc_graph_free(rc_graph_t *g);
 
 /* Bytes a graph of n nodes and m directed edges will occupy. */

@@ -57,7 +57,9 @@ class BuildReport(ctypes.Structure):  # rc_build_report_t, graph.h
 
 class LoadOptions(ctypes.Structure):  # rc_load_options_t, graph.h
     _fields_ = [("direction", ctypes.c_int), ("format", ctypes.c_int),
-                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int)]
+                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int),
+                ("nodes", ctypes.c_uint64), ("nodes_path", ctypes.c_char_p),
+                ("communities_path", ctypes.c_char_p)]
 
 
 class LoadReport(ctypes.Structure):  # rc_load_report_t, graph.h
@@ -134,7 +136,9 @@ class Experiment(ctypes.Structure):  # rc_experiment_t, experiment.h
                 ("networks", ctypes.c_void_p), ("peak_bytes", ctypes.c_uint64),
                 ("points_bytes", ctypes.c_uint64),
                 ("base_dir", ctypes.c_char_p), ("resolved", ctypes.c_void_p),
-                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p)]
+                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p),
+                ("sweep_plans", ctypes.POINTER(ctypes.c_char_p)),
+                ("swept_in", ctypes.POINTER(ctypes.c_ubyte))]
 
 
 class Provenance(ctypes.Structure):  # rc_results_provenance_t, results.h

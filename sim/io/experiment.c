@@ -49,6 +49,8 @@ void rc_experiment_free(rc_experiment_t *ex)
     free(ex->networks);
     free_strings(ex->swept_keys, ex->n_swept);
     free_strings(ex->scenarios, ex->n_scenarios);
+    free_strings(ex->sweep_plans, ex->n_scenarios);
+    free(ex->swept_in);
     free(ex->name);
     free(ex->output);
     free(ex->base_dir);
@@ -220,6 +222,14 @@ cleanup:
     return status;
 }
 
+static int sweep_has(const rc_sweep_t *set, const char *key)
+{
+    for (size_t a = 0; a < set->n; a++)
+        if (strcmp(set->axes[a].key, key) == 0)
+            return 1;
+    return 0;
+}
+
 /* The sweeps: the top-level one (every scenario), then each scenario's own. Fills the
  * experiment's scenario names and swept keys, and *total points. */
 static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_sweep_t *global,
@@ -252,6 +262,8 @@ static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_s
         }
         ex->scenarios[s] = strdup(sname);
         RC_ALLOC_CHECK(ex->scenarios[s], "the scenarios");
+        ex->sweep_plans[s] = rc_sweep_plan(global, &local[s]);
+        RC_ALLOC_CHECK(ex->sweep_plans[s], "the scenarios");
         *total += global->combos * local[s].combos;
         if (*total > RC_MAX_POINTS)
             RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
@@ -261,6 +273,13 @@ static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_s
         ex->swept_keys = calloc(1, sizeof *ex->swept_keys);
         RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
     }
+    ex->swept_in = calloc(ex->n_scenarios * ex->n_swept + 1, 1);
+    RC_ALLOC_CHECK(ex->swept_in, "the sweep");
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        for (size_t k = 0; k < ex->n_swept; k++)
+            ex->swept_in[s * ex->n_swept + k] =
+                (unsigned char)(sweep_has(global, ex->swept_keys[k]) ||
+                                sweep_has(&local[s], ex->swept_keys[k]));
 cleanup:
     return status;
 }
@@ -328,8 +347,10 @@ static rc_status_t create(const rc_cfg_t *config, const char *default_name, cons
                 rc_cfg_where(scen));
     ex->n_scenarios = scen ? rc_cfg_size(scen) : 1;
     ex->scenarios = calloc(ex->n_scenarios, sizeof *ex->scenarios);
+    ex->sweep_plans = calloc(ex->n_scenarios, sizeof *ex->sweep_plans);
     local = calloc(ex->n_scenarios, sizeof *local);
     RC_ALLOC_CHECK(ex->scenarios, "the scenarios");
+    RC_ALLOC_CHECK(ex->sweep_plans, "the scenarios");
     RC_ALLOC_CHECK(local, "the scenarios");
     n_local = ex->n_scenarios;
     RC_TRY(read_sweeps(config, ex, &global, local, &total));

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The ctypes mirrors of python/rtcascade/_lib.py match the C headers, field for field.
 
 Each mirror says which struct it copies (`class X(ctypes.Structure):  # rc_x_t, header.h`). This

@@ -71,6 +71,9 @@ typedef struct rc_experiment {
                                     identity in a results file */
     char *config_text;           /* the config exactly as given (file or embedded default) */
     char *config_path;           /* the config file's path, or NULL for the embedded default */
+    char **sweep_plans;          /* per scenario, how its points are made, e.g. "model.p (3) x
+                                    zip(audience.size, audience.engagement) (4)" or "no sweep" */
+    unsigned char *swept_in;     /* [s * n_swept + k]: key k is swept in scenario s */
 } rc_experiment_t;
 
 /* Builds the experiment from a parsed config. `default_name` names it when the config has no

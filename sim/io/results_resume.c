@@ -325,8 +325,9 @@ static rc_status_t rc_cut_tails(const rc_results_t *r, hid_t file, const rc_h5_s
         if (dset < 0 || H5Dset_extent(dset, dims) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot cut the unfinished rows of /%s", r->path,
                     rc_appended[t]);
-        rc_h5_close(dset);
+        status = rc_h5_end(dset, status, r->path, rc_appended[t]);
         dset = -1;
+        RC_TRY(status);
     }
 cleanup:
     rc_h5_close(dset);

@@ -102,6 +102,8 @@ char *rc_network_spec_canonical(const rc_network_spec_t *s)
         b = put(b, &len, "blocks", "%u %.17g %.17g %.17g %.17g %.17g %.17g %.17g",
                 d->communities, d->mean_degree, d->mixing, d->exponent, d->in_exponent,
                 d->min_degree, d->max_degree, d->size_exponent);
+        if (d->reciprocity > 0.0 || d->closure > 0.0) /* absent before: old signatures hold */
+            b = put(b, &len, "structure", "%.17g %.17g", d->reciprocity, d->closure);
         break;
     }
     case RC_GEN_STAR:

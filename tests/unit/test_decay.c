@@ -86,9 +86,10 @@ static void test_star(void)
     rc_graph_t *g = fx_star(n);
     const double rate = 0.01, tau = 200.0, t0 = 50.0, a = 1.5;
     /* none given explicitly: every follower reshares (p = 1) */
-    rc_mc_results_t *res =
-        run(g, "{name: continuous_cascade, p: 1, infectiousness: none}", "{strategy: list, "
-            "nodes: [0]}", NULL, 20);
+    rc_mc_results_t *res = run(g, "{name: continuous_cascade, p: 1, infectiousness: none}",
+                               "{strategy: list, "
+                               "nodes: [0]}",
+                               NULL, 20);
     if (res != NULL)
         CHECK(res->summary[RC_METRIC_RETWEETS].min == n - 1.0);
     rc_mc_results_free(res);
@@ -179,8 +180,7 @@ static void test_errors(void)
         {"{name: hawkes, infectiousness: {decay: exponential, tau: 0}}", "tau"},
         {"{name: continuous_cascade, infectiousness: {decay: power_law, t0: 10}}", "exponent"},
         {"{name: continuous_cascade, infectiousness: {decay: linear, tau: 3}}", "infectiousness"},
-        {"{name: continuous_cascade, infectiousness: {decay: exponential, tau: 3, t0: 4}}",
-         "t0"},
+        {"{name: continuous_cascade, infectiousness: {decay: exponential, tau: 3, t0: 4}}", "t0"},
         {"{name: independent_cascade, infectiousness: none}", "infectiousness"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

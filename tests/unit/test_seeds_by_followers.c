@@ -130,8 +130,7 @@ static void test_errors(void)
     rc_seeds_clear(&spec);
     CHECK_FAILS(fx_seeds("{strategy: random, offset: 1}", &spec), RC_ERR_CONFIG,
                 "offset applies only with strategy: by_followers");
-    CHECK_FAILS(fx_seeds("{strategy: by_followers, offset: -1}", &spec), RC_ERR_CONFIG,
-                "offset");
+    CHECK_FAILS(fx_seeds("{strategy: by_followers, offset: -1}", &spec), RC_ERR_CONFIG, "offset");
     rc_graph_free(g);
     /* a star of 10^4 followers and 3 other lone accounts: with offset 0.001 the centre holds
      * nearly all the weight, so a second seed takes ~10^7 draws: refused */

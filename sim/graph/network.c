@@ -176,8 +176,11 @@ rc_status_t rc_network_generate(const rc_network_spec_t *s, const char *base_dir
         char what[160];
         snprintf(what, sizeof what, "building the network (%llu nodes, ~%llu edges)",
                  (unsigned long long)s->est_nodes, (unsigned long long)s->est_edges);
-        /* Building peaks at about 1.5x the final graph (edge list + one CSR direction). */
-        rc_status_t st = rc_memory_check(rc_network_estimate_bytes(s) * 3 / 2, what);
+        /* Building peaks at about 1.5x the final graph (edge list + one CSR direction); a
+         * DCSBM with reciprocity builds twice and holds the first graph with the final edge
+         * list, about 2x. */
+        const int twice = s->generator == RC_GEN_DCSBM && s->dcsbm.reciprocity > 0.0;
+        rc_status_t st = rc_memory_check(rc_network_estimate_bytes(s) * (twice ? 4 : 3) / 2, what);
         if (st != RC_OK)
             return st;
     }

@@ -23,6 +23,7 @@ import os
 import sys
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -214,14 +215,15 @@ def engagement(cells, fig=None):
         ax.axvline(x[0], color="grey", lw=0.8)
         ax.axvline(CLAIM, color="grey", lw=0.8, ls="--")
         ax.text(x[0], ax.get_ylim()[1], " fitted\n baseline", fontsize=7, va="top")
-        ax.text(CLAIM, ax.get_ylim()[1], " the claim", fontsize=7, va="top")
+        ax.text(CLAIM, ax.get_ylim()[1], "the claim ", fontsize=7, va="top", ha="right")
+        ax.legend(fontsize=6.5, loc="lower right")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.1%}"))
         ax.set_xlabel("engagement of the 250 hand-picked")
         ax.set_title(f"{NETWORKS[net]}, {regime.split()[-1]}", fontsize=10)
         ax.grid(which="both", alpha=0.25)
     axes[0].set_ylabel("mean retweets per post")
-    axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Under the fitted rates: how engaged must 250 hand-picked influencers be?",
                  fontsize=11)
     fig.tight_layout()
@@ -250,7 +252,7 @@ def audience_size(cells, fig=None):
     ax.set_ylabel("mean retweets per post")
     ax.grid(which="both", alpha=0.25)
     ax.legend(fontsize=7)
-    ax.set_title("Random audiences: fitted engagement kappa S^(beta-1) vs assumed 1%",
+    ax.set_title(r"Random audiences: fitted engagement $\kappa S^{\beta-1}$ vs assumed 1%",
                  fontsize=10)
     fig.tight_layout()
     return fig

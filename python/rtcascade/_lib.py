@@ -73,7 +73,9 @@ class GraphStats(ctypes.Structure):  # rc_graph_stats_t, graph.h
                 ("reciprocity", ctypes.c_double), ("out_tail_exponent", ctypes.c_double),
                 ("out_tail_xmin", ctypes.c_uint64), ("in_tail_exponent", ctypes.c_double),
                 ("in_tail_xmin", ctypes.c_uint64), ("communities", ctypes.c_uint32),
-                ("intra_fraction", ctypes.c_double)]
+                ("intra_fraction", ctypes.c_double), ("transitivity", ctypes.c_double),
+                ("transitivity_se", ctypes.c_double), ("clustering", ctypes.c_double),
+                ("clustering_se", ctypes.c_double), ("clustering_samples", ctypes.c_uint64)]
 
 
 class MetricSummary(ctypes.Structure):  # rc_metric_summary_t, engine.h

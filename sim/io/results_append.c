@@ -254,7 +254,11 @@ rc_status_t rc_append_network(hid_t file, const rc_results_t *r, const rc_net_re
     rc_row_u64(t, row, c++, s->in_tail_xmin);
     rc_row_u64(t, row, c++, s->communities);
     rc_row_f64(t, row, c++, s->intra_fraction);
-    rc_row_u8(t, row, c, (uint8_t)(n->undirected != 0));
+    rc_row_u8(t, row, c++, (uint8_t)(n->undirected != 0));
+    rc_row_f64(t, row, c++, s->transitivity);
+    rc_row_f64(t, row, c++, s->transitivity_se);
+    rc_row_f64(t, row, c++, s->clustering);
+    rc_row_f64(t, row, c, s->clustering_se);
     RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
 cleanup:
     free(row);

@@ -292,6 +292,11 @@ void rc_jnet_encode(rc_jbuf_t *b, const rc_net_rec_t *n)
     rc_jbuf_u64(b, s->communities);
     rc_jbuf_f64(b, s->intra_fraction);
     rc_jbuf_u64(b, (uint64_t)n->undirected);
+    rc_jbuf_f64(b, s->transitivity);
+    rc_jbuf_f64(b, s->transitivity_se);
+    rc_jbuf_f64(b, s->clustering);
+    rc_jbuf_f64(b, s->clustering_se);
+    rc_jbuf_u64(b, s->clustering_samples);
     for (int d = 0; d < 2; d++) {
         rc_jbuf_u64(b, n->hist_len[d]);
         rc_jbuf_put(b, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
@@ -322,6 +327,11 @@ rc_status_t rc_jnet_decode(const void *data, size_t len, const char *path, const
     s->communities = (uint32_t)rc_jread_u64(&rd);
     s->intra_fraction = rc_jread_f64(&rd);
     n->undirected = (int)rc_jread_u64(&rd);
+    s->transitivity = rc_jread_f64(&rd);
+    s->transitivity_se = rc_jread_f64(&rd);
+    s->clustering = rc_jread_f64(&rd);
+    s->clustering_se = rc_jread_f64(&rd);
+    s->clustering_samples = rc_jread_u64(&rd);
     for (int d = 0; d < 2 && !rd.failed; d++) {
         n->hist_len[d] = rc_jread_u64(&rd);
         if (n->hist_len[d] > len)

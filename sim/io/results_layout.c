@@ -214,6 +214,10 @@ static void rc_layout_other_tables(rc_layout_t *l)
     rc_table_add(t, "communities", RC_COL_U64, 0);
     rc_table_add(t, "intra_fraction", RC_COL_F64, 0);
     rc_table_add(t, "undirected", RC_COL_U8, 0);
+    rc_table_add(t, "transitivity", RC_COL_F64, 0);
+    rc_table_add(t, "transitivity_se", RC_COL_F64, 0);
+    rc_table_add(t, "clustering", RC_COL_F64, 0);
+    rc_table_add(t, "clustering_se", RC_COL_F64, 0);
 }
 
 rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)

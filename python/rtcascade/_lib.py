@@ -104,7 +104,8 @@ class Events(ctypes.Structure):  # rc_events_t, events.h
     _fields_ = [("first_run", ctypes.c_uint64), ("runs", ctypes.c_uint64),
                 ("count", ctypes.c_uint64), ("timed", ctypes.c_int), ("rooted", ctypes.c_int),
                 ("offset", c_u64p), ("node", c_u32p), ("parent", c_u32p),
-                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp)]
+                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp),
+                ("mark", c_dblp), ("node_id", c_u64p)]
 
 
 RECORD_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p)

@@ -163,13 +163,7 @@ rc_status_t rc_events_name_nodes(rc_events_t *ev, const rc_graph_t *g)
                         (unsigned long long)ev->count);
     for (uint64_t i = 0; i < ev->count; i++) {
         uint32_t v = ev->node[i];
-        if (v >= g->n) {
-            free(ev->node_id);
-            ev->node_id = NULL;
-            return rc_error(RC_ERR_ARGUMENT, "events: node %u is not one of the graph's %u",
-                            v, g->n);
-        }
-        ev->node_id[i] = g->orig_id != NULL ? g->orig_id[v] : v;
+        ev->node_id[i] = v >= g->n ? UINT64_MAX : g->orig_id != NULL ? g->orig_id[v] : v;
     }
     return RC_OK;
 }

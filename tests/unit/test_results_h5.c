@@ -193,7 +193,7 @@ static void check_complete_file(const char *path, const fixture_t *fx)
     CHECK(s && strcmp(s, "rtcascade-results") == 0);
     free(s);
     CHECK_OK(rc_h5_read_u64(f, "format_version", &v, path, RC_RESULTS_KIND));
-    CHECK_EQ_U64(v, 1);
+    CHECK_EQ_U64(v, RC_RESULTS_FORMAT_VERSION);
     CHECK_OK(rc_h5_read_u64(f, "seed", &v, path, RC_RESULTS_KIND));
     CHECK_EQ_U64(v, 11);
     CHECK_OK(rc_h5_read_u64(f, "points_done", &v, path, RC_RESULTS_KIND));

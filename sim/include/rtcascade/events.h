@@ -50,8 +50,8 @@ rc_mc_recorder_t rc_events_recorder(rc_events_t *ev);
 rc_status_t rc_events_finish(rc_events_t *ev);
 
 /* Fills ev->node_id from the finished events (rc_events_finish) and the graph they ran on: the
- * original id of each adopter when g has them, else its index. RC_ERR_NOMEM; RC_ERR_ARGUMENT
- * when a node is not one of g's. */
+ * original id of each adopter when g has them, else its index; UINT64_MAX for an adopter
+ * outside the graph (RC_NO_NODE: hawkes with drawn follower counts). RC_ERR_NOMEM. */
 rc_status_t rc_events_name_nodes(rc_events_t *ev, const rc_graph_t *g);
 
 /* Frees ev and everything it holds (NULL is harmless). */

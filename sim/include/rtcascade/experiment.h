@@ -37,7 +37,13 @@ typedef struct rc_point {
     rc_audience_spec_t audience; /* the author's audience, when has_audience */
     double global_fraction;      /* a run is global when size >= ceil(global_fraction * n) */
     uint32_t max_size;           /* engine size cap (0 = none) */
+    uint64_t events_max_rows;    /* `events:` -- > 0: the results file keeps every adoption of
+                                    the point's runs in /events, at most this many (the size
+                                    guard); 0: none (the default) */
 } rc_point_t;
+
+/* Rows an `events: true` point may write (its size guard). */
+#define RC_EVENTS_DEFAULT_ROWS 1000000ULL
 
 typedef struct rc_experiment {
     char *name;                  /* `name:` (default: the config file's base name) */

@@ -1,4 +1,4 @@
-/* HDF5 results file of an experiment (layout: docs/results-format.md, format_version 1).
+/* HDF5 results file of an experiment (layout: docs/results-format.md, format_version 2).
  *
  * A tiny create / append / close API hides HDF5 from the rest of the program. The file is
  * written so that finished work survives anything: it is kept CLOSED between points (each
@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #define RC_RESULTS_FORMAT "rtcascade-results"
-#define RC_RESULTS_FORMAT_VERSION 1
+#define RC_RESULTS_FORMAT_VERSION 2
 
 /* An open results file (the HDF5 file itself is closed between calls). */
 typedef struct rc_results rc_results_t;
@@ -96,7 +96,8 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
                                      const rc_graph_stats_t *st);
 
 /* Appends the finished point res->point: its runs (res->runs must equal the experiment's runs),
- * summary row, curves, and flips its /points status to done. Durable on return: journal
+ * summary row, curves, events (res->events, when its config asked for them), and flips its
+ * /points status to done. Durable on return: journal
  * fsync'd, HDF5 file flushed and closed. Writing a point that is already done is
  * RC_ERR_INTERNAL. Rows go to /runs, /summary and /curves in call order, so write points in
  * index order for files that are identical whatever the thread count. Disk space is checked

@@ -386,6 +386,12 @@ cleanup:
 
 rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out)
 {
+    return rc_point_parse_at(map, index, NULL, out);
+}
+
+rc_status_t rc_point_parse_at(const rc_cfg_t *map, uint64_t index, const char *base_dir,
+                              rc_point_t **out)
+{
     static const char *const keys[] = {"model", "seeds", "audience", "global_fraction",
                                        "max_size", NULL};
     rc_status_t status = RC_OK;
@@ -399,7 +405,7 @@ rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out
     RC_ALLOC_CHECK(pt, "a point");
     pt->index = index;
     pt->scenario = "base";
-    RC_TRY(resolve_point_specs(pt, map, NULL));
+    RC_TRY(resolve_point_specs(pt, map, base_dir));
     *out = pt;
     pt = NULL;
 cleanup:

@@ -2,6 +2,7 @@
  * provenance of results files and the fit's numbers (model, nll, n*, fitted_model), and flat
  * tables /fit (one row per parameter, and n*), /predictions and /cascades. Written whole
  * through "PATH.tmp.<pid>" and a rename, so that a failure leaves nothing behind. */
+#include "io/calib_internal.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "rtcascade/fit_io.h"
@@ -278,8 +279,12 @@ rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
     if (file < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
     RC_TRY(write_head(file, spec, res, prov, path));
-    RC_TRY(write_fit_attrs(file, spec, res, path));
-    RC_TRY(write_fit_table(file, res, spec->fit.level, path));
+    if (res->calib != NULL) {
+        RC_TRY(rc_calib_write(file, spec, res, path));
+    } else {
+        RC_TRY(write_fit_attrs(file, spec, res, path));
+        RC_TRY(write_fit_table(file, res, spec->fit.level, path));
+    }
     RC_TRY(write_predictions(file, res, path));
     RC_TRY(write_cascades(file, res, path));
     herr_t closed = H5Fclose(file);

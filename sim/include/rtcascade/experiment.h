@@ -128,6 +128,11 @@ void rc_experiment_free(rc_experiment_t *ex);
  * values and no network (network_id 0). Free with rc_point_free. */
 rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out);
 
+/* rc_point_parse with the model's data files (empirical follower counts) relative to base_dir
+ * (NULL = the current directory), as in a config file in that folder. */
+rc_status_t rc_point_parse_at(const rc_cfg_t *map, uint64_t index, const char *base_dir,
+                              rc_point_t **out);
+
 /* Frees a point made by rc_point_parse (NULL is harmless). */
 void rc_point_free(rc_point_t *pt);
 

@@ -43,6 +43,8 @@ static rc_status_t write_attrs(hid_t file, const rc_fit_spec_t *spec, const rc_f
                           path));
     RC_TRY(attr_f64(file, "profile_rise", r->rise, path));
     RC_TRY(attr_f64(file, "simulation_inflation", r->inflation, path));
+    RC_TRY(rc_rh5_attr_i32(file, "profile_surface", r->surface, path));
+    RC_TRY(attr_f64(file, "objective_noise", r->noise, path));
     RC_TRY(attr_f64(file, "smoothing", c->objective.smoothing, path));
     RC_TRY(rc_rh5_attr_u64(file, "runs_per_candidate", c->runs, path));
     RC_TRY(rc_rh5_attr_u64(file, "evaluations", r->n_evals, path));
@@ -195,8 +197,13 @@ rc_status_t rc_calib_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *re
     if (prof)
         fprintf(f,
                 "  profile: -log-likelihood within %.4g of its minimum (chi2(1) %g%% / 2 = "
-                "%.4g, times %.4g for the simulation's own noise, 1 + cascades / runs)\n",
-                r->rise, 100 * c->level, r->rise / r->inflation, r->inflation);
+                "%.4g, times %.4g for the simulation's own noise, 1 + cascades / runs), %s\n",
+                r->rise, 100 * c->level, r->rise / r->inflation, r->inflation,
+                r->surface ? "of the quadratic fitted around the minimum" : "of the objective "
+                "itself (no quadratic fitted: no curvature found)");
+    if (prof && r->surface)
+        fprintf(f, "  objective noise: sd %.3g about the quadratic (the search's own minimum: "
+                "%s = %.5g)\n", r->noise, r->name[0], r->raw_est[0]);
     if (r->boot_done)
         fprintf(f, "  bootstrap: %d replicates (cascades resampled, fresh simulation streams)\n",
                 r->boot_done);

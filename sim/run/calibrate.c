@@ -97,20 +97,36 @@ static double objective(const double *x, void *ctx, rc_status_t *status)
 }
 
 /* The profile interval of every free parameter: where the -log-likelihood rises by
- * chi2_1(level) / 2, times (1 + n / runs) for the simulation's own noise. */
-static rc_status_t profile(calib_run_t *cr, const rc_calib_found_t *best, rc_calib_result_t *r)
+ * chi2_1(level) / 2, times (1 + n / runs) for the simulation's own noise (the part common to
+ * every candidate, which common random numbers make); from the quadratic response surface
+ * around the minimum (whose vertex becomes the estimate), widened for its vertex's noise (the
+ * part that differs from candidate to candidate), else from the raw objective. */
+static rc_status_t profile(calib_run_t *cr, rc_calib_found_t *best, rc_calib_result_t *r)
 {
     rc_status_t status = RC_OK;
     const rc_calib_spec_t *c = cr->c;
     const double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * c->level);
+    rc_calib_surface_t sf;
     r->inflation = 1.0 + (double)cr->data->n / (double)c->runs;
     r->rise = 0.5 * gsl_cdf_chisq_Pinv(c->level, 1.0) * r->inflation;
     cr->phase = 1;
-    for (size_t i = 0; i < c->box.dim; i++) {
-        RC_TRY(rc_calib_profile(&c->box, objective, cr, &c->search, best, i, r->rise, &r->ci_low[i],
-                                &r->ci_high[i], &r->open_low[i], &r->open_high[i]));
-        r->se[i] = (r->ci_high[i] - r->ci_low[i]) / (2.0 * z);
+    RC_TRY(rc_calib_surface(&c->box, objective, cr, best, r->rise, z, &sf));
+    r->surface = sf.ok;
+    r->noise = sf.noise;
+    for (size_t i = 0; i < c->box.dim && sf.ok; i++) {
+        r->est[i] = best->x[i] = sf.x[i];
+        r->at_bound[i] = sf.at_bound[i];
+        r->ci_low[i] = sf.low[i];
+        r->ci_high[i] = sf.high[i];
+        r->open_low[i] = sf.open_low[i];
+        r->open_high[i] = sf.open_high[i];
     }
+    for (size_t i = 0; i < c->box.dim && !sf.ok; i++)
+        RC_TRY(rc_calib_profile(&c->box, objective, cr, &c->search, best, i, r->rise,
+                                &r->ci_low[i], &r->ci_high[i], &r->open_low[i],
+                                &r->open_high[i]));
+    for (size_t i = 0; i < c->box.dim; i++)
+        r->se[i] = (r->ci_high[i] - r->ci_low[i]) / (2.0 * z);
 cleanup:
     return status;
 }
@@ -255,11 +271,12 @@ static rc_status_t calibrate(calib_run_t *cr, const rc_cascades_t *cs, rc_calib_
     }
     RC_TRY(rc_calib_minimize(&c->box, objective, cr, &c->search, NULL, &best));
     memcpy(r->est, best.x, r->dim * sizeof *r->est);
+    memcpy(r->raw_est, best.x, r->dim * sizeof *r->raw_est);
     for (size_t i = 0; i < r->dim; i++)
         r->at_bound[i] = best.at_bound[i];
     r->converged = best.converged;
     r->iterations = best.iterations;
-    r->rise = r->inflation = NAN;
+    r->rise = r->inflation = r->noise = NAN;
     if (c->interval == RC_CALIB_INTERVAL_PROFILE)
         RC_TRY(profile(cr, &best, r));
     if (c->bootstrap > 0)

@@ -122,6 +122,17 @@ def check_fitted_config(exe, tmp, name, res):
               "gives other sizes than the fit simulated at its estimate")
 
 
+def check_plot(tmp, fit_path):
+    """rcplot on a calibration's fit file alone: both figures from its own tables."""
+    rcplot = os.path.join(HERE, "..", "..", "scripts", "rcplot.py")
+    outdir = os.path.join(tmp, "figures")
+    p = subprocess.run(["/usr/bin/python3", rcplot, fit_path, "-o", outdir, "--format", "png"],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and sorted(os.listdir(outdir) if os.path.isdir(outdir) else []) ==
+          ["fit_growth.png", "fit_sizes.png"], f"rcplot of a fit file: exit {p.returncode}: "
+          f"{p.stdout} {p.stderr}")
+
+
 def check_refusals(exe, tmp, data):
     cases = [
         ("profile_distance", "  model: {name: independent_cascade}\n  free: {model.p: [0.001, 0.2]}"
@@ -194,6 +205,7 @@ def main():
             g = res["growth"]
             check(len(g) > 10 and g["t"][0] == 0 and np.all(np.diff(g["t"]) > 0),
                   "cc_rate: the growth curves compared are in the fit file")
+            check_plot(tmp, res["path"])
         res = calibrate(exe, tmp, "cc_ks", data,
                         "  model: {name: continuous_cascade, p: 0.01, delay: {distribution: "
                         "exponential, rate: 0.001}}\n  seeds: {strategy: random, count: 1}\n"

@@ -14,6 +14,7 @@ Axes (the Figure for the heat map):
     plot.generations(r); plot.virality_vs_size(r); plot.timing(r)
     plot.crossing(r, "model.p", "reach", "handpicked", "broadcast")   # [Crossing(x, y, ...)]
     plot.plot_all(r, "figures/")                                        # list of paths
+    plot.fit_sizes("fit.h5", "sim.h5"); plot.fit_growth(...)            # observed vs simulated
 
 Where a figure shows one point per scenario and the file sweeps keys, each swept key that the
 caller does not fix with where={key: value} is held at its middle value, and the figure says
@@ -28,6 +29,7 @@ from ._common import (DEFAULT_METRICS, DPI, FORMATS, KINDS, METRIC_LABELS, PARAM
 from .ccdf import ccdf
 from .curves import generations, timing, virality_vs_size
 from .figures import default_outdir, main, plan, plot_all, save
+from .fit import Fit, fit_figures, fit_growth, fit_sizes, is_fit_file, load_fit
 from .heatmap import heatmap
 from .means import crossing, mean_by_scenario, mean_vs
 
@@ -38,4 +40,5 @@ __all__ = ["DPI", "FORMATS", "KINDS", "DEFAULT_METRICS", "METRIC_LABELS", "PARAM
            "grid", "title", "load", "ccdf", "mean_vs", "mean_by_scenario", "heatmap",
            "generations", "timing", "virality_vs_size", "crossing", "Crossing", "plan", "plot_all", "save",
            "default_outdir", "scenario_colours", "scenario_order", "metric_label",
+           "Fit", "load_fit", "is_fit_file", "fit_sizes", "fit_growth", "fit_figures",
            "metric_name", "param_label", "summary_metrics", "main"]

@@ -142,6 +142,35 @@ rc_status_t rc_calib_profile(const rc_calib_box_t *box, rc_calib_fn fn, void *ct
                              const rc_calib_search_t *opt, const rc_calib_found_t *best, size_t i,
                              double rise, double *low, double *high, int *open_low, int *open_high);
 
+/* A quadratic fitted to the objective around its minimum (calib_surface.c). */
+typedef struct rc_calib_surface {
+    int ok;                           /* the quadratic has a minimum (positive curvature) */
+    double x[RC_CALIB_MAX_FREE];      /* its vertex, inside the box */
+    double f;                         /* its value there */
+    double low[RC_CALIB_MAX_FREE];    /* the profile of the quadratic rises `rise` at these */
+    double high[RC_CALIB_MAX_FREE];
+    double half[RC_CALIB_MAX_FREE];   /* half that interval's width on the search scale */
+    double vertex_sd[RC_CALIB_MAX_FREE]; /* the vertex's standard deviation from the least
+                                         squares (the objective's noise), search scale */
+    int open_low[RC_CALIB_MAX_FREE];  /* 1: the interval reaches that end of the box */
+    int open_high[RC_CALIB_MAX_FREE];
+    int at_bound[RC_CALIB_MAX_FREE];  /* the vertex is at an end of the box */
+    double noise;                     /* the residual sd of the fit: the objective's own noise */
+    size_t points;                    /* evaluations in the last fit */
+} rc_calib_surface_t;
+
+/* Fits a quadratic by least squares (GSL multifit) to fn on a design around best (9 points in
+ * 1-D, a 5 x 5 grid in 2-D, 3^3 + 6 in 3-D, a central composite design above) in a window
+ * first as wide as where fn rises 4 rise above best->f, then resized and recentred (at most 3
+ * times) until the quadratic's vertex is inside it and it rises about max(4 rise, 6 times the
+ * fit's residual sd) across it. The interval of parameter i is where the quadratic's profile
+ * rises `rise`, widened for the vertex's own noise: vertex -+ sqrt(2 rise (H^-1)_ii + z_noise^2
+ * var(vertex_i)) on the search scale, var(vertex) = H^-1 Var(b) H^-1 from the least squares.
+ * out->ok = 0 when no positive curvature was found. Fails as fn. */
+rc_status_t rc_calib_surface(const rc_calib_box_t *box, rc_calib_fn fn, void *ctx,
+                             const rc_calib_found_t *best, double rise, double z_noise,
+                             rc_calib_surface_t *out);
+
 /* ---- the result ---- */
 
 /* One evaluation of the objective, kept for the fit file. */
@@ -168,6 +197,11 @@ typedef struct rc_calib_result {
     double ks_size;   /* the KS distance of the sizes at the estimate (how well it fits) */
     double rise;      /* profile: the rise of the objective that bounds the interval */
     double inflation; /* the simulation-noise factor (1 + n_obs / runs) in that rise */
+    int surface;      /* profile: 1 from the quadratic response surface, 0 from the raw
+                         objective (no positive curvature found) */
+    double noise;     /* the surface's residual sd: the objective's own simulation noise */
+    double raw_est[RC_CALIB_MAX_FREE]; /* the search's own minimiser (the estimate is the
+                         surface's vertex when there is one) */
     int converged, iterations;
     int boot_done;
     size_t n_evals;

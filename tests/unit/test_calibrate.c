@@ -200,11 +200,60 @@ static void test_search_2d(void)
     (void)box;
 }
 
+/* A quadratic with deterministic jitter (a step function's noise, sd about 0.3): the surface's
+ * vertex near the true minimum, its interval near the noiseless one, widened a little. */
+static double jagged_fn(const double *x, void *ctx, rc_status_t *status)
+{
+    quad_t *q = ctx;
+    double f = quad_fn(x, ctx, status);
+    double u = q->log ? log(x[0]) : x[0];
+    return f + 0.5 * sin(1e4 * u) * cos(3e3 * (q->dim > 1 ? x[1] : 0.0));
+}
+
+static void test_surface(void)
+{
+    rc_calib_box_t box = {.dim = 1, .lo = {0.001}, .hi = {1.0}, .log = {1}};
+    rc_calib_search_t opt = rc_calib_search_defaults();
+    rc_calib_found_t f;
+    rc_calib_surface_t sf;
+    quad_t q = {.c = {0.05, 0.0}, .a = 200.0, .log = 1, .dim = 1};
+    CHECK_OK(rc_calib_minimize(&box, jagged_fn, &q, &opt, NULL, &f));
+    CHECK_OK(rc_calib_surface(&box, jagged_fn, &q, &f, 1.92, 1.96, &sf));
+    CHECK(sf.ok && sf.points == 9);
+    CHECK(sf.noise > 0.1 && sf.noise < 1.0);
+    CHECK_NEAR(log(sf.x[0]), log(0.05), 0.02);
+    /* the noiseless half-width sqrt(1.92 / 200) = 0.098 on log x, within the noise's effect */
+    double half = 0.5 * (log(sf.high[0]) - log(sf.low[0]));
+    CHECK_NEAR(half, sqrt(1.92 / 200.0), 0.005);
+    CHECK(sf.vertex_sd[0] > 0 && sf.vertex_sd[0] < 0.01);
+    CHECK(!sf.open_low[0] && !sf.open_high[0]);
+    /* 2-D, separable: each interval as in 1-D */
+    rc_calib_box_t b2 = {.dim = 2, .lo = {-5.0, -5.0}, .hi = {5.0, 5.0}, .log = {0, 0}};
+    quad_t q2 = {.c = {1.0, -2.0}, .a = 50.0, .log = 0, .dim = 2};
+    opt.max_iter = 400;
+    opt.tol = 1e-5;
+    CHECK_OK(rc_calib_minimize(&b2, quad_fn, &q2, &opt, NULL, &f));
+    CHECK_OK(rc_calib_surface(&b2, quad_fn, &q2, &f, 2.0, 1.96, &sf));
+    CHECK(sf.ok && sf.points == 25);
+    CHECK_NEAR(sf.x[0], 1.0, 1e-6);
+    CHECK_NEAR(sf.x[1], -2.0, 1e-6);
+    CHECK_NEAR(sf.high[1] - sf.x[1], sqrt(2.0 / 50.0), 1e-6);
+    CHECK_NEAR(sf.x[0] - sf.low[0], sqrt(2.0 / 50.0), 1e-6);
+    /* no curvature: a linear objective has no minimum inside */
+    quad_t lin = {.c = {0.0, 0.0}, .a = 0.0, .log = 0, .dim = 1};
+    rc_calib_box_t b1 = {.dim = 1, .lo = {0.0}, .hi = {1.0}, .log = {0}};
+    f.x[0] = 0.5;
+    f.f = 0.0;
+    CHECK_OK(rc_calib_surface(&b1, quad_fn, &lin, &f, 2.0, 1.96, &sf));
+    CHECK(!sf.ok);
+}
+
 int main(void)
 {
     test_bins_and_loglik();
     test_growth();
     test_search_1d();
     test_search_2d();
+    test_surface();
     return rc_test_report("test_calibrate");
 }

@@ -12,10 +12,11 @@
 # source checkout's build/, then the system's loader (python/rtcascade/_lib.py).
 
 set(RC_PYTHON_PACKAGE_FILES
-  __init__.py _config.py _errors.py _experiment.py _graph.py _lib.py _progress.py _simulate.py
+  __init__.py _config.py _errors.py _experiment.py _graph.py _lib.py _progress.py _requires.py
+  _simulate.py
   _worker.py results.py
   plot/__init__.py plot/_common.py plot/ccdf.py plot/curves.py plot/figures.py
-  plot/heatmap.py plot/means.py)
+  plot/heatmap.py plot/means.py plot/fit.py)
 
 set(RC_PYTHON_BUILD_DIR ${CMAKE_BINARY_DIR}/python)
 set(rc_python_outputs "")

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Seeds from your own ranking: pick the starting accounts with any measure you like (here
 PageRank and the k-core number from networkx) and compare them with rtcascade's own strategies.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Quickstart: cascades on a networkx graph, in a few lines.
 
 Run from a build:  PYTHONPATH=build/python /usr/bin/python3 examples/quickstart.py

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The seed study's question on a real follower network: does a post spread further through a
 few well-followed, engaged accounts, or through many random ones who rarely reshare?
 

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """A sweep, run in process into a results file, then plotted from that file.
 
 rtcascade.run takes a config file or, as here, a dict with the same keys, and writes the same

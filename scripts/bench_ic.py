@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent cascade throughput: rtcascade's engine against graph-tool's SIRState.
 
 Builds a directed Erdos-Renyi graph (default n = 10^6, m = 10^7) with rtcascade, runs

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent cascades from Python, on one core: rtcascade.simulate against graph-tool's
 SIRState(gamma = 1) and EoN's basic_discrete_SIR, on the same graph from the same seed nodes.
 

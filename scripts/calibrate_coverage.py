@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Coverage of a calibration's profile interval (docs/fit.md#simulation-based-calibration-calibrate):
 K data sets of independent cascades (p = 0.04 from one random seed on the @hersheycareers
 network), each simulated by `rtcascade run` with events: and calibrated back by `rtcascade fit`
@@ -16,8 +16,12 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("calibrate_coverage", "h5py", "numpy")
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EDGES = os.path.join(ROOT, "tests", "data", "shared", "twitter_hershey_careers.edges")
@@ -67,8 +71,8 @@ def main():
             e, lo, hi = one(a.rtcascade, tmp, k, a.cascades, a.runs)
             hits += lo <= TRUE_P <= hi
             est.append(e)
-            print(f"{k:3d}  p = {e:.5f} [{lo:.5f}, {hi:.5f}]  {'covers' if lo <= TRUE_P <= hi else 'MISSES'}",
-                  flush=True)
+            word = "covers" if lo <= TRUE_P <= hi else "MISSES"
+            print(f"{k:3d}  p = {e:.5f} [{lo:.5f}, {hi:.5f}]  {word}", flush=True)
     est = np.array(est)
     print(f"coverage {hits}/{a.k} = {hits / a.k:.3f}; estimates mean {est.mean():.5f}, sd "
           f"{est.std(ddof=1):.5f} (true p {TRUE_P})")

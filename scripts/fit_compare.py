@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Fits one or more evently models to the cascades of a fit config with `rtcascade fit`,
 simulates each fitted model with `rtcascade run` (its fitted_model, one seed per run), and prints
 a markdown table per model: the estimates with their intervals, n* (the data's marks and
@@ -18,8 +18,12 @@ import subprocess
 import sys
 import time
 
-import h5py
-import numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("fit_compare")
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever of rtcascade's build and script dependencies is missing on a
 # Debian/Ubuntu machine. Does nothing when all are present. Uses sudo when not run as root.
+#   --mpi    also Open MPI (scripts/test.sh --mpi)
+#   --fuzz   also clang with its libFuzzer and sanitizer runtimes and OpenMP (scripts/test.sh --fuzz)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev zlib1g-dev
@@ -8,6 +10,15 @@ packages=(build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev zl
           python3-networkx python3-yaml python3-xarray)
 if [ "${1:-}" = "--mpi" ]; then
   packages+=(openmpi-bin libopenmpi-dev)
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  # Debian 12: clang is clang-14, whose libFuzzer and sanitizer runtimes are libclang-rt-14-dev
+  # (the libclang-rt-dev package); clang's OpenMP is libomp-dev. Ubuntu keeps the runtimes in
+  # libclang-common-*-dev, which clang already brings.
+  packages+=(clang libomp-dev)
+  if apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+    packages+=(libclang-rt-dev)
+  fi
 fi
 
 missing=()

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Describe an rtcascade results file: what it holds and a table of its points.
 
     /usr/bin/python3 scripts/rcload.py FILE
@@ -15,16 +15,11 @@ into pandas DataFrames; as a module this file re-exports it (load, Results, tabl
 import os
 import sys
 
-# The package beside this script in a source tree, else the one on the path (an install, or
-# PYTHONPATH as `rtcascade run --figures` sets it).
-_TREE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
-if os.path.isdir(os.path.join(_TREE, "rtcascade")):
-    sys.path.insert(0, os.path.abspath(_TREE))
-try:
-    from rtcascade.results import CURVES, FORMAT, FORMAT_VERSION, Results, load, table  # noqa: F401
-except ImportError as e:
-    sys.exit(f"rcload: cannot import the rtcascade package ({e}); set PYTHONPATH to the folder "
-             "that holds it (build/python, or the install's site-packages)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("rcload")
+from rtcascade.results import CURVES, FORMAT, FORMAT_VERSION, Results, load, table  # noqa: F401,E402
 
 import pandas as pd  # noqa: E402
 

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Figures of an rtcascade results file: CCDFs of reach and retweets, means with 95% confidence
 bands against a swept parameter, heat maps of two-parameter sweeps, mean reshares per
 generation, completion times of timed models, and structural virality against cascade size.
@@ -21,17 +21,12 @@ file re-exports them.
 import os
 import sys
 
-# The package beside this script in a source tree, else the one on the path (an install, or
-# PYTHONPATH as `rtcascade run --figures` sets it).
-_TREE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
-if os.path.isdir(os.path.join(_TREE, "rtcascade")):
-    sys.path.insert(0, os.path.abspath(_TREE))
-try:
-    from rtcascade.plot import *  # noqa: F401,F403
-    from rtcascade.plot import main
-except ImportError as e:
-    sys.exit(f"rcplot: cannot import the rtcascade package ({e}); set PYTHONPATH to the folder "
-             "that holds it (build/python, or the install's site-packages)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("rcplot", "matplotlib")
+from rtcascade.plot import *  # noqa: F401,F403,E402
+from rtcascade.plot import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

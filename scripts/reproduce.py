@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Reproduces a published cascade experiment (docs/reproductions.md): runs
 configs/papers/KEY.yaml with rtcascade (or reads an existing results file), draws the figure in
 the paper's form with the theory overlaid, and prints the table "paper/theory vs rtcascade" with
@@ -24,6 +24,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("reproduce", "matplotlib", "scipy")
 from repro import common, keys, paper  # noqa: E402
 
 

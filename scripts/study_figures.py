@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Figures of the default study (configs/handpicked_vs_broadcast.yaml): who spreads a post
 further -- 250 hand-picked influencers, 2,000 random followers, or a celebrity's million?
 
@@ -18,16 +18,16 @@ import math
 import os
 import sys
 
-import matplotlib.pyplot as plt
-import matplotlib.ticker
-import numpy as np
-
 # The package beside this script in a source tree, else the one on the path (an install, or
 # PYTHONPATH as `rtcascade run` sets it). Importing it chooses no matplotlib backend: a
 # notebook or a desktop keeps its own; the command below draws into files with Agg.
-_TREE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
-if os.path.isdir(os.path.join(_TREE, "rtcascade")):
-    sys.path.insert(0, os.path.abspath(_TREE))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.setup("study_figures", "matplotlib")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+import numpy as np  # noqa: E402
 import rtcascade  # noqa: E402
 from rtcascade import plot as rcplot  # noqa: E402
 

@@ -14,9 +14,13 @@ runs, and the cascade trees), run (an experiment -> its results file), load (a r
 pandas), plot (figures). The library (librtcascade.so) is loaded on first use through ctypes;
 reading and plotting results need only h5py, pandas and matplotlib. docs/python.md is the
 reference."""
-from ._errors import (ArgumentError, ConfigError, Error, FileError, InputError, Interrupted,
+from ._requires import require as _require
+
+_require("numpy", "h5py", "pandas")
+
+from ._errors import (ArgumentError, ConfigError, Error, FileError, InputError, Interrupted,  # noqa: E402
                       LibraryError, MismatchError, OutOfMemoryError, OutputExistsError)
-from .results import Results, load
+from .results import Results, load  # noqa: E402
 
 __version__ = "0.2.0"
 

@@ -151,12 +151,15 @@ class Graph:
         return g
 
     @classmethod
-    def load(cls, path, direction=None, format="auto", weighted=False, undirected=False):
+    def load(cls, path, direction=None, format="auto", weighted=False, undirected=False,
+             nodes=None, communities=None):
         """A graph from a file: the project's graph HDF5 file (`rtcascade graph -o`, a network
         cache; recognised by its content) or an edge list (plain or gzip; `snap` whitespace or
         `csv`), as the config's `generator: file` reads it. direction is required for an edge
         list: 'flows' (a line "a b" means b follows a) or 'follows' (a follows b, as in SNAP's
-        ego-Twitter). Account ids become graph.labels."""
+        ego-Twitter). Account ids become graph.labels. nodes: a count n (the accounts are the
+        ids 0 .. n-1, isolated ones kept) or the path of a file of account ids (those are the
+        accounts, in that order); communities: the path of a file of "id community" lines."""
         path = os.fspath(path)
         try:
             with open(path, "rb") as f:
@@ -175,8 +178,16 @@ class Graph:
             if format not in _FORMATS:
                 raise _errors.ConfigError(f"format: expected one of {', '.join(_FORMATS)}, got "
                                           f"{format!r}")
+            count, ids = 0, None
+            if isinstance(nodes, (int, np.integer)) and not isinstance(nodes, bool):
+                if nodes < 1:
+                    raise _errors.ConfigError(f"nodes: expected a count >= 1, got {nodes}")
+                count = int(nodes)
+            elif nodes is not None:
+                ids = os.fspath(nodes).encode()
+            comm = os.fspath(communities).encode() if communities is not None else None
             opt = _lib.LoadOptions(_DIRECTIONS[direction], _FORMATS[format], int(bool(weighted)),
-                                   int(bool(undirected)))
+                                   int(bool(undirected)), count, ids, comm)
             _lib.check(lib.rc_graph_load_edgelist(path.encode(), ctypes.byref(opt),
                                                   ctypes.byref(out), None))
         return cls(out.value)

@@ -56,7 +56,9 @@ class BuildReport(ctypes.Structure):  # rc_build_report_t, graph.h
 
 class LoadOptions(ctypes.Structure):  # rc_load_options_t, graph.h
     _fields_ = [("direction", ctypes.c_int), ("format", ctypes.c_int),
-                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int)]
+                ("weighted", ctypes.c_int), ("undirected", ctypes.c_int),
+                ("nodes", ctypes.c_uint64), ("nodes_path", ctypes.c_char_p),
+                ("communities_path", ctypes.c_char_p)]
 
 
 class LoadReport(ctypes.Structure):  # rc_load_report_t, graph.h
@@ -97,7 +99,8 @@ class McResults(ctypes.Structure):  # rc_mc_results_t, engine.h
                 ("p_capped", ctypes.c_double), ("mean_size_global", ctypes.c_double),
                 ("seconds", ctypes.c_double), ("total_edges", ctypes.c_uint64),
                 ("total_adoptions", ctypes.c_uint64), ("audience", ctypes.c_uint32),
-                ("reach_per_member", MetricSummary)]
+                ("reach_per_member", MetricSummary), ("growth", c_u64p),
+                ("events", ctypes.c_void_p)]
 
 
 class Events(ctypes.Structure):  # rc_events_t, events.h
@@ -132,8 +135,11 @@ class Experiment(ctypes.Structure):  # rc_experiment_t, experiment.h
                 ("scenarios", ctypes.POINTER(ctypes.c_char_p)), ("n_points", ctypes.c_size_t),
                 ("points", ctypes.c_void_p), ("n_networks", ctypes.c_size_t),
                 ("networks", ctypes.c_void_p), ("peak_bytes", ctypes.c_uint64),
+                ("points_bytes", ctypes.c_uint64),
                 ("base_dir", ctypes.c_char_p), ("resolved", ctypes.c_void_p),
-                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p)]
+                ("config_text", ctypes.c_char_p), ("config_path", ctypes.c_char_p),
+                ("sweep_plans", ctypes.POINTER(ctypes.c_char_p)),
+                ("swept_in", ctypes.POINTER(ctypes.c_ubyte))]
 
 
 class Provenance(ctypes.Structure):  # rc_results_provenance_t, results.h

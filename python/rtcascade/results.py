@@ -10,7 +10,8 @@
     r.attrs, r.config   # provenance; the config as given, as a dict
     r.to_xarray()       # the summary as an xarray.Dataset over scenario x swept keys
 
-Strings come back as str. A swept key whose values are maps (a whole `delay:` kernel) keeps
+Strings come back as str (format 2 stores them fixed-length, which h5py returns as bytes;
+format 1 files, with some variable-length strings, load too). A swept key whose values are maps (a whole `delay:` kernel) keeps
 its text column and gains one column per leaf (`model.delay.distribution`, `model.delay.mu`,
 ...), typed. A partial file (an interrupted run) loads too: pending points have status 0 and
 NaN summary columns. Needs h5py, not the library."""
@@ -21,7 +22,7 @@ import pandas as pd
 FORMAT = "rtcascade-results"
 FORMAT_VERSION = 2
 CURVES = ("generations", "size_ccdf", "time", "growth")
-# Columns of the datasets added in format 2, for files that lack them (format 1, no events:).
+# Columns of the datasets added in this version of format 2, for files that lack them (format 1, an earlier format 2, no events:).
 _NEW_COLUMNS = {"growth": ("point", "t", "n_mean", "n_sd", "n_low", "n_high"),
                 "events": ("point", "run", "node", "parent", "generation", "time", "mark")}
 NO_PARENT = 2**64 - 1  # /events parent of a seed (or of an audience's first-hop reshare)

@@ -1,101 +1,20 @@
-/* Edge-list loader: SNAP-style whitespace lists and CSV, plain or gzip (zlib detects which),
+/* Edge-list loader: SNAP-style whitespace lists and CSV, plain or gzip (detected by content),
  * parsed by hand from large buffers so that 10^8-edge files load at disk speed. Arbitrary 64-bit
  * account ids are remapped to 0..n-1 in order of first appearance through an open-addressing
- * table of node indices; the ids themselves end up in g->orig_id. */
+ * table of node indices (idmap.c); the ids themselves end up in g->orig_id. With the accounts
+ * given (a count, or a file of ids: load_accounts.c), those are the nodes, isolated ones
+ * included, and an edge naming another id is an error. */
+#include "graph/accounts.h"
+#include "graph/idmap.h"
+#include "graph/text_lines.h"
 #include "rtcascade/graph.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
-#define RC_READ_CHUNK (8u << 20) /* bytes asked of gzread at a time */
-#define RC_MAX_LINE (16u << 20)  /* a longer line is surely not an edge list */
-#define RC_MAX_FIELDS 4          /* fields remembered per line (more are only counted) */
-#define RC_TOKEN_SHOWN 40        /* characters of a bad token quoted in a message */
-
-/* ---- id map: 64-bit original id -> dense uint32 index ---- */
-
-/* The table holds node indices only; the key of slot s is ids[slot[s]]. This costs 4 bytes per
- * slot on top of the orig_id array the graph keeps anyway, instead of 12+ for key/value pairs,
- * which matters at 10^8 nodes. */
-typedef struct rc_idmap {
-    uint32_t *slot; /* RC_NO_NODE = empty */
-    uint64_t mask;  /* capacity - 1 (capacity a power of two) */
-    uint64_t *ids;  /* ids[i] = original id of node i */
-    uint64_t n;     /* nodes so far */
-    uint64_t ids_cap;
-} rc_idmap_t;
-
-static inline uint64_t rc_idmap_hash(uint64_t x)
-{
-    /* splitmix64 finaliser: sequential ids (the common case) spread over the whole table */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-static rc_status_t rc_idmap_init(rc_idmap_t *m, uint64_t expected_nodes)
-{
-    rc_status_t status = RC_OK;
-    uint64_t cap = 1024;
-    while (cap < 2 * expected_nodes && cap < (1ULL << 33))
-        cap <<= 1;
-    m->slot = malloc(cap * sizeof *m->slot);
-    RC_ALLOC_CHECK(m->slot, "the node id table");
-    memset(m->slot, 0xff, cap * sizeof *m->slot);
-    m->mask = cap - 1;
-    m->ids_cap = cap / 2;
-    m->ids = malloc(m->ids_cap * sizeof *m->ids);
-    RC_ALLOC_CHECK(m->ids, "the original node ids");
-    m->n = 0;
-cleanup:
-    return status;
-}
-
-static void rc_idmap_free(rc_idmap_t *m)
-{
-    free(m->slot);
-    free(m->ids);
-    memset(m, 0, sizeof *m);
-}
-
-/* Doubles the table (kept at most half full so probes stay short) and rehashes. */
-static rc_status_t rc_idmap_grow(rc_idmap_t *m)
-{
-    rc_status_t status = RC_OK;
-    uint64_t cap = 2 * (m->mask + 1);
-    uint32_t *slot = NULL;
-    uint64_t *ids = NULL;
-    RC_TRY(rc_memory_check(cap * sizeof *slot + cap / 2 * sizeof *ids, "the node id table"));
-    slot = malloc(cap * sizeof *slot);
-    RC_ALLOC_CHECK(slot, "the node id table");
-    memset(slot, 0xff, cap * sizeof *slot);
-    for (uint64_t i = 0; i < m->n; i++) {
-        uint64_t s = rc_idmap_hash(m->ids[i]) & (cap - 1);
-        while (slot[s] != RC_NO_NODE)
-            s = (s + 1) & (cap - 1);
-        slot[s] = (uint32_t)i;
-    }
-    ids = realloc(m->ids, cap / 2 * sizeof *ids);
-    RC_ALLOC_CHECK(ids, "the original node ids");
-    m->ids = ids;
-    m->ids_cap = cap / 2;
-    free(m->slot);
-    m->slot = slot;
-    slot = NULL;
-    m->mask = cap - 1;
-cleanup:
-    free(slot);
-    return status;
-}
+#define RC_MAX_FIELDS 4 /* fields remembered per line (more are only counted) */
 
 /* ---- the loader's state ---- */
 
@@ -108,6 +27,9 @@ typedef struct rc_loader {
     int csv; /* 1: comma-separated, 0: whitespace-separated */
     int weighted;
     rc_direction_t direction;
+    uint64_t nodes;            /* > 0: accounts are ids 0..nodes-1 (no map) */
+    int closed;                /* the map holds every account (a nodes file): no new ids */
+    const char *accounts_path; /* that file, for messages */
     uint64_t line; /* current line number, 1-based */
     int seen_data; /* a non-comment line was met (the CSV header chance is gone) */
     rc_idmap_t map;
@@ -120,67 +42,6 @@ typedef struct rc_loader {
     float w[RC_BATCH];
     uint64_t key_line[RC_BATCH]; /* line number of each pending edge, for messages */
 } rc_loader_t;
-
-static inline int rc_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Copies a token into buf for a message, shortened and with control bytes shown as '?'. */
-static const char *rc_show_token(const char *p, const char *e, char *buf, size_t len)
-{
-    size_t k = 0;
-    size_t limit = len - 4 < RC_TOKEN_SHOWN ? len - 4 : RC_TOKEN_SHOWN;
-    for (; p < e && k < limit; p++)
-        buf[k++] = (unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f ? '?' : *p;
-    if (p < e) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
-}
-
-/* Parses [p, e) as an unsigned decimal: 0 = ok, 1 = not a number, 2 = overflows 64 bits. */
-static inline int rc_parse_u64(const char *p, const char *e, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (p == e)
-        return 1;
-    for (; p < e; p++) {
-        unsigned d = (unsigned char)*p - '0';
-        if (d > 9)
-            return 1;
-        if (v > (UINT64_MAX - d) / 10) {
-            /* keep scanning: "123456789012345678901x" is a bad token, not an overflow */
-            for (p++; p < e; p++)
-                if ((unsigned)((unsigned char)*p - '0') > 9)
-                    return 1;
-            return 2;
-        }
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* strtod on a token (it needs a terminated copy); 1 when the whole token is a number. */
-static int rc_parse_double(const char *p, const char *e, double *out)
-{
-    char buf[128];
-    size_t len = (size_t)(e - p);
-    if (len == 0 || len >= sizeof buf)
-        return 0;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (end != buf + len)
-        return 0;
-    *out = v;
-    return 1;
-}
 
 /* The dense index of original id `id` (hash h), adding it when new. */
 static inline rc_status_t rc_loader_node(rc_loader_t *L, uint64_t id, uint64_t h, uint64_t line,
@@ -199,6 +60,9 @@ static inline rc_status_t rc_loader_node(rc_loader_t *L, uint64_t id, uint64_t h
         }
         s = (s + 1) & m->mask;
     }
+    if (L->closed)
+        RC_FAIL(RC_ERR_INPUT, "%s:%llu: account %llu is not in the accounts file %s", L->path,
+                (unsigned long long)line, (unsigned long long)id, L->accounts_path);
     if (m->n >= RC_MAX_NODES)
         RC_FAIL(RC_ERR_INPUT, "%s:%llu: more than %llu distinct node ids", L->path,
                 (unsigned long long)line, (unsigned long long)RC_MAX_NODES);
@@ -227,6 +91,17 @@ static rc_status_t rc_loader_flush(rc_loader_t *L)
     rc_status_t status = RC_OK;
     rc_idmap_t *m = &L->map;
     const uint32_t nkeys = 2 * L->pending;
+    if (L->nodes > 0) { /* the ids are the indices */
+        for (uint32_t i = 0; i < nkeys; i++) {
+            if (L->key[i] >= L->nodes)
+                RC_FAIL(RC_ERR_INPUT, "%s:%llu: account %llu is not below nodes: %llu (with a "
+                        "count of accounts, ids are 0 .. nodes-1)", L->path,
+                        (unsigned long long)L->key_line[i / 2], (unsigned long long)L->key[i],
+                        (unsigned long long)L->nodes);
+            L->idx[i] = (uint32_t)L->key[i];
+        }
+        goto push;
+    }
     for (uint32_t i = 0; i < nkeys; i++)
         L->hash[i] = rc_idmap_hash(L->key[i]);
     for (uint32_t i = 0; i < nkeys; i++) {
@@ -243,6 +118,7 @@ static rc_status_t rc_loader_flush(rc_loader_t *L)
         else
             RC_TRY(rc_loader_node(L, L->key[i], L->hash[i], L->key_line[i / 2], &L->idx[i]));
     }
+push:
     for (uint32_t j = 0; j < L->pending; j++) {
         uint32_t ia = L->idx[2 * j], ib = L->idx[2 * j + 1];
         if (L->direction == RC_DIRECTION_FOLLOWS)
@@ -258,8 +134,8 @@ cleanup:
 
 static rc_status_t rc_loader_id(rc_loader_t *L, const char *p, const char *e, uint64_t *id)
 {
-    char shown[RC_TOKEN_SHOWN + 8];
-    int r = rc_parse_u64(p, e, id);
+    char shown[RC_TEXT_SHOWN];
+    int r = rc_text_u64(p, e, id);
     if (r != 0) {
         rc_status_t s = rc_loader_flush(L); /* an earlier line's error comes first */
         if (s != RC_OK)
@@ -268,18 +144,18 @@ static rc_status_t rc_loader_id(rc_loader_t *L, const char *p, const char *e, ui
     if (r == 1)
         return rc_error(RC_ERR_INPUT, "%s:%llu: expected an unsigned integer node id, got '%s'",
                         L->path, (unsigned long long)L->line,
-                        rc_show_token(p, e, shown, sizeof shown));
+                        rc_text_show(p, e, shown, sizeof shown));
     if (r == 2)
         return rc_error(RC_ERR_INPUT, "%s:%llu: id %s overflows 64 bits", L->path,
-                        (unsigned long long)L->line, rc_show_token(p, e, shown, sizeof shown));
+                        (unsigned long long)L->line, rc_text_show(p, e, shown, sizeof shown));
     return RC_OK;
 }
 
 static rc_status_t rc_loader_weight(rc_loader_t *L, const char *p, const char *e, float *w)
 {
-    char shown[RC_TOKEN_SHOWN + 8];
+    char shown[RC_TEXT_SHOWN];
     double v = 0;
-    int finite = rc_parse_double(p, e, &v) && isfinite(v) && isfinite((float)v);
+    int finite = rc_text_double(p, e, &v) && isfinite(v) && isfinite((float)v);
     if (finite && v >= 0) {
         *w = (float)v + 0.0f; /* -0 becomes 0 */
         return RC_OK;
@@ -290,9 +166,9 @@ static rc_status_t rc_loader_weight(rc_loader_t *L, const char *p, const char *e
     if (!finite)
         return rc_error(RC_ERR_INPUT, "%s:%llu: expected a finite number as weight, got '%s'",
                         L->path, (unsigned long long)L->line,
-                        rc_show_token(p, e, shown, sizeof shown));
+                        rc_text_show(p, e, shown, sizeof shown));
     return rc_error(RC_ERR_INPUT, "%s:%llu: expected a non-negative weight, got '%s'", L->path,
-                    (unsigned long long)L->line, rc_show_token(p, e, shown, sizeof shown));
+                    (unsigned long long)L->line, rc_text_show(p, e, shown, sizeof shown));
 }
 
 /* A CSV line is a header when none of its fields reads as a number ("source,target,weight"). */
@@ -300,7 +176,7 @@ static int rc_is_header(const char *const *fb, const char *const *fe, int nf)
 {
     for (int i = 0; i < nf && i < RC_MAX_FIELDS; i++) {
         double v;
-        if (rc_parse_double(fb[i], fe[i], &v))
+        if (rc_text_double(fb[i], fe[i], &v))
             return 0;
     }
     return 1;
@@ -311,56 +187,13 @@ static rc_status_t rc_loader_line(rc_loader_t *L, const char *p, const char *e)
 {
     rc_status_t status = RC_OK;
     const char *fb[RC_MAX_FIELDS], *fe[RC_MAX_FIELDS];
-    int nf = 0;
-
-    while (p < e && rc_is_space(*p))
-        p++;
-    while (e > p && rc_is_space(e[-1]))
-        e--;
-    if (p == e || *p == '#' || *p == '%')
+    int nf = rc_text_fields(p, e, L->csv, fb, fe, RC_MAX_FIELDS);
+    if (nf == 0)
         return RC_OK;
-
-    if (!L->csv) {
-        while (p < e) {
-            const char *t = p;
-            while (p < e && !rc_is_space(*p))
-                p++;
-            if (nf < RC_MAX_FIELDS) {
-                fb[nf] = t;
-                fe[nf] = p;
-            }
-            nf++;
-            while (p < e && rc_is_space(*p))
-                p++;
-        }
-    } else {
-        for (;;) {
-            const char *t = p;
-            while (p < e && *p != ',')
-                p++;
-            const char *te = p;
-            while (t < te && rc_is_space(*t))
-                t++;
-            while (te > t && rc_is_space(te[-1]))
-                te--;
-            if (te - t >= 2 && *t == '"' && te[-1] == '"') {
-                t++;
-                te--;
-            }
-            if (nf < RC_MAX_FIELDS) {
-                fb[nf] = t;
-                fe[nf] = te;
-            }
-            nf++;
-            if (p == e)
-                break;
-            p++; /* the comma */
-        }
-        if (!L->seen_data) {
-            L->seen_data = 1;
-            if (rc_is_header(fb, fe, nf))
-                return RC_OK;
-        }
+    if (L->csv && !L->seen_data) {
+        L->seen_data = 1;
+        if (rc_is_header(fb, fe, nf))
+            return RC_OK;
     }
     L->seen_data = 1;
 
@@ -387,19 +220,6 @@ cleanup:
     return status;
 }
 
-/* A failed gzread (or a stream that ended early): I/O trouble or a corrupt/truncated file. */
-static rc_status_t rc_gz_failure(gzFile gz, const char *path)
-{
-    int errnum = Z_OK;
-    const char *msg = gzerror(gz, &errnum);
-    if (errnum == Z_ERRNO)
-        return rc_error(RC_ERR_IO, "%s: read error: %s", path, strerror(errno));
-    if (errnum == Z_MEM_ERROR)
-        return rc_error(RC_ERR_NOMEM, "%s: out of memory decompressing", path);
-    return rc_error(RC_ERR_INPUT, "%s: corrupt or truncated gzip data (%s)", path,
-                    msg && *msg ? msg : "zlib error");
-}
-
 static int rc_ends_with_ci(const char *s, const char *suffix)
 {
     size_t ls = strlen(s), lx = strlen(suffix);
@@ -415,25 +235,97 @@ static int rc_ends_with_ci(const char *s, const char *suffix)
     return 1;
 }
 
+/* rc_text_read_lines callbacks: sizes the edge list and the id table from the file's size. */
+static rc_status_t rc_loader_begin(void *ctx, const rc_text_info_t *info)
+{
+    rc_status_t status = RC_OK;
+    rc_loader_t *L = ctx;
+    /* Lines of large graphs take ~16-26 bytes ("12345678 87654321"); guessing low is cheap
+     * (the list grows by realloc) while guessing high could fail the memory check of a file
+     * that fits. For gzip we cannot tell, so start small. */
+    uint64_t guess = info->gz ? 0 : info->bytes / 20;
+    if (guess > (1ULL << 32))
+        guess = 1ULL << 32;
+    if (guess < 1024)
+        guess = 1024;
+    RC_TRY(rc_edges_init(&L->edges, guess, L->weighted));
+    if (L->nodes == 0 && !L->closed)
+        RC_TRY(rc_idmap_init(&L->map, guess / 8));
+cleanup:
+    return status;
+}
+
+static rc_status_t rc_loader_text_line(void *ctx, const char *p, const char *e, uint64_t line)
+{
+    rc_loader_t *L = ctx;
+    L->line = line;
+    return rc_loader_line(L, p, e);
+}
+
+/* The graph's description: where it came from and how it was read. */
+static rc_status_t rc_loader_describe(const rc_loader_t *L, const rc_load_options_t *opt,
+                                      rc_graph_t *g)
+{
+    rc_status_t status = RC_OK;
+    const char *dir = opt->direction == RC_DIRECTION_FOLLOWS ? "follows" : "flows";
+    const char *np = opt->nodes_path, *cp = opt->communities_path;
+    size_t dl = strlen(L->path) + (np ? strlen(np) : 0) + (cp ? strlen(cp) : 0) + 192;
+    free(g->description);
+    g->description = malloc(dl);
+    RC_ALLOC_CHECK(g->description, "the graph description");
+    int k = snprintf(g->description, dl, "file path=%s direction=%s format=%s%s%s", L->path,
+                     dir, L->csv ? "csv" : "snap", opt->weighted ? " weighted=true" : "",
+                     opt->undirected ? " undirected=true" : "");
+    if (opt->nodes > 0)
+        k += snprintf(g->description + k, dl - (size_t)k, " nodes=%llu",
+                      (unsigned long long)opt->nodes);
+    if (np != NULL)
+        k += snprintf(g->description + k, dl - (size_t)k, " nodes=%s", np);
+    if (cp != NULL)
+        snprintf(g->description + k, dl - (size_t)k, " communities=%s", cp);
+cleanup:
+    return status;
+}
+
+/* The accounts before the edges: a nodes file fills (and closes) the id map. */
+static rc_status_t rc_loader_accounts(rc_loader_t *L, const rc_load_options_t *opt)
+{
+    rc_status_t status = RC_OK;
+    if (opt->nodes > 0 && opt->nodes_path != NULL)
+        RC_FAIL(RC_ERR_INTERNAL, "%s: the accounts are a count or a file, not both", L->path);
+    if (opt->nodes > RC_MAX_NODES)
+        RC_FAIL(RC_ERR_INPUT, "%s: %llu accounts is more than %llu", L->path,
+                (unsigned long long)opt->nodes, (unsigned long long)RC_MAX_NODES);
+    L->nodes = opt->nodes;
+    if (opt->nodes_path != NULL) {
+        RC_TRY(rc_idmap_init(&L->map, 1024));
+        RC_TRY(rc_accounts_read(opt->nodes_path, &L->map));
+        L->closed = 1;
+        L->accounts_path = opt->nodes_path;
+    }
+cleanup:
+    return status;
+}
+
 rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *opt, rc_graph_t **out,
                                    rc_load_report_t *report)
 {
     rc_status_t status = RC_OK;
-    static const rc_load_options_t defaults = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 0, 0};
+    static const rc_load_options_t defaults = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 0, 0, 0,
+                                               NULL, NULL};
     rc_loader_t *L = NULL;
     rc_graph_t *g = NULL;
     rc_build_report_t br = {0, 0, 0};
-    gzFile gz = NULL;
-    int fd = -1;
-    char *buf = NULL;
-    size_t cap = RC_READ_CHUNK, len = 0;
-    struct stat sb;
+    uint32_t *community = NULL, n_comm = 0;
 
     *out = NULL;
     if (report)
         memset(report, 0, sizeof *report);
     if (!opt)
         opt = &defaults;
+    if (opt->format == RC_FORMAT_HDF5)
+        RC_FAIL(RC_ERR_INPUT, "%s: an rtcascade graph file, not an edge list (rc_graph_load_h5 "
+                "reads it)", path);
     L = calloc(1, sizeof *L);
     RC_ALLOC_CHECK(L, "the loader");
     L->path = path;
@@ -442,108 +334,34 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     L->csv = opt->format == RC_FORMAT_CSV ||
              (opt->format == RC_FORMAT_AUTO &&
               (rc_ends_with_ci(path, ".csv") || rc_ends_with_ci(path, ".csv.gz")));
-
-    /* open() first so the message carries the real reason (gzopen's errno is not reliable) */
-    fd = open(path, O_RDONLY);
-    if (fd < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &sb) != 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        RC_FAIL(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
-    gz = gzdopen(fd, "rb");
-    if (!gz)
-        RC_FAIL(RC_ERR_NOMEM, "%s: out of memory opening", path);
-    fd = -1; /* gz owns it now */
-    if (gzbuffer(gz, 1u << 20) != 0)
-        RC_FAIL(RC_ERR_INTERNAL, "%s: gzbuffer failed", path);
-
-    /* Lines of large graphs take ~16-26 bytes ("12345678 87654321"); guessing low is cheap
-     * (the list grows by realloc) while guessing high could fail the memory check of a file
-     * that fits. For gzip we cannot tell, so start small. */
-    uint64_t guess = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size / 20 : 0;
-    if (guess > (1ULL << 32))
-        guess = 1ULL << 32;
-    if (guess < 1024)
-        guess = 1024;
-    RC_TRY(rc_edges_init(&L->edges, guess, opt->weighted));
-    RC_TRY(rc_idmap_init(&L->map, guess / 8));
-
-    buf = malloc(cap);
-    RC_ALLOC_CHECK(buf, "the read buffer");
-    int eof = 0;
-    while (!eof) {
-        int r = gzread(gz, buf + len, (unsigned)(cap - len));
-        if (r < 0)
-            RC_TRY(rc_gz_failure(gz, path));
-        if (r == 0) {
-            int errnum = Z_OK;
-            gzerror(gz, &errnum);
-            if (errnum != Z_OK)
-                RC_TRY(rc_gz_failure(gz, path));
-            eof = 1;
-        }
-        len += (size_t)r;
-        char *p = buf, *end = buf + len, *nl;
-        while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-            L->line++;
-            RC_TRY(rc_loader_line(L, p, nl));
-            p = nl + 1;
-        }
-        if (eof) {
-            if (p < end) { /* last line without a newline */
-                L->line++;
-                RC_TRY(rc_loader_line(L, p, end));
-            }
-            RC_TRY(rc_loader_flush(L));
-            break;
-        }
-        len = (size_t)(end - p);
-        memmove(buf, p, len);
-        if (len == cap) { /* one line fills the buffer */
-            if (cap >= RC_MAX_LINE)
-                RC_FAIL(RC_ERR_INPUT, "%s:%llu: line longer than %u bytes", path,
-                        (unsigned long long)L->line + 1, RC_MAX_LINE);
-            char *nb = realloc(buf, 2 * cap);
-            RC_ALLOC_CHECK(nb, "the read buffer");
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    free(buf);
-    buf = NULL;
-    {
-        int zs = gzclose_r(gz);
-        gz = NULL;
-        if (zs != Z_OK)
-            RC_FAIL(RC_ERR_IO, "%s: error closing the file", path);
-    }
-
+    RC_TRY(rc_loader_accounts(L, opt));
+    RC_TRY(rc_text_read_lines(path, rc_loader_begin, rc_loader_text_line, L, &L->line));
+    RC_TRY(rc_loader_flush(L));
     if (L->edges_read == 0)
         RC_FAIL(RC_ERR_INPUT, "%s: no edges found", path);
 
+    const uint64_t n = L->nodes > 0 ? L->nodes : L->map.n;
+    if (opt->communities_path != NULL)
+        RC_TRY(rc_communities_read(opt->communities_path, L->nodes > 0 ? NULL : &L->map, n,
+                                   &community, &n_comm));
     /* The table is no longer needed: free it before the build's peak. */
     free(L->map.slot);
     L->map.slot = NULL;
-    uint64_t n = L->map.n;
     RC_TRY(rc_graph_build((uint32_t)n, &L->edges, opt->undirected, &g, &br));
-    {
+    if (L->nodes == 0) {
         uint64_t *ids = realloc(L->map.ids, (n ? n : 1) * sizeof *ids);
         if (ids) /* shrinking cannot really fail; keep the larger block if it does */
             L->map.ids = ids;
         g->orig_id = L->map.ids;
         L->map.ids = NULL;
     }
-    {
-        const char *dir = opt->direction == RC_DIRECTION_FOLLOWS ? "follows" : "flows";
-        size_t dl = strlen(path) + 128;
-        free(g->description);
-        g->description = malloc(dl);
-        RC_ALLOC_CHECK(g->description, "the graph description");
-        snprintf(g->description, dl, "file path=%s direction=%s format=%s%s%s", path, dir,
-                 L->csv ? "csv" : "snap", opt->weighted ? " weighted=true" : "",
-                 opt->undirected ? " undirected=true" : "");
+    if (community != NULL) {
+        free(g->community);
+        g->community = community;
+        g->n_communities = n_comm;
+        community = NULL;
     }
+    RC_TRY(rc_loader_describe(L, opt, g));
     if (report) {
         report->lines = L->line;
         report->edges_read = L->edges_read;
@@ -554,16 +372,12 @@ rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *op
     g = NULL;
 
 cleanup:
-    if (gz)
-        gzclose_r(gz);
-    if (fd >= 0)
-        close(fd);
-    free(buf);
     if (L) {
         rc_idmap_free(&L->map);
         rc_edges_free(&L->edges);
         free(L);
     }
+    free(community);
     rc_graph_free(g);
     return status;
 }

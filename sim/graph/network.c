@@ -17,6 +17,8 @@ void rc_network_spec_clear(rc_network_spec_t *spec)
     if (spec == NULL)
         return;
     free(spec->path);
+    free(spec->nodes_path);
+    free(spec->communities_path);
     free(spec->cache);
     free(spec->signature);
     free(spec->text);
@@ -37,7 +39,10 @@ rc_status_t rc_network_spec_copy(rc_network_spec_t *dst, const rc_network_spec_t
     rc_status_t status = RC_OK;
     *dst = *src;
     dst->path = dst->cache = dst->signature = dst->text = NULL;
+    dst->nodes_path = dst->communities_path = NULL;
     RC_TRY(dup_field(&dst->path, src->path));
+    RC_TRY(dup_field(&dst->nodes_path, src->nodes_path));
+    RC_TRY(dup_field(&dst->communities_path, src->communities_path));
     RC_TRY(dup_field(&dst->cache, src->cache));
     RC_TRY(dup_field(&dst->signature, src->signature));
     RC_TRY(dup_field(&dst->text, src->text));
@@ -116,6 +121,12 @@ char *rc_network_spec_canonical(const rc_network_spec_t *s)
         b = put(b, &len, "path", "%.4000s", s->path ? s->path : "");
         b = put(b, &len, "load", "%d %d %d", (int)s->load.direction, (int)s->load.format,
                 s->load.weighted);
+        if (s->load.nodes > 0)
+            b = put(b, &len, "nodes", "%llu", (unsigned long long)s->load.nodes);
+        if (s->nodes_path != NULL)
+            b = put(b, &len, "nodes_file", "%.4000s", s->nodes_path);
+        if (s->communities_path != NULL)
+            b = put(b, &len, "communities_file", "%.4000s", s->communities_path);
         break;
     }
     return b;
@@ -146,10 +157,23 @@ static rc_status_t load_file(const rc_network_spec_t *s, const char *base_dir, r
 {
     rc_status_t status = RC_OK;
     rc_load_report_t rep;
-    char *desc = NULL;
+    rc_load_options_t opt = s->load;
+    char *desc = NULL, *nodes = NULL, *comms = NULL;
     char *path = rc_path_join(base_dir, s->path);
     RC_ALLOC_CHECK(path, "a file name");
-    RC_TRY(rc_graph_load_edgelist(path, &s->load, out, &rep));
+    if (s->load.format == RC_FORMAT_HDF5)
+        RC_FAIL(RC_ERR_INPUT, "%s: an rtcascade graph file is read by rc_network_load", path);
+    if (s->nodes_path != NULL) {
+        nodes = rc_path_join(base_dir, s->nodes_path);
+        RC_ALLOC_CHECK(nodes, "a file name");
+    }
+    if (s->communities_path != NULL) {
+        comms = rc_path_join(base_dir, s->communities_path);
+        RC_ALLOC_CHECK(comms, "a file name");
+    }
+    opt.nodes_path = nodes;
+    opt.communities_path = comms;
+    RC_TRY(rc_graph_load_edgelist(path, &opt, out, &rep));
     const char *d = (*out)->description ? (*out)->description : "file";
     size_t need = strlen(d) + 160;
     desc = malloc(need);
@@ -163,6 +187,8 @@ static rc_status_t load_file(const rc_network_spec_t *s, const char *base_dir, r
 cleanup:
     free(desc);
     free(path);
+    free(nodes);
+    free(comms);
     return status;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 struct rc_cfg {
@@ -104,12 +105,43 @@ static rc_status_t set_paths(rc_cfg_t *c, const char *path)
 typedef struct parser {
     yaml_parser_t yp;
     const char *file;
+    const char *text; /* the input, to place encoding errors (libyaml gives a byte offset) */
+    size_t len;
+    unsigned depth;    /* maps and lists open around the node being parsed */
+    size_t nodes;      /* nodes made so far */
 } parser_t;
+
+/* line:col of byte `offset` of the input (1-based; columns in bytes). */
+static void text_position(const parser_t *p, size_t offset, size_t *line, size_t *col)
+{
+    size_t ln = 1, start = 0;
+    if (offset > p->len)
+        offset = p->len;
+    for (size_t i = 0; i < offset; i++)
+        if (p->text[i] == '\n') {
+            ln++;
+            start = i + 1;
+        }
+    *line = ln;
+    *col = offset - start + 1;
+}
 
 static rc_status_t yaml_fail(parser_t *p)
 {
     const yaml_mark_t *mk = &p->yp.problem_mark;
     const char *problem = p->yp.problem ? p->yp.problem : "malformed YAML";
+    if (p->yp.error == YAML_MEMORY_ERROR)
+        return rc_error(RC_ERR_NOMEM, "%s: out of memory reading the YAML", p->file);
+    if (p->yp.error == YAML_READER_ERROR) {
+        /* an encoding error: libyaml gives a byte offset, not a line */
+        size_t line = 1, col = 1;
+        text_position(p, p->yp.problem_offset, &line, &col);
+        if (p->yp.problem_value >= 0)
+            return rc_error(RC_ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s (byte 0x%02x)",
+                            p->file, line, col, problem, (unsigned)p->yp.problem_value & 0xffu);
+        return rc_error(RC_ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s", p->file, line, col,
+                        problem);
+    }
     if (p->yp.context != NULL)
         return rc_error(RC_ERR_CONFIG, "%s:%zu:%zu: YAML syntax error: %s %s", p->file,
                         mk->line + 1, mk->column + 1, problem, p->yp.context);
@@ -124,6 +156,80 @@ static rc_status_t next_event(parser_t *p, yaml_event_t *ev)
     return RC_OK;
 }
 
+/* ---- the keys of one map, for finding a duplicate in linear time ---- */
+
+typedef struct keyset {
+    size_t *slot; /* index + 1 of an item of the map; 0 = empty */
+    size_t cap;   /* a power of two, at least twice the keys */
+} keyset_t;
+
+static size_t key_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The item of map whose key is `key`, or NULL. */
+static const rc_cfg_t *keyset_find(const keyset_t *ks, const rc_cfg_t *map, const char *key)
+{
+    if (ks->cap == 0)
+        return NULL;
+    for (size_t i = key_hash(key) & (ks->cap - 1);; i = (i + 1) & (ks->cap - 1)) {
+        if (ks->slot[i] == 0)
+            return NULL;
+        if (strcmp(map->items[ks->slot[i] - 1]->key, key) == 0)
+            return map->items[ks->slot[i] - 1];
+    }
+}
+
+/* Adds item `idx` of map (its last one); keeps the table at most half full. */
+static rc_status_t keyset_add(keyset_t *ks, const rc_cfg_t *map, size_t idx)
+{
+    if (2 * (idx + 1) >= ks->cap) {
+        size_t cap = ks->cap ? 2 * ks->cap : 16;
+        while (2 * (idx + 1) >= cap)
+            cap *= 2;
+        size_t *slot = calloc(cap, sizeof *slot);
+        if (slot == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+        free(ks->slot);
+        ks->slot = slot;
+        ks->cap = cap;
+        for (size_t k = 0; k < idx; k++) {
+            size_t i = key_hash(map->items[k]->key) & (cap - 1);
+            while (slot[i] != 0)
+                i = (i + 1) & (cap - 1);
+            slot[i] = k + 1;
+        }
+    }
+    size_t i = key_hash(map->items[idx]->key) & (ks->cap - 1);
+    while (ks->slot[i] != 0)
+        i = (i + 1) & (ks->cap - 1);
+    ks->slot[i] = idx + 1;
+    return RC_OK;
+}
+
+/* A value as messages quote it: at most 60 bytes, control bytes as \xNN, "..." when cut. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+    size_t k = 0, i = 0;
+    for (; s[i] && i < 60 && k + 8 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+        else
+            buf[k++] = (char)c;
+    }
+    if (s[i] && k + 4 < len) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
 static rc_status_t parse_node(parser_t *p, yaml_event_t *ev, rc_cfg_t **out);
 
 /* Parses the children of a map or sequence whose start event was just consumed. */
@@ -131,41 +237,54 @@ static rc_status_t parse_children(parser_t *p, rc_cfg_t *c)
 {
     rc_status_t status = RC_OK;
     yaml_event_t ev;
+    keyset_t keys = {NULL, 0};
+    char b1[128];
     for (;;) {
         rc_cfg_t *child = NULL, *keynode = NULL;
         RC_TRY(next_event(p, &ev));
         if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
             yaml_event_delete(&ev);
-            return RC_OK;
+            goto cleanup;
+        }
+        if (c->len >= (c->kind == RC_CFG_MAP ? (size_t)RC_CFG_MAX_KEYS : (size_t)RC_CFG_MAX_ITEMS)) {
+            yaml_event_delete(&ev);
+            RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: %s with more than %d %s (the limit)", p->file,
+                    c->line, c->col, c->kind == RC_CFG_MAP ? "a map" : "a list",
+                    c->kind == RC_CFG_MAP ? RC_CFG_MAX_KEYS : RC_CFG_MAX_ITEMS,
+                    c->kind == RC_CFG_MAP ? "keys" : "items");
         }
         if (c->kind == RC_CFG_MAP) {
-            status = parse_node(p, &ev, &keynode); /* consumes ev */
-            if (status != RC_OK)
-                return status;
+            RC_TRY(parse_node(p, &ev, &keynode)); /* consumes ev */
             if (keynode->kind != RC_CFG_SCALAR) {
                 status = rc_error(RC_ERR_CONFIG, "%s:%u:%u: a key must be a plain name", p->file,
                                   keynode->line, keynode->col);
                 rc_cfg_free(keynode);
-                return status;
+                goto cleanup;
             }
-            for (size_t i = 0; i < c->len; i++) {
-                if (strcmp(c->items[i]->key, keynode->text) == 0) {
-                    status = rc_error(RC_ERR_CONFIG, "%s:%u:%u: duplicate key '%s' (first at line %u)",
-                                      p->file, keynode->line, keynode->col, keynode->text,
-                                      c->items[i]->line);
-                    rc_cfg_free(keynode);
-                    return status;
-                }
+            if (strlen(keynode->text) > RC_CFG_MAX_KEY_LEN) {
+                status = rc_error(RC_ERR_CONFIG,
+                                  "%s:%u:%u: a key of %zu bytes ('%s') is longer than the limit "
+                                  "of %d bytes",
+                                  p->file, keynode->line, keynode->col, strlen(keynode->text),
+                                  shown(keynode->text, b1, sizeof b1), RC_CFG_MAX_KEY_LEN);
+                rc_cfg_free(keynode);
+                goto cleanup;
+            }
+            const rc_cfg_t *first = keyset_find(&keys, c, keynode->text);
+            if (first != NULL) {
+                status = rc_error(RC_ERR_CONFIG, "%s:%u:%u: duplicate key '%s' (first at line %u)",
+                                  p->file, keynode->line, keynode->col,
+                                  shown(keynode->text, b1, sizeof b1),
+                                  first->kline ? first->kline : first->line);
+                rc_cfg_free(keynode);
+                goto cleanup;
             }
             status = next_event(p, &ev);
+            if (status == RC_OK)
+                status = parse_node(p, &ev, &child);
             if (status != RC_OK) {
                 rc_cfg_free(keynode);
-                return status;
-            }
-            status = parse_node(p, &ev, &child);
-            if (status != RC_OK) {
-                rc_cfg_free(keynode);
-                return status;
+                goto cleanup;
             }
             child->key = keynode->text;
             child->kline = keynode->line;
@@ -178,10 +297,13 @@ static rc_status_t parse_children(parser_t *p, rc_cfg_t *c)
         status = node_append(c, child);
         if (status != RC_OK) {
             rc_cfg_free(child);
-            return status;
+            goto cleanup;
         }
+        if (c->kind == RC_CFG_MAP)
+            RC_TRY(keyset_add(&keys, c, c->len - 1));
     }
 cleanup:
+    free(keys.slot);
     return status;
 }
 
@@ -192,8 +314,14 @@ static rc_status_t parse_node(parser_t *p, yaml_event_t *ev, rc_cfg_t **out)
     rc_cfg_t *c = NULL;
     unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
     *out = NULL;
+    if (++p->nodes > RC_CFG_MAX_NODES)
+        RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: more than %d values, maps and lists (the limit)",
+                p->file, line, col, RC_CFG_MAX_NODES);
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.length > RC_CFG_MAX_SCALAR)
+            RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: a value of %zu bytes is longer than the limit of %zu",
+                    p->file, line, col, ev->data.scalar.length, RC_CFG_MAX_SCALAR);
         c = node_new(RC_CFG_SCALAR, p->file, line, col);
         RC_ALLOC_CHECK(c, "a config node");
         c->text = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
@@ -202,10 +330,17 @@ static rc_status_t parse_node(parser_t *p, yaml_event_t *ev, rc_cfg_t **out)
         break;
     case YAML_MAPPING_START_EVENT:
     case YAML_SEQUENCE_START_EVENT:
+        /* the limit keeps the recursion (and the key paths, which grow with the depth) small */
+        if (p->depth >= RC_CFG_MAX_DEPTH)
+            RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: maps and lists nested deeper than %d levels",
+                    p->file, line, col, RC_CFG_MAX_DEPTH);
         c = node_new(ev->type == YAML_MAPPING_START_EVENT ? RC_CFG_MAP : RC_CFG_SEQ, p->file, line,
                      col);
         RC_ALLOC_CHECK(c, "a config node");
-        RC_TRY(parse_children(p, c));
+        p->depth++;
+        status = parse_children(p, c);
+        p->depth--;
+        RC_TRY(status);
         break;
     case YAML_ALIAS_EVENT:
         RC_FAIL(RC_ERR_CONFIG, "%s:%u:%u: YAML aliases (*name) are not supported; write the value out",
@@ -221,12 +356,46 @@ cleanup:
     return status;
 }
 
+/* set_paths for a freshly parsed tree, refusing paths that would need more than `*budget`
+ * bytes (deep trees of long keys make long paths at every node). */
+static rc_status_t set_paths_budget(rc_cfg_t *c, const char *path, size_t *budget)
+{
+    size_t n = strlen(path) + 1;
+    if (n > *budget)
+        return rc_error(RC_ERR_CONFIG, "%s:%u:%u: the key paths of this config need more than "
+                        "%zu MiB (too many keys, too deep)",
+                        c->file, c->line, c->col, RC_CFG_MAX_PATHS >> 20);
+    *budget -= n;
+    char *p = strdup(path);
+    if (p == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+    free(c->path);
+    c->path = p;
+    for (size_t i = 0; i < c->len; i++) {
+        rc_cfg_t *ch = c->items[i];
+        size_t need = strlen(path) + (ch->key ? strlen(ch->key) : 24) + 4;
+        char *cp = malloc(need);
+        if (cp == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
+        if (c->kind == RC_CFG_MAP)
+            snprintf(cp, need, "%s%s%s", path, *path ? "." : "", ch->key);
+        else
+            snprintf(cp, need, "%s[%zu]", path, i);
+        rc_status_t s = set_paths_budget(ch, cp, budget);
+        free(cp);
+        if (s != RC_OK)
+            return s;
+    }
+    return RC_OK;
+}
+
 static rc_status_t parse_input(parser_t *p, rc_cfg_t **root)
 {
     rc_status_t status = RC_OK;
     yaml_event_t ev;
     rc_cfg_t *doc = NULL;
     int depth_done = 0;
+    size_t budget = RC_CFG_MAX_PATHS;
     *root = NULL;
     while (!depth_done) {
         RC_TRY(next_event(p, &ev));
@@ -255,7 +424,7 @@ static rc_status_t parse_input(parser_t *p, rc_cfg_t **root)
         doc = node_new(RC_CFG_MAP, p->file, 1, 1); /* an empty file is an empty map */
         RC_ALLOC_CHECK(doc, "a config node");
     }
-    RC_TRY(set_paths(doc, ""));
+    RC_TRY(set_paths_budget(doc, "", &budget));
     *root = doc;
     doc = NULL;
 cleanup:
@@ -263,39 +432,69 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_cfg_parse_string(const char *text, const char *name, rc_cfg_t **root)
+/* Parses text[0..len) (the whole input, checked against RC_CFG_MAX_BYTES by the callers). */
+static rc_status_t parse_text(const char *text, size_t len, const char *name, rc_cfg_t **root)
 {
-    parser_t p = {.file = name};
+    parser_t p = {.file = name, .text = text, .len = len};
+    *root = NULL;
     if (!yaml_parser_initialize(&p.yp))
         return rc_error(RC_ERR_NOMEM, "out of memory starting the YAML parser");
-    yaml_parser_set_input_string(&p.yp, (const unsigned char *)text, strlen(text));
+    yaml_parser_set_input_string(&p.yp, (const unsigned char *)text, len);
     rc_status_t s = parse_input(&p, root);
     yaml_parser_delete(&p.yp);
     return s;
 }
 
+rc_status_t rc_cfg_parse_string(const char *text, const char *name, rc_cfg_t **root)
+{
+    size_t len = strlen(text);
+    *root = NULL;
+    if (len > RC_CFG_MAX_BYTES)
+        return rc_error(RC_ERR_CONFIG, "%s: %zu bytes of YAML is more than the limit of %zu MiB",
+                        name, len, RC_CFG_MAX_BYTES >> 20);
+    return parse_text(text, len, name, root);
+}
+
 rc_status_t rc_cfg_parse_file(const char *path, rc_cfg_t **root)
 {
+    rc_status_t status = RC_OK;
+    char *text = NULL;
+    size_t len = 0;
+    struct stat sb;
     *root = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return rc_error(RC_ERR_IO, "%s: cannot open config: %s", path, strerror(errno));
-    parser_t p = {.file = path};
-    if (!yaml_parser_initialize(&p.yp)) {
-        fclose(f);
-        return rc_error(RC_ERR_NOMEM, "out of memory starting the YAML parser");
-    }
-    yaml_parser_set_input_file(&p.yp, f);
-    rc_status_t s = parse_input(&p, root);
-    yaml_parser_delete(&p.yp);
-    fclose(f);
-    if (s == RC_OK && rc_cfg_kind(*root) != RC_CFG_MAP) {
-        s = rc_error(RC_ERR_CONFIG, "%s:1:1: a config must be a map of keys (name:, seed:, ...)",
-                     path);
+    if (fstat(fileno(f), &sb) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot read config: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        RC_FAIL(RC_ERR_IO, "%s: cannot read config: %s", path, strerror(EISDIR));
+    /* read whole, up to one byte past the limit (a pipe has no size): libyaml reports encoding
+     * errors as byte offsets, placed in the text */
+    size_t cap = S_ISREG(sb.st_mode) && (uint64_t)sb.st_size <= RC_CFG_MAX_BYTES
+                     ? (size_t)sb.st_size + 1
+                     : RC_CFG_MAX_BYTES + 1;
+    text = malloc(cap + 1);
+    RC_ALLOC_CHECK(text, "a config");
+    for (size_t got; len < cap && (got = fread(text + len, 1, cap - len, f)) > 0;)
+        len += got;
+    if (ferror(f))
+        RC_FAIL(RC_ERR_IO, "%s: cannot read config: %s", path, strerror(errno));
+    if (len > RC_CFG_MAX_BYTES)
+        RC_FAIL(RC_ERR_CONFIG, "%s: a config of more than %zu MiB (the limit)", path,
+                RC_CFG_MAX_BYTES >> 20);
+    text[len] = '\0';
+    RC_TRY(parse_text(text, len, path, root));
+    if (rc_cfg_kind(*root) != RC_CFG_MAP) {
         rc_cfg_free(*root);
         *root = NULL;
+        RC_FAIL(RC_ERR_CONFIG, "%s:1:1: a config must be a map of keys (name:, seed:, ...)",
+                path);
     }
-    return s;
+cleanup:
+    free(text);
+    fclose(f);
+    return status;
 }
 
 /* ---- access ---- */
@@ -372,21 +571,23 @@ int rc_cfg_is_null(const rc_cfg_t *c)
            strcmp(c->text, "Null") == 0 || strcmp(c->text, "NULL") == 0;
 }
 
-/* "what it is" for messages: the scalar's text, or "a map"/"a list". */
-static const char *describe(const rc_cfg_t *c)
+/* "what it is" for messages: the scalar's text (shortened, quoted), or "a map"/"a list". */
+static const char *describe(const rc_cfg_t *c, char *buf, size_t len)
 {
     if (c->kind == RC_CFG_MAP)
         return "a map";
     if (c->kind == RC_CFG_SEQ)
         return "a list";
-    return c->text;
+    char text[128];
+    snprintf(buf, len, "'%s'", shown(c->text, text, sizeof text));
+    return buf;
 }
 
 static rc_status_t type_error(const rc_cfg_t *c, const char *expected)
 {
-    const char *q = c->kind == RC_CFG_SCALAR ? "'" : "";
-    return rc_error(RC_ERR_CONFIG, "%s: %s: expected %s, got %s%s%s", rc_cfg_where(c), c->path,
-                    expected, q, describe(c), q);
+    char what[160];
+    return rc_error(RC_ERR_CONFIG, "%s: %s: expected %s, got %s", rc_cfg_where(c), c->path,
+                    expected, describe(c, what, sizeof what));
 }
 
 /* Copies s without '_' digit separators (YAML 1.1 allows 1_000_000). */
@@ -404,16 +605,46 @@ static int strip_underscores(const char *s, char *buf, size_t len)
     return 1;
 }
 
-/* Parses a whole string as a finite double. */
+/* Whether s is a decimal number as a config writes one: [+-]digits[.digits][e[+-]digits] or
+ * [+-].digits[...]. Not hexadecimal (YAML 1.1's 0x10, C's 0x1p3), not inf or nan. */
+static int decimal_syntax(const char *s)
+{
+    int digits = 0;
+    if (*s == '+' || *s == '-')
+        s++;
+    for (; isdigit((unsigned char)*s); s++)
+        digits++;
+    if (*s == '.')
+        for (s++; isdigit((unsigned char)*s); s++)
+            digits++;
+    if (digits == 0)
+        return 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* Parses a whole string as a finite double: 1, or 0 when it is not a decimal number, or -1 when
+ * it is one too large for a double. A number too small for one (1e-320, 1e-400) is the nearest
+ * double (subnormal, or 0), as in any language. */
 static int text_to_double(const char *s, double *out)
 {
     char buf[128], *end = NULL;
-    if (!strip_underscores(s, buf, sizeof buf) || buf[0] == '\0' || isspace((unsigned char)buf[0]))
+    if (!strip_underscores(s, buf, sizeof buf) || !decimal_syntax(buf))
         return 0;
     errno = 0;
     double v = strtod(buf, &end);
-    if (errno == ERANGE || *end != '\0' || !isfinite(v))
+    if (*end != '\0')
         return 0;
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+        return -1;
     *out = v;
     return 1;
 }
@@ -432,7 +663,7 @@ static int text_to_uint64(const char *s, uint64_t *out)
         return 1;
     }
     double d;
-    if (text_to_double(buf, &d) && d >= 0 && d <= 9007199254740992.0 && d == floor(d)) {
+    if (text_to_double(buf, &d) == 1 && d >= 0 && d <= 9007199254740992.0 && d == floor(d)) {
         *out = (uint64_t)d;
         return 1;
     }
@@ -442,7 +673,10 @@ static int text_to_uint64(const char *s, uint64_t *out)
 rc_status_t rc_cfg_as_double(const rc_cfg_t *c, double lo, double hi, double *out)
 {
     double v;
-    if (c->kind != RC_CFG_SCALAR || c->quoted || !text_to_double(c->text, &v))
+    int parsed = c->kind == RC_CFG_SCALAR && !c->quoted ? text_to_double(c->text, &v) : 0;
+    if (parsed < 0)
+        return type_error(c, "a number within +-1.8e308");
+    if (parsed == 0)
         return type_error(c, "a number");
     if (v < lo || v > hi) {
         char range[96];
@@ -579,7 +813,7 @@ rc_status_t rc_cfg_choice(const rc_cfg_t *map, const char *key, const char *cons
         *out = def_index;
         return RC_OK;
     }
-    char list[1024];
+    char list[1024], text[128];
     if (c->kind != RC_CFG_SCALAR)
         return type_error(c, "one of the names listed in the docs");
     for (int i = 0; choices[i]; i++) {
@@ -591,9 +825,10 @@ rc_status_t rc_cfg_choice(const rc_cfg_t *map, const char *key, const char *cons
     const char *guess = nearest(c->text, choices);
     if (guess != NULL)
         return rc_error(RC_ERR_CONFIG, "%s: %s: unknown value '%s' (did you mean '%s'? valid: %s)",
-                        rc_cfg_where(c), c->path, c->text, guess, join(choices, list, sizeof list));
+                        rc_cfg_where(c), c->path, shown(c->text, text, sizeof text), guess,
+                        join(choices, list, sizeof list));
     return rc_error(RC_ERR_CONFIG, "%s: %s: unknown value '%s' (valid: %s)", rc_cfg_where(c),
-                    c->path, c->text, join(choices, list, sizeof list));
+                    c->path, shown(c->text, text, sizeof text), join(choices, list, sizeof list));
 }
 
 rc_status_t rc_cfg_require(const rc_cfg_t *map, const char *key)
@@ -609,7 +844,7 @@ rc_status_t rc_cfg_check_keys(const rc_cfg_t *map, const char *const *allowed)
 {
     if (map->kind != RC_CFG_MAP)
         return type_error(map, "a map of keys");
-    char list[1024];
+    char list[1024], text[128];
     for (size_t i = 0; i < map->len; i++) {
         const rc_cfg_t *c = map->items[i];
         int ok = 0;
@@ -624,9 +859,9 @@ rc_status_t rc_cfg_check_keys(const rc_cfg_t *map, const char *const *allowed)
                  c->kline ? c->kcol : c->col);
         if (guess != NULL)
             return rc_error(RC_ERR_CONFIG, "%s: unknown key '%s' in %s (did you mean '%s'?)", pos,
-                            c->key, where, guess);
-        return rc_error(RC_ERR_CONFIG, "%s: unknown key '%s' in %s (valid keys: %s)", pos, c->key,
-                        where, join(allowed, list, sizeof list));
+                            shown(c->key, text, sizeof text), where, guess);
+        return rc_error(RC_ERR_CONFIG, "%s: unknown key '%s' in %s (valid keys: %s)", pos,
+                        shown(c->key, text, sizeof text), where, join(allowed, list, sizeof list));
     }
     return RC_OK;
 }
@@ -909,35 +1144,96 @@ static void sb_indent(sbuf_t *b, int n)
         sb_put(b, " ", 1);
 }
 
+/* Length of the UTF-8 character at t that a YAML reader does not accept raw (C0 and C1
+ * controls, DEL, U+FFFE/U+FFFF) or reads as a line break (NEL, U+2028, U+2029); 0 when t starts
+ * with an ordinary character. */
+static size_t special_char(const unsigned char *t)
+{
+    if (t[0] < 0x20 || t[0] == 0x7f)
+        return 1;
+    if (t[0] == 0xc2 && t[1] >= 0x80 && t[1] <= 0x9f)
+        return 2;
+    if (t[0] == 0xe2 && t[1] == 0x80 && (t[2] == 0xa8 || t[2] == 0xa9))
+        return 3;
+    if (t[0] == 0xef && t[1] == 0xbf && (t[2] == 0xbe || t[2] == 0xbf))
+        return 3;
+    return 0;
+}
+
+/* Whether text (a key, or an unquoted value) must be double-quoted to read back as itself: it
+ * is empty, starts or ends with a space, starts with an indicator, holds a character plain YAML
+ * gives a meaning to, or a special character. A negative number stays plain. */
+static int needs_quotes(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || isspace((unsigned char)t[0]) || isspace((unsigned char)t[n - 1]))
+        return 1;
+    if (strpbrk(t, ":#{}[],&*!|>'\"%@`\\") != NULL || t[0] == '?')
+        return 1;
+    double d;
+    if (t[0] == '-' && text_to_double(t, &d) != 1)
+        return 1;
+    for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+        if (special_char(u))
+            return 1;
+    return 0;
+}
+
+/* Writes t double-quoted, with YAML escapes for quotes, backslashes and special characters. */
+static void emit_quoted(sbuf_t *b, const char *text)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    sb_put(b, "\"", 1);
+    while (*t) {
+        char esc[16];
+        size_t n = special_char(t);
+        if (*t == '"' || *t == '\\') {
+            esc[0] = '\\', esc[1] = (char)*t, esc[2] = '\0';
+            sb_str(b, esc);
+        } else if (n == 1 && *t == '\n') {
+            sb_str(b, "\\n");
+        } else if (n == 1 && *t == '\t') {
+            sb_str(b, "\\t");
+        } else if (n == 1 && *t == '\r') {
+            sb_str(b, "\\r");
+        } else if (n == 1) {
+            snprintf(esc, sizeof esc, "\\x%02x", *t);
+            sb_str(b, esc);
+        } else if (n == 2) {
+            snprintf(esc, sizeof esc, "\\x%02x", t[1]); /* U+0080..U+009F */
+            sb_str(b, esc);
+        } else if (n == 3) {
+            unsigned cp = ((unsigned)(t[0] & 0x0f) << 12) | ((unsigned)(t[1] & 0x3f) << 6) |
+                          (unsigned)(t[2] & 0x3f);
+            snprintf(esc, sizeof esc, "\\u%04x", cp);
+            sb_str(b, esc);
+        } else {
+            sb_put(b, (const char *)t, 1);
+            n = 1;
+        }
+        t += n ? n : 1;
+    }
+    sb_put(b, "\"", 1);
+}
+
 /* Writes a scalar, double-quoted when it was quoted or plain YAML would misread it. */
 static void emit_scalar(sbuf_t *b, const rc_cfg_t *c)
 {
-    const char *t = c->text;
-    int needs = c->quoted || *t == '\0' || strpbrk(t, ":#{}[],&*!|>'\"%@`\n\t\\") != NULL ||
-                isspace((unsigned char)t[0]) || isspace((unsigned char)t[strlen(t) - 1]) ||
-                t[0] == '-' || t[0] == '?';
-    double d;
-    if (t[0] == '-' && text_to_double(t, &d))
-        needs = c->quoted; /* negative numbers stay plain */
-    if (!needs) {
-        sb_str(b, t);
-        return;
-    }
-    sb_put(b, "\"", 1);
-    for (; *t; t++) {
-        char esc[8];
-        if (*t == '"' || *t == '\\') {
-            esc[0] = '\\', esc[1] = *t, esc[2] = '\0';
-            sb_str(b, esc);
-        } else if (*t == '\n') {
-            sb_str(b, "\\n");
-        } else if (*t == '\t') {
-            sb_str(b, "\\t");
-        } else {
-            sb_put(b, t, 1);
-        }
-    }
-    sb_put(b, "\"", 1);
+    if (!c->quoted && c->text[0] == '\0')
+        sb_str(b, "null"); /* a key given without a value */
+    else if (c->quoted || needs_quotes(c->text))
+        emit_quoted(b, c->text);
+    else
+        sb_str(b, c->text);
+}
+
+/* Writes a key, double-quoted when plain YAML would misread it ("#x", "k: v", "- a"). */
+static void emit_key(sbuf_t *b, const char *key)
+{
+    if (needs_quotes(key))
+        emit_quoted(b, key);
+    else
+        sb_str(b, key);
 }
 
 /* Flow style for a list of scalars ([1, 2, 3]), block style otherwise. */
@@ -955,7 +1251,7 @@ static void emit(sbuf_t *b, const rc_cfg_t *c, int indent)
         const rc_cfg_t *ch = c->items[i];
         sb_indent(b, indent);
         if (c->kind == RC_CFG_MAP) {
-            sb_str(b, ch->key);
+            emit_key(b, ch->key);
             sb_str(b, ":");
         } else {
             sb_str(b, "-");

@@ -49,6 +49,8 @@ void rc_experiment_free(rc_experiment_t *ex)
     free(ex->networks);
     free_strings(ex->swept_keys, ex->n_swept);
     free_strings(ex->scenarios, ex->n_scenarios);
+    free_strings(ex->sweep_plans, ex->n_scenarios);
+    free(ex->swept_in);
     free(ex->name);
     free(ex->output);
     free(ex->base_dir);
@@ -99,6 +101,11 @@ static rc_status_t read_top(const rc_cfg_t *config, const char *default_name, rc
     RC_TRY(rc_cfg_string(config, "name", default_name, &name));
     if (name == NULL || *name == '\0')
         name = "experiment";
+    if (strlen(name) > RC_NAME_MAX)
+        RC_FAIL(RC_ERR_CONFIG, "%s: name: a name of %zu bytes is longer than the limit of %d "
+                "(it names the results file)",
+                rc_cfg_get(config, "name") ? rc_cfg_where(rc_cfg_get(config, "name")) : "config",
+                strlen(name), RC_NAME_MAX);
     ex->name = strdup(name);
     RC_ALLOC_CHECK(ex->name, "a name");
     RC_TRY(rc_cfg_uint64(config, "seed", 42, 0, UINT64_MAX, &ex->seed));
@@ -247,6 +254,14 @@ cleanup:
     return status;
 }
 
+static int sweep_has(const rc_sweep_t *set, const char *key)
+{
+    for (size_t a = 0; a < set->n; a++)
+        if (strcmp(set->axes[a].key, key) == 0)
+            return 1;
+    return 0;
+}
+
 /* The sweeps: the top-level one (every scenario), then each scenario's own. Fills the
  * experiment's scenario names and swept keys, and *total points. */
 static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_sweep_t *global,
@@ -279,6 +294,8 @@ static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_s
         }
         ex->scenarios[s] = strdup(sname);
         RC_ALLOC_CHECK(ex->scenarios[s], "the scenarios");
+        ex->sweep_plans[s] = rc_sweep_plan(global, &local[s]);
+        RC_ALLOC_CHECK(ex->sweep_plans[s], "the scenarios");
         *total += global->combos * local[s].combos;
         if (*total > RC_MAX_POINTS)
             RC_FAIL(RC_ERR_CONFIG, "%s: more than %llu points", rc_cfg_where(config),
@@ -288,6 +305,13 @@ static rc_status_t read_sweeps(const rc_cfg_t *config, rc_experiment_t *ex, rc_s
         ex->swept_keys = calloc(1, sizeof *ex->swept_keys);
         RC_ALLOC_CHECK(ex->swept_keys, "the sweep");
     }
+    ex->swept_in = calloc(ex->n_scenarios * ex->n_swept + 1, 1);
+    RC_ALLOC_CHECK(ex->swept_in, "the sweep");
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        for (size_t k = 0; k < ex->n_swept; k++)
+            ex->swept_in[s * ex->n_swept + k] =
+                (unsigned char)(sweep_has(global, ex->swept_keys[k]) ||
+                                sweep_has(&local[s], ex->swept_keys[k]));
 cleanup:
     return status;
 }
@@ -355,11 +379,21 @@ static rc_status_t create(const rc_cfg_t *config, const char *default_name, cons
                 rc_cfg_where(scen));
     ex->n_scenarios = scen ? rc_cfg_size(scen) : 1;
     ex->scenarios = calloc(ex->n_scenarios, sizeof *ex->scenarios);
+    ex->sweep_plans = calloc(ex->n_scenarios, sizeof *ex->sweep_plans);
     local = calloc(ex->n_scenarios, sizeof *local);
     RC_ALLOC_CHECK(ex->scenarios, "the scenarios");
+    RC_ALLOC_CHECK(ex->sweep_plans, "the scenarios");
     RC_ALLOC_CHECK(local, "the scenarios");
     n_local = ex->n_scenarios;
     RC_TRY(read_sweeps(config, ex, &global, local, &total));
+
+    /* The points' memory is checked before they are made (a sweep may have 10^7 of them). */
+    ex->points_bytes = total * (uint64_t)RC_POINT_BYTES;
+    {
+        char what[96];
+        snprintf(what, sizeof what, "a sweep of %llu points", (unsigned long long)total);
+        RC_TRY(rc_memory_check(ex->points_bytes, what));
+    }
 
     /* Points: scenario-major, then the top-level sweep, then the scenario's own. */
     base = rc_cfg_copy(config);
@@ -429,7 +463,10 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
 
 rc_status_t rc_experiment_check(const rc_experiment_t *ex)
 {
-    return rc_memory_check(ex->peak_bytes * 3 / 2, "the largest network of the experiment");
+    if (ex->points_bytes == 0)
+        return rc_memory_check(ex->peak_bytes * 3 / 2, "the largest network of the experiment");
+    return rc_memory_check(ex->peak_bytes * 3 / 2 + ex->points_bytes,
+                           "the points and the largest network of the experiment");
 }
 
 size_t rc_experiment_network_points(const rc_experiment_t *ex, size_t id,
@@ -470,6 +507,61 @@ static char *name_of(const char *path)
     return name;
 }
 
+/* Takes the swept keys at or below `key` out of the sweep map `sweep` (a --set fixes them);
+ * refuses a --set below a swept key, which the sweep would overwrite whole. */
+static rc_status_t pin_in_sweep(rc_cfg_t *sweep, const char *key, const char *assignment)
+{
+    size_t klen = strlen(key);
+    if (sweep == NULL || rc_cfg_kind(sweep) != RC_CFG_MAP)
+        return RC_OK;
+    for (size_t i = rc_cfg_size(sweep); i-- > 0;) {
+        const char *swept = NULL;
+        const rc_cfg_t *v = rc_cfg_at(sweep, i, &swept);
+        size_t slen = strlen(swept);
+        if (strcmp(swept, "mode") == 0)
+            continue;
+        if (strncmp(swept, key, klen) == 0 && (swept[klen] == '\0' || swept[klen] == '.')) {
+            rc_cfg_remove(sweep, swept); /* the --set value holds at every point */
+        } else if (strncmp(key, swept, slen) == 0 && key[slen] == '.') {
+            return rc_error(RC_ERR_ARGUMENT,
+                            "--set %s: %s is swept (%s), which sets it whole at every point; "
+                            "--set %s=... to fix it, or change the sweep",
+                            assignment, swept, rc_cfg_where(v), swept);
+        }
+    }
+    return RC_OK;
+}
+
+/* A --set wins over the sweep and the scenarios: its key is taken out of every sweep, and set
+ * in every scenario that sets it (or a map above it). Keys of sweep: and scenarios: themselves
+ * are edited as given. */
+static rc_status_t pin_set(rc_cfg_t *cfg, const char *assignment)
+{
+    rc_status_t status = RC_OK;
+    char key[512];
+    const char *eq = strchr(assignment, '=');
+    if (eq == NULL || (size_t)(eq - assignment) >= sizeof key)
+        return RC_OK; /* rc_cfg_set_assignment said what is wrong */
+    memcpy(key, assignment, (size_t)(eq - assignment));
+    key[eq - assignment] = '\0';
+    if (strcmp(key, "sweep") == 0 || strncmp(key, "sweep.", 6) == 0 ||
+        strcmp(key, "scenarios") == 0 || strncmp(key, "scenarios.", 10) == 0)
+        return RC_OK;
+    RC_TRY(pin_in_sweep((rc_cfg_t *)rc_cfg_get(cfg, "sweep"), key, assignment));
+    rc_cfg_t *scen = (rc_cfg_t *)rc_cfg_get(cfg, "scenarios");
+    for (size_t s = 0; scen != NULL && rc_cfg_kind(scen) == RC_CFG_MAP && s < rc_cfg_size(scen);
+         s++) {
+        rc_cfg_t *sv = (rc_cfg_t *)rc_cfg_at(scen, s, NULL);
+        if (rc_cfg_kind(sv) != RC_CFG_MAP)
+            continue; /* refused later, with its place */
+        RC_TRY(pin_in_sweep((rc_cfg_t *)rc_cfg_get(sv, "sweep"), key, assignment));
+        if (rc_cfg_lookup(sv, key) != NULL)
+            RC_TRY(rc_cfg_set_assignment(sv, assignment));
+    }
+cleanup:
+    return status;
+}
+
 /* Applies the sets to cfg (consumed) and creates the experiment, which takes the text. */
 static rc_status_t finish_load(rc_cfg_t *cfg, char **text, const char *default_name,
                                const char *base_dir, char *const *sets, size_t n_sets,
@@ -479,6 +571,8 @@ static rc_status_t finish_load(rc_cfg_t *cfg, char **text, const char *default_n
     rc_experiment_t *ex = NULL;
     for (size_t i = 0; i < n_sets; i++)
         RC_TRY(rc_cfg_set_assignment(cfg, sets[i]));
+    for (size_t i = 0; i < n_sets; i++)
+        RC_TRY(pin_set(cfg, sets[i]));
     RC_TRY(create(cfg, default_name, base_dir, &ex));
     ex->config_text = *text;
     *text = NULL;

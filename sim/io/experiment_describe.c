@@ -3,6 +3,7 @@
  * each, total runs and the output, then a table of the points when there are few. */
 #include "rtcascade/experiment.h"
 #include "rtcascade/memory.h"
+#include "io/sweep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,12 @@ static size_t *column_widths(const rc_experiment_t *ex)
         return NULL;
     for (size_t k = 0; k < ex->n_swept; k++) {
         w[k] = strlen(ex->swept_keys[k]);
-        for (size_t p = 0; p < ex->n_points; p++)
-            if (strlen(ex->points[p].values[k]) > w[k])
-                w[k] = strlen(ex->points[p].values[k]);
+        for (size_t p = 0; p < ex->n_points; p++) {
+            char line[RC_VALUE_SHOWN];
+            size_t l = strlen(rc_value_one_line(ex->points[p].values[k], line, sizeof line));
+            if (l > w[k])
+                w[k] = l;
+        }
     }
     w[ex->n_swept] = strlen("scenario");
     for (size_t s = 0; s < ex->n_scenarios; s++)
@@ -77,22 +81,88 @@ static rc_status_t print_spec(FILE *f, const rc_network_spec_t *spec)
 }
 
 /* Values a swept key takes, in order of first appearance. */
+/* Index of the point's scenario among the experiment's. */
+static size_t scenario_of(const rc_experiment_t *ex, const rc_point_t *pt)
+{
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        if (pt->scenario == ex->scenarios[s])
+            return s;
+    return 0;
+}
+
+/* The distinct values key k takes where it is swept (not the base value of the scenarios that
+ * do not sweep it), then the scenarios that sweep it when not all do. */
 static void print_swept_values(FILE *f, const rc_experiment_t *ex, size_t k)
 {
-    size_t shown = 0;
+    size_t shown = 0, in = 0;
+    const size_t ns = ex->n_swept;
     for (size_t p = 0; p < ex->n_points; p++) {
+        if (!ex->swept_in[scenario_of(ex, &ex->points[p]) * ns + k])
+            continue;
         const char *v = ex->points[p].values[k];
         int seen = 0;
         for (size_t q = 0; q < p && !seen; q++)
-            seen = strcmp(ex->points[q].values[k], v) == 0;
+            seen = ex->swept_in[scenario_of(ex, &ex->points[q]) * ns + k] &&
+                   strcmp(ex->points[q].values[k], v) == 0;
         if (seen)
             continue;
         if (shown == 12) {
             fputs(", ...", f);
             break;
         }
-        fprintf(f, "%s%s", shown ? ", " : "", v);
+        char line[RC_VALUE_SHOWN];
+        fprintf(f, "%s%s", shown ? ", " : "", rc_value_one_line(v, line, sizeof line));
         shown++;
+    }
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        in += ex->swept_in[s * ns + k];
+    if (in < ex->n_scenarios) {
+        fprintf(f, " (in ");
+        for (size_t s = 0, i = 0; s < ex->n_scenarios; s++)
+            if (ex->swept_in[s * ns + k])
+                fprintf(f, "%s%s", i++ ? ", " : "", ex->scenarios[s]);
+        fprintf(f, " only)");
+    }
+}
+
+/* Points of scenario s. */
+static size_t scenario_points(const rc_experiment_t *ex, size_t s)
+{
+    size_t c = 0;
+    for (size_t p = 0; p < ex->n_points; p++)
+        c += ex->points[p].scenario == ex->scenarios[s];
+    return c;
+}
+
+/* The sweep: one plan for all scenarios, or each scenario's when they differ; then the values
+ * of each swept key. */
+static void print_sweep(FILE *f, const rc_experiment_t *ex)
+{
+    int same = 1;
+    for (size_t s = 1; s < ex->n_scenarios; s++)
+        same &= strcmp(ex->sweep_plans[s], ex->sweep_plans[0]) == 0;
+    fprintf(f, "sweep:       ");
+    if (ex->n_swept == 0) {
+        fprintf(f, "none\n");
+        return;
+    }
+    if (same) {
+        size_t combos = scenario_points(ex, 0);
+        fprintf(f, "%s = %zu combination%s%s\n", ex->sweep_plans[0], combos,
+                combos == 1 ? "" : "s", ex->n_scenarios > 1 ? " per scenario" : "");
+    } else {
+        fprintf(f, "%zu key%s, per scenario:\n", ex->n_swept, ex->n_swept == 1 ? "" : "s");
+        for (size_t s = 0; s < ex->n_scenarios; s++) {
+            size_t c = scenario_points(ex, s);
+            fprintf(f, "  %s: %s = %zu point%s\n", ex->scenarios[s], ex->sweep_plans[s], c,
+                    c == 1 ? "" : "s");
+        }
+        fprintf(f, "values:\n");
+    }
+    for (size_t k = 0; k < ex->n_swept; k++) {
+        fprintf(f, "  %s: ", ex->swept_keys[k]);
+        print_swept_values(f, ex, k);
+        fprintf(f, "\n");
     }
 }
 
@@ -106,39 +176,17 @@ rc_status_t rc_experiment_describe(const rc_experiment_t *ex, FILE *f)
     fprintf(f, "scenarios:   ");
     for (size_t s = 0; s < ex->n_scenarios; s++)
         fprintf(f, "%s%s", s ? ", " : "", ex->scenarios[s]);
+    fprintf(f, "\n");
+    print_sweep(f, ex);
     /* Points per scenario differ when scenarios have sweeps of their own. */
     size_t combos = ex->n_points / (ex->n_scenarios ? ex->n_scenarios : 1);
     int uneven = 0;
-    for (size_t s = 0; s < ex->n_scenarios; s++) {
-        size_t c = 0;
-        for (size_t p = 0; p < ex->n_points; p++)
-            c += ex->points[p].scenario == ex->scenarios[s];
-        uneven |= c != combos;
-    }
-    fprintf(f, "\nsweep:       ");
-    if (ex->n_swept == 0)
-        fprintf(f, "none\n");
-    else if (uneven)
-        fprintf(f, "%zu keys, some swept only in some scenarios (points per scenario below)\n",
-               ex->n_swept);
-    else if (ex->n_swept == 1)
-        fprintf(f, "1 key, %zu values\n", combos);
-    else
-        fprintf(f, "%zu keys, %s, %zu combinations\n", ex->n_swept,
-               ex->zip ? "zip (values paired)" : "grid (every combination)", combos);
-    for (size_t k = 0; k < ex->n_swept; k++) {
-        fprintf(f, "  %s: ", ex->swept_keys[k]);
-        print_swept_values(f, ex, k);
-        fprintf(f, "\n");
-    }
+    for (size_t s = 0; s < ex->n_scenarios; s++)
+        uneven |= scenario_points(ex, s) != combos;
     fprintf(f, "points:      %zu", ex->n_points);
     if (uneven) {
-        for (size_t s = 0; s < ex->n_scenarios; s++) {
-            size_t c = 0;
-            for (size_t p = 0; p < ex->n_points; p++)
-                c += ex->points[p].scenario == ex->scenarios[s];
-            fprintf(f, "%s%s %zu", s ? ", " : " (", ex->scenarios[s], c);
-        }
+        for (size_t s = 0; s < ex->n_scenarios; s++)
+            fprintf(f, "%s%s %zu", s ? ", " : " (", ex->scenarios[s], scenario_points(ex, s));
         fprintf(f, ")");
     }
     fprintf(f, "\n");
@@ -161,6 +209,9 @@ rc_status_t rc_experiment_describe(const rc_experiment_t *ex, FILE *f)
     if (peak > 0)
         fprintf(f, "memory:      about %s for the largest network (one is held at a time)\n",
                rc_format_bytes(peak, buf, sizeof buf));
+    if (ex->points_bytes >= ((uint64_t)64 << 20))
+        fprintf(f, "             and about %s for the points themselves\n",
+                rc_format_bytes(ex->points_bytes, buf, sizeof buf));
     fprintf(f, "total runs:  %llu\n", (unsigned long long)(ex->runs * ex->n_points));
     fprintf(f, "output:      %s\n", ex->output);
     if (ex->n_points <= TABLE_MAX_ROWS) {
@@ -190,8 +241,10 @@ rc_status_t rc_experiment_print_points(const rc_experiment_t *ex, FILE *f, size_
         const rc_point_t *pt = &ex->points[p];
         fprintf(f, "%5llu  %-*s", (unsigned long long)pt->index, (int)w[ex->n_swept],
                 pt->scenario);
-        for (size_t k = 0; k < ex->n_swept; k++)
-            fprintf(f, "  %-*s", (int)w[k], pt->values[k]);
+        for (size_t k = 0; k < ex->n_swept; k++) {
+            char line[RC_VALUE_SHOWN];
+            fprintf(f, "  %-*s", (int)w[k], rc_value_one_line(pt->values[k], line, sizeof line));
+        }
         cell(ctx, pt, f);
         fputc('\n', f);
     }

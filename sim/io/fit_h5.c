@@ -3,6 +3,8 @@
  * tables /fit (one row per parameter, and n*), /predictions and /cascades. Written whole
  * through "PATH.tmp.<pid>" and a rename, so that a failure leaves nothing behind. */
 #include "io/calib_internal.h"
+#include "io/h5safe.h"
+#include "io/h5util.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "rtcascade/fit_io.h"
@@ -177,6 +179,18 @@ cleanup:
     return status;
 }
 
+/* Width of the cascade-id column: the longest id (strings are fixed-length, results-format.md). */
+static size_t id_width(const rc_cascades_t *cs)
+{
+    size_t w = 1;
+    for (size_t c = 0; c < cs->n; c++) {
+        size_t len = strlen(cs->id[c]);
+        if (len > w)
+            w = len;
+    }
+    return w;
+}
+
 /* /predictions: cascade, method, heldout, observed_until, observed_size, predicted_final, low,
  * high, final_size, rate. */
 static rc_status_t write_predictions(hid_t file, const rc_fit_outcome_t *res, const char *path)
@@ -184,7 +198,7 @@ static rc_status_t write_predictions(hid_t file, const rc_fit_outcome_t *res, co
     rc_status_t status = RC_OK;
     rc_table_t t = {0};
     unsigned char *rows = NULL;
-    rc_table_add(&t, "cascade", RC_COL_VSTR, 0);
+    rc_table_add(&t, "cascade", RC_COL_STR, id_width(res->data));
     rc_table_add(&t, "method", RC_COL_STR, 8);
     rc_table_add(&t, "heldout", RC_COL_U8, 0);
     rc_table_add(&t, "at", RC_COL_F64, 0);
@@ -229,7 +243,7 @@ static rc_status_t write_cascades(hid_t file, const rc_fit_outcome_t *res, const
     rc_table_t t = {0};
     unsigned char *rows = NULL;
     const rc_cascades_t *cs = res->data;
-    rc_table_add(&t, "cascade", RC_COL_VSTR, 0);
+    rc_table_add(&t, "cascade", RC_COL_STR, id_width(cs));
     rc_table_add(&t, "size", RC_COL_U64, 0);
     rc_table_add(&t, "observation_time", RC_COL_F64, 0);
     rc_table_add(&t, "post_mark", RC_COL_F64, 0);
@@ -293,9 +307,11 @@ rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
                             int force)
 {
     rc_status_t status = RC_OK;
-    hid_t file = -1;
+    rc_h5safe_report_t io;
+    hid_t file = -1, fapl = -1;
     char *tmp = NULL;
     int made = 0;
+    memset(&io, 0, sizeof io);
     rc_h5_quiet();
     RC_TRY(rc_fit_check_output(path, force));
     RC_TRY(rc_rfs_make_parents(path));
@@ -308,30 +324,43 @@ rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
     if (fd < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     made = 1;
-    close(fd);
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (file < 0)
+    if (close(fd) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+    /* through the checked driver: every write checked, the file synced when closed */
+    fapl = rc_h5safe_fapl(&io);
+    file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
+    if (file < 0) {
+        RC_TRY(rc_h5safe_status(&io, path, RC_OK));
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
-    RC_TRY(write_head(file, spec, res, prov, path));
-    if (res->calib != NULL) {
-        RC_TRY(rc_calib_write(file, spec, res, path));
-    } else {
-        RC_TRY(write_fit_attrs(file, spec, res, path));
-        RC_TRY(write_fit_table(file, res, spec->fit.level, path));
-        RC_TRY(write_observed_growth(file, res, path));
     }
-    RC_TRY(write_predictions(file, res, path));
-    RC_TRY(write_cascades(file, res, path));
+    status = write_head(file, spec, res, prov, path);
+    if (status == RC_OK && res->calib != NULL) {
+        status = rc_calib_write(file, spec, res, path);
+    } else if (status == RC_OK) {
+        status = write_fit_attrs(file, spec, res, path);
+        if (status == RC_OK)
+            status = write_fit_table(file, res, spec->fit.level, path);
+        if (status == RC_OK)
+            status = write_observed_growth(file, res, path);
+    }
+    if (status == RC_OK)
+        status = write_predictions(file, res, path);
+    if (status == RC_OK)
+        status = write_cascades(file, res, path);
+    herr_t flushed = status == RC_OK ? H5Fflush(file, H5F_SCOPE_LOCAL) : 0;
     herr_t closed = H5Fclose(file);
     file = -1;
-    if (closed < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (disk full?)", path);
+    RC_TRY(rc_h5safe_status(&io, path, status));
+    if (flushed < 0 || closed < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", path,
+                flushed < 0 ? "flush" : "close");
     if (rename(tmp, path) != 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
     made = 0;
-    rc_rfs_sync_dir(path);
+    RC_TRY(rc_rfs_sync_dir(path));
 cleanup:
     rc_h5_close(file);
+    rc_h5_close(fapl);
     if (made)
         unlink(tmp);
     free(tmp);

@@ -2,7 +2,9 @@
  * Python) reloads it in seconds instead of rebuilding it. Arrays are stored in exactly their
  * in-memory types and read back with one H5Dread each, straight into the graph's arrays.
  * Saving goes through "PATH.tmp.<pid>" and rename(), so a failure never leaves a partial cache. */
+#include "io/h5safe.h"
 #include "io/h5util.h"
+#include "io/results_fs.h" /* rc_rfs_sync_dir */
 #include "rtcascade/graph_h5.h"
 
 #include <errno.h>
@@ -14,12 +16,13 @@
 #include <unistd.h>
 
 #define RC_GRAPH_FORMAT "rtcascade-graph"
-#define RC_GRAPH_FORMAT_VERSION 1
+#define RC_GRAPH_FORMAT_VERSION 2
 #define RC_H5_CHUNK ((hsize_t)1 << 20)        /* elements per chunk of a large dataset */
 #define RC_GRAPH_KIND "rtcascade graph cache" /* for rc_h5_read_u64's "not an ..." */
 
-/* A 1-D dataset of `count` elements; chunked (uncompressed) when large so that tools can read
- * it piecewise, contiguous otherwise. */
+/* A 1-D dataset of `count` elements, in equal chunks of at most RC_H5_CHUNK elements (so that
+ * tools can read it piecewise), each Fletcher-32 checksummed: a damaged cache fails to load
+ * instead of loading a wrong graph. Empty: contiguous, with nothing to check. */
 static rc_status_t rc_h5_write_array(hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                                      const void *data, uint64_t count, const char *path)
 {
@@ -30,21 +33,21 @@ static rc_status_t rc_h5_write_array(hid_t loc, const char *name, hid_t ftype, h
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
-    if (count > RC_H5_CHUNK) {
-        /* equal chunks of at most RC_H5_CHUNK: HDF5 stores the last chunk whole, so a fixed
-         * size would pad it by up to RC_H5_CHUNK elements */
+    if (count > 0) {
+        /* equal chunks: HDF5 stores the last chunk whole, so a fixed size would pad it by up to
+         * RC_H5_CHUNK elements */
         hsize_t nchunks = (count + RC_H5_CHUNK - 1) / RC_H5_CHUNK;
         hsize_t chunk[1] = {(count + nchunks - 1) / nchunks};
-        if (H5Pset_chunk(dcpl, 1, chunk) < 0)
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
     }
     dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /graph/%s", path, name);
     if (count > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write /graph/%s (disk full?)", path, name);
+        RC_FAIL(RC_ERR_IO, "%s: cannot write /graph/%s", path, name);
 cleanup:
-    rc_h5_close(dset);
+    status = rc_h5_end(dset, status, path, name);
     rc_h5_close(dcpl);
     rc_h5_close(space);
     return status;
@@ -102,8 +105,7 @@ static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char
     }
 cleanup:
     free(hist);
-    rc_h5_close(grp);
-    return status;
+    return rc_h5_end(grp, status, path, "/graph");
 }
 
 /* An upper bound on the cache's size: the arrays, the degree histograms (at most n+1 entries
@@ -160,13 +162,17 @@ static rc_status_t rc_h5_check_room(const char *tmp, const rc_graph_t *g, const 
 rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec)
 {
     rc_status_t status = RC_OK;
-    hid_t file = -1;
+    rc_h5safe_report_t io;
+    hid_t file = -1, fapl = -1;
     char *tmp = NULL;
     int created = 0;
 
+    memset(&io, 0, sizeof io);
     rc_h5_quiet();
     if (!g || !g->out_off || !g->in_off || (g->m > 0 && (!g->out_nbr || !g->in_nbr)))
         RC_FAIL(RC_ERR_INTERNAL, "%s: cannot save an incomplete graph", path);
+    /* the rename below would replace a device node or a FIFO with a regular file */
+    RC_TRY(rc_h5_check_output(path, "graphs"));
 
     size_t len = strlen(path) + 32;
     tmp = malloc(len);
@@ -178,23 +184,33 @@ rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *
     if (fd < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     created = 1;
-    close(fd);
+    if (close(fd) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s: %s", path, tmp, strerror(errno));
     RC_TRY(rc_h5_check_room(tmp, g, spec, path));
 
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (file < 0)
+    /* through the checked driver: every write checked, the file synced when closed */
+    fapl = rc_h5safe_fapl(&io);
+    file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
+    if (file < 0) {
+        RC_TRY(rc_h5safe_status(&io, path, RC_OK));
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
-    RC_TRY(rc_h5_write_graph(file, g, spec, path));
+    }
+    status = rc_h5_write_graph(file, g, spec, path);
+    herr_t flushed = status == RC_OK ? H5Fflush(file, H5F_SCOPE_LOCAL) : 0;
     herr_t closed = H5Fclose(file);
     file = -1;
-    if (closed < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (disk full?)", path);
+    RC_TRY(rc_h5safe_status(&io, path, status));
+    if (flushed < 0 || closed < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", path,
+                flushed < 0 ? "flush" : "close");
     if (rename(tmp, path) != 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
     created = 0;
+    RC_TRY(rc_rfs_sync_dir(path));
 
 cleanup:
     rc_h5_close(file);
+    rc_h5_close(fapl);
     if (created)
         unlink(tmp);
     free(tmp);
@@ -280,7 +296,7 @@ static rc_status_t rc_h5_check_csr(const char *path, const char *which, uint32_t
 rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **out)
 {
     rc_status_t status = RC_OK;
-    hid_t file = -1, grp = -1;
+    hid_t file = -1, grp = -1, fapl = -1;
     rc_graph_t *g = NULL;
     char *format = NULL, *stored_spec = NULL;
     void *data = NULL;
@@ -289,7 +305,8 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
     *out = NULL;
     rc_h5_quiet();
     RC_TRY(rc_h5_check_file(path, RC_GRAPH_KIND, NULL));
-    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    fapl = rc_h5safe_read_fapl();
+    file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (damaged HDF5 file)", path);
     htri_t has_graph = H5Lexists(file, "graph", H5P_DEFAULT);
@@ -298,13 +315,15 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
     grp = H5Gopen2(file, "graph", H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache (/graph is not a group)", path);
+    /* the version first: it is an integer, and a file of another version may hold strings
+     * this one does not read (format 1 kept them in HDF5's unchecked global heap) */
+    RC_TRY(rc_h5_read_u64(grp, "format_version", &version, path, RC_GRAPH_KIND));
+    if (version != RC_GRAPH_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT, "%s: graph file format version %llu is not supported (expected %d)",
+                path, (unsigned long long)version, RC_GRAPH_FORMAT_VERSION);
     RC_TRY(rc_h5_read_str(grp, "format", &format, path));
     if (!format || strcmp(format, RC_GRAPH_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade graph cache", path);
-    RC_TRY(rc_h5_read_u64(grp, "format_version", &version, path, RC_GRAPH_KIND));
-    if (version != RC_GRAPH_FORMAT_VERSION)
-        RC_FAIL(RC_ERR_INPUT, "%s: graph cache format version %llu is not supported (expected %d)",
-                path, (unsigned long long)version, RC_GRAPH_FORMAT_VERSION);
     RC_TRY(rc_h5_read_str(grp, "spec", &stored_spec, path));
     if (spec && (!stored_spec || strcmp(spec, stored_spec) != 0))
         RC_FAIL(RC_ERR_INPUT, "%s: cache was built from a different network spec", path);
@@ -377,5 +396,6 @@ cleanup:
     rc_graph_free(g);
     rc_h5_close(grp);
     rc_h5_close(file);
+    rc_h5_close(fapl);
     return status;
 }

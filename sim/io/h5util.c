@@ -14,43 +14,50 @@ void rc_h5_quiet(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-void rc_h5_close(hid_t id)
+/* Closes id by its kind; the close's result (0 when there was nothing to close). */
+static herr_t rc_h5_close_id(hid_t id)
 {
     if (id < 0)
-        return;
+        return 0;
     switch (H5Iget_type(id)) {
     case H5I_FILE:
-        H5Fclose(id);
-        break;
+        return H5Fclose(id);
     case H5I_GROUP:
-        H5Gclose(id);
-        break;
+        return H5Gclose(id);
     case H5I_DATASET:
-        H5Dclose(id);
-        break;
+        return H5Dclose(id);
     case H5I_ATTR:
-        H5Aclose(id);
-        break;
+        return H5Aclose(id);
     case H5I_DATASPACE:
-        H5Sclose(id);
-        break;
+        return H5Sclose(id);
     case H5I_DATATYPE:
-        H5Tclose(id);
-        break;
+        return H5Tclose(id);
     case H5I_GENPROP_LST:
-        H5Pclose(id);
-        break;
+        return H5Pclose(id);
     default:
-        break;
+        return 0;
     }
 }
 
-hid_t rc_h5_vlen_str(void)
+void rc_h5_close(hid_t id)
+{
+    (void)rc_h5_close_id(id);
+}
+
+rc_status_t rc_h5_end(hid_t id, rc_status_t status, const char *path, const char *what)
+{
+    if (rc_h5_close_id(id) < 0 && status == RC_OK)
+        return rc_error(RC_ERR_IO, "%s: cannot finish writing %s", path, what);
+    return status;
+}
+
+hid_t rc_h5_str_type(size_t width)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     if (t < 0)
         return -1;
-    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+    if (H5Tset_size(t, width ? width : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
+        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
         H5Tclose(t);
         return -1;
     }
@@ -64,10 +71,28 @@ rc_status_t rc_h5_check_file(const char *path, const char *kind, uint64_t *bytes
         return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode))
         return rc_error(RC_ERR_IO, "%s: cannot open: %s", path, strerror(EISDIR));
+    if (!S_ISREG(sb.st_mode))
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot open: not a regular file (a device, a FIFO or a socket)", path);
     if (H5Fis_hdf5(path) <= 0)
         return rc_error(RC_ERR_INPUT, "%s: not an %s (not an HDF5 file)", path, kind);
     if (bytes != NULL)
         *bytes = (uint64_t)sb.st_size;
+    return RC_OK;
+}
+
+rc_status_t rc_h5_check_output(const char *path, const char *what)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return RC_OK; /* not there yet (or a dangling link, which creating fixes) */
+    if (S_ISDIR(sb.st_mode))
+        return rc_error(RC_ERR_IO, "%s: cannot write: it is a folder", path);
+    if (!S_ISREG(sb.st_mode))
+        return rc_error(RC_ERR_IO,
+                        "%s: cannot write: it is not a regular file (a device, a FIFO or a "
+                        "socket); %s go to regular files only",
+                        path, what);
     return RC_OK;
 }
 
@@ -103,9 +128,9 @@ cleanup:
 
 rc_status_t rc_h5_attr_str(hid_t loc, const char *name, const char *value, const char *path)
 {
-    hid_t type = rc_h5_vlen_str(), space = H5Screate(H5S_SCALAR);
     const char *v = value ? value : "";
-    rc_status_t status = rc_h5_attr_write(loc, name, type, type, space, &v, path);
+    hid_t type = rc_h5_str_type(strlen(v)), space = H5Screate(H5S_SCALAR);
+    rc_status_t status = rc_h5_attr_write(loc, name, type, type, space, *v ? v : "\0", path);
     rc_h5_close(space);
     rc_h5_close(type);
     return status;
@@ -126,7 +151,7 @@ rc_status_t rc_h5_read_str(hid_t loc, const char *name, char **value, const char
 {
     rc_status_t status = RC_OK;
     hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
-    char *vl = NULL, lab[512];
+    char lab[512];
     *value = NULL;
     htri_t exists = H5Aexists(loc, name);
     if (exists < 0)
@@ -140,41 +165,29 @@ rc_status_t rc_h5_read_str(hid_t loc, const char *name, char **value, const char
     if (ftype < 0 || space < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
                 rc_h5_label(loc, name, lab, sizeof lab));
-    if (H5Tget_class(ftype) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a string", path,
+    /* Variable-length strings live in HDF5's global heap, which carries no checksum and whose
+     * reader crashes on a damaged file: rtcascade writes fixed-length strings only and reads
+     * nothing else. */
+    size_t size = H5Tget_size(ftype);
+    if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 ||
+        H5Sget_simple_extent_type(space) != H5S_SCALAR || size == 0 || size > RC_H5_MAX_STR)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a fixed-length string", path,
                 rc_h5_label(loc, name, lab, sizeof lab));
-    htri_t is_vlen = H5Tis_variable_str(ftype);
-    if (is_vlen < 0)
+    /* HDF5 1.10 converts no character set into another: read in the stored one */
+    mtype = H5Tcopy(H5T_C_S1);
+    if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
+        H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
                 rc_h5_label(loc, name, lab, sizeof lab));
-    if (is_vlen) {
-        mtype = rc_h5_vlen_str();
-        if (mtype < 0 || H5Aread(attr, mtype, &vl) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
-                    rc_h5_label(loc, name, lab, sizeof lab));
-        *value = strdup(vl ? vl : "");
-        RC_ALLOC_CHECK(*value, "an attribute");
-    } else {
-        /* HDF5 1.10 converts no character set into another: read in the stored one */
-        size_t size = H5Tget_size(ftype);
-        mtype = H5Tcopy(H5T_C_S1);
-        if (mtype < 0 || H5Tset_size(mtype, size + 1) < 0 ||
-            H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
-            H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
-                    rc_h5_label(loc, name, lab, sizeof lab));
-        *value = calloc(size + 1, 1);
-        RC_ALLOC_CHECK(*value, "an attribute");
-        if (H5Aread(attr, mtype, *value) < 0) {
-            free(*value);
-            *value = NULL;
-            RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
-                    rc_h5_label(loc, name, lab, sizeof lab));
-        }
+    *value = calloc(size + 1, 1);
+    RC_ALLOC_CHECK(*value, "an attribute");
+    if (H5Aread(attr, mtype, *value) < 0) {
+        free(*value);
+        *value = NULL;
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path,
+                rc_h5_label(loc, name, lab, sizeof lab));
     }
 cleanup:
-    if (vl)
-        H5free_memory(vl);
     rc_h5_close(mtype);
     rc_h5_close(ftype);
     rc_h5_close(space);
@@ -207,4 +220,163 @@ cleanup:
     rc_h5_close(ftype);
     rc_h5_close(attr);
     return status;
+}
+
+/* ---- verifying a whole file ---- */
+
+/* Whether type holds a variable-length part (a string or a sequence, at any depth): those
+ * live in the global heap, which rtcascade never writes and does not read. Errors count as 1. */
+static int rc_h5_has_vlen(hid_t type)
+{
+    int vlen = 1;
+    hid_t sub = -1;
+    switch (H5Tget_class(type)) {
+    case H5T_STRING:
+        vlen = H5Tis_variable_str(type) != 0;
+        break;
+    case H5T_VLEN:
+        break;
+    case H5T_COMPOUND: {
+        int n = H5Tget_nmembers(type);
+        vlen = n < 0;
+        for (int i = 0; i < n && !vlen; i++) {
+            sub = H5Tget_member_type(type, (unsigned)i);
+            vlen = sub < 0 || rc_h5_has_vlen(sub);
+            rc_h5_close(sub);
+        }
+        return vlen;
+    }
+    case H5T_ARRAY:
+        sub = H5Tget_super(type);
+        vlen = sub < 0 || rc_h5_has_vlen(sub);
+        rc_h5_close(sub);
+        return vlen;
+    case H5T_NO_CLASS:
+    case H5T_NCLASSES:
+    case H5T_REFERENCE:
+        break;
+    default:
+        vlen = 0;
+    }
+    return vlen;
+}
+
+rc_status_t rc_h5_verify_dataset(hid_t dset, const char *name, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t space = -1, type = -1, mspace = -1;
+    hsize_t dims[H5S_MAX_RANK];
+    void *buf = NULL;
+    space = H5Dget_space(dset);
+    type = H5Dget_type(dset);
+    size_t size = type >= 0 ? H5Tget_size(type) : 0;
+    int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
+    if (size == 0 || size > RC_H5_MAX_STR || rank < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
+    if (rank == 0) { /* a scalar */
+        rank = 1;
+        dims[0] = 1;
+    }
+    /* slabs along the first dimension of about 4 MiB, read in the stored type: no conversion,
+     * every chunk (and its checksum) read once */
+    hsize_t row = size;
+    for (int d = 1; d < rank; d++)
+        row = dims[d] && row > RC_H5_MAX_STR / dims[d] ? RC_H5_MAX_STR + 1 : row * dims[d];
+    if (row > RC_H5_MAX_STR)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
+    hsize_t block = ((hsize_t)4 << 20) / (row ? row : 1);
+    if (block == 0)
+        block = 1;
+    if (block > dims[0])
+        block = dims[0];
+    buf = malloc(block && row ? (size_t)(block * row) : 1);
+    RC_ALLOC_CHECK(buf, "a read buffer");
+    for (hsize_t at = 0; at < dims[0] && row > 0; at += block) {
+        hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+        for (int d = 0; d < rank; d++)
+            count[d] = dims[d];
+        start[0] = at;
+        count[0] = dims[0] - at < block ? dims[0] - at : block;
+        mspace = H5Screate_simple(rank, count, NULL);
+        if (mspace < 0 ||
+            (H5Sget_simple_extent_ndims(space) > 0 &&
+             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0) ||
+            H5Dread(dset, type, H5Sget_simple_extent_ndims(space) > 0 ? mspace : H5S_ALL,
+                    H5Sget_simple_extent_ndims(space) > 0 ? space : H5S_ALL, H5P_DEFAULT,
+                    buf) < 0)
+            RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
+        rc_h5_close(mspace);
+        mspace = -1;
+    }
+cleanup:
+    free(buf);
+    rc_h5_close(mspace);
+    rc_h5_close(type);
+    rc_h5_close(space);
+    return status;
+}
+
+typedef struct rc_h5_verify {
+    const char *path;
+    char *why;
+    size_t why_len;
+} rc_h5_verify_t;
+
+static herr_t rc_h5_verify_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    rc_h5_verify_t *v = data;
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t type = attr >= 0 ? H5Aget_type(attr) : -1;
+    hid_t space = attr >= 0 ? H5Aget_space(attr) : -1;
+    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    size_t size = type >= 0 ? H5Tget_size(type) : 0;
+    herr_t ret = -1;
+    void *buf = NULL;
+    (void)info;
+    if (n >= 0 && size > 0 && !rc_h5_has_vlen(type) && (uint64_t)n * size <= RC_H5_MAX_STR) {
+        buf = malloc(n > 0 ? (size_t)n * size : 1);
+        ret = buf != NULL && (n == 0 || H5Aread(attr, type, buf) >= 0) ? 0 : -1;
+    }
+    if (ret < 0)
+        snprintf(v->why, v->why_len, "attribute %s is unreadable", name);
+    free(buf);
+    rc_h5_close(space);
+    rc_h5_close(type);
+    rc_h5_close(attr);
+    return ret;
+}
+
+static herr_t rc_h5_verify_obj(hid_t file, const char *name, const H5O_info_t *info, void *data)
+{
+    rc_h5_verify_t *v = data;
+    hid_t obj = H5Oopen(file, name, H5P_DEFAULT);
+    herr_t ret = obj >= 0 ? 0 : -1;
+    if (ret == 0 && H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, rc_h5_verify_attr, v) < 0)
+        ret = -1;
+    if (ret == 0 && info->type == H5O_TYPE_DATASET) {
+        hid_t type = H5Dget_type(obj);
+        int vlen = type < 0 || rc_h5_has_vlen(type);
+        rc_h5_close(type);
+        rc_error_clear();
+        if (vlen || rc_h5_verify_dataset(obj, name, v->path) != RC_OK)
+            ret = -1;
+    }
+    if (ret < 0 && v->why[0] == '\0')
+        snprintf(v->why, v->why_len, "/%s is unreadable", strcmp(name, ".") == 0 ? "" : name);
+    rc_h5_close(obj);
+    return ret;
+}
+
+int rc_h5_verify_file(hid_t file, const char *path, char *why, size_t why_len)
+{
+    /* H5O_INFO_ALL: the storage sizes it reports take reading every heap and free-space
+     * manager of each object (dense attribute storage has both) */
+    rc_h5_verify_t v = {path, why, why_len};
+    why[0] = '\0';
+    if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, rc_h5_verify_obj, &v, H5O_INFO_ALL) < 0) {
+        if (why[0] == '\0')
+            snprintf(why, why_len, "its structure is unreadable");
+        return 0;
+    }
+    return 1;
 }

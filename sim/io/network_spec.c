@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Keys each generator accepts besides the common ones (generator, seed, undirected, cache). */
 static const char *const keys_er[] = {"generator", "seed", "undirected", "cache",
@@ -27,7 +28,8 @@ static const char *const keys_complete[] = {"generator", "seed", "cache", "nodes
 static const char *const keys_ego[] = {"generator", "seed", "undirected", "cache",
                                        "followers", "followers_each", NULL};
 static const char *const keys_file[] = {"generator", "seed", "undirected", "cache", "path",
-                                        "direction", "format", "weighted", NULL};
+                                        "direction", "format", "weighted", "nodes",
+                                        "communities", NULL};
 
 static const char *const *const gen_keys[] = {keys_er,    keys_cl,    keys_pa,       keys_ws,
                                               keys_sbm,   keys_small, keys_small,    keys_complete,
@@ -112,7 +114,67 @@ cleanup:
     return status;
 }
 
-/* ego (sizes from followers:) and file (path, direction, format, weights). */
+/* A name that says HDF5: .h5, .hdf5 or .hdf (any case). */
+static int is_graph_file_name(const char *path)
+{
+    static const char *const ext[] = {".h5", ".hdf5", ".hdf", NULL};
+    size_t len = strlen(path);
+    for (size_t i = 0; ext[i] != NULL; i++) {
+        size_t e = strlen(ext[i]);
+        if (len > e && strcasecmp(path + len - e, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A graph file (format: hdf5) has its direction, weights, accounts and communities. */
+static rc_status_t refuse_for_graph_file(const rc_cfg_t *spec)
+{
+    static const char *const own[] = {"direction", "weighted", "undirected", "nodes",
+                                      "communities", "cache", NULL};
+    for (size_t i = 0; own[i] != NULL; i++) {
+        const rc_cfg_t *v = rc_cfg_get(spec, own[i]);
+        if (v != NULL)
+            return rc_error(RC_ERR_CONFIG, "%s: %s.%s: an rtcascade graph file (format: hdf5) "
+                            "has its own; remove the key", rc_cfg_where(v), rc_cfg_path(spec),
+                            own[i]);
+    }
+    return RC_OK;
+}
+
+/* `nodes:` (a count of accounts 0 .. n-1, or a file of account ids) and `communities:` (a
+ * file of "id community" lines) of a file network. */
+static rc_status_t parse_accounts(const rc_cfg_t *spec, rc_network_spec_t *s)
+{
+    rc_status_t status = RC_OK;
+    const rc_cfg_t *nodes = rc_cfg_get(spec, "nodes");
+    const char *text = nodes ? rc_cfg_text(nodes) : NULL;
+    if (nodes != NULL && rc_cfg_kind(nodes) == RC_CFG_SCALAR && text != NULL &&
+        text[0] >= '0' && text[0] <= '9') {
+        RC_TRY(rc_cfg_uint64(spec, "nodes", 0, 1, MAX_N, &s->load.nodes));
+    } else if (nodes != NULL) {
+        const char *path = NULL;
+        RC_TRY(rc_cfg_string(spec, "nodes", NULL, &path));
+        if (path[0] == '\0')
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s.nodes: expected a count of accounts or a file of "
+                    "account ids", rc_cfg_where(nodes), rc_cfg_path(spec));
+        s->nodes_path = strdup(path);
+        RC_ALLOC_CHECK(s->nodes_path, "a file name");
+    }
+    const char *comm = NULL;
+    RC_TRY(rc_cfg_string(spec, "communities", NULL, &comm));
+    if (comm != NULL) {
+        if (comm[0] == '\0')
+            RC_FAIL(RC_ERR_CONFIG, "%s: %s.communities: expected a file of \"account community\" "
+                    "lines", rc_cfg_where(rc_cfg_get(spec, "communities")), rc_cfg_path(spec));
+        s->communities_path = strdup(comm);
+        RC_ALLOC_CHECK(s->communities_path, "a file name");
+    }
+cleanup:
+    return status;
+}
+
+/* ego (sizes from followers:) and file (path, direction, format, weights, accounts). */
 static rc_status_t parse_ego_or_file(const rc_cfg_t *spec, uint64_t *n, rc_network_spec_t *s)
 {
     rc_status_t status = RC_OK;
@@ -128,19 +190,28 @@ static rc_status_t parse_ego_or_file(const rc_cfg_t *spec, uint64_t *n, rc_netwo
         s->est_edges = (*n - 1) * dir_factor;
     } else {
         static const char *const dirs[] = {"flows", "follows", NULL};
-        static const char *const formats[] = {"auto", "snap", "csv", NULL};
+        static const char *const formats[] = {"auto", "snap", "csv", "hdf5", NULL};
         int d = 0, f = 0;
         const char *path = NULL;
         RC_TRY(rc_cfg_require(spec, "path"));
         RC_TRY(rc_cfg_string(spec, "path", NULL, &path));
         s->path = strdup(path);
         RC_ALLOC_CHECK(s->path, "a file name");
-        RC_TRY(rc_cfg_require(spec, "direction"));
-        RC_TRY(rc_cfg_choice(spec, "direction", dirs, 0, &d));
         RC_TRY(rc_cfg_choice(spec, "format", formats, 0, &f));
+        if (f == RC_FORMAT_AUTO && is_graph_file_name(path))
+            f = RC_FORMAT_HDF5;
+        s->load.format = (rc_edgelist_format_t)f;
+        /* an edge list needs its direction; a graph file has its own, and everything else the
+         * keys below would say */
+        if (s->load.format == RC_FORMAT_HDF5)
+            RC_TRY(refuse_for_graph_file(spec));
+        else
+            RC_TRY(rc_cfg_require(spec, "direction"));
+        RC_TRY(rc_cfg_choice(spec, "direction", dirs, 0, &d));
         RC_TRY(rc_cfg_bool(spec, "weighted", 0, &s->load.weighted));
         s->load.direction = d == 0 ? RC_DIRECTION_FLOWS : RC_DIRECTION_FOLLOWS;
-        s->load.format = (rc_edgelist_format_t)f;
+        RC_TRY(parse_accounts(spec, s));
+        *n = s->load.nodes;
         s->load.undirected = s->undirected;
     }
 cleanup:

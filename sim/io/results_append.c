@@ -36,8 +36,7 @@ cleanup:
     rc_h5_close(mtype);
     rc_h5_close(mspace);
     rc_h5_close(fspace);
-    rc_h5_close(dset);
-    return status;
+    return rc_h5_end(dset, status, path, "/points");
 }
 
 /* Appends the point's rows of /runs, one per run, in run order. */
@@ -164,7 +163,7 @@ static rc_status_t rc_append_curves(hid_t file, const rc_results_t *r, const rc_
     RC_TRY(rc_table_append(grp, "time", t, rows, c.time.len, path));
     RC_TRY(rc_append_growth(grp, r, p, &c.growth));
 cleanup:
-    rc_h5_close(grp);
+    status = rc_h5_end(grp, status, path, "/curves");
     rc_curves_free(&c);
     free(rows);
     return status;
@@ -185,7 +184,8 @@ cleanup:
 
 /* ---- a network ---- */
 
-/* A 1-D u64 dataset `name` under loc holding data[0..n): chunked and deflated unless empty. */
+/* A 1-D u64 dataset `name` under loc holding data[0..n): chunked, deflated and checksummed
+ * unless empty. */
 static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_t *data, uint64_t n,
                                       const char *path)
 {
@@ -198,17 +198,17 @@ static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_
         RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
     if (n > 0) {
         hsize_t chunk[1] = {(hsize_t)(n < 65536 ? n : 65536)};
-        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-            H5Pset_deflate(dcpl, 1) < 0)
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0 ||
+            H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
     }
     dset = H5Dcreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
     if (n > 0 && H5Dwrite(dset, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write %s (disk full?)", path, name);
+        RC_FAIL(RC_ERR_IO, "%s: cannot write %s", path, name);
 cleanup:
-    rc_h5_close(dset);
+    status = rc_h5_end(dset, status, path, name);
     rc_h5_close(dcpl);
     rc_h5_close(space);
     return status;
@@ -260,8 +260,8 @@ rc_status_t rc_append_network(hid_t file, const rc_results_t *r, const rc_net_re
     RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
 cleanup:
     free(row);
-    rc_h5_close(grp);
-    rc_h5_close(nets);
+    status = rc_h5_end(grp, status, path, "a /networks group");
+    status = rc_h5_end(nets, status, path, "/networks");
     return status;
 }
 

@@ -38,9 +38,11 @@ rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
  * l->has_events when some point of ex asks for events. Check the tables' `failed`. */
 void rc_outputs_layout(rc_layout_t *l, const rc_experiment_t *ex);
 
-/* Creates the empty /curves/growth under the open group `curves`, and /events under `file`
- * when the layout has events. RC_ERR_IO naming r->path. */
-rc_status_t rc_outputs_skeleton(hid_t file, hid_t curves, const rc_results_t *r);
+/* Creates the empty /curves/growth under the open group `curves` (chunks of curve_chunk rows,
+ * as the other curves), and /events under `file` when the layout has events. RC_ERR_IO naming
+ * r->path. */
+rc_status_t rc_outputs_skeleton(hid_t file, hid_t curves, const rc_results_t *r,
+                                uint64_t curve_chunk);
 
 /* Appends the rows of growth curve c of `point` to /curves/growth under the open `curves`. */
 rc_status_t rc_append_growth(hid_t curves, const rc_results_t *r, uint64_t point,

@@ -5,6 +5,7 @@
 #include "rtcascade/results.h"
 
 #include "io/results_internal.h"
+#include "io/sweep.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,23 +51,16 @@ cleanup:
     return status;
 }
 
-/* Prints "label" then the distinct values of v[0..n) in first-seen order. */
-static void rc_print_distinct(FILE *f, char **v, uint64_t n)
+/* Whether a scenario's plan (the scenario_sweeps attribute: "a (3) x zip(b, c) (4)") names key. */
+static int rc_plan_has(const char *plan, const char *key)
 {
-    size_t shown = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        int seen = 0;
-        for (uint64_t j = 0; j < i && !seen; j++)
-            seen = strcmp(v[i], v[j]) == 0;
-        if (seen)
-            continue;
-        if (shown == 12) {
-            fprintf(f, ", ...");
-            break;
-        }
-        fprintf(f, "%s%s", shown ? ", " : "", v[i]);
-        shown++;
+    size_t len = strlen(key);
+    for (const char *p = strstr(plan, key); p != NULL; p = strstr(p + 1, key)) {
+        char before = p == plan ? ' ' : p[-1], after = p[len];
+        if ((before == ' ' || before == '(') && (after == ' ' || after == ',' || after == ')'))
+            return 1;
     }
+    return 0;
 }
 
 static void rc_print_value(FILE *f, const char *label, const char *value)
@@ -82,6 +76,8 @@ typedef struct rc_info {
     char *resolved, *rng, *resumed, *mode;
     char **swept, **scen; /* root attributes swept_keys, scenarios */
     size_t n_swept, n_scen;
+    char **plans;         /* root attribute scenario_sweeps (NULL when absent) */
+    size_t n_plans;
     uint64_t version, seed, runs, n_points;
     uint64_t *status_col; /* /points status */
     char **scen_col;      /* /points scenario */
@@ -97,6 +93,7 @@ typedef struct rc_info {
     uint64_t done; /* points with status 1 */
     int timed;     /* some point has a finite t50_mean */
     int journal;   /* "<path>.journal" exists */
+    int ours;      /* format and version are rtcascade's: a failure from then on is damage */
 } rc_info_t;
 
 static void rc_info_free(rc_info_t *in)
@@ -119,6 +116,7 @@ static void rc_info_free(rc_info_t *in)
     free(in->values);
     rc_rh5_free_strs(in->swept, in->n_swept);
     rc_rh5_free_strs(in->scen, in->n_scen);
+    rc_rh5_free_strs(in->plans, in->n_plans);
     rc_rh5_free_strs(in->scen_col, (size_t)in->n_points);
     rc_rh5_free_strs(in->net_desc, (size_t)in->n_nets);
     free(in->status_col);
@@ -138,12 +136,27 @@ static void rc_info_free(rc_info_t *in)
 static rc_status_t rc_info_attrs(hid_t file, const char *path, rc_info_t *in)
 {
     rc_status_t status = RC_OK;
+    /* the version first (an integer): format 1 kept its strings in HDF5's global heap, which a
+     * damaged file can crash HDF5 1.10 on, so they are not read */
+    htri_t has_version = H5Aexists(file, "format_version");
+    if (has_version < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: damaged: cannot read its attributes", path);
+    if (has_version == 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
+                H5Lexists(file, "graph", H5P_DEFAULT) > 0 ? " (it is a graph file)" : "");
+    RC_TRY(rc_h5_read_u64(file, "format_version", &in->version, path, RC_RESULTS_KIND));
+    if (in->version < RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: results format %llu, written by an older rtcascade, is not read by this one "
+                "(format %d); read it with h5py or scripts/rcload.py",
+                path, (unsigned long long)in->version, RC_RESULTS_FORMAT_VERSION);
+    if (in->version > RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT, "%s: results format %llu is newer than this rtcascade reads (%d)",
+                path, (unsigned long long)in->version, RC_RESULTS_FORMAT_VERSION);
     RC_TRY(rc_h5_read_str(file, "format", &in->format, path));
     if (in->format == NULL || strcmp(in->format, RC_RESULTS_FORMAT) != 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file%s", path,
-                in->format && strcmp(in->format, "rtcascade-graph") == 0 ? " (it is a graph file)"
-                                                                         : "");
-    RC_TRY(rc_h5_read_u64(file, "format_version", &in->version, path, RC_RESULTS_KIND));
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file", path);
+    in->ours = 1;
     RC_TRY(rc_h5_read_u64(file, "seed", &in->seed, path, RC_RESULTS_KIND));
     RC_TRY(rc_h5_read_u64(file, "runs_per_point", &in->runs, path, RC_RESULTS_KIND));
     RC_TRY(rc_h5_read_u64(file, "n_points", &in->n_points, path, RC_RESULTS_KIND));
@@ -160,6 +173,11 @@ static rc_status_t rc_info_attrs(hid_t file, const char *path, rc_info_t *in)
     RC_TRY(rc_h5_read_str(file, "sweep_mode", &in->mode, path));
     RC_TRY(rc_rh5_read_strs(file, "swept_keys", &in->swept, &in->n_swept, path));
     RC_TRY(rc_rh5_read_strs(file, "scenarios", &in->scen, &in->n_scen, path));
+    if (H5Aexists(file, "scenario_sweeps") > 0)
+        RC_TRY(rc_rh5_read_strs(file, "scenario_sweeps", &in->plans, &in->n_plans, path));
+    if (in->plans != NULL && in->n_plans != in->n_scen)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute scenario_sweeps has %zu entries for %zu scenarios",
+                path, in->n_plans, in->n_scen);
 cleanup:
     return status;
 }
@@ -184,6 +202,16 @@ static rc_status_t rc_info_tables(hid_t file, const char *path, rc_info_t *in)
         if (rc_swept_text(file, col, &in->values[k], &n, path) != RC_OK) {
             snprintf(col, sizeof col, "swept:%s", in->swept[k]);
             RC_TRY(rc_swept_text(file, col, &in->values[k], &n, path));
+        }
+        /* shown on one line: a map's YAML lines become {a: 1, b: 2} */
+        for (uint64_t p = 0; p < n; p++) {
+            if (strchr(in->values[k][p], '\n') == NULL)
+                continue;
+            char line[RC_VALUE_SHOWN];
+            char *one = strdup(rc_value_one_line(in->values[k][p], line, sizeof line));
+            RC_ALLOC_CHECK(one, "a column");
+            free(in->values[k][p]);
+            in->values[k][p] = one;
         }
     }
     RC_TRY(rc_rh5_read_col_u64(file, "summary", "point", &in->sum_point, &in->n_sum, path));
@@ -276,6 +304,49 @@ static void rc_info_print_origin(FILE *f, const char *path, const rc_info_t *in)
     rc_print_value(f, "status:", buf);
 }
 
+/* Whether swept key k is swept in the scenario of point p (always, without scenario_sweeps). */
+static int rc_info_swept_at(const rc_info_t *in, size_t k, uint64_t p)
+{
+    if (in->plans == NULL)
+        return 1;
+    for (size_t s = 0; s < in->n_scen; s++)
+        if (strcmp(in->scen_col[p], in->scen[s]) == 0)
+            return rc_plan_has(in->plans[s], in->swept[k]);
+    return 1;
+}
+
+/* The distinct values of swept key k where it is swept, then the scenarios that sweep it when
+ * not all do. */
+static void rc_info_print_values(FILE *f, const rc_info_t *in, size_t k)
+{
+    size_t shown = 0, n_in = 0;
+    char **v = in->values[k];
+    for (uint64_t i = 0; i < in->n_points; i++) {
+        if (!rc_info_swept_at(in, k, i))
+            continue;
+        int seen = 0;
+        for (uint64_t j = 0; j < i && !seen; j++)
+            seen = strcmp(v[i], v[j]) == 0 && rc_info_swept_at(in, k, j);
+        if (seen)
+            continue;
+        if (shown == 12) {
+            fprintf(f, ", ...");
+            break;
+        }
+        fprintf(f, "%s%s", shown ? ", " : "", v[i]);
+        shown++;
+    }
+    for (size_t s = 0; in->plans != NULL && s < in->n_scen; s++)
+        n_in += (size_t)rc_plan_has(in->plans[s], in->swept[k]);
+    if (in->plans != NULL && n_in < in->n_scen) {
+        fprintf(f, " (in ");
+        for (size_t s = 0, i = 0; s < in->n_scen; s++)
+            if (rc_plan_has(in->plans[s], in->swept[k]))
+                fprintf(f, "%s%s", i++ ? ", " : "", in->scen[s]);
+        fprintf(f, " only)");
+    }
+}
+
 /* scenarios, swept keys and points lines. */
 static void rc_info_print_points(FILE *f, const rc_info_t *in)
 {
@@ -289,11 +360,23 @@ static void rc_info_print_points(FILE *f, const rc_info_t *in)
     if (in->n_swept == 0) {
         rc_print_value(f, "swept keys:", "none");
     } else {
-        fprintf(f, "%-13s%zu (%s)\n", "swept keys:", in->n_swept,
-                in->mode && strcmp(in->mode, "zip") == 0 ? "zip: paired" : "grid product");
+        int same = 1;
+        for (size_t i = 1; in->plans != NULL && i < n_scen; i++)
+            same &= strcmp(in->plans[i], in->plans[0]) == 0;
+        if (in->plans == NULL)
+            fprintf(f, "%-13s%zu (%s)\n", "swept keys:", in->n_swept,
+                    in->mode && strcmp(in->mode, "zip") == 0 ? "zip: paired" : "grid product");
+        else if (same)
+            fprintf(f, "%-13s%zu: %s\n", "swept keys:", in->n_swept, in->plans[0]);
+        else {
+            fprintf(f, "%-13s%zu, per scenario:\n", "swept keys:", in->n_swept);
+            for (size_t i = 0; i < n_scen; i++)
+                fprintf(f, "%-13s  %s: %s\n", "", in->scen[i], in->plans[i]);
+            fprintf(f, "%-13s\n", "values:");
+        }
         for (size_t k = 0; k < in->n_swept; k++) {
             fprintf(f, "%-13s  %s = ", "", in->swept[k]);
-            rc_print_distinct(f, in->values[k], n_points);
+            rc_info_print_values(f, in, k);
             fprintf(f, "\n");
         }
     }
@@ -404,21 +487,34 @@ rc_status_t rc_results_describe(const char *path, FILE *f)
     memset(&in, 0, sizeof in);
     rc_h5_quiet();
     RC_TRY(rc_h5_check_file(path, RC_RESULTS_KIND, &in.file_bytes));
-    fapl = rc_rh5_fapl();
+    fapl = rc_h5safe_read_fapl();
     file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
         RC_FAIL(RC_ERR_INPUT,
                 "%s: damaged HDF5 file (rtcascade run --resume can rebuild it "
                 "from its journal)",
                 path);
-    RC_TRY(rc_info_attrs(file, path, &in));
-    RC_TRY(rc_info_tables(file, path, &in));
     size_t jlen = strlen(path) + 16;
     jpath = malloc(jlen);
     RC_ALLOC_CHECK(jpath, "a path");
     snprintf(jpath, jlen, "%s.journal", path);
     struct stat jsb;
     in.journal = stat(jpath, &jsb) == 0;
+    status = rc_info_attrs(file, path, &in);
+    if (status == RC_OK)
+        status = rc_info_tables(file, path, &in);
+    if (status == RC_ERR_INPUT && in.ours) {
+        /* one line: what is damaged, and what can repair it */
+        char what[512];
+        const char *msg = rc_error_message();
+        size_t plen = strlen(path);
+        if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
+            msg += plen + 2;
+        snprintf(what, sizeof what, "%s", msg);
+        RC_FAIL(RC_ERR_INPUT, "%s: damaged rtcascade results file: %s%s", path, what,
+                in.journal ? " (rtcascade run --resume can rebuild it from its journal)" : "");
+    }
+    RC_TRY(status);
     rc_info_print_origin(f, path, &in);
     rc_info_print_points(f, &in);
     rc_info_print_contents(f, &in);

@@ -6,6 +6,7 @@
 
 #include "io/results_append.h"
 #include "io/results_codec.h"
+#include "io/h5safe.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 
@@ -99,30 +100,42 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path, hid_t *file)
+rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path,
+                             rc_h5safe_report_t *io, hid_t *file)
 {
-    hid_t fapl = rc_rh5_fapl();
+    memset(io, 0, sizeof *io);
+    hid_t fapl = rc_h5safe_fapl(io);
     *file = fapl >= 0 ? H5Fopen(file_path, H5F_ACC_RDWR, fapl) : -1;
     rc_h5_close(fapl);
-    if (*file < 0) {
-        /* HDF5's own failure says little, so errno is asked */
-        int fd = open(file_path, O_RDWR);
-        if (fd < 0)
-            return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path, strerror(errno));
-        close(fd);
-        return rc_error(RC_ERR_IO, "%s: cannot open for writing (HDF5 refused it)", r->path);
-    }
-    return RC_OK;
+    if (*file >= 0)
+        return RC_OK;
+    if (io->failed) /* opening for writing writes (HDF5 marks the file open) */
+        return rc_h5safe_status(io, r->path, RC_ERR_IO);
+    /* HDF5's own failure says little, so errno is asked */
+    int fd = open(file_path, O_RDWR | O_NONBLOCK);
+    if (fd < 0)
+        return rc_error(RC_ERR_IO, "%s: cannot open for writing: %s", r->path, strerror(errno));
+    close(fd); /* read-only use: nothing to lose */
+    return rc_error(RC_ERR_IO, "%s: cannot open for writing (HDF5 refused it)", r->path);
 }
 
-rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_status_t status)
+rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_h5safe_report_t *io,
+                              rc_status_t status)
 {
+    herr_t flushed = 0;
     if (file < 0)
-        return status;
-    herr_t flushed = H5Fflush(file, H5F_SCOPE_LOCAL);
+        return rc_h5safe_status(io, r->path, status);
+    /* all or nothing: after any error the driver drops the session's writes and puts the
+     * file back as it was when opened */
+    if (status == RC_OK)
+        flushed = H5Fflush(file, H5F_SCOPE_LOCAL);
+    if (status != RC_OK || flushed < 0)
+        io->rollback = 1;
     herr_t closed = H5Fclose(file);
+    status = rc_h5safe_status(io, r->path, status);
     if (status == RC_OK && (flushed < 0 || closed < 0))
-        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (disk full?)", r->path);
+        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", r->path,
+                          flushed < 0 ? "flush" : "close");
     return status;
 }
 
@@ -130,10 +143,12 @@ rc_status_t rc_rfile_build(rc_results_t *r, const char *resumed, const rc_jrec_t
                            size_t n_recs)
 {
     rc_status_t status = RC_OK;
+    rc_h5safe_report_t io;
     char *tmp = NULL;
     hid_t file = -1, fapl = -1;
     int created = 0;
     size_t len = strlen(r->path) + 32;
+    memset(&io, 0, sizeof io);
     tmp = malloc(len);
     RC_ALLOC_CHECK(tmp, "a file name");
     snprintf(tmp, len, "%s.tmp.%ld", r->path, (long)getpid());
@@ -141,25 +156,29 @@ rc_status_t rc_rfile_build(rc_results_t *r, const char *resumed, const rc_jrec_t
     if (fd < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create: %s", r->path, strerror(errno));
     created = 1;
-    close(fd);
+    if (close(fd) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create %s: %s", r->path, tmp, strerror(errno));
     RC_TRY(rc_rfs_check_room(tmp, rc_layout_skeleton_bytes(r)));
-    fapl = rc_rh5_fapl();
+    fapl = rc_h5safe_fapl(&io);
     file = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : -1;
-    if (file < 0)
+    if (file < 0) {
+        RC_TRY(rc_h5safe_status(&io, r->path, RC_OK));
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", r->path, tmp);
+    }
     RC_TRY(rc_layout_write_skeleton(file, r, resumed));
     if (n_recs > 0)
         RC_TRY(rc_append_replay(r, file, recs, n_recs, 1, 1));
 cleanup:
-    status = rc_rfile_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, &io, status);
     if (status == RC_OK) {
         if (rename(tmp, r->path) != 0)
             status = rc_error(RC_ERR_IO, "%s: cannot rename %s into place: %s", r->path, tmp,
                               strerror(errno));
         else
             created = 0;
-        rc_rfs_sync_dir(r->path);
     }
+    if (status == RC_OK)
+        status = rc_rfs_sync_dir(r->path);
     if (created)
         unlink(tmp);
     rc_h5_close(fapl);

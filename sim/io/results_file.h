@@ -5,6 +5,7 @@
 #ifndef RC_RESULTS_FILE_H
 #define RC_RESULTS_FILE_H
 
+#include "io/h5safe.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
 #include "io/results_layout.h"
@@ -40,16 +41,22 @@ rc_status_t rc_rfile_set_provenance(rc_results_t *r, const char *created, const 
  * RC_ERR_IO, as rc_journal_append. */
 rc_status_t rc_rfile_journal_header(rc_results_t *r, int full);
 
-/* Opens file_path (r->path or a temporary of it) for one write session. RC_ERR_IO naming
- * r->path, with the system's reason when there is one. */
-rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path, hid_t *file);
-/* Ends a write session on `file` (nothing when negative): flush, then close. Returns `status`
- * when it is an error, else RC_ERR_IO naming r->path when the flush or the close failed. */
-rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_status_t status);
+/* Opens file_path (r->path or a temporary of it) for one write session through the safe driver
+ * (io/h5safe.h), which reports into *io (zeroed here; it must live until rc_rfile_close_rw).
+ * RC_ERR_IO naming r->path, with the system's reason when there is one. */
+rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path,
+                             rc_h5safe_report_t *io, hid_t *file);
+/* Ends a write session on `file` (nothing when negative). All or nothing: when `status` is an
+ * error, or a write, the flush (which syncs the file to disk) or the close fails, the session's
+ * writes are dropped and the file is put back as it was when opened. Returns the error of the
+ * driver when it had one (naming the system's reason and whether the file was put back), else
+ * `status`, else RC_ERR_IO when HDF5 could not flush or close. */
+rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_h5safe_report_t *io,
+                              rc_status_t status);
 
 /* Builds r's file whole: the skeleton (with `resumed` as its resumed attribute), then the
- * records recs[0..n_recs) replayed into it, written at "<path>.tmp.<pid>", then renamed to
- * r->path and the folder synced. The caller holds the journal lock. On error the temporary is
+ * records recs[0..n_recs) replayed into it, written at "<path>.tmp.<pid>" (synced to disk), then
+ * renamed to r->path and the folder synced. The caller holds the journal lock. On error the temporary is
  * removed and r->path is untouched. RC_ERR_IO naming r->path (room checked first), the errors
  * of rc_append_replay. */
 rc_status_t rc_rfile_build(rc_results_t *r, const char *resumed, const rc_jrec_t *recs,

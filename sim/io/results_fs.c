@@ -73,19 +73,22 @@ cleanup:
     return status;
 }
 
-void rc_rfs_sync_dir(const char *path)
+rc_status_t rc_rfs_sync_dir(const char *path)
 {
+    rc_status_t status = RC_OK;
     char *dir = rc_rfs_dir_of(path);
-    if (dir == NULL)
-        return;
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        if (fsync(fd) != 0) {
-            /* not supported here; the data itself is synced */
-        }
-        close(fd);
-    }
+    RC_ALLOC_CHECK(dir, "a folder name");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        goto cleanup; /* a folder we cannot open cannot be synced either; the data is */
+    /* EINVAL: this file system cannot sync a folder (then a rename is as durable as it gets) */
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
+        status = rc_error(RC_ERR_IO, "%s: cannot sync its folder %s: %s", path, dir,
+                          strerror(errno));
+    close(fd); /* read-only: nothing to lose */
+cleanup:
     free(dir);
+    return status;
 }
 
 void rc_rfs_remove_stale_tmps(const char *path)

@@ -1,4 +1,5 @@
-/* File-system and string helpers of the results writer (sim/io/results_*.c): parent folders,
+/* File-system and string helpers of the results writer (sim/io/results_*.c; the graph writer
+ * syncs its folder with them too): parent folders,
  * folder fsync, temporaries left by a killed writer, the free-space check made before any
  * write, and the few string joins the writer needs. Private to sim/io; knows no HDF5. */
 #ifndef RC_RESULTS_FS_H
@@ -25,9 +26,9 @@ rc_status_t rc_rfs_read_text(const char *path, char **out);
 char *rc_rfs_dir_of(const char *path);
 /* mkdir -p of path's folder. RC_ERR_IO naming path and the folder that could not be made. */
 rc_status_t rc_rfs_make_parents(const char *path);
-/* Makes a rename or a new file in path's folder survive a power cut. Best effort (not every
- * file system can sync a folder); cannot fail. */
-void rc_rfs_sync_dir(const char *path);
+/* Makes a rename or a new file in path's folder survive a power cut. A file system that cannot
+ * sync a folder is not an error; an I/O error is (RC_ERR_IO naming path). */
+rc_status_t rc_rfs_sync_dir(const char *path);
 /* Removes "<path>.tmp.<pid>" files left by a writer killed while building a file. Call with
  * the journal lock held, so that no live writer owns them. Best effort; cannot fail. */
 void rc_rfs_remove_stale_tmps(const char *path);

@@ -16,6 +16,7 @@
 #include "io/results_append.h"
 #include "io/results_codec.h"
 #include "io/results_file.h"
+#include "io/h5safe.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
@@ -92,16 +93,11 @@ rc_status_t rc_results_check_path(const char *path, int force)
     RC_ALLOC_CHECK(jpath, "a file name");
     if (path[0] == '\0')
         RC_FAIL(RC_ERR_ARGUMENT, "no results file name given");
-    if (stat(path, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode))
-            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
-        if (!S_ISREG(sb.st_mode))
-            RC_FAIL(RC_ERR_IO, "%s: cannot write: it is not a regular file (a device, a pipe or "
-                    "a socket); results go to regular files only", path);
-        if (!force)
-            RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
-                    path);
-    }
+    RC_TRY(rc_h5_check_output(path, "results"));
+    RC_TRY(rc_h5_check_output(jpath, "journals"));
+    if (stat(path, &sb) == 0 && !force)
+        RC_FAIL(RC_ERR_EXISTS, "%s: exists; use --resume to finish it or --force to overwrite",
+                path);
     if (!force && stat(jpath, &sb) == 0 && sb.st_size > 0)
         RC_FAIL(RC_ERR_EXISTS,
                 "%s: an interrupted run left %s; use --resume to recover it or --force to "
@@ -136,7 +132,7 @@ rc_status_t rc_results_create(const char *path, const rc_experiment_t *ex,
     rc_rfs_remove_stale_tmps(path);
     RC_TRY(rc_journal_reset(r->journal));
     RC_TRY(rc_rfile_journal_header(r, 1));
-    rc_rfs_sync_dir(r->jpath);
+    RC_TRY(rc_rfs_sync_dir(r->jpath));
     RC_TRY(rc_rfile_build(r, "", NULL, 0));
     *out = r;
     r = NULL;
@@ -176,6 +172,7 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     rc_status_t status = RC_OK;
     rc_net_rec_t n;
     rc_jbuf_t b = {0};
+    rc_h5safe_report_t io;
     hid_t file = -1;
     memset(&n, 0, sizeof n);
     rc_h5_quiet();
@@ -200,9 +197,9 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
     RC_TRY(rc_jbuf_check(&b));
     RC_TRY(rc_rfs_check_room(r->path, 2 * b.len + ((uint64_t)1 << 20)));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_NETWORK, n.id, b.data, b.len));
-    RC_TRY(rc_rfile_open_rw(r, r->path, &file));
+    RC_TRY(rc_rfile_open_rw(r, r->path, &io, &file));
     status = rc_append_network(file, r, &n);
-    status = rc_rfile_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, &io, status);
     file = -1;
     if (status != RC_OK)
         goto cleanup;
@@ -218,6 +215,7 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
 {
     rc_status_t status = RC_OK;
     rc_jbuf_t b = {0};
+    rc_h5safe_report_t io;
     hid_t file = -1;
     rc_h5_quiet();
     if (r == NULL || res == NULL)
@@ -244,16 +242,16 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
                     r->lay.summary.msize + ((uint64_t)1 << 20);
     RC_TRY(rc_rfs_check_room(r->path, need));
     RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
-    status = rc_rfile_open_rw(r, r->path, &file);
+    status = rc_rfile_open_rw(r, r->path, &io, &file);
     if (status == RC_OK)
         status = rc_append_point(file, r, res);
-    status = rc_rfile_close_rw(r, file, status);
+    status = rc_rfile_close_rw(r, file, &io, status);
     file = -1;
     if (status != RC_OK) {
         /* the journal holds the point: say so, --resume writes it */
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", rc_error_message());
-        RC_FAIL(status, "%s (point %llu is kept in %s; rerun with --resume)", msg,
+        RC_FAIL(status, "%s; point %llu is kept in %s: rerun with --resume once fixed", msg,
                 (unsigned long long)res->point, r->jpath);
     }
     r->done[res->point] = 1;

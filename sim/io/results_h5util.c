@@ -8,34 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-hid_t rc_rh5_fapl(void)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0)
-        return -1;
-#if H5_VERSION_GE(1, 10, 7)
-    if (H5Pset_file_locking(fapl, 0, 1) < 0) {
-        H5Pclose(fapl);
-        return -1;
-    }
-#endif
-    return fapl;
-}
-
-/* A fixed-length null-padded UTF-8 string type of `width` bytes. */
-static hid_t rc_rh5_fixed_str(size_t width)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return -1;
-    if (H5Tset_size(t, width ? width : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
-        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return -1;
-    }
-    return t;
-}
-
 /* ---- attributes ---- */
 
 rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path)
@@ -51,13 +23,25 @@ rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const ch
 rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, size_t n,
                              const char *path)
 {
+    rc_status_t status = RC_OK;
     hsize_t dims[1] = {(hsize_t)n};
-    hid_t type = rc_h5_vlen_str(), space = H5Screate_simple(1, dims, NULL);
-    const char *empty = NULL;
-    rc_status_t status =
-        rc_h5_attr_write(loc, name, type, type, space, n ? (const void *)values : &empty, path);
+    size_t width = 1;
+    char *buf = NULL;
+    hid_t type = -1, space = -1;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(values[i]) > width)
+            width = strlen(values[i]);
+    buf = calloc(n ? n : 1, width);
+    RC_ALLOC_CHECK(buf, "a list attribute");
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * width, values[i], strlen(values[i]));
+    type = rc_h5_str_type(width);
+    space = H5Screate_simple(1, dims, NULL);
+    status = rc_h5_attr_write(loc, name, type, type, space, buf, path);
+cleanup:
     rc_h5_close(space);
     rc_h5_close(type);
+    free(buf);
     return status;
 }
 
@@ -107,8 +91,9 @@ rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t
 {
     rc_status_t status = RC_OK;
     hid_t attr = -1, ftype = -1, mtype = -1, space = -1;
-    char **vl = NULL, **out = NULL;
+    char *buf = NULL, **out = NULL;
     hssize_t count = 0;
+    size_t width = 0;
     *values = NULL;
     *n = 0;
     attr = H5Aopen(loc, name, H5P_DEFAULT);
@@ -117,29 +102,31 @@ rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t
     if (ftype < 0 || space < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
     count = H5Sget_simple_extent_npoints(space);
-    if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0 || count < 0)
+    width = H5Tget_size(ftype);
+    /* fixed-length strings only: see rc_h5_read_str */
+    if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 || count < 0 ||
+        H5Sget_simple_extent_ndims(space) != 1 || width == 0 || width > RC_H5_MAX_STR ||
+        (uint64_t)count * (width + 1) > RC_H5_MAX_STR)
         RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a list of strings", path, name);
     out = calloc((size_t)count + 1, sizeof *out);
-    vl = calloc((size_t)count + 1, sizeof *vl);
+    buf = calloc((size_t)count + 1, width + 1);
     RC_ALLOC_CHECK(out, "an attribute");
-    RC_ALLOC_CHECK(vl, "an attribute");
-    mtype = rc_h5_vlen_str();
-    if (count > 0 && (mtype < 0 || H5Aread(attr, mtype, vl) < 0))
+    RC_ALLOC_CHECK(buf, "an attribute");
+    mtype = H5Tcopy(H5T_C_S1);
+    if (mtype < 0 || H5Tset_size(mtype, width + 1) < 0 ||
+        H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
+    if (count > 0 && H5Aread(attr, mtype, buf) < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read attribute %s", path, name);
     for (hssize_t i = 0; i < count; i++) {
-        out[i] = strdup(vl[i] ? vl[i] : "");
+        out[i] = strndup(buf + (size_t)i * (width + 1), width);
         RC_ALLOC_CHECK(out[i], "an attribute");
     }
     *values = out;
     *n = (size_t)count;
     out = NULL;
 cleanup:
-    if (vl != NULL) {
-        for (hssize_t i = 0; i < count; i++)
-            if (vl[i])
-                H5free_memory(vl[i]);
-        free(vl);
-    }
+    free(buf);
     rc_rh5_free_strs(out, (size_t)count);
     rc_h5_close(mtype);
     rc_h5_close(ftype);
@@ -163,8 +150,6 @@ static size_t rc_col_msize(const rc_col_t *c)
         return 8;
     case RC_COL_STR:
         return c->width ? c->width : 1;
-    case RC_COL_VSTR:
-        return sizeof(char *);
     }
     return 0;
 }
@@ -174,8 +159,6 @@ static size_t rc_col_align(const rc_col_t *c)
     switch (c->kind) {
     case RC_COL_STR:
         return 1;
-    case RC_COL_VSTR:
-        return _Alignof(char *);
     default:
         return rc_col_msize(c);
     }
@@ -208,9 +191,7 @@ size_t rc_table_add(rc_table_t *t, const char *name, rc_col_kind_t kind, size_t 
     /* file rows are packed; memory rows keep every member aligned (cast-free access and no
      * misaligned loads inside HDF5's conversions) */
     c->foff = t->fsize;
-    t->fsize += kind == RC_COL_VSTR ? 0 : size;
-    if (t->packed && kind == RC_COL_VSTR)
-        t->failed = 1; /* a pointer must stay aligned */
+    t->fsize += size;
     c->moff = t->packed ? t->msize : (t->msize + align - 1) / align * align;
     t->msize = c->moff + size;
     return t->n++;
@@ -246,19 +227,12 @@ size_t rc_table_stride(const rc_table_t *t)
 rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
 {
     rc_status_t status = RC_OK;
-    hid_t m = -1, f = -1, vstr = -1, sub = -1;
-    size_t fsize = 0;
+    hid_t m = -1, f = -1, sub = -1;
     *mtype = *ftype = -1;
-    vstr = rc_h5_vlen_str();
-    if (vstr < 0)
-        RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 string type");
-    for (size_t i = 0; i < t->n; i++)
-        fsize += t->cols[i].kind == RC_COL_VSTR ? H5Tget_size(vstr) : rc_col_msize(&t->cols[i]);
     m = H5Tcreate(H5T_COMPOUND, rc_table_stride(t));
-    f = H5Tcreate(H5T_COMPOUND, fsize ? fsize : 1);
+    f = H5Tcreate(H5T_COMPOUND, t->fsize ? t->fsize : 1);
     if (m < 0 || f < 0)
         RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 compound type");
-    size_t foff = 0;
     for (size_t i = 0; i < t->n; i++) {
         const rc_col_t *c = &t->cols[i];
         hid_t mt = -1, ft = -1;
@@ -280,16 +254,13 @@ rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
             ft = H5T_IEEE_F64LE;
             break;
         case RC_COL_STR:
-            sub = rc_rh5_fixed_str(c->width);
+            sub = rc_h5_str_type(c->width);
             mt = ft = sub;
             break;
-        case RC_COL_VSTR:
-            mt = ft = vstr;
-            break;
         }
-        if (mt < 0 || H5Tinsert(m, c->name, c->moff, mt) < 0 || H5Tinsert(f, c->name, foff, ft) < 0)
+        if (mt < 0 || H5Tinsert(m, c->name, c->moff, mt) < 0 ||
+            H5Tinsert(f, c->name, c->foff, ft) < 0)
             RC_FAIL(RC_ERR_INTERNAL, "cannot add column %s to an HDF5 compound type", c->name);
-        foff += H5Tget_size(ft);
         rc_h5_close(sub);
         sub = -1;
     }
@@ -298,7 +269,6 @@ rc_status_t rc_table_types(const rc_table_t *t, hid_t *mtype, hid_t *ftype)
     m = f = -1;
 cleanup:
     rc_h5_close(sub);
-    rc_h5_close(vstr);
     rc_h5_close(m);
     rc_h5_close(f);
     return status;
@@ -349,11 +319,6 @@ void rc_row_str(const rc_table_t *t, void *row, size_t col, const char *s)
 {
     const rc_col_t *c = &t->cols[col];
     char *dst = (char *)row + c->moff;
-    if (c->kind == RC_COL_VSTR) {
-        const char *p = s ? s : "";
-        memcpy(dst, &p, sizeof p);
-        return;
-    }
     size_t n = s ? strlen(s) : 0;
     if (n > c->width)
         n = c->width;
@@ -368,31 +333,25 @@ rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, co
     rc_status_t status = RC_OK;
     hid_t mtype = -1, ftype = -1, space = -1, dcpl = -1, dset = -1;
     hsize_t dims[1] = {(hsize_t)nrows}, maxdims[1] = {H5S_UNLIMITED};
+    hsize_t chunk[1] = {(hsize_t)(chunk_rows ? chunk_rows : 1)};
     int owned = 0;
     RC_TRY(rc_table_get_types(t, &mtype, &ftype, &owned));
-    space = H5Screate_simple(1, dims, chunk_rows ? maxdims : NULL);
+    space = H5Screate_simple(1, dims, maxdims);
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (space < 0 || dcpl < 0)
+    if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
-    if (chunk_rows) {
-        hsize_t chunk[1] = {(hsize_t)chunk_rows};
-        if (H5Pset_chunk(dcpl, 1, chunk) < 0)
-            RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
-        if (compress && (H5Pset_fletcher32(dcpl) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-                         H5Pset_deflate(dcpl, 1) < 0))
-            RC_FAIL(RC_ERR_IO, "%s: cannot set compression of /%s", path, name);
-    } else {
-        /* written whole at creation, so later in-place row updates never move it */
-        if (H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0)
-            RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
-    }
+    /* every chunk checksummed (a damaged one fails to read instead of reading wrong); an
+     * uncompressed chunk rewritten by an in-place update keeps its size, so it stays put */
+    if (H5Pset_fletcher32(dcpl) < 0 ||
+        (compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)))
+        RC_FAIL(RC_ERR_IO, "%s: cannot set the filters of /%s", path, name);
     dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
     if (nrows > 0 && H5Dwrite(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot write /%s (disk full?)", path, name);
+        RC_FAIL(RC_ERR_IO, "%s: cannot write /%s", path, name);
 cleanup:
-    rc_h5_close(dset);
+    status = rc_h5_end(dset, status, path, name);
     rc_h5_close(dcpl);
     rc_h5_close(space);
     if (owned) {
@@ -427,11 +386,11 @@ rc_status_t rc_table_append(hid_t loc, const char *name, const rc_table_t *t, co
         H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot select rows of /%s", path, name);
     if (H5Dwrite(dset, mtype, mspace, fspace, H5P_DEFAULT, rows) < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot append to /%s (disk full?)", path, name);
+        RC_FAIL(RC_ERR_IO, "%s: cannot append to /%s", path, name);
 cleanup:
     rc_h5_close(mspace);
     rc_h5_close(fspace);
-    rc_h5_close(dset);
+    status = rc_h5_end(dset, status, path, name); /* closing writes the dataset's chunks */
     if (owned) {
         rc_h5_close(mtype);
         rc_h5_close(ftype);
@@ -543,47 +502,35 @@ rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, ch
     hid_t ftype = -1, mtype = -1;
     char **out = NULL;
     uint64_t n = 0;
-    void *buf = NULL;
-    int vlen = 0;
+    char *buf = NULL;
     size_t width = 0;
     *data = NULL;
     *rows = 0;
     ftype = rc_rh5_member_type(loc, name, col);
-    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING)
+    /* fixed-length strings only: see rc_h5_read_str */
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) != 0 ||
+        H5Tget_size(ftype) == 0 || H5Tget_size(ftype) > RC_H5_MAX_STR)
         RC_FAIL(RC_ERR_INPUT, "%s: /%s has no string column %s", path, name, col);
-    vlen = H5Tis_variable_str(ftype) > 0;
-    if (vlen) {
-        mtype = rc_h5_vlen_str();
-    } else {
-        /* HDF5 1.10 does not convert fixed- to variable-length strings (nor between
-         * character sets): read them as null-terminated strings one byte wider */
-        width = H5Tget_size(ftype) + 1;
-        mtype = H5Tcopy(H5T_C_S1);
-        if (mtype >= 0 &&
-            (H5Tset_size(mtype, width) < 0 || H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 ||
-             H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)) {
-            rc_h5_close(mtype);
-            mtype = -1;
-        }
-    }
-    if (mtype < 0)
+    /* HDF5 1.10 does not convert between character sets: read them as null-terminated strings
+     * one byte wider, in the stored one */
+    width = H5Tget_size(ftype) + 1;
+    mtype = H5Tcopy(H5T_C_S1);
+    if (mtype < 0 || H5Tset_size(mtype, width) < 0 ||
+        H5Tset_strpad(mtype, H5T_STR_NULLTERM) < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0)
         RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 string type");
-    RC_TRY(rc_rh5_read_member(loc, name, col, mtype, &buf, &n, path));
+    void *raw = NULL;
+    RC_TRY(rc_rh5_read_member(loc, name, col, mtype, &raw, &n, path));
+    buf = raw;
     out = calloc((size_t)n + 1, sizeof *out);
     RC_ALLOC_CHECK(out, "a column");
     for (uint64_t i = 0; i < n; i++) {
-        const char *s = vlen ? ((char **)buf)[i] : (const char *)buf + i * width;
-        out[i] = strdup(s ? s : "");
+        out[i] = strndup(buf + i * width, width - 1);
         RC_ALLOC_CHECK(out[i], "a column");
     }
     *data = out;
     *rows = n;
     out = NULL;
 cleanup:
-    if (vlen && buf != NULL)
-        for (uint64_t i = 0; i < n; i++)
-            if (((char **)buf)[i])
-                H5free_memory(((char **)buf)[i]);
     free(buf);
     rc_rh5_free_strs(out, (size_t)n);
     rc_h5_close(mtype);

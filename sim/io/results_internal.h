@@ -5,6 +5,7 @@
 #ifndef RC_RESULTS_INTERNAL_H
 #define RC_RESULTS_INTERNAL_H
 
+#include "io/h5safe.h"
 #include "io/h5util.h"
 #include "rtcascade/error.h"
 
@@ -14,22 +15,19 @@
 /* What rc_h5_read_u64 says a file lacking a required attribute is not. */
 #define RC_RESULTS_KIND "rtcascade results file"
 
-/* File access list for our own opens: HDF5's file locking off (our journal lock is the writer
- * lock, and a reader such as an open h5py session must not block the next point). */
-hid_t rc_rh5_fapl(void);
-
 /* ---- attributes (all failures: RC_ERR_IO naming path and attribute) ---- */
 
 rc_status_t rc_rh5_attr_u64(hid_t loc, const char *name, uint64_t value, const char *path);
 rc_status_t rc_rh5_attr_i32(hid_t loc, const char *name, int32_t value, const char *path);
-/* A 1-D array of n strings (n may be 0), variable-length UTF-8. */
+/* A 1-D array of n strings (n may be 0), fixed-length UTF-8 as wide as the longest. */
 rc_status_t rc_rh5_attr_strs(hid_t loc, const char *name, char *const *values, size_t n,
                              const char *path);
 /* Replaces (or creates) a string / u64 attribute. */
 rc_status_t rc_rh5_attr_set_str(hid_t loc, const char *name, const char *value, const char *path);
 rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, const char *path);
 
-/* Reads a 1-D string array attribute into *values (malloc'ed array of malloc'ed strings). */
+/* Reads a 1-D fixed-length string array attribute into *values (malloc'ed array of malloc'ed
+ * strings); anything else is RC_ERR_INPUT (see rc_h5_read_str). */
 rc_status_t rc_rh5_read_strs(hid_t loc, const char *name, char ***values, size_t *n,
                              const char *path);
 void rc_rh5_free_strs(char **values, size_t n);
@@ -41,8 +39,7 @@ typedef enum rc_col_kind {
     RC_COL_U32,
     RC_COL_U8,
     RC_COL_F64,
-    RC_COL_STR, /* fixed-length, null-padded UTF-8 of `width` bytes (numpy 'S<width>') */
-    RC_COL_VSTR /* variable-length UTF-8 (char * in memory) */
+    RC_COL_STR  /* fixed-length, null-padded UTF-8 of `width` bytes (numpy 'S<width>') */
 } rc_col_kind_t;
 
 typedef struct rc_col {
@@ -58,8 +55,8 @@ typedef struct rc_table {
     size_t n, cap;
     size_t msize; /* bytes of a memory row */
     size_t fsize; /* bytes of a file row */
-    int packed;   /* memory rows packed like file rows (set before adding columns; no VSTR):
-                     the write is then a plain copy, with no HDF5 type conversion */
+    int packed;   /* memory rows packed like file rows (set before adding columns): the write is
+                     then a plain copy, with no HDF5 type conversion */
     int failed;   /* an allocation failed while adding columns */
     int typed;    /* mtype/ftype below are built (rc_table_prepare) */
     hid_t mtype, ftype;
@@ -88,9 +85,9 @@ void rc_row_u8(const rc_table_t *t, void *row, size_t col, uint8_t v);
 void rc_row_f64(const rc_table_t *t, void *row, size_t col, double v);
 void rc_row_str(const rc_table_t *t, void *row, size_t col, const char *s);
 
-/* Creates dataset `name` under loc holding `nrows` rows (data may be NULL when nrows is 0).
- * chunk_rows 0: contiguous and fixed-size; otherwise chunked and extendible along rows, with
- * `compress` (1 = shuffle + deflate level 1 + Fletcher-32 checksums). */
+/* Creates dataset `name` under loc holding `nrows` rows (data may be NULL when nrows is 0):
+ * extendible along rows, in chunks of chunk_rows rows, each Fletcher-32 checksummed; with
+ * `compress`, also shuffled and deflated (level 1). */
 rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, const void *rows,
                             uint64_t nrows, uint64_t chunk_rows, int compress, const char *path);
 /* Appends nrows memory rows to the extendible dataset `name` under loc. */
@@ -105,7 +102,7 @@ rc_status_t rc_rh5_read_col_u64(hid_t loc, const char *name, const char *col, ui
                                 uint64_t *rows, const char *path);
 rc_status_t rc_rh5_read_col_f64(hid_t loc, const char *name, const char *col, double **data,
                                 uint64_t *rows, const char *path);
-/* Reads a string column (fixed or variable length) as malloc'ed strings. */
+/* Reads a fixed-length string column as malloc'ed strings (variable-length: RC_ERR_INPUT). */
 rc_status_t rc_rh5_read_col_str(hid_t loc, const char *name, const char *col, char ***data,
                                 uint64_t *rows, const char *path);
 

@@ -94,21 +94,26 @@ rc_status_t rc_journal_open(const char *path, const char *what, int create, rc_j
     j->what = strdup(what);
     RC_ALLOC_CHECK(j->path, "a journal");
     RC_ALLOC_CHECK(j->what, "a journal");
-    j->fd = open(path, O_RDWR | (create ? O_CREAT : 0), 0666);
+    /* O_NONBLOCK: a FIFO put in its place must not hang the open (it is refused below) */
+    j->fd = open(path, O_RDWR | O_NONBLOCK | (create ? O_CREAT : 0), 0666);
     if (j->fd < 0) {
         if (!create && errno == ENOENT)
             goto cleanup; /* no journal: *out stays NULL */
         RC_FAIL(RC_ERR_IO, "%s: cannot open the journal %s: %s", what, path, strerror(errno));
     }
+    struct stat sb;
+    if (fstat(j->fd, &sb) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot read the journal %s: %s", what, path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        RC_FAIL(RC_ERR_IO, "%s: the journal %s is not a regular file", what, path);
+    if (fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot open the journal %s: %s", what, path, strerror(errno));
     if (flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
             RC_FAIL(RC_ERR_IO, "%s: is being written by another rtcascade process (%s is locked)",
                     what, path);
         RC_FAIL(RC_ERR_IO, "%s: cannot lock the journal %s: %s", what, path, strerror(errno));
     }
-    struct stat sb;
-    if (fstat(j->fd, &sb) != 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot read the journal %s: %s", what, path, strerror(errno));
     j->end = (uint64_t)sb.st_size;
     *out = j;
     j = NULL;

@@ -56,6 +56,7 @@ void rc_layout_free(rc_layout_t *l, size_t n_swept)
     free(l->swept_cols);
     free(l->numeric);
     free(l->swept_width);
+    rc_flat_free(&l->flat);
     memset(l, 0, sizeof *l);
 }
 
@@ -116,6 +117,7 @@ static rc_status_t rc_layout_swept(const rc_experiment_t *ex, rc_layout_t *l)
             clash ? rc_rfs_strcat3("swept:", ex->swept_keys[k], "") : strdup(ex->swept_keys[k]);
         RC_ALLOC_CHECK(l->swept_cols[k], "the results layout");
     }
+    RC_TRY(rc_flat_build(ex, l->numeric, &l->flat));
 cleanup:
     return status;
 }
@@ -126,9 +128,11 @@ static void rc_layout_point_tables(rc_layout_t *l, size_t ns)
     rc_table_t *t = &l->points;
     rc_table_add(t, "point", RC_COL_U64, 0);
     rc_table_add(t, "scenario", RC_COL_STR, l->scen_width);
-    for (size_t k = 0; k < ns; k++)
+    for (size_t k = 0; k < ns; k++) {
         rc_table_add(t, l->swept_cols[k], l->numeric[k] ? RC_COL_F64 : RC_COL_STR,
                      l->swept_width[k]);
+        rc_flat_add_columns(&l->flat, k, t);
+    }
     rc_table_add(t, "network", RC_COL_U64, 0);
     rc_table_add(t, "runs", RC_COL_U64, 0);
     rc_table_add(t, "status", RC_COL_U8, 0);
@@ -152,9 +156,11 @@ static void rc_layout_point_tables(rc_layout_t *l, size_t ns)
     t = &l->summary;
     rc_table_add(t, "point", RC_COL_U64, 0);
     rc_table_add(t, "scenario", RC_COL_STR, l->scen_width);
-    for (size_t k = 0; k < ns; k++)
+    for (size_t k = 0; k < ns; k++) {
         rc_table_add(t, l->swept_cols[k], l->numeric[k] ? RC_COL_F64 : RC_COL_STR,
                      l->swept_width[k]);
+        rc_flat_add_columns(&l->flat, k, t);
+    }
     rc_table_add(t, "runs", RC_COL_U64, 0);
     for (int m = 0; m < RC_N_METRICS; m++)
         for (size_t s = 0; s < RC_N_STATS; s++) {
@@ -195,8 +201,8 @@ static void rc_layout_other_tables(rc_layout_t *l)
 
     t = &l->nets;
     rc_table_add(t, "network", RC_COL_U64, 0);
-    rc_table_add(t, "description", RC_COL_VSTR, 0);
-    rc_table_add(t, "spec", RC_COL_VSTR, 0);
+    rc_table_add(t, "description", RC_COL_STR, l->desc_width);
+    rc_table_add(t, "spec", RC_COL_STR, l->spec_width);
     rc_table_add(t, "nodes", RC_COL_U64, 0);
     rc_table_add(t, "edges", RC_COL_U64, 0);
     rc_table_add(t, "mean_degree", RC_COL_F64, 0);
@@ -219,9 +225,24 @@ rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
     const size_t ns = ex->n_swept;
     memset(l, 0, sizeof *l);
     RC_TRY(rc_layout_swept(ex, l));
-    /* every table but /networks/stats (pointers to strings) is packed in memory as on disk */
+    /* every table is packed in memory as on disk (writes are plain copies) */
     l->points.packed = l->runs.packed = l->summary.packed = 1;
-    l->gen.packed = l->ccdf.packed = l->time.packed = 1;
+    l->gen.packed = l->ccdf.packed = l->time.packed = l->nets.packed = 1;
+    /* /networks/stats strings: a spec is known now; a description is made when the network is
+     * built, from its spec (a file's path, joined to the config's folder, and counts), so this
+     * bounds it (a longer one would be cut) */
+    l->spec_width = l->desc_width = 1;
+    int has_file = 0;
+    for (size_t i = 0; i < ex->n_networks; i++) {
+        size_t w = strlen(ex->networks[i].text ? ex->networks[i].text : "");
+        if (w > l->spec_width)
+            l->spec_width = w;
+        has_file |= ex->networks[i].path != NULL;
+    }
+    /* the config's folder counts only where a description names a file, so that the same
+     * experiment of generated networks gives the same file from wherever its config lives */
+    l->desc_width = l->spec_width + 512 +
+                    (has_file && ex->base_dir ? strlen(ex->base_dir) : 0);
     rc_layout_point_tables(l, ns);
     rc_layout_other_tables(l);
     rc_outputs_layout(l, ex);
@@ -252,12 +273,13 @@ size_t rc_layout_point_cols(const rc_layout_t *l, const rc_experiment_t *ex, con
     rc_row_u64(t, row, 0, p);
     rc_row_str(t, row, 1, pt->scenario);
     size_t col = 2;
-    for (size_t k = 0; k < ex->n_swept; k++, col++) {
+    for (size_t k = 0; k < ex->n_swept; k++) {
         const char *v = pt->values ? pt->values[k] : "";
         if (l->numeric[k])
             rc_row_f64(t, row, col, strtod(v, NULL));
         else
             rc_row_str(t, row, col, v);
+        col = rc_flat_write(&l->flat, k, t, row, p, col + 1);
     }
     return col;
 }
@@ -291,6 +313,7 @@ rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const ch
     RC_TRY(rc_rh5_attr_strs(file, "swept_keys", ex->swept_keys, ex->n_swept, path));
     RC_TRY(rc_rh5_attr_strs(file, "scenarios", ex->scenarios, ex->n_scenarios, path));
     RC_TRY(rc_h5_attr_str(file, "sweep_mode", ex->zip ? "zip" : "grid", path));
+    RC_TRY(rc_rh5_attr_strs(file, "scenario_sweeps", ex->sweep_plans, ex->n_scenarios, path));
     RC_TRY(rc_rh5_attr_u64(file, "points_done", 0, path));
     RC_TRY(rc_h5_attr_str(file, "resumed", resumed, path));
 
@@ -304,23 +327,42 @@ rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const ch
         rc_row_u64(pt, row, col++, ex->runs);
         rc_row_u8(pt, row, col, 0);
     }
-    RC_TRY(rc_table_create(file, "points", pt, rows, ex->n_points, 0, 0, path));
+    /* chunks of about 64 KiB: flipping a status rewrites (in place) one chunk */
+    uint64_t points_chunk = 65536 / (pt->fsize ? pt->fsize : 1);
+    if (points_chunk < 1)
+        points_chunk = 1;
+    if (points_chunk > ex->n_points)
+        points_chunk = ex->n_points ? ex->n_points : 1;
+    RC_TRY(rc_table_create(file, "points", pt, rows, ex->n_points, points_chunk, 0, path));
     RC_TRY(rc_table_create(file, "runs", &r->lay.runs, NULL, 0, r->lay.runs_chunk, 1, path));
-    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, RC_SMALL_CHUNK / 4, 0, path));
+    /* small experiments get small chunks (a chunk is stored whole even when it holds one row) */
+    uint64_t np = ex->n_points ? ex->n_points : 1;
+    uint64_t sum_chunk = np < RC_SMALL_CHUNK / 4 ? np : RC_SMALL_CHUNK / 4;
+    uint64_t curve_chunk = 32 * np < 4 * RC_SMALL_CHUNK ? 32 * np : 4 * RC_SMALL_CHUNK;
+    if (curve_chunk < RC_SMALL_CHUNK / 4)
+        curve_chunk = RC_SMALL_CHUNK / 4;
+    RC_TRY(rc_table_create(file, "summary", &r->lay.summary, NULL, 0, sum_chunk, 0, path));
     grp = H5Gcreate2(file, "curves", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /curves", path);
-    RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, 4 * RC_SMALL_CHUNK, 0, path));
-    RC_TRY(rc_outputs_skeleton(file, grp, r));
-    rc_h5_close(grp);
+    RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_outputs_skeleton(file, grp, r, curve_chunk));
+    status = rc_h5_end(grp, status, path, "/curves");
+    grp = -1;
+    RC_TRY(status);
     grp = H5Gcreate2(file, "networks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (grp < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /networks", path);
-    RC_TRY(rc_table_create(grp, "stats", &r->lay.nets, NULL, 0, 64, 0, path));
+    /* rows of about 16 KiB a chunk: a row holds two long strings */
+    uint64_t nets_chunk = 16384 / (r->lay.nets.fsize ? r->lay.nets.fsize : 1);
+    if (nets_chunk > ex->n_networks)
+        nets_chunk = ex->n_networks;
+    RC_TRY(rc_table_create(grp, "stats", &r->lay.nets, NULL, 0, nets_chunk ? nets_chunk : 1, 0,
+                           path));
 cleanup:
-    rc_h5_close(grp);
+    status = rc_h5_end(grp, status, path, "/networks");
     free(rows);
     return status;
 }

@@ -5,6 +5,7 @@
 #ifndef RC_RESULTS_LAYOUT_H
 #define RC_RESULTS_LAYOUT_H
 
+#include "io/results_flat.h"
 #include "io/results_internal.h"
 #include "rtcascade/experiment.h"
 #include "rtcascade/results.h"
@@ -44,6 +45,9 @@ typedef struct rc_layout {
     size_t scen_width;   /* width of the scenario column */
     size_t *swept_width; /* width of each string swept column */
     uint64_t runs_chunk; /* rows per /runs chunk */
+    size_t spec_width;   /* width of /networks/stats spec: the longest network spec */
+    size_t desc_width;   /* width of /networks/stats description (longer ones are cut) */
+    rc_flat_cols_t flat; /* swept map values, a column per leaf after their key's column */
 } rc_layout_t;
 
 /* Builds the tables of ex into *l (HDF5 types prepared). RC_ERR_NOMEM, or RC_ERR_IO when HDF5

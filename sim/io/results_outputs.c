@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_GROWTH_CHUNK 1024u  /* rows per /curves/growth chunk */
 #define RC_EVENTS_CHUNK 65536u /* rows per /events chunk */
 #define RC_EVENTS_NO_PARENT UINT64_MAX
 
@@ -41,10 +40,11 @@ void rc_outputs_layout(rc_layout_t *l, const rc_experiment_t *ex)
     rc_table_add(t, "mark", RC_COL_F64, 0);
 }
 
-rc_status_t rc_outputs_skeleton(hid_t file, hid_t curves, const rc_results_t *r)
+rc_status_t rc_outputs_skeleton(hid_t file, hid_t curves, const rc_results_t *r,
+                                uint64_t curve_chunk)
 {
     rc_status_t status = RC_OK;
-    RC_TRY(rc_table_create(curves, "growth", &r->lay.growth, NULL, 0, RC_GROWTH_CHUNK, 0, r->path));
+    RC_TRY(rc_table_create(curves, "growth", &r->lay.growth, NULL, 0, curve_chunk, 0, r->path));
     if (r->lay.has_events)
         RC_TRY(
             rc_table_create(file, "events", &r->lay.events, NULL, 0, RC_EVENTS_CHUNK, 1, r->path));

@@ -7,6 +7,7 @@
 #include "io/results_append.h"
 #include "io/results_codec.h"
 #include "io/results_file.h"
+#include "io/h5safe.h"
 #include "io/results_fs.h"
 #include "io/results_internal.h"
 #include "io/results_journal.h"
@@ -125,12 +126,25 @@ static rc_status_t rc_inspect_attrs(hid_t file, const rc_results_t *r, rc_h5_sta
     const char *path = r->path;
     char *format = NULL, *resolved = NULL;
     uint64_t version = 0, seed = 0, runs = 0, n_points = 0;
+    /* the version first, an integer: another version's strings are not read (format 1 kept
+     * them in HDF5's global heap, whose reader a damaged file can crash) */
+    htri_t has_version = H5Aexists(file, "format_version");
+    if (has_version < 0)
+        RC_DAMAGED("unreadable attributes");
+    if (has_version == 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (refusing to touch it)", path);
+    if (rc_h5_read_u64(file, "format_version", &version, path, RC_RESULTS_KIND) != RC_OK)
+        RC_DAMAGED("unreadable attributes");
+    if (version != RC_RESULTS_FORMAT_VERSION)
+        RC_FAIL(RC_ERR_INPUT,
+                "%s: results format version %llu cannot be resumed by this "
+                "rtcascade (it writes version %d)",
+                path, (unsigned long long)version, RC_RESULTS_FORMAT_VERSION);
     if (rc_h5_read_str(file, "format", &format, path) != RC_OK)
         RC_DAMAGED("unreadable attributes");
     if (format == NULL || strcmp(format, RC_RESULTS_FORMAT) != 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an rtcascade results file (refusing to touch it)", path);
-    if (rc_h5_read_u64(file, "format_version", &version, path, RC_RESULTS_KIND) != RC_OK ||
-        rc_h5_read_u64(file, "seed", &seed, path, RC_RESULTS_KIND) != RC_OK ||
+    if (rc_h5_read_u64(file, "seed", &seed, path, RC_RESULTS_KIND) != RC_OK ||
         rc_h5_read_u64(file, "runs_per_point", &runs, path, RC_RESULTS_KIND) != RC_OK ||
         rc_h5_read_u64(file, "n_points", &n_points, path, RC_RESULTS_KIND) != RC_OK ||
         rc_h5_read_str(file, "resolved_config", &resolved, path) != RC_OK ||
@@ -140,11 +154,6 @@ static rc_status_t rc_inspect_attrs(hid_t file, const rc_results_t *r, rc_h5_sta
         rc_h5_read_str(file, "config_path", &st->config_path, path) != RC_OK ||
         rc_h5_read_str(file, "resumed", &st->resumed, path) != RC_OK)
         RC_DAMAGED("unreadable attributes");
-    if (version != RC_RESULTS_FORMAT_VERSION)
-        RC_FAIL(RC_ERR_INPUT,
-                "%s: results format version %llu cannot be resumed by this "
-                "rtcascade (it writes version %d)",
-                path, (unsigned long long)version, RC_RESULTS_FORMAT_VERSION);
     RC_TRY(rc_check_identity(r, "it", seed, runs, n_points, resolved));
 cleanup:
     free(format);
@@ -261,6 +270,18 @@ cleanup:
     return status;
 }
 
+/* Every object, attribute and dataset of the file, read whole: with every piece of metadata
+ * and every chunk checksummed, damage anywhere is found here rather than by a later reader (or
+ * by the writes of the repair). */
+static rc_status_t rc_inspect_data(hid_t file, const rc_results_t *r, rc_h5_state_t *st)
+{
+    char why[200];
+    if (!rc_h5_verify_file(file, r->path, why, sizeof why))
+        RC_DAMAGED("%s", why);
+cleanup:
+    return RC_OK;
+}
+
 /* One step of the inspection: an error ends it, and so does damage (st->why set). */
 #define RC_INSPECT(step)                                                                           \
     do {                                                                                           \
@@ -284,7 +305,7 @@ static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
     RC_ALLOC_CHECK(st->net_done, "a results check");
     if (H5Fis_hdf5(r->path) <= 0)
         RC_DAMAGED("not a readable HDF5 file");
-    fapl = rc_rh5_fapl();
+    fapl = rc_h5safe_read_fapl();
     file = fapl >= 0 ? H5Fopen(r->path, H5F_ACC_RDONLY, fapl) : -1;
     if (file < 0)
         RC_DAMAGED("HDF5 cannot open it");
@@ -292,6 +313,7 @@ static rc_status_t rc_h5_inspect(const rc_results_t *r, rc_h5_state_t *st)
     RC_INSPECT(rc_inspect_points(file, r, st));
     RC_INSPECT(rc_inspect_appended(file, r, st));
     RC_INSPECT(rc_inspect_networks(file, r, st));
+    RC_INSPECT(rc_inspect_data(file, r, st));
     st->usable = 1;
 cleanup:
     rc_h5_close(file);
@@ -349,14 +371,16 @@ cleanup:
 
 /* The file is usable: takes its state and provenance, then, unless it is complete, cuts the
  * rows of an unfinished append and writes the journal's points and networks it lacks, adding
- * `line` to its `resumed` attribute. Sets r->note. */
+ * `line` to its `resumed` attribute. Sets r->note. On error, *refused says that HDF5 refused a
+ * change (the file is as it was; rebuilding it from the journal may still work). */
 static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc_jrec_t **recs,
-                                    size_t *n_recs, const char *line)
+                                    size_t *n_recs, const char *line, int *refused)
 {
     rc_status_t status = RC_OK;
     const rc_experiment_t *ex = r->ex;
     const char *path = r->path;
     char *resumed = NULL;
+    rc_h5safe_report_t io;
     hid_t file = -1;
     memcpy(r->done, st->done, ex->n_points);
     memcpy(r->net_done, st->net_done, ex->n_networks);
@@ -384,7 +408,7 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
     resumed = rc_rfs_add_line(st->resumed, line);
     RC_ALLOC_CHECK(resumed, "the resume note");
     RC_TRY(rc_rfs_check_room(path, ((uint64_t)1 << 20)));
-    RC_TRY(rc_rfile_open_rw(r, path, &file));
+    RC_TRY(rc_rfile_open_rw(r, path, &io, &file));
     status = rc_cut_tails(r, file, st);
     uint64_t before = r->n_done;
     if (status == RC_OK)
@@ -393,7 +417,10 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
         status = rc_rh5_attr_set_u64(file, "points_done", r->n_done, path);
     if (status == RC_OK)
         status = rc_rh5_attr_set_str(file, "resumed", resumed, path);
-    status = rc_rfile_close_rw(r, file, status);
+    /* HDF5 refused a change (damage the inspection cannot see, such as a heap's free-space
+     * list): the session was undone, and the caller may rebuild from the journal instead */
+    *refused = status != RC_OK && !io.failed;
+    status = rc_rfile_close_rw(r, file, &io, status);
     if (status != RC_OK)
         goto cleanup;
     snprintf(r->note, sizeof r->note, "%llu of %zu points done%s%s", (unsigned long long)r->n_done,
@@ -439,7 +466,8 @@ cleanup:
 }
 
 /* The file is missing (have_h5 0) or damaged (st->why): rebuilds it whole from a complete
- * journal, with the journal's provenance and every resumed line it holds, `line` added.
+ * journal, with the journal's provenance and every resumed line it holds, `line` added (unless
+ * NULL: already in the journal).
  * RC_ERR_INPUT when there is no complete journal to rebuild from. Sets r->note. */
 static rc_status_t rc_resume_rebuild(rc_results_t *r, const rc_h5_state_t *st,
                                      const rc_jheader_t *head, int have_h5, const char *line,
@@ -462,7 +490,8 @@ static rc_status_t rc_resume_rebuild(rc_results_t *r, const rc_h5_state_t *st,
     }
     RC_TRY(rc_rfile_set_provenance(r, head->created, head->command_line, head->config_text,
                                    head->config_path));
-    RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
+    if (line != NULL) /* NULL: journaled already by a repair that failed */
+        RC_TRY(rc_journal_append(r->journal, RC_JREC_RESUMED, 0, line, strlen(line)));
     free(*recs);
     *recs = NULL;
     RC_TRY(rc_journal_scan(r->journal, recs, n_recs));
@@ -495,9 +524,10 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     *out = NULL;
     rc_h5_quiet();
     RC_TRY(rc_rfile_new(path, ex, &r));
+    /* before anything opens them: a FIFO would hang the open, a device would be replaced */
+    RC_TRY(rc_h5_check_output(path, "results"));
+    RC_TRY(rc_h5_check_output(r->jpath, "journals"));
     int have_h5 = stat(path, &sb) == 0;
-    if (have_h5 && S_ISDIR(sb.st_mode))
-        RC_FAIL(RC_ERR_IO, "%s: cannot write: it is a folder", path);
     int have_j = stat(r->jpath, &sb) == 0;
     if (!have_h5 && !have_j) {
         rc_rfile_free(r);
@@ -524,10 +554,20 @@ rc_status_t rc_results_open_resume(const char *path, const rc_experiment_t *ex,
     }
     if (have_h5)
         RC_TRY(rc_h5_inspect(r, &st));
-    if (have_h5 && st.usable)
-        RC_TRY(rc_resume_repair(r, &st, &recs, &n_recs, line));
-    else
-        RC_TRY(rc_resume_rebuild(r, &st, &head, have_h5, line, &recs, &n_recs));
+    if (have_h5 && st.usable) {
+        int refused = 0;
+        status = rc_resume_repair(r, &st, &recs, &n_recs, line, &refused);
+        if (status == RC_OK || !refused || r->journal == NULL || !head.full)
+            goto done;
+        /* damage found only by writing: rebuild the file from the journal */
+        snprintf(st.why, sizeof st.why, "HDF5 refused to change it: %.180s", rc_error_message());
+        status = rc_resume_rebuild(r, &st, &head, have_h5, NULL, &recs, &n_recs);
+    } else {
+        status = rc_resume_rebuild(r, &st, &head, have_h5, line, &recs, &n_recs);
+    }
+done:
+    if (status != RC_OK)
+        goto cleanup;
     *out = r;
     r = NULL;
 cleanup:

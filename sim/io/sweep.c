@@ -4,6 +4,9 @@
  * wrote it. */
 #include "io/sweep.h"
 
+#include "rtcascade/experiment.h" /* RC_POINT_BYTES */
+#include "rtcascade/memory.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,8 @@ static char *format_number(double v)
     return strdup(buf);
 }
 
-/* Values of a range map {from, to, step} or {from, to, num[, log]} as text. */
+/* Values of a range map {from, to, step} or {from, to, num[, log]} as text; with out NULL, only
+ * their number (checked, nothing allocated). */
 static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
 {
     static const char *const keys[] = {"from", "to", "step", "num", "log", NULL};
@@ -72,6 +76,10 @@ static rc_status_t range_values(const rc_cfg_t *map, char ***out, size_t *len)
             RC_FAIL(RC_ERR_CONFIG, "%s: %s: a log range needs from: and to: > 0 (got %g, %g)",
                     rc_cfg_where(map), rc_cfg_path(map), from, to);
     }
+    if (out == NULL) {
+        *len = num;
+        goto cleanup;
+    }
     vals = calloc(num, sizeof *vals);
     RC_ALLOC_CHECK(vals, "sweep values");
     for (n = 0; n < num; n++) {
@@ -106,17 +114,27 @@ cleanup:
     return status;
 }
 
+/* Number of values of one swept key (a list or a range), checked; nothing is allocated. */
+static rc_status_t axis_count(const rc_cfg_t *node, size_t *len)
+{
+    if (rc_cfg_kind(node) == RC_CFG_MAP)
+        return range_values(node, NULL, len);
+    if (rc_cfg_kind(node) != RC_CFG_SEQ || rc_cfg_size(node) == 0)
+        return rc_error(RC_ERR_CONFIG,
+                        "%s: %s: expected a non-empty list of values or a range "
+                        "{from:, to:, step:|num:, log:}",
+                        rc_cfg_where(node), rc_cfg_path(node));
+    *len = rc_cfg_size(node);
+    return RC_OK;
+}
+
 /* Values of one swept key: a list (any YAML values) or a range map. */
 static rc_status_t axis_values(const rc_cfg_t *node, rc_sweep_axis_t *axis)
 {
     rc_status_t status = RC_OK;
     if (rc_cfg_kind(node) == RC_CFG_MAP)
         return range_values(node, &axis->values, &axis->len);
-    if (rc_cfg_kind(node) != RC_CFG_SEQ || rc_cfg_size(node) == 0)
-        return rc_error(RC_ERR_CONFIG,
-                        "%s: %s: expected a non-empty list of values or a range "
-                        "{from:, to:, step:|num:, log:}",
-                        rc_cfg_where(node), rc_cfg_path(node));
+    RC_TRY(axis_count(node, &axis->len));
     size_t n = rc_cfg_size(node);
     axis->values = calloc(n, sizeof *axis->values);
     RC_ALLOC_CHECK(axis->values, "sweep values");
@@ -193,15 +211,41 @@ rc_status_t rc_sweep_parse(const rc_cfg_t *sweep, rc_sweep_t *set)
                 rc_cfg_path(sweep));
     set->axes = calloc(rc_cfg_size(sweep) + 1, sizeof *set->axes);
     RC_ALLOC_CHECK(set->axes, "the sweep");
+    /* first the sizes: the points are counted (and their memory checked) before any value of
+     * a range of a million is written out */
+    uint64_t combos = 1, first = 0;
+    int zip = 0;
     for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
         const char *key = NULL;
         const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
         if (strcmp(key, "mode") == 0) {
             static const char *const modes[] = {"grid", "zip", NULL};
-            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &set->zip));
+            RC_TRY(rc_cfg_choice(sweep, "mode", modes, 0, &zip));
             continue;
         }
+        size_t len = 0;
         RC_TRY(check_swept_key(sweep, i, key));
+        RC_TRY(axis_count(v, &len));
+        first = first ? first : len;
+        if (combos <= RC_MAX_POINTS)
+            combos *= len;
+    }
+    if (zip ? first > RC_MAX_POINTS : combos > RC_MAX_POINTS)
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s: more than %llu points", rc_cfg_where(sweep),
+                rc_cfg_path(sweep), (unsigned long long)RC_MAX_POINTS);
+    {
+        char what[96];
+        uint64_t points = zip ? first : combos;
+        snprintf(what, sizeof what, "a sweep of %llu points", (unsigned long long)points);
+        RC_TRY(rc_memory_check(points * (uint64_t)RC_POINT_BYTES, what));
+    }
+    for (size_t i = 0; i < rc_cfg_size(sweep); i++) {
+        const char *key = NULL;
+        const rc_cfg_t *v = rc_cfg_at(sweep, i, &key);
+        if (strcmp(key, "mode") == 0) {
+            set->zip = zip;
+            continue;
+        }
         set->axes[set->n].key = key;
         RC_TRY(axis_values(v, &set->axes[set->n]));
         set->n++;
@@ -225,6 +269,79 @@ rc_status_t rc_sweep_parse(const rc_cfg_t *sweep, rc_sweep_t *set)
     }
 cleanup:
     return status;
+}
+
+const char *rc_value_one_line(const char *v, char *buf, size_t len)
+{
+    size_t o = 0;
+    int multi = v != NULL && strchr(v, '\n') != NULL;
+    if (len == 0)
+        return buf;
+    if (v == NULL)
+        v = "";
+    if (multi && o + 1 < len)
+        buf[o++] = '{';
+    for (const char *p = v; *p != '\0' && o + 1 < len; p++) {
+        if (*p != '\n') {
+            buf[o++] = *p;
+            continue;
+        }
+        while (p[1] == ' ')
+            p++;
+        if (p[1] != '\0' && o + 2 < len) {
+            buf[o++] = ',';
+            buf[o++] = ' ';
+        }
+    }
+    if (multi && o + 1 < len)
+        buf[o++] = '}';
+    buf[o] = '\0';
+    if (o + 1 >= len && len > 4 && strlen(v) + (multi ? 2 : 0) > o)
+        memcpy(buf + len - 4, "...", 4);
+    return buf;
+}
+
+/* Appends the words of one sweep's axes to buf (at *len), " x " between axes. */
+static void plan_append(char *buf, size_t cap, size_t *len, const rc_sweep_t *set)
+{
+    if (set->n == 0)
+        return;
+#define PLAN_PUT(...)                                                                             \
+    do {                                                                                           \
+        if (*len < cap)                                                                            \
+            *len += (size_t)snprintf(buf + *len, cap - *len, __VA_ARGS__);                          \
+    } while (0)
+    if (*len > 0)
+        PLAN_PUT(" x ");
+    if (set->zip && set->n > 1) {
+        PLAN_PUT("zip(");
+        for (size_t a = 0; a < set->n; a++)
+            PLAN_PUT("%s%s", a ? ", " : "", set->axes[a].key);
+        PLAN_PUT(") (%llu)", (unsigned long long)set->combos);
+    } else {
+        for (size_t a = 0; a < set->n; a++)
+            PLAN_PUT("%s%s (%zu)", a ? " x " : "", set->axes[a].key, set->axes[a].len);
+    }
+#undef PLAN_PUT
+}
+
+char *rc_sweep_plan(const rc_sweep_t *global, const rc_sweep_t *local)
+{
+    size_t cap = 64;
+    for (size_t a = 0; a < global->n; a++)
+        cap += strlen(global->axes[a].key) + 32;
+    for (size_t a = 0; a < local->n; a++)
+        cap += strlen(local->axes[a].key) + 32;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    size_t len = 0;
+    buf[0] = '\0';
+    plan_append(buf, cap, &len, global);
+    plan_append(buf, cap, &len, local);
+    if (len == 0)
+        snprintf(buf, cap, "no sweep");
+    return buf;
 }
 
 /* Applies combination c of set to cfg (last key fastest in a grid). */

@@ -41,4 +41,15 @@ rc_status_t rc_sweep_apply(const rc_sweep_t *set, const rc_cfg_t *sweep, uint64_
 
 void rc_sweep_free(rc_sweep_t *set);
 
+/* A swept value's text on one line, for tables and lists: a map's YAML lines become
+ * "{a: 1, b: 2}" (indentation dropped); cut with "..." to fit len bytes. Returns buf. */
+#define RC_VALUE_SHOWN 120 /* bytes of a value shown in a table (buffer size) */
+const char *rc_value_one_line(const char *v, char *buf, size_t len);
+
+/* The plan of one scenario's points in words: the top-level sweep's axes, then the scenario's
+ * own, each a key and its number of values, joined by " x " (every combination) -- the axes of
+ * a zip sweep grouped as "zip(a, b) (n)" -- or "no sweep". E.g. "model.p (3) x zip(audience.size,
+ * audience.engagement) (4)". malloc'ed; NULL when out of memory. */
+char *rc_sweep_plan(const rc_sweep_t *global, const rc_sweep_t *local);
+
 #endif

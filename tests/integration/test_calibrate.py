@@ -38,6 +38,11 @@ EDGES = os.path.abspath(os.path.join(HERE, "..", "data", "shared",
 NETWORK = f"{{generator: file, path: {EDGES}, direction: flows}}"
 
 
+def text(v):
+    """An attribute's string (fit files store them fixed-length: h5py gives bytes)."""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
 def rtc(exe, *args, timeout=600):
     return subprocess.run([exe] + list(args), capture_output=True, text=True, timeout=timeout)
 
@@ -82,7 +87,8 @@ def calibrate(exe, tmp, name, data, section):
         fit = f["fit"][()]
         res = {"fit": {r["parameter"].decode(): r for r in fit},
                "sim": f["simulated"]["size"][()], "obs": f["cascades"]["size"][()],
-               "config": f.attrs["fitted_config"], "runs": int(f.attrs["runs_per_candidate"]),
+               "config": text(f.attrs["fitted_config"]),
+               "runs": int(f.attrs["runs_per_candidate"]),
                "growth": f["growth"][()], "path": out}
     return res
 

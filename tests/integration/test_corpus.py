@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def header(path):
     fields = {}
-    with open(path) as f:
+    with open(path, errors="replace") as f:  # a config may hold bytes that are not UTF-8
         for line in f:
             if not line.startswith("#"):
                 break
@@ -52,8 +52,12 @@ def main():
         with tempfile.TemporaryDirectory(prefix="rc_corpus_") as tmp:
             out = os.path.join(tmp, "results", "out.h5")
             cmd = [exe, h.get("command", "run"), path, "-o", out] + shlex.split(h.get("args", ""))
-            p = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
-                               timeout=60)
+            try:
+                p = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
+                                   timeout=60, errors="replace")
+            except subprocess.TimeoutExpired:
+                failures.append(f"{name}: no answer within 60 s")
+                continue
             left = [os.path.relpath(os.path.join(d, f), tmp)
                     for d, _, fs in os.walk(tmp) for f in fs]
         problems = []

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The Python API's engine side (python/rtcascade, with PYTHONPATH=build/python): graphs from
 arrays, networkx, files and generators; simulate against the CLI; the cascade trees of
 events=True against each run's metrics; errors as exceptions with the library's messages;
@@ -76,6 +76,16 @@ sweep:
     g = rtcascade.Graph.load(edges, direction="follows")
     check(g.num_nodes == 236 and g.labels is not None and 398874773 in g.labels.tolist(),
           f"the ego network loads with its account ids: {g}")
+    # accounts without edges and communities, as the config's nodes: and communities: give them
+    ids = os.path.join(tmp, "accounts.txt")
+    circles = os.path.join(tmp, "circles.txt")
+    with open(ids, "w") as f, open(circles, "w") as c:
+        for k, v in enumerate(g.labels.tolist() + [1, 2, 3]):
+            f.write(f"{v}\n")
+            c.write(f"{v} {k % 3}\n")
+    g2 = rtcascade.Graph.load(edges, direction="follows", nodes=ids, communities=circles)
+    check(g2.num_nodes == 239 and g2.labels.tolist()[-3:] == [1, 2, 3] and
+          g2.num_communities == 3, f"nodes= keeps 3 accounts without edges: {g2}")
     cases = [(1, {"seeds": {"strategy": "random", "count": 3}}, 0.15),
              (2, {"seeds": [398874773, 22253]}, 0.05),
              (5, {"audience": {"size": 40, "pick": "top_followers", "engagement": 0.2}}, 0.15)]

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """rtcascade.run and rtcascade.load (python/rtcascade, with PYTHONPATH=build/python):
 
 - a config file through rtcascade.run and through `rtcascade run` gives the same file, dataset

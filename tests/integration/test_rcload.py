@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """scripts/rcload.py and `rtcascade info` on results files written by the C writer.
 
 Usage: test_rcload.py TEST_RESULTS_H5 RTCASCADE RCLOAD_PY
@@ -6,7 +6,9 @@ TEST_RESULTS_H5 (the unit test binary) writes a complete sample (8 points x 300 
 scenarios, a numeric and a string swept key) and a partial one (3 of 8 points). Checks: h5py
 reads every dataset; the pandas one-liner works; strings decode; /summary and /curves agree with
 /runs; the partial file loads with pending points; the script and `rtcascade info` describe
-both files, and fail cleanly on a missing file.
+both files, and fail cleanly on a missing file; run by a Python without numpy and h5py (here
+the same Python with its site packages off, -S), the scripts name that Python and what to
+install in one line.
 """
 import importlib.util
 import os
@@ -44,6 +46,8 @@ def main():
             f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
             for n in names:
                 f[n][()]  # every dataset reads
+                # format 2: every dataset with data is checksummed, chunk by chunk
+                check(f[n].size == 0 or f[n].fletcher32, f"/{n} is Fletcher-32 checksummed")
             for n in ("points", "runs", "summary", "curves/generations", "curves/size_ccdf",
                       "curves/time", "networks/stats", "networks/0/out_degree_hist",
                       "networks/0/in_degree_hist"):
@@ -55,14 +59,16 @@ def main():
                                          "global", "capped", "reach_per_member"],
                   "runs columns")
             a = f.attrs
-            check(a["format"] == "rtcascade-results" and a["format_version"] == 2, "format")
-            check(isinstance(a["config"], str) and isinstance(a["resolved_config"], str),
-                  "config attributes are str")
-            check(int(a["seed"]) == 11 and a["rng"] == "rc_xoshiro256pp", "seed and rng")
-            check(list(a["swept_keys"]) == ["model.p", "seeds.strategy"], "swept_keys")
-            check(list(a["scenarios"]) == ["one_seed", "three_seeds"], "scenarios")
+            # format 2 stores strings fixed-length (no global heap): h5py gives bytes
+            dec = lambda v: v.decode() if isinstance(v, bytes) else v  # noqa: E731
+            check(dec(a["format"]) == "rtcascade-results" and a["format_version"] == 2, "format")
+            check(isinstance(a["config"], bytes) and isinstance(a["resolved_config"], bytes),
+                  "config attributes are fixed-length strings (bytes in h5py)")
+            check(int(a["seed"]) == 11 and dec(a["rng"]) == "rc_xoshiro256pp", "seed and rng")
+            check([dec(k) for k in a["swept_keys"]] == ["model.p", "seeds.strategy"], "swept_keys")
+            check([dec(k) for k in a["scenarios"]] == ["one_seed", "three_seeds"], "scenarios")
             for k in ("software_version", "git_commit", "created", "command_line", "name"):
-                check(isinstance(a[k], str) and a[k] != "", f"attribute {k}")
+                check(isinstance(a[k], bytes) and a[k] != b"", f"attribute {k}")
             check(f["runs"].compression == "gzip" and f["runs"].shuffle, "runs compressed")
 
         # --- rcload ---
@@ -126,6 +132,14 @@ def main():
         out = subprocess.run([sys.executable, rcload_py, os.path.join(tmp, "none.h5")],
                              capture_output=True, text=True)
         check(out.returncode != 0 and "rcload:" in out.stderr, "rcload.py on a missing file")
+        scripts = os.path.dirname(os.path.abspath(rcload_py))
+        for script in ("rcload.py", "rcplot.py", "reproduce.py"):
+            out = subprocess.run([sys.executable, "-S", os.path.join(scripts, script), path],
+                                 capture_output=True, text=True)
+            lines = out.stderr.strip().splitlines()
+            check(out.returncode == 1 and len(lines) == 1 and sys.executable in out.stderr and
+                  "lacks numpy" in out.stderr and "python3-h5py" in out.stderr,
+                  f"{script} names a Python without h5py: {out.returncode} {out.stderr!r}")
         out = subprocess.run([cli, "info", path], capture_output=True, text=True)
         check(out.returncode == 0 and "complete: all 8 points done" in out.stdout and
               "seeds.strategy = random, top_followers" in out.stdout and

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """scripts/rcplot.py (a command line over rtcascade.plot) on small results files written by
 `rtcascade run`: as a command (every expected figure written as a real PNG, and a PDF) and as a
 module (each function returns its Axes or Figure), on a two-key sweep with two scenarios

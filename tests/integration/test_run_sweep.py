@@ -3,7 +3,10 @@
 every table and h5py and pandas read them; --set overrides reach resolved_config and the
 results; an existing output is refused untouched without --force; --threads changes no
 dataset; --resume refuses another config; the progress line appears only on a terminal;
---dry-run and --quiet; an unwritable output path is an I/O error (exit 5).
+--dry-run and --quiet; an unwritable output path is an I/O error (exit 5); a scenario's own
+zip sweep is described as such, with only the values it sweeps, by --dry-run and info, and
+recorded in the scenario_sweeps attribute; swept map values (a delay kernel) get a typed column
+per leaf beside their text in /points and /summary.
 
 usage: test_run_sweep.py RTCASCADE"""
 import hashlib
@@ -112,6 +115,94 @@ def check_file(path):
                                     f"{found_edges}")
 
 
+ZIP = """name: zipt
+seed: 3
+runs: 20
+network: {generator: erdos_renyi, nodes: 500, mean_degree: 5}
+model: {name: independent_cascade, p: 0.1}
+scenarios:
+  a: {seeds: {strategy: random, count: 1}}
+  b:
+    audience: {size: 50, pick: random, engagement: 0.1}
+    sweep:
+      mode: zip
+      audience.engagement: [0.01, 0.02, 0.05]
+      network.mean_degree: [3, 5, 8]
+sweep:
+  model.p: [0.1, 0.2]
+"""
+
+
+def test_zip_plans(exe, tmp):
+    """Scenario b zips two keys: 2 x 3 points, not the 2 x 3 x 3 of a grid; its keys are not
+    listed with a's base values (or an empty one where a has no audience)."""
+    cfg = os.path.join(tmp, "zip.yaml")
+    with open(cfg, "w") as f:
+        f.write(ZIP)
+    plan_b = "model.p (2) x zip(audience.engagement, network.mean_degree) (3)"
+    p = run(exe, [cfg, "--dry-run"], cwd=tmp)
+    check(p.returncode == 0, f"zip --dry-run: {p.stderr}")
+    for want in ("a: model.p (2) = 2 points", f"b: {plan_b} = 6 points",
+                 "audience.engagement: 0.01, 0.02, 0.05 (in b only)",
+                 "network.mean_degree: 3, 5, 8 (in b only)", "points:      8 (a 2, b 6)"):
+        check(want in p.stdout, f"--dry-run of a zip scenario prints {want!r}: {p.stdout}")
+    check("engagement: ," not in p.stdout and "grid" not in p.stdout,
+          f"--dry-run shows no empty value and no grid: {p.stdout}")
+    out = os.path.join(tmp, "zip.h5")
+    p = run(exe, [cfg, "-o", out, "--quiet"], cwd=tmp)
+    check(p.returncode == 0, f"zip run: {p.stderr}")
+    with h5py.File(out, "r") as f:
+        plans = [text(x) for x in f.attrs["scenario_sweeps"]]
+    check(plans == ["model.p (2)", plan_b], f"scenario_sweeps attribute: {plans}")
+    p = subprocess.run([exe, "info", out], capture_output=True, text=True)
+    check(p.returncode == 0, f"info: {p.stderr}")
+    for want in ("a: model.p (2)", f"b: {plan_b}",
+                 "audience.engagement = 0.01, 0.02, 0.05 (in b only)",
+                 "network.mean_degree = 3, 5, 8 (in b only)"):
+        check(want in p.stdout, f"info of a zip scenario prints {want!r}: {p.stdout}")
+    check("grid" not in p.stdout, f"info does not call it a grid: {p.stdout}")
+
+
+KERNELS = """name: kernels
+seed: 2
+runs: 50
+network: {generator: erdos_renyi, nodes: 300, mean_degree: 3}
+model: {name: continuous_cascade, p: 0.3}
+sweep:
+  model.delay: [{distribution: exponential, rate: 1}, {distribution: lognormal, mu: 0.5, sigma: 1}]
+"""
+
+
+def test_flat_maps(exe, tmp):
+    cfg = os.path.join(tmp, "kernels.yaml")
+    with open(cfg, "w") as f:
+        f.write(KERNELS)
+    out = os.path.join(tmp, "kernels.h5")
+    p = run(exe, [cfg, "-o", out, "--quiet"], cwd=tmp)
+    check(p.returncode == 0, f"kernel sweep: {p.stderr}")
+    if p.returncode != 0:
+        return
+    with h5py.File(out, "r") as f:
+        for table in ("points", "summary"):
+            d = f[table][()]
+            names = d.dtype.names
+            want = ["model.delay", "model.delay.distribution", "model.delay.rate",
+                    "model.delay.mu", "model.delay.sigma"]
+            at = names.index("model.delay")
+            check(list(names[at:at + 5]) == want,
+                  f"/{table}: the leaves follow their key's text column: {names}")
+            check(d.dtype["model.delay.mu"].kind == "f" and d.dtype["model.delay.distribution"].kind == "S",
+                  f"/{table}: numbers are float64, text is text: {d.dtype}")
+            mu = d["model.delay.mu"]
+            check(np.isnan(mu[0]) and mu[1] == 0.5 and d["model.delay.rate"][0] == 1.0,
+                  f"/{table}: a missing leaf is NaN: {mu}")
+            check([text(x) for x in d["model.delay.distribution"]] == ["exponential", "lognormal"],
+                  f"/{table}: distribution column: {d['model.delay.distribution']}")
+    p = subprocess.run([exe, "info", out], capture_output=True, text=True)
+    check("{distribution: exponential, rate: 1}" in p.stdout,
+          f"info shows a map value on one line: {p.stdout}")
+
+
 def main():
     exe = exe_from_argv()
     tmp = tempfile.mkdtemp(prefix="rc_sweep_")
@@ -189,6 +280,9 @@ def main():
                      "five_seeds", dry):
             check(want in p.stdout, f"--dry-run prints {want!r}")
         check(not os.path.exists(dry), "--dry-run writes nothing")
+
+        test_zip_plans(exe, tmp)
+        test_flat_maps(exe, tmp)
 
         # An output path that cannot be made is an I/O error, before any work.
         blocker = os.path.join(tmp, "a_file")

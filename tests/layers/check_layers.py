@@ -21,14 +21,9 @@ MAX_CLI_LINES = 1050
 FILE_EXCEPTIONS = {
     "sim/io/config.c": "the YAML tree: parser, getters, setters and emitter share one private "
                        "node type and its invariants",
-    "tests/unit/test_results_h5.c": "PENDING: being extended for damaged files and full disks; "
-                                    "to be split when that lands",
 }
 # ... and "path:function" -> why it may be longer.
 FUNCTION_EXCEPTIONS = {
-    "sim/graph/load_edgelist.c:rc_graph_load_edgelist": "PENDING: being reworked for gzip "
-                                                         "trailers; to be split when that lands",
-    "tests/unit/test_results_h5.c:check_complete_file": "PENDING: as test_results_h5.c",
 }
 
 failures = []

@@ -144,7 +144,8 @@ static void test_roundtrips(void)
 {
     /* loaded: weights and original ids */
     rc_graph_t *g = NULL;
-    rc_load_options_t opt = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 1, 0};
+    rc_load_options_t opt = {.direction = RC_DIRECTION_FLOWS, .format = RC_FORMAT_AUTO,
+        .weighted = 1, .undirected = 0};
     CHECK_OK(rc_graph_load_edgelist(RC_TEST_DATA "/loader_weighted.csv", &opt, &g, NULL));
     if (g) {
         rc_graph_t *back = roundtrip(g, "weighted.h5", "generator: file");

@@ -56,7 +56,8 @@ static int same_graph(const rc_graph_t *a, const rc_graph_t *b)
 static rc_graph_t *load(const char *path, rc_direction_t dir, int weighted, int undirected,
                         rc_load_report_t *rep)
 {
-    rc_load_options_t opt = {dir, RC_FORMAT_AUTO, weighted, undirected};
+    rc_load_options_t opt = {.direction = dir, .format = RC_FORMAT_AUTO,
+        .weighted = weighted, .undirected = undirected};
     rc_graph_t *g = NULL;
     CHECK_OK(rc_graph_load_edgelist(path, &opt, &g, rep));
     return g;
@@ -306,14 +307,16 @@ static void test_csv_weighted(void)
         fputs("\"from\", \"to\"\n\"7\",\"9\"\n 9 , 7 \n", f);
         fclose(f);
     }
-    rc_load_options_t copt = {RC_DIRECTION_FLOWS, RC_FORMAT_CSV, 0, 0};
+    rc_load_options_t copt = {.direction = RC_DIRECTION_FLOWS, .format = RC_FORMAT_CSV,
+        .weighted = 0, .undirected = 0};
     CHECK_OK(rc_graph_load_edgelist(tmp_path("quoted.txt"), &copt, &g, NULL));
     if (g) {
         CHECK(g->n == 2 && g->m == 2 && g->orig_id[0] == 7 && g->orig_id[1] == 9);
         rc_graph_free(g);
         g = NULL;
     }
-    rc_load_options_t wopt = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, 1, 0};
+    rc_load_options_t wopt = {.direction = RC_DIRECTION_FLOWS, .format = RC_FORMAT_AUTO,
+        .weighted = 1, .undirected = 0};
     char want[512];
     snprintf(want, sizeof want, "%s:1: expected a finite number as weight, got 'nan'",
              tmp_path("nan.csv"));
@@ -342,7 +345,8 @@ static void test_malformed(void)
         char path[512], want[1024];
         snprintf(path, sizeof path, "%s/%s", RC_TEST_DATA, cases[i].file);
         snprintf(want, sizeof want, "%s%s", path, cases[i].message);
-        rc_load_options_t opt = {RC_DIRECTION_FLOWS, RC_FORMAT_AUTO, cases[i].weighted, 0};
+        rc_load_options_t opt = {.direction = RC_DIRECTION_FLOWS, .format = RC_FORMAT_AUTO,
+            .weighted = cases[i].weighted, .undirected = 0};
         rc_graph_t *g = NULL;
         rc_status_t s = rc_graph_load_edgelist(path, &opt, &g, NULL);
         CHECK(s == RC_ERR_INPUT);
@@ -361,7 +365,8 @@ static void test_malformed(void)
     CHECK(g == NULL);
 
     /* a forced SNAP read of CSV text sees one column, and a long token is shortened */
-    rc_load_options_t snap = {RC_DIRECTION_FLOWS, RC_FORMAT_SNAP, 0, 0};
+    rc_load_options_t snap = {.direction = RC_DIRECTION_FLOWS, .format = RC_FORMAT_SNAP,
+        .weighted = 0, .undirected = 0};
     CHECK_FAILS(rc_graph_load_edgelist(RC_TEST_DATA "/loader_negative_weight.csv", &snap, &g, NULL),
                 RC_ERR_INPUT,
                 "loader_negative_weight.csv:1: expected 2 columns (source target), got 1");

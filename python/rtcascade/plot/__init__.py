@@ -23,15 +23,20 @@ not held. Only finished points are drawn, so an interrupted file plots what it h
 this module does not choose a matplotlib backend (a notebook or a desktop keeps its own); the
 command line (scripts/rcplot.py, main()) draws into files with Agg.
 """
-from ._common import (DEFAULT_METRICS, DPI, FORMATS, KINDS, METRIC_LABELS, PARAM_LABELS,
-                      Crossing, _grid, _title, load, metric_label, metric_name, param_label,
-                      scenario_colours, scenario_order, summary_metrics)
-from .ccdf import ccdf
-from .curves import generations, timing, virality_vs_size
-from .figures import default_outdir, main, plan, plot_all, save
-from .fit import Fit, fit_figures, fit_growth, fit_sizes, is_fit_file, load_fit
-from .heatmap import heatmap
-from .means import crossing, mean_by_scenario, mean_vs
+from .._requires import require as _require
+
+_require("matplotlib", who="rtcascade.plot")
+
+from ._common import (  # noqa: E402
+    DEFAULT_METRICS, DPI, FORMATS, KINDS, METRIC_LABELS, PARAM_LABELS, Crossing, _grid, _title,
+    load, metric_label, metric_name, param_label, scenario_colours, scenario_order,
+    summary_metrics)
+from .ccdf import ccdf  # noqa: E402
+from .curves import generations, timing, virality_vs_size  # noqa: E402
+from .figures import default_outdir, main, plan, plot_all, save  # noqa: E402
+from .fit import Fit, fit_figures, fit_growth, fit_sizes, is_fit_file, load_fit  # noqa: E402
+from .heatmap import heatmap  # noqa: E402
+from .means import crossing, mean_by_scenario, mean_vs  # noqa: E402
 
 grid = _grid    # the figures' grid lines, for figures of one's own in the same look
 title = _title  # a title and a smaller subtitle line, as the figures have

@@ -14,9 +14,22 @@
 
 typedef enum rc_cfg_kind { RC_CFG_SCALAR, RC_CFG_MAP, RC_CFG_SEQ } rc_cfg_kind_t;
 
+/* Limits on any YAML text read as a config (a file or a --set value), checked as it is read and
+ * before what they bound is allocated, so that no config can exhaust the stack or memory;
+ * exceeding one is RC_ERR_CONFIG naming file:line:col and the limit. */
+#define RC_CFG_MAX_BYTES ((size_t)16 << 20)  /* bytes of one file or --set value */
+#define RC_CFG_MAX_DEPTH 64                   /* maps and lists nested in each other */
+#define RC_CFG_MAX_KEYS 100000                /* keys of one map */
+#define RC_CFG_MAX_ITEMS 1000000              /* items of one list (a sweep's values) */
+#define RC_CFG_MAX_NODES 2000000              /* values, maps and lists in one text */
+#define RC_CFG_MAX_KEY_LEN 255                /* bytes of one key */
+#define RC_CFG_MAX_SCALAR ((size_t)1 << 20)   /* bytes of one value */
+#define RC_CFG_MAX_PATHS ((size_t)256 << 20)  /* bytes of the dotted key paths of one text */
+
 typedef struct rc_cfg rc_cfg_t;
 
-/* Parses a YAML file (one document). On error *root is NULL and the message names file:line:col. */
+/* Parses a YAML file (one document). On error *root is NULL and the message names file:line:col.
+ * Duplicate keys are found in time linear in the keys of a map; the RC_CFG_MAX_* limits apply. */
 rc_status_t rc_cfg_parse_file(const char *path, rc_cfg_t **root);
 
 /* Parses YAML text; `name` stands for the file name in messages (e.g. "<default study>"). */

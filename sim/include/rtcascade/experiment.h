@@ -45,6 +45,15 @@ typedef struct rc_point {
 /* Rows an `events: true` point may write (its size guard). */
 #define RC_EVENTS_DEFAULT_ROWS 1000000ULL
 
+/* Estimated bytes one point costs while an experiment is held (its typed specs, swept values,
+ * model key, and its share of the runner's and the results file's tables), checked before the
+ * points are made: about 0.8 KiB is measured for simple points, up to 2.5 KiB for points with
+ * audiences and long values. */
+#define RC_POINT_BYTES 2560u
+
+/* Longest `name:` (it names the results file, results/<name>.h5). */
+#define RC_NAME_MAX 200
+
 typedef struct rc_experiment {
     char *name;                  /* `name:` (default: the config file's base name) */
     uint64_t seed;               /* master seed */
@@ -60,12 +69,17 @@ typedef struct rc_experiment {
     size_t n_networks;           /* distinct network specs among the points */
     rc_network_spec_t *networks; /* in order of first use */
     uint64_t peak_bytes;         /* estimated bytes of the largest network (0 = unknown) */
+    uint64_t points_bytes;       /* estimated bytes of the points themselves (RC_POINT_BYTES
+                                    each), held for the whole run */
     char *base_dir;              /* folder that relative paths in the config are against ("" =
                                     the current directory) */
     rc_cfg_t *resolved;          /* the config as given, with --set applied: the experiment's
                                     identity in a results file */
     char *config_text;           /* the config exactly as given (file or embedded default) */
     char *config_path;           /* the config file's path, or NULL for the embedded default */
+    char **sweep_plans;          /* per scenario, how its points are made, e.g. "model.p (3) x
+                                    zip(audience.size, audience.engagement) (4)" or "no sweep" */
+    unsigned char *swept_in;     /* [s * n_swept + k]: key k is swept in scenario s */
 } rc_experiment_t;
 
 /* Builds the experiment from a parsed config. `default_name` names it when the config has no
@@ -78,7 +92,12 @@ rc_status_t rc_experiment_create(const rc_cfg_t *config, const char *default_nam
 
 /* Loads and builds an experiment: the config file at `path` (or the embedded default study when
  * path is NULL), then each "key.path=value" of `sets` in order, then rc_experiment_create with
- * the file's base name as default name. Keeps the config's text, path and folder. */
+ * the file's base name as default name. Keeps the config's text, path and folder.
+ *
+ * A --set wins everywhere: its key is no longer swept (it is taken out of the top-level sweep
+ * and every scenario's), and a scenario that sets the key gets the --set value too, so that
+ * `--set model.p=0.05` runs p = 0.05 at every point. A --set below a swept key (network.nodes
+ * when network: is swept whole) is refused (RC_ERR_ARGUMENT). */
 rc_status_t rc_experiment_load(const char *path, char *const *sets, size_t n_sets,
                                rc_experiment_t **out);
 
@@ -97,7 +116,8 @@ rc_status_t rc_config_load(const char *path, char *const *sets, size_t n_sets, r
 /* Replaces the output path (e.g. from -o). RC_ERR_NOMEM. */
 rc_status_t rc_experiment_set_output(rc_experiment_t *ex, const char *path);
 
-/* Checks that the largest network (1.5x its estimate while it is built) fits in memory. */
+/* Checks that the points and the largest network (1.5x its estimate while it is built) fit in
+ * memory. */
 rc_status_t rc_experiment_check(const rc_experiment_t *ex);
 
 /* The points of network `id`, in index order: their count, and the first (NULL when none). */

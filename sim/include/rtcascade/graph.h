@@ -210,7 +210,8 @@ typedef enum rc_direction {
 typedef enum rc_edgelist_format {
     RC_FORMAT_AUTO = 0, /* .csv (optionally .csv.gz) is CSV, anything else whitespace */
     RC_FORMAT_SNAP = 1, /* whitespace-separated, '#' comments */
-    RC_FORMAT_CSV = 2   /* comma-separated: source,target[,weight]; optional header line */
+    RC_FORMAT_CSV = 2,  /* comma-separated: source,target[,weight]; optional header line */
+    RC_FORMAT_HDF5 = 3  /* an rtcascade graph file: not an edge list (rc_graph_load_h5) */
 } rc_edgelist_format_t;
 
 typedef struct rc_load_options {
@@ -218,6 +219,15 @@ typedef struct rc_load_options {
     rc_edgelist_format_t format;
     int weighted;               /* read a third column as the edge weight */
     int undirected;             /* add every edge in both directions */
+    uint64_t nodes;             /* > 0: the accounts are the ids 0 .. nodes-1, in that order,
+                                   isolated ones kept (g->orig_id stays NULL: ids are indices);
+                                   an id >= nodes is an error. 0: the ids the edges name */
+    const char *nodes_path;     /* a file of account ids, one per line (first column; '#'
+                                   comments): the accounts, in that order, isolated ones kept;
+                                   an edge naming another id is an error. NULL: none */
+    const char *communities_path; /* a file of lines "id community" (whitespace or commas;
+                                   community an integer >= 0): every account's community, into
+                                   g->community. NULL: none */
 } rc_load_options_t;
 
 typedef struct rc_load_report {
@@ -228,8 +238,8 @@ typedef struct rc_load_report {
 } rc_load_report_t;
 
 /* Loads an edge list (plain or gzip, detected by content). Original 64-bit ids are remapped to
- * 0..n-1 in order of first appearance and kept in g->orig_id. A malformed line fails with
- * "path:line: expected ...". */
+ * 0..n-1 in order of first appearance and kept in g->orig_id, unless opt gives the accounts
+ * (nodes, nodes_path). A malformed line fails with "path:line: expected ...". */
 rc_status_t rc_graph_load_edgelist(const char *path, const rc_load_options_t *opt,
                                    rc_graph_t **out, rc_load_report_t *report);
 

@@ -41,8 +41,15 @@ typedef struct rc_network_spec {
     double rewire;              /* watts_strogatz: beta */
     uint32_t followers;         /* ego */
     uint32_t followers_each;    /* ego */
-    char *path;                 /* file: the edge list as given (relative to base_dir) */
-    rc_load_options_t load;     /* file: direction, format, weights */
+    char *path;                 /* file: the edge list (or rtcascade graph file) as given
+                                   (relative to base_dir) */
+    rc_load_options_t load;     /* file: direction, format (RC_FORMAT_HDF5: an rtcascade graph
+                                   file, also for format: auto and a .h5 or .hdf5 name),
+                                   weights, accounts count (nodes);
+                                   its path fields stay NULL (the two below are joined to
+                                   base_dir when the file is read) */
+    char *nodes_path;           /* file: `nodes:` as a file of account ids, or NULL */
+    char *communities_path;     /* file: `communities:` file of "id community" lines, or NULL */
     char *cache;                /* HDF5 cache file as given, or NULL (used by the io layer) */
     char *text;                 /* the section as written (YAML), for records; may be NULL */
     char *signature;            /* text identifying the graph this spec builds (the spec with its
@@ -70,7 +77,8 @@ uint64_t rc_network_estimate_bytes(const rc_network_spec_t *spec);
 /* Generates the graph or loads the edge list (relative paths against base_dir, NULL or "" =
  * the current directory), after checking the estimated peak memory (1.5x the graph). Uses the
  * calling thread's OpenMP thread count; the graph does not depend on it. A file graph's
- * description says what the loader dropped. */
+ * description says what the loader dropped. An rtcascade graph file (HDF5) is read by the io
+ * layer's rc_network_load, not here (RC_ERR_INPUT). */
 rc_status_t rc_network_generate(const rc_network_spec_t *spec, const char *base_dir,
                                 rc_graph_t **out);
 

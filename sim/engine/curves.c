@@ -269,8 +269,8 @@ static rc_status_t rc_curves_growth(const rc_mc_results_t *res, rc_growth_curve_
         size_t k = i == 0 ? 0 : from + i - 1;
         long double sum = (long double)s[k];
         long double sq = (long double)s[G + k] + ldexpl((long double)s[2 * G + k], 64);
-        long double var = runs > 1 ? (sq - sum * sum / (long double)runs) / (long double)(runs - 1)
-                                   : 0.0L;
+        long double var =
+            runs > 1 ? (sq - sum * sum / (long double)runs) / (long double)(runs - 1) : 0.0L;
         double mean = (double)(sum / (long double)runs);
         double sd = var > 0.0L ? (double)sqrtl(var) : 0.0;
         double half = 1.959963984540054 * sd / sqrt((double)runs);

@@ -112,8 +112,8 @@ rc_status_t rc_events_finish(rc_events_t *ev)
         marked |= b->marked;
     }
     const size_t doubles = (size_t)ev->timed + (size_t)marked;
-    RC_TRY(rc_memory_check(count * (3 * sizeof(uint32_t) + doubles * sizeof(double)),
-                           "the events"));
+    RC_TRY(
+        rc_memory_check(count * (3 * sizeof(uint32_t) + doubles * sizeof(double)), "the events"));
     const size_t len = count ? (size_t)count : 1;
     ev->offset = malloc(((size_t)ev->runs + 1) * sizeof *ev->offset);
     ev->node = malloc(len * sizeof *ev->node);

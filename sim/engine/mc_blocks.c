@@ -153,8 +153,8 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
     if (len < sizeof h)
         RC_FAIL(RC_ERR_INTERNAL, "a block of results: %zu bytes, shorter than its header", len);
     memcpy(h, buf, sizeof h);
-    if (h[0] != BLOCK_MAGIC || h[4] > 1 || h[9] != len || h[3] > UINT32_MAX ||
-        h[6] > UINT32_MAX || h[7] > UINT32_MAX || (h[10] != 0 && h[10] != GROWTH_WORDS))
+    if (h[0] != BLOCK_MAGIC || h[4] > 1 || h[9] != len || h[3] > UINT32_MAX || h[6] > UINT32_MAX ||
+        h[7] > UINT32_MAX || (h[10] != 0 && h[10] != GROWTH_WORDS))
         RC_FAIL(RC_ERR_INTERNAL, "a block of results: not a packed block (%zu bytes)", len);
     const uint64_t runs = h[1];
     const int timed = (int)h[4];
@@ -162,8 +162,7 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
     /* Checked before allocating: runs * per_run + gen_len + growth words must be what is
      * left. */
     const size_t body = len - sizeof h;
-    if (runs > body / per_run ||
-        body - (size_t)runs * per_run != (h[7] + h[10]) * sizeof(uint64_t))
+    if (runs > body / per_run || body - (size_t)runs * per_run != (h[7] + h[10]) * sizeof(uint64_t))
         RC_FAIL(RC_ERR_INTERNAL,
                 "a block of results: %zu bytes do not hold %llu runs and %llu generations", len,
                 (unsigned long long)runs, (unsigned long long)h[7]);

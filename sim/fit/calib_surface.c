@@ -4,8 +4,9 @@
  * candidates only partly, so it is noisy at small scales. A quadratic fitted by least squares
  * to a design of evaluations around the minimum averages that noise out: its vertex is the
  * estimate, its curvature the information, and the profile of the quadratic gives the
- * interval, widened by the vertex's own uncertainty from the least squares. The design's window is resized until the quadratic rises across it about 4 times
- * the interval's rise, or 6 times the fit's residual noise when that is more. */
+ * interval, widened by the vertex's own uncertainty from the least squares. The design's window is
+ * resized until the quadratic rises across it about 4 times the interval's rise, or 6 times the
+ * fit's residual noise when that is more. */
 #include "rtcascade/calibrate.h"
 
 #include <gsl/gsl_linalg.h>
@@ -70,8 +71,8 @@ static size_t design(size_t d, double z[][MAX_D])
 
 /* Least squares of f on 1, z_i, z_i z_j (i <= j): c (p coefficients), the residual sd, and
  * the covariance of the linear coefficients (vb, d x d: sd^2 (X'X)^-1's block). */
-static rc_status_t fit_quadratic(size_t d, size_t n, double z[][MAX_D], const double *f,
-                                 double *c, double *sd, double *vb)
+static rc_status_t fit_quadratic(size_t d, size_t n, double z[][MAX_D], const double *f, double *c,
+                                 double *sd, double *vb)
 {
     rc_status_t status = RC_OK;
     const size_t p = 1 + d + d * (d + 1) / 2;
@@ -126,8 +127,8 @@ static int curvature(size_t d, const double *c, double *b, double *C)
     gsl_matrix_view h = gsl_matrix_view_array(H, d, d);
     gsl_matrix_view inv = gsl_matrix_view_array(C, d, d);
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int ok = gsl_linalg_cholesky_decomp1(&h.matrix) == 0 &&
-             gsl_linalg_cholesky_invert(&h.matrix) == 0;
+    int ok =
+        gsl_linalg_cholesky_decomp1(&h.matrix) == 0 && gsl_linalg_cholesky_invert(&h.matrix) == 0;
     gsl_set_error_handler(old);
     if (ok)
         gsl_matrix_memcpy(&inv.matrix, &h.matrix);
@@ -172,7 +173,7 @@ rc_status_t rc_calib_surface(const rc_calib_box_t *box, rc_calib_fn fn, void *ct
     rc_status_t status = RC_OK;
     const size_t d = box->dim;
     const size_t p = 1 + d + d * (d + 1) / 2;
-    double (*z)[MAX_D] = malloc(MAX_POINTS * sizeof *z);
+    double(*z)[MAX_D] = malloc(MAX_POINTS * sizeof *z);
     double *f = malloc(MAX_POINTS * sizeof *f), *c = malloc(p * sizeof *c);
     double u0[MAX_D], w[MAX_D], b[MAX_D], C[MAX_D * MAX_D], x[MAX_D], zs[MAX_D];
     double vb[MAX_D * MAX_D];

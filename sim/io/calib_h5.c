@@ -199,11 +199,14 @@ rc_status_t rc_calib_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *re
                 "  profile: -log-likelihood within %.4g of its minimum (chi2(1) %g%% / 2 = "
                 "%.4g, times %.4g for the simulation's own noise, 1 + cascades / runs), %s\n",
                 r->rise, 100 * c->level, r->rise / r->inflation, r->inflation,
-                r->surface ? "of the quadratic fitted around the minimum" : "of the objective "
-                "itself (no quadratic fitted: no curvature found)");
+                r->surface ? "of the quadratic fitted around the minimum"
+                           : "of the objective "
+                             "itself (no quadratic fitted: no curvature found)");
     if (prof && r->surface)
-        fprintf(f, "  objective noise: sd %.3g about the quadratic (the search's own minimum: "
-                "%s = %.5g)\n", r->noise, r->name[0], r->raw_est[0]);
+        fprintf(f,
+                "  objective noise: sd %.3g about the quadratic (the search's own minimum: "
+                "%s = %.5g)\n",
+                r->noise, r->name[0], r->raw_est[0]);
     if (r->boot_done)
         fprintf(f, "  bootstrap: %d replicates (cascades resampled, fresh simulation streams)\n",
                 r->boot_done);

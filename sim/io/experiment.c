@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rc_experiment_keys[] = {
-    "name", "description", "seed", "runs", "network", "model", "seeds", "audience", "scenarios",
-    "sweep", "output", "global_fraction", "max_size", "events", NULL};
+const char *const rc_experiment_keys[] = {"name",      "description", "seed",   "runs",
+                                          "network",   "model",       "seeds",  "audience",
+                                          "scenarios", "sweep",       "output", "global_fraction",
+                                          "max_size",  "events",      NULL};
 
 static void free_strings(char **s, size_t n)
 {

@@ -271,8 +271,7 @@ cleanup:
 /* /growth of a Hawkes fit: the observed cascades' mean N(t) on the engine's grid (t = 0 to the
  * grid time covering the last event), so that a plot can set the simulated /curves/growth of a
  * results file against it; the simulated columns are NaN (a calibration fills them). */
-static rc_status_t write_observed_growth(hid_t file, const rc_fit_outcome_t *res,
-                                         const char *path)
+static rc_status_t write_observed_growth(hid_t file, const rc_fit_outcome_t *res, const char *path)
 {
     rc_status_t status = RC_OK;
     rc_table_t t = {0};

@@ -318,8 +318,10 @@ static rc_status_t read_spec(const rc_cfg_t *cfg, const char *default_name, rc_f
                         "predict:) or calibrate: (a simulation-based calibration), not both",
                         rc_cfg_where(rc_cfg_get(cfg, not_with[i])), not_with[i]);
         if (s->holdout > 0)
-            RC_FAIL(RC_ERR_CONFIG, "%s: data.holdout: not used by calibrate: (every cascade is "
-                    "fitted)", rc_cfg_where(cfg));
+            RC_FAIL(RC_ERR_CONFIG,
+                    "%s: data.holdout: not used by calibrate: (every cascade is "
+                    "fitted)",
+                    rc_cfg_where(cfg));
         RC_TRY(rc_calib_spec_read(cal, s));
         goto cleanup;
     }

@@ -215,8 +215,8 @@ void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res)
     rc_jbuf_u64(b, ev->first_run);
     rc_jbuf_u64(b, ev->runs);
     rc_jbuf_u64(b, c);
-    rc_jbuf_u64(b, (uint64_t)ev->timed | (uint64_t)ev->rooted << 1 | (uint64_t)(ev->mark != NULL) << 2 |
-                       (uint64_t)(ev->node_id != NULL) << 3);
+    rc_jbuf_u64(b, (uint64_t)ev->timed | (uint64_t)ev->rooted << 1 |
+                       (uint64_t)(ev->mark != NULL) << 2 | (uint64_t)(ev->node_id != NULL) << 3);
     rc_jbuf_put(b, ev->offset, (size_t)(ev->runs + 1) * sizeof *ev->offset);
     rc_jbuf_put(b, ev->node, (size_t)c * sizeof *ev->node);
     rc_jbuf_put(b, ev->parent, (size_t)c * sizeof *ev->parent);

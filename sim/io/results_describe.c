@@ -88,7 +88,7 @@ typedef struct rc_info {
     double *net_deg;
     char **net_desc;
     uint64_t rows_runs, rows_gen, rows_ccdf, rows_time;
-    int has_growth, has_events;      /* format 2's datasets, when the file has them */
+    int has_growth, has_events; /* format 2's datasets, when the file has them */
     uint64_t rows_growth, rows_events;
     uint64_t done; /* points with status 1 */
     int timed;     /* some point has a finite t50_mean */
@@ -429,8 +429,10 @@ static void rc_info_print_contents(FILE *f, const rc_info_t *in)
                  (unsigned long long)in->rows_growth);
     rc_print_value(f, "curves:", buf);
     if (in->has_events) {
-        snprintf(buf, sizeof buf, "%llu rows in /events (every adoption of the points that "
-                 "asked for them)", (unsigned long long)in->rows_events);
+        snprintf(buf, sizeof buf,
+                 "%llu rows in /events (every adoption of the points that "
+                 "asked for them)",
+                 (unsigned long long)in->rows_events);
         rc_print_value(f, "events:", buf);
     }
     fprintf(f, "%-13s%llu\n", "networks:", (unsigned long long)in->n_nets);

@@ -247,8 +247,7 @@ rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
     rc_layout_other_tables(l);
     rc_outputs_layout(l, ex);
     if (l->points.failed || l->runs.failed || l->summary.failed || l->gen.failed ||
-        l->ccdf.failed || l->time.failed || l->nets.failed || l->growth.failed ||
-        l->events.failed)
+        l->ccdf.failed || l->time.failed || l->nets.failed || l->growth.failed || l->events.failed)
         RC_FAIL(RC_ERR_NOMEM, "out of memory allocating the results layout");
     RC_TRY(rc_table_prepare(&l->points));
     RC_TRY(rc_table_prepare(&l->runs));

@@ -39,7 +39,7 @@ enum {
 typedef struct rc_layout {
     rc_table_t points, runs, summary, gen, ccdf, time, nets;
     rc_table_t growth, events; /* format 2: /curves/growth and /events (results_outputs.c) */
-    int has_events;      /* some point asks for events: the file has /events */
+    int has_events;            /* some point asks for events: the file has /events */
     int *numeric;        /* per swept key: 1 when every value is a number (float64 column) */
     char **swept_cols;   /* column name of each swept key */
     size_t scen_width;   /* width of the scenario column */

@@ -80,8 +80,8 @@ typedef struct rc_h5_state {
 /* The appended tables: first those keyed by point (events only in files that have it), last
  * /networks/stats. */
 static const char *const rc_appended[RC_N_APPENDED] = {
-    "runs", "summary", "curves/generations", "curves/size_ccdf", "curves/time", "curves/growth",
-    "events", "networks/stats"};
+    "runs",          "summary", "curves/generations", "curves/size_ccdf", "curves/time",
+    "curves/growth", "events",  "networks/stats"};
 
 static void rc_h5_state_clear(rc_h5_state_t *s)
 {

@@ -122,9 +122,8 @@ static rc_status_t profile(calib_run_t *cr, rc_calib_found_t *best, rc_calib_res
         r->open_high[i] = sf.open_high[i];
     }
     for (size_t i = 0; i < c->box.dim && !sf.ok; i++)
-        RC_TRY(rc_calib_profile(&c->box, objective, cr, &c->search, best, i, r->rise,
-                                &r->ci_low[i], &r->ci_high[i], &r->open_low[i],
-                                &r->open_high[i]));
+        RC_TRY(rc_calib_profile(&c->box, objective, cr, &c->search, best, i, r->rise, &r->ci_low[i],
+                                &r->ci_high[i], &r->open_low[i], &r->open_high[i]));
     for (size_t i = 0; i < c->box.dim; i++)
         r->se[i] = (r->ci_high[i] - r->ci_low[i]) / (2.0 * z);
 cleanup:

@@ -144,19 +144,19 @@ rc_status_t rc_calib_profile(const rc_calib_box_t *box, rc_calib_fn fn, void *ct
 
 /* A quadratic fitted to the objective around its minimum (calib_surface.c). */
 typedef struct rc_calib_surface {
-    int ok;                           /* the quadratic has a minimum (positive curvature) */
-    double x[RC_CALIB_MAX_FREE];      /* its vertex, inside the box */
-    double f;                         /* its value there */
-    double low[RC_CALIB_MAX_FREE];    /* the profile of the quadratic rises `rise` at these */
+    int ok;                        /* the quadratic has a minimum (positive curvature) */
+    double x[RC_CALIB_MAX_FREE];   /* its vertex, inside the box */
+    double f;                      /* its value there */
+    double low[RC_CALIB_MAX_FREE]; /* the profile of the quadratic rises `rise` at these */
     double high[RC_CALIB_MAX_FREE];
-    double half[RC_CALIB_MAX_FREE];   /* half that interval's width on the search scale */
+    double half[RC_CALIB_MAX_FREE];      /* half that interval's width on the search scale */
     double vertex_sd[RC_CALIB_MAX_FREE]; /* the vertex's standard deviation from the least
                                          squares (the objective's noise), search scale */
-    int open_low[RC_CALIB_MAX_FREE];  /* 1: the interval reaches that end of the box */
+    int open_low[RC_CALIB_MAX_FREE];     /* 1: the interval reaches that end of the box */
     int open_high[RC_CALIB_MAX_FREE];
-    int at_bound[RC_CALIB_MAX_FREE];  /* the vertex is at an end of the box */
-    double noise;                     /* the residual sd of the fit: the objective's own noise */
-    size_t points;                    /* evaluations in the last fit */
+    int at_bound[RC_CALIB_MAX_FREE]; /* the vertex is at an end of the box */
+    double noise;                    /* the residual sd of the fit: the objective's own noise */
+    size_t points;                   /* evaluations in the last fit */
 } rc_calib_surface_t;
 
 /* Fits a quadratic by least squares (GSL multifit) to fn on a design around best (9 points in

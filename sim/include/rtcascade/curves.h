@@ -1,8 +1,8 @@
 /* Curves of a sweep point: statistics of its runs as a whole rather than of one run, namely the
  * mean adoptions per generation, the CCDF of cascade sizes on log-spaced sizes, and for timed
- * models the empirical CDFs of t50, t90 and final_time over time and the growth curve N(t). They are what /curves of a
- * results file holds (docs/results-format.md), computed here without any file in sight, so the
- * Python API and other sinks get the same numbers as the file, bit for bit. */
+ * models the empirical CDFs of t50, t90 and final_time over time and the growth curve N(t). They
+ * are what /curves of a results file holds (docs/results-format.md), computed here without any file
+ * in sight, so the Python API and other sinks get the same numbers as the file, bit for bit. */
 #ifndef RTCASCADE_CURVES_H
 #define RTCASCADE_CURVES_H
 
@@ -67,12 +67,12 @@ void rc_growth_merge(uint64_t *dst, const uint64_t *src);
  * adoptions on the grid are in: mean = sum N / runs, sd the runs' standard deviation of N(t),
  * low/high = mean -+ 1.959964 sd / sqrt(runs) (the band of the mean, not of single runs). */
 typedef struct rc_growth_curve {
-    double *t;     /* grid times, increasing from 0 */
-    double *mean;  /* mean adopters by t (seeds included) */
-    double *sd;    /* standard deviation of N(t) over runs (0 with one run) */
-    double *low;   /* 95% band of the mean */
+    double *t;    /* grid times, increasing from 0 */
+    double *mean; /* mean adopters by t (seeds included) */
+    double *sd;   /* standard deviation of N(t) over runs (0 with one run) */
+    double *low;  /* 95% band of the mean */
     double *high;
-    size_t len;    /* 0 (arrays NULL) for an untimed point or one without runs */
+    size_t len; /* 0 (arrays NULL) for an untimed point or one without runs */
 } rc_growth_curve_t;
 
 /* The curves of one point. */
@@ -88,8 +88,8 @@ typedef struct rc_point_curves {
 } rc_point_curves_t;
 
 /* Computes the curves of res into *out (overwritten; free with rc_curves_free). Reads the
- * per-run size, t50, t90 and final_time arrays, gen_total and growth; deterministic (the same res gives
- * the same bits). O(runs log runs) time, O(runs) scratch. RC_ERR_NOMEM only; *out is then
+ * per-run size, t50, t90 and final_time arrays, gen_total and growth; deterministic (the same res
+ * gives the same bits). O(runs log runs) time, O(runs) scratch. RC_ERR_NOMEM only; *out is then
  * zeroed. */
 rc_status_t rc_curves_compute(const rc_mc_results_t *res, rc_point_curves_t *out);
 

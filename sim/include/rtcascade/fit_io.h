@@ -30,20 +30,20 @@ enum { RC_CALIB_INTERVAL_PROFILE = 0, RC_CALIB_INTERVAL_BOOTSTRAP = 1 };
 /* `calibrate:` of a fit config (docs/fit.md): what a run config says about a point (network,
  * model, seeds or audience, global_fraction, max_size), some of whose numbers are free. */
 typedef struct rc_calib_spec {
-    rc_cfg_t *point;              /* the section's point keys (no network): the template each
-                                     candidate sets its free values in */
-    rc_network_spec_t network;    /* `network:`, built once */
+    rc_cfg_t *point;                   /* the section's point keys (no network): the template each
+                                          candidate sets its free values in */
+    rc_network_spec_t network;         /* `network:`, built once */
     char *free_key[RC_CALIB_MAX_FREE]; /* the free keys' dotted paths ("model.p") */
-    rc_calib_box_t box;           /* their ranges and scales */
-    uint64_t runs;                /* simulated runs per candidate (default 2000) */
+    rc_calib_box_t box;                /* their ranges and scales */
+    uint64_t runs;                     /* simulated runs per candidate (default 2000) */
     rc_calib_objective_options_t objective;
     rc_calib_search_t search;
-    int interval;                 /* RC_CALIB_INTERVAL_PROFILE (default for size_loglik) or
-                                     _BOOTSTRAP (the only one for the distances) */
-    int bootstrap;                /* replicates (default 0; 50 with interval: bootstrap) */
-    double level;                 /* of the intervals (default 0.95) */
-    int timed;                    /* the model is timed */
-    int audience;                 /* an audience scenario: sizes are resharers + 1 */
+    int interval;  /* RC_CALIB_INTERVAL_PROFILE (default for size_loglik) or
+                      _BOOTSTRAP (the only one for the distances) */
+    int bootstrap; /* replicates (default 0; 50 with interval: bootstrap) */
+    double level;  /* of the intervals (default 0.95) */
+    int timed;     /* the model is timed */
+    int audience;  /* an audience scenario: sizes are resharers + 1 */
 } rc_calib_spec_t;
 
 /* A fit config, every value checked (errors name file:line:col). */
@@ -104,7 +104,7 @@ typedef struct rc_fit_outcome {
     rc_fit_row_t *rows;         /* predictions, by time, then method, then cascade */
     size_t n_rows;
     double seconds_read, seconds_fit, seconds_predict;
-    rc_calib_result_t *calib;   /* a calibration's result (spec->calib), else NULL */
+    rc_calib_result_t *calib; /* a calibration's result (spec->calib), else NULL */
 } rc_fit_outcome_t;
 
 void rc_fit_outcome_free(rc_fit_outcome_t *out);

@@ -18,8 +18,8 @@
 rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out);
 
 /* Flattens the per-run arrays, the per-point constants (point, seeds, timed, global threshold,
- * audience size), gen_total and the growth sums of res into one malloc'd buffer (*buf, *len; caller frees).
- * The summary is left out: it is recomputed from the joined runs. RC_ERR_NOMEM only. */
+ * audience size), gen_total and the growth sums of res into one malloc'd buffer (*buf, *len; caller
+ * frees). The summary is left out: it is recomputed from the joined runs. RC_ERR_NOMEM only. */
 rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *len);
 
 /* Reads back what rc_mc_results_pack wrote. RC_ERR_INTERNAL (naming what is wrong) when buf is

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Coverage of a calibration's profile interval (docs/fit.md#simulation-based-calibration-calibrate):
+"""Coverage of a calibration's profile interval (docs/fit.md, simulation-based calibration):
 K data sets of independent cascades (p = 0.04 from one random seed on the @hersheycareers
 network), each simulated by `rtcascade run` with events: and calibrated back by `rtcascade fit`
 with calibrate:; prints each estimate and interval, then the share of intervals that cover the

@@ -22,7 +22,8 @@ import pandas as pd
 FORMAT = "rtcascade-results"
 FORMAT_VERSION = 2
 CURVES = ("generations", "size_ccdf", "time", "growth")
-# Columns of the datasets added in this version of format 2, for files that lack them (format 1, an earlier format 2, no events:).
+# Columns of the datasets added within format 2, for files that lack them (format 1, an earlier
+# format 2, or no events: asked).
 _NEW_COLUMNS = {"growth": ("point", "t", "n_mean", "n_sd", "n_low", "n_high"),
                 "events": ("point", "run", "node", "parent", "generation", "time", "mark")}
 NO_PARENT = 2**64 - 1  # /events parent of a seed (or of an audience's first-hop reshare)

@@ -141,8 +141,9 @@ def check_plot(tmp, fit_path):
 
 def check_refusals(exe, tmp, data):
     cases = [
-        ("profile_distance", "  model: {name: independent_cascade}\n  free: {model.p: [0.001, 0.2]}"
-         "\n  objective: ks_size\n  interval: profile\n", "a profile interval needs"),
+        ("profile_distance", "  model: {name: independent_cascade}\n"
+         "  free: {model.p: [0.001, 0.2]}\n  objective: ks_size\n  interval: profile\n",
+         "a profile interval needs"),
         ("network_free", "  model: {name: independent_cascade}\n"
          "  free: {network.nodes: [10, 20]}\n", "cannot be free"),
         ("untimed_growth", "  model: {name: independent_cascade}\n  free: {model.p: [0.001, "

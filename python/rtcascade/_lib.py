@@ -101,14 +101,16 @@ class McResults(ctypes.Structure):  # rc_mc_results_t, engine.h
                 ("p_capped", ctypes.c_double), ("mean_size_global", ctypes.c_double),
                 ("seconds", ctypes.c_double), ("total_edges", ctypes.c_uint64),
                 ("total_adoptions", ctypes.c_uint64), ("audience", ctypes.c_uint32),
-                ("reach_per_member", MetricSummary)]
+                ("reach_per_member", MetricSummary), ("growth", c_u64p),
+                ("events", ctypes.c_void_p)]
 
 
 class Events(ctypes.Structure):  # rc_events_t, events.h
     _fields_ = [("first_run", ctypes.c_uint64), ("runs", ctypes.c_uint64),
                 ("count", ctypes.c_uint64), ("timed", ctypes.c_int), ("rooted", ctypes.c_int),
                 ("offset", c_u64p), ("node", c_u32p), ("parent", c_u32p),
-                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp)]
+                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp),
+                ("mark", c_dblp), ("node_id", c_u64p)]
 
 
 RECORD_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p)

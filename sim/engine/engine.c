@@ -3,6 +3,8 @@
  * keyed by those, its results go to index [run], and per-point totals are sums of integers or are
  * taken in run order afterwards, so every output is the same for any thread count or schedule. */
 #include "rtcascade/engine.h"
+#include "rtcascade/curves.h"
+#include "rtcascade/events.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
 #include "rtcascade/rng.h"
@@ -45,6 +47,8 @@ void rc_mc_results_free(rc_mc_results_t *res)
     free(res->global);
     free(res->capped);
     free(res->gen_total);
+    free(res->growth);
+    rc_events_free(res->events);
     free(res);
 }
 
@@ -187,6 +191,8 @@ typedef struct mc_thread {
     uint32_t *seed_buf;
     uint64_t *gen_acc;         /* this thread's adoptions per generation */
     uint32_t gen_len;
+    uint64_t *growth;          /* timed: this thread's sums of N(t) (curves.h), else NULL */
+    uint32_t *growth_hist;     /* timed: a run's adoptions per grid bin (scratch) */
     rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
     rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
 } mc_thread_t;
@@ -199,6 +205,12 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
     t->seed_buf = malloc(((size_t)pt->max_seeds + 1) * sizeof *t->seed_buf);
     if (t->r == NULL || t->seed_buf == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
+    if (pt->res->growth != NULL) {
+        t->growth = calloc(3 * RC_GROWTH_TIMES, sizeof *t->growth);
+        t->growth_hist = calloc(RC_GROWTH_TIMES + 1, sizeof *t->growth_hist);
+        if (t->growth == NULL || t->growth_hist == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory for a thread's growth curve");
+    }
     rc_status_t st = rc_model_workspace(pt->model, pt->ctx.params, pt->g, &t->ws);
     if (st == RC_OK && pt->aud != NULL && pt->aud->redraw) {
         st = rc_audience_buf_alloc(pt->aud, &t->abuf);
@@ -211,6 +223,8 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t)
 static void thread_free(mc_thread_t *t)
 {
     free(t->gen_acc);
+    free(t->growth);
+    free(t->growth_hist);
     free(t->seed_buf);
     rc_audience_buf_free(t->abuf);
     if (t->r != NULL)
@@ -264,6 +278,8 @@ static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
     res->edges[run] = m.edges;
     res->global[run] = (uint8_t)m.global;
     res->capped[run] = (uint8_t)m.capped;
+    if (t->growth != NULL && c.time != NULL)
+        rc_growth_add_run(t->growth, t->growth_hist, c.time, c.size);
     if (res->timed) {
         res->final_time[run] = m.final_time;
         res->t50[run] = m.t50;
@@ -343,6 +359,8 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
                              rc_error_message());
                 }
             }
+            if (t.growth != NULL)
+                rc_growth_merge(pt->res->growth, t.growth);
         }
         thread_free(&t);
     }
@@ -391,6 +409,10 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
     if (plan != NULL && plan->strategy == RC_SEEDS_GREEDY)
         RC_TRY(rc_seeds_greedy(seeds, g, model, params, shared, master_seed, &o, plan->fixed));
     RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
+    if (model->timed) {
+        res->growth = calloc(3 * RC_GROWTH_TIMES, sizeof *res->growth);
+        RC_ALLOC_CHECK(res->growth, "the growth curve");
+    }
     res->point = point;
     res->seeds = aud != NULL ? 0 : plan->count;
     res->audience = aud != NULL ? aud->size : 0;

@@ -4,6 +4,7 @@
  * one runs. A cancel request stops between runs; what finished is in the sink. Under MPI the
  * points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
 #include "run/runner_internal.h"
+#include "rtcascade/events.h"
 
 #include <omp.h>
 #include <pthread.h>
@@ -164,6 +165,7 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
     }
     /* Greedy seed sequences are shared between points with the same model. */
     opt.greedy_cache = r->greedy;
+    opt.recorder = r->recorder;
     return rc_mc_run(g, pt->model, pt->params, pt->has_audience ? NULL : &pt->seeds, count,
                      r->ex->seed, pt->index, &opt, out);
 }
@@ -175,6 +177,61 @@ rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res)
         r->hooks->point_done(r->hooks->ctx, pt, *res);
     r->report->points_run++;
     return rc_writer_submit(&r->writer, res);
+}
+
+/* The events of a point (`events:`): every run's cascade, at most max rows in all. */
+typedef struct events_guard {
+    rc_mc_recorder_t inner; /* rc_events_recorder */
+    uint64_t max, count;    /* the size guard, and the rows recorded so far */
+    int over;               /* the guard stopped the point */
+} events_guard_t;
+
+static rc_status_t guard_record(void *ctx, uint64_t run, const rc_cascade_t *c)
+{
+    events_guard_t *gd = ctx;
+    uint64_t count;
+#pragma omp atomic capture
+    count = gd->count += c->size;
+    if (count > gd->max) {
+#pragma omp atomic write
+        gd->over = 1;
+        return rc_error(RC_ERR_CONFIG, "more than %llu events", (unsigned long long)gd->max);
+    }
+    return gd->inner.record(gd->inner.ctx, run, c);
+}
+
+/* Runs point pt on g as rc_run_block does, recording its events into (*res)->events when its
+ * config asks for them (with their nodes' ids in the network's file). A point whose runs hold
+ * more adoptions than its events.max_rows stops with RC_ERR_CONFIG saying so. */
+static rc_status_t run_point(rc_runner_t *r, const rc_point_t *pt, const rc_graph_t *g,
+                             rc_mc_results_t **res)
+{
+    rc_status_t status = RC_OK;
+    rc_events_t *ev = NULL;
+    events_guard_t gd = {{0}, pt->events_max_rows, 0, 0};
+    rc_mc_recorder_t rec = {guard_record, &gd};
+    *res = NULL;
+    if (pt->events_max_rows == 0)
+        return rc_run_block(r, pt, g, 0, r->ex->runs, res);
+    RC_TRY(rc_events_new(0, r->ex->runs, &ev));
+    gd.inner = rc_events_recorder(ev);
+    r->recorder = &rec;
+    status = rc_run_block(r, pt, g, 0, r->ex->runs, res);
+    r->recorder = NULL;
+    if (status != RC_OK && gd.over)
+        RC_FAIL(RC_ERR_CONFIG,
+                "point %llu (scenario %s): its runs hold more than %llu adoptions, the "
+                "size guard of its events (events.max_rows); raise max_rows, lower runs, or "
+                "drop events:",
+                (unsigned long long)pt->index, pt->scenario, (unsigned long long)gd.max);
+    RC_TRY(status);
+    RC_TRY(rc_events_finish(ev));
+    RC_TRY(rc_events_name_nodes(ev, g));
+    (*res)->events = ev;
+    ev = NULL;
+cleanup:
+    rc_events_free(ev);
+    return status;
 }
 
 /* "handpicked audience.engagement=0.1": what runs, for the status hook. */
@@ -217,7 +274,7 @@ static rc_status_t run_network(rc_runner_t *r, size_t from, size_t to)
         describe_point(ex, pt, what, sizeof what);
         rc_run_status(r, "%s", what);
         double t = rc_run_now();
-        status = rc_run_block(r, pt, g, 0, ex->runs, &res);
+        status = run_point(r, pt, g, &res);
         if (status == RC_ERR_INTERRUPTED) { /* cancelled during the point: it is not kept */
             status = RC_OK;
             r->interrupted = 1;
@@ -314,6 +371,12 @@ rc_status_t rc_run_experiment(const rc_experiment_t *ex, const rc_run_options_t 
         omp_set_num_threads(r.opt.threads);
     rc_run_quiet_threads(r.opt.threads);
     if (rc_run_mpi_size() > 1) {
+        for (size_t p = 0; p < ex->n_points; p++)
+            if (ex->points[p].events_max_rows > 0)
+                RC_FAIL(RC_ERR_CONFIG,
+                        "events: point %zu asks for the events of its runs, which are not "
+                        "gathered from several MPI ranks; run it as one process",
+                        p);
         status = sink != NULL ? rc_run_mpi_coordinate(&r) : rc_run_mpi_work(&r);
     } else {
         if (sink == NULL)

@@ -23,6 +23,8 @@ typedef struct rc_runner {
     rc_writer_t writer;           /* hands points to the sink in the background */
     int interrupted;              /* the cancel hook said stop */
     int cancel_runs;              /* 1: the cancel hook is polled between runs too */
+    const rc_mc_recorder_t *recorder; /* told each run's cascade by rc_run_block (the events of
+                                     a point that asks for them), else NULL */
 } rc_runner_t;
 
 /* Seconds on a monotonic clock. */

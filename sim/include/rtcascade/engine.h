@@ -286,6 +286,8 @@ typedef struct rc_metric_summary {
     double min, q05, q25, median, q75, q95, max; /* quantiles: linear interpolation (type 7) */
 } rc_metric_summary_t;
 
+struct rc_events; /* events.h */
+
 /* Per-run results in run order (struct of arrays) and their summary. */
 typedef struct rc_mc_results {
     uint64_t runs;         /* number of runs */
@@ -318,6 +320,12 @@ typedef struct rc_mc_results {
     uint32_t audience;     /* audience size in an audience scenario, 0 with seeds */
     rc_metric_summary_t reach_per_member; /* audience: summary of reach / audience per run
                                              (count 0 and NaN with seeds) */
+    /* Growth N(t) (timed models; NULL otherwise): 3 * RC_GROWTH_TIMES words (curves.h): the sum
+     * over runs of N(t_k), the adopters by time t_k, then the sum of N(t_k)^2 as its low and its
+     * high 64-bit words. Integer sums, so they do not depend on the thread count. */
+    uint64_t *growth;
+    struct rc_events *events; /* every run's cascade tree when the point asked for it
+                                 (events.h), else NULL; freed with the results */
 } rc_mc_results_t;
 
 void rc_mc_results_free(rc_mc_results_t *res);

@@ -3,6 +3,8 @@
  * keyed by those, its results go to index [run], and per-point totals are sums of integers or are
  * taken in run order afterwards, so every output is the same for any thread count or schedule. */
 #include "rtcascade/engine.h"
+#include "rtcascade/curves.h"
+#include "rtcascade/events.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
 #include "rtcascade/mc_point.h"
@@ -47,6 +49,8 @@ void rc_mc_results_free(rc_mc_results_t *res)
     free(res->global);
     free(res->capped);
     free(res->gen_total);
+    free(res->growth);
+    rc_events_free(res->events);
     free(res);
 }
 
@@ -189,6 +193,8 @@ typedef struct mc_thread {
     uint32_t *seed_buf;
     uint64_t *gen_acc;         /* this thread's adoptions per generation */
     uint32_t gen_len;
+    uint64_t *growth;          /* timed: this thread's sums of N(t) (curves.h), else NULL */
+    uint32_t *growth_hist;     /* timed: a run's adoptions per grid bin (scratch) */
     rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
     rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
 } mc_thread_t;
@@ -204,6 +210,12 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t, rc_workspac
     t->seed_buf = malloc(((size_t)pt->max_seeds + 1) * sizeof *t->seed_buf);
     if (t->r == NULL || t->seed_buf == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generator");
+    if (pt->res->growth != NULL) {
+        t->growth = calloc(3 * RC_GROWTH_TIMES, sizeof *t->growth);
+        t->growth_hist = calloc(RC_GROWTH_TIMES + 1, sizeof *t->growth_hist);
+        if (t->growth == NULL || t->growth_hist == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory for a thread's growth curve");
+    }
     rc_status_t st = RC_OK;
     if (keep != NULL && keep->model_state != NULL)
         memset(keep->model_state, 0, keep->model_state_size);
@@ -220,6 +232,8 @@ static rc_status_t thread_init(const mc_point_t *pt, mc_thread_t *t, rc_workspac
 static void thread_free(mc_thread_t *t)
 {
     free(t->gen_acc);
+    free(t->growth);
+    free(t->growth_hist);
     free(t->seed_buf);
     rc_audience_buf_free(t->abuf);
     if (t->r != NULL)
@@ -273,6 +287,8 @@ static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
     res->edges[run] = m.edges;
     res->global[run] = (uint8_t)m.global;
     res->capped[run] = (uint8_t)m.capped;
+    if (t->growth != NULL && c.time != NULL)
+        rc_growth_add_run(t->growth, t->growth_hist, c.time, c.size);
     if (res->timed) {
         res->final_time[run] = m.final_time;
         res->t50[run] = m.t50;
@@ -352,6 +368,8 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
                              rc_error_message());
                 }
             }
+            if (t.growth != NULL)
+                rc_growth_merge(pt->res->growth, t.growth);
         }
         thread_free(&t);
     }
@@ -433,6 +451,13 @@ rc_status_t rc_mc_point_begin(const rc_graph_t *g, const rc_model_t *model, cons
                                p->plan->fixed));
     rc_mc_results_t *res = NULL;
     RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
+    if (model->timed) {
+        res->growth = calloc(3 * RC_GROWTH_TIMES, sizeof *res->growth);
+        if (res->growth == NULL) {
+            rc_mc_results_free(res);
+            RC_FAIL(RC_ERR_NOMEM, "out of memory allocating the growth curve");
+        }
+    }
     const rc_audience_t *aud = p->aud;
     res->point = point;
     res->seeds = aud != NULL ? 0 : p->plan->count;
@@ -576,9 +601,13 @@ rc_status_t rc_mc_point_run(rc_mc_point_t *p, rc_mc_worker_t *w, uint64_t first,
     omp_set_lock(&p->lock);
     st = add_gen_counts(&p->pt.res->gen_total, &p->pt.res->gen_len, w->t.gen_acc, w->t.gen_len);
     p->pt.res->seconds += dt;
+    if (w->t.growth != NULL)
+        rc_growth_merge(p->pt.res->growth, w->t.growth);
     omp_unset_lock(&p->lock);
     if (w->t.gen_acc != NULL)
         memset(w->t.gen_acc, 0, (size_t)w->t.gen_len * sizeof *w->t.gen_acc);
+    if (w->t.growth != NULL)
+        memset(w->t.growth, 0, 3 * RC_GROWTH_TIMES * sizeof *w->t.growth);
     if (st != RC_OK)
         record_failure(&p->loop.fail, UINT64_MAX, st, &p->loop.stop);
     int stop, cancelled;

@@ -160,6 +160,7 @@ static rc_status_t rc_append_curves(hid_t file, const rc_results_t *r, const rc_
         rc_row_f64(t, row, 4, c.time.cdf_final[i]);
     }
     RC_TRY(rc_table_append(grp, "time", t, rows, c.time.len, path));
+    RC_TRY(rc_append_growth(grp, r, p, &c.growth));
 cleanup:
     status = rc_h5_end(grp, status, path, "/curves");
     rc_curves_free(&c);
@@ -174,6 +175,7 @@ rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_resul
     RC_TRY(rc_append_runs(file, r, res, prep));
     RC_TRY(rc_append_summary(file, r, res));
     RC_TRY(rc_append_curves(file, r, res));
+    RC_TRY(rc_append_events(file, r, res));
     RC_TRY(rc_flip_status(file, res->point, r->path));
     RC_TRY(rc_rh5_attr_set_u64(file, "points_done", r->n_done + 1, r->path));
 cleanup:
@@ -254,7 +256,11 @@ rc_status_t rc_append_network(hid_t file, const rc_results_t *r, const rc_net_re
     rc_row_u64(t, row, c++, s->in_tail_xmin);
     rc_row_u64(t, row, c++, s->communities);
     rc_row_f64(t, row, c++, s->intra_fraction);
-    rc_row_u8(t, row, c, (uint8_t)(n->undirected != 0));
+    rc_row_u8(t, row, c++, (uint8_t)(n->undirected != 0));
+    rc_row_f64(t, row, c++, s->transitivity);
+    rc_row_f64(t, row, c++, s->transitivity_se);
+    rc_row_f64(t, row, c++, s->clustering);
+    rc_row_f64(t, row, c, s->clustering_se);
     RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
 cleanup:
     free(row);

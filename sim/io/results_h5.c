@@ -22,6 +22,7 @@
 #include "io/results_internal.h"
 #include "io/results_journal.h"
 #include "rtcascade/curves.h"
+#include "rtcascade/events.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -235,6 +236,8 @@ rc_status_t rc_results_write_prepared(rc_results_t *r, const rc_mc_results_t *re
     /* journal (compressed, <= its record) + HDF5 rows (compressed /runs, curves, summary) */
     uint64_t need = 2 * (uint64_t)prep->jrec_len + res->runs * r->lay.runs.msize +
                     ((uint64_t)res->gen_len + 2 * RC_CURVES_TIME_BINS + 64) * 64 +
+                    (uint64_t)RC_GROWTH_TIMES * r->lay.growth.msize +
+                    (res->events ? res->events->count * r->lay.events.msize : 0) +
                     r->lay.summary.msize + ((uint64_t)1 << 20);
     RC_TRY(rc_rfs_check_room(r->path, need));
     RC_TRY(rc_journal_append_record(r->journal, prep->jrec, prep->jrec_len));

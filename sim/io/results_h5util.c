@@ -73,8 +73,7 @@ rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, con
     if (attr < 0 || H5Awrite(attr, H5T_NATIVE_UINT64, &value) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
 cleanup:
-    rc_h5_close(attr);
-    return status;
+    return rc_h5_end(attr, status, path, name);
 }
 
 void rc_rh5_free_strs(char **values, size_t n)

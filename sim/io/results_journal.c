@@ -321,7 +321,11 @@ rc_status_t rc_journal_close(rc_journal_t *j, int remove)
     if (remove && unlink(j->path) != 0 && errno != ENOENT)
         status = rc_error(RC_ERR_IO, "%s: cannot remove the journal %s: %s", j->what, j->path,
                           strerror(errno));
-    close(j->fd);
+    /* every record was synced when appended, so a failing close loses nothing; it is still
+     * reported when the journal is kept, as a sign of a failing disk */
+    if (close(j->fd) != 0 && !remove && status == RC_OK)
+        status = rc_error(RC_ERR_IO, "%s: cannot close the journal %s: %s", j->what, j->path,
+                          strerror(errno));
     free(j->path);
     free(j->what);
     free(j);

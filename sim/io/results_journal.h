@@ -62,7 +62,7 @@ rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n);
 rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data);
 
 /* Closes (and with `remove`, deletes) the journal; releases the lock. NULL is harmless.
- * RC_ERR_IO only when the removal fails. */
+ * RC_ERR_IO when the removal fails, or the close of a journal that is kept. */
 rc_status_t rc_journal_close(rc_journal_t *j, int remove);
 
 #endif

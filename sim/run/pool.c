@@ -32,6 +32,7 @@ typedef struct pool_point {
     int stopped;            /* a block failed or was cancelled: nothing more is handed out */
     rc_mc_results_t *res;   /* P_DONE, until handed over */
     void *prep;             /* what the sink's prepare() made for res, or NULL */
+    rc_run_events_t events; /* the point's events when it asks for them */
     rc_status_t status;     /* P_FAILED */
     char message[1024];
 } pool_point_t;
@@ -134,6 +135,12 @@ static rc_status_t setup(pool_t *P, size_t i, rc_mc_point_t **mc)
     opt.greedy_cache = r->greedy; /* greedy sequences are shared by points with one model */
     if (rc_run_cancelled(r))
         return rc_error(RC_ERR_INTERRUPTED, "interrupted");
+    rc_run_events_t *ev = &P->pts[i].events;
+    rc_status_t st = rc_run_events_begin(ev, pt, P->runs);
+    if (st != RC_OK)
+        return st;
+    if (ev->ev != NULL)
+        opt.recorder = &ev->rec;
     return rc_mc_point_begin(P->g, pt->model, pt->params, pt->has_audience ? NULL : &pt->seeds,
                              P->runs, r->ex->seed, pt->index, &opt, mc);
 }
@@ -156,6 +163,7 @@ static void do_job(pool_t *P, job_t *j, rc_mc_worker_t *w)
         /* the statistics, then the sink's share of the write that needs no exclusive access,
          * here rather than on the writer's one thread */
         st = rc_mc_point_finish(p->mc, &res);
+        st = rc_run_events_end(&p->events, p->pt, P->g, st, res);
         if (st == RC_OK && sink->ops->prepare != NULL)
             st = sink->ops->prepare(sink->ctx, res, &prep);
         if (st != RC_OK) {
@@ -357,6 +365,7 @@ cleanup:
         rc_mc_results_free(P.pts[i].res);
         if (P.pts[i].prep != NULL)
             r->sink->ops->discard(r->sink->ctx, P.pts[i].prep);
+        rc_run_events_free(&P.pts[i].events);
     }
     free(P.pts);
     return status;

@@ -4,6 +4,7 @@
  * while others run. A cancel request stops between runs; what finished is in the sink. Under
  * MPI the points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
 #include "run/runner_internal.h"
+#include "rtcascade/events.h"
 
 #include <omp.h>
 #include <pthread.h>
@@ -177,6 +178,64 @@ rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep)
     return rc_writer_submit(&r->writer, res, prep);
 }
 
+/* The size guard of a point's events: counts rows, stops the point past max. */
+static rc_status_t guard_record(void *ctx, uint64_t run, const rc_cascade_t *c)
+{
+    rc_run_events_t *e = ctx;
+    uint64_t count;
+#pragma omp atomic capture
+    count = e->count += c->size;
+    if (count > e->max) {
+#pragma omp atomic write
+        e->over = 1;
+        return rc_error(RC_ERR_CONFIG, "more than %llu events", (unsigned long long)e->max);
+    }
+    return e->inner.record(e->inner.ctx, run, c);
+}
+
+rc_status_t rc_run_events_begin(rc_run_events_t *e, const rc_point_t *pt, uint64_t runs)
+{
+    memset(e, 0, sizeof *e);
+    if (pt->events_max_rows == 0)
+        return RC_OK;
+    rc_status_t st = rc_events_new(0, runs, &e->ev);
+    if (st != RC_OK)
+        return st;
+    e->max = pt->events_max_rows;
+    e->inner = rc_events_recorder(e->ev);
+    e->rec = (rc_mc_recorder_t){guard_record, e};
+    return RC_OK;
+}
+
+rc_status_t rc_run_events_end(rc_run_events_t *e, const rc_point_t *pt, const rc_graph_t *g,
+                              rc_status_t status, rc_mc_results_t *res)
+{
+    if (e->ev == NULL)
+        return status;
+    if (status != RC_OK && e->over)
+        return rc_error(RC_ERR_CONFIG,
+                        "point %llu (scenario %s): its runs hold more than %llu adoptions, the "
+                        "size guard of its events (events.max_rows); raise max_rows, lower "
+                        "runs, or drop events:",
+                        (unsigned long long)pt->index, pt->scenario, (unsigned long long)e->max);
+    if (status != RC_OK)
+        return status;
+    status = rc_events_finish(e->ev);
+    if (status == RC_OK)
+        status = rc_events_name_nodes(e->ev, g);
+    if (status != RC_OK)
+        return status;
+    res->events = e->ev;
+    e->ev = NULL;
+    return RC_OK;
+}
+
+void rc_run_events_free(rc_run_events_t *e)
+{
+    rc_events_free(e->ev);
+    e->ev = NULL;
+}
+
 /* Runs the points order[from..to) that share one network: builds it, checks every pending
  * point's seeds on it, then runs them all at once in the pool (pool.c), which hands them to the
  * sink in run order and stops between runs when the cancel hook asks. */
@@ -283,6 +342,12 @@ rc_status_t rc_run_experiment(const rc_experiment_t *ex, const rc_run_options_t 
         omp_set_num_threads(r.opt.threads);
     rc_run_quiet_threads(r.opt.threads);
     if (rc_run_mpi_size() > 1) {
+        for (size_t p = 0; p < ex->n_points; p++)
+            if (ex->points[p].events_max_rows > 0)
+                RC_FAIL(RC_ERR_CONFIG,
+                        "events: point %zu asks for the events of its runs, which are not "
+                        "gathered from several MPI ranks; run it as one process",
+                        p);
         status = sink != NULL ? rc_run_mpi_coordinate(&r) : rc_run_mpi_work(&r);
     } else {
         if (sink == NULL)

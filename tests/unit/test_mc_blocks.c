@@ -7,6 +7,7 @@
  * do not fit are refused. */
 #include "engine_fixtures.h"
 #include "rc_test.h"
+#include "rtcascade/curves.h"
 #include "rtcascade/specs.h"
 #include "rtcascade/mc_blocks.h"
 #include "rtcascade/mc_point.h"
@@ -39,6 +40,11 @@ static void check_same(const rc_mc_results_t *a, const rc_mc_results_t *b, const
     SAME_ARRAY(a, b, capped);
     CHECK(a->gen_len == b->gen_len &&
           memcmp(a->gen_total, b->gen_total, a->gen_len * sizeof *a->gen_total) == 0);
+    /* growth sums: integer sums of the blocks, so equal to the one-call run's */
+    CHECK((a->growth == NULL) == (b->growth == NULL));
+    CHECK(a->growth == NULL || b->growth == NULL ||
+          memcmp(a->growth, b->growth, 3 * RC_GROWTH_TIMES * sizeof *a->growth) == 0);
+    CHECK(a->events == NULL && b->events == NULL);
     rc_mc_results_t x, y;
     memcpy(&x, a, sizeof x);
     memcpy(&y, b, sizeof y);
@@ -49,6 +55,7 @@ static void check_same(const rc_mc_results_t *a, const rc_mc_results_t *b, const
         r->reach = r->edges = r->gen_total = NULL;
         r->virality = r->final_time = r->t50 = r->t90 = NULL;
         r->global = r->capped = NULL;
+        r->growth = NULL;
         r->seconds = 0.0;
     }
     CHECK(memcmp(&x, &y, sizeof x) == 0);

@@ -96,7 +96,8 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
                                      const rc_graph_stats_t *st);
 
 /* Appends the finished point res->point: its runs (res->runs must equal the experiment's runs),
- * summary row, curves, and flips its /points status to done. Durable on return: journal
+ * summary row, curves, events (res->events, when its config asked for them), and flips its
+ * /points status to done. Durable on return: journal
  * fsync'd, HDF5 file flushed and closed. Writing a point that is already done is
  * RC_ERR_INTERNAL. Rows go to /runs, /summary and /curves in call order, so write points in
  * index order for files that are identical whatever the thread count. Disk space is checked

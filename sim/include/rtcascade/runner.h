@@ -208,6 +208,18 @@ rc_status_t rc_run_graph_stats(const rc_graph_t *g, int threads, rc_graph_stats_
  * call only; results do not depend on it. *out is the caller's (rc_fit_outcome_free). */
 rc_status_t rc_run_fit(const rc_fit_spec_t *spec, int threads, rc_fit_outcome_t **out);
 
+/* The simulation-based calibration of spec->calib (a fit config's `calibrate:`, docs/fit.md)
+ * to the observed cascades cs: builds the network once, minimises the objective over the free
+ * parameters' box -- each candidate simulated by rc_run_point with spec->calib->runs runs of
+ * point index 0, so every candidate draws from the same streams (common random numbers) --
+ * then the intervals (profile of the -log-likelihood, widened by 1 + cascades / runs for the
+ * simulation's own noise; or a bootstrap over cascades, replicate b resampling from stream
+ * (seed, 0xB007, b) and simulating point 1 + b), and simulates the estimate once more for the
+ * fit file. `threads` OpenMP threads (0 = the default) for the runs; results do not depend on
+ * it. rc_run_fit calls it for a config with calibrate:. Free *out with rc_calib_result_free. */
+rc_status_t rc_run_calibrate(const rc_fit_spec_t *spec, const rc_cascades_t *cs, int threads,
+                             rc_calib_result_t **out);
+
 /* ---- Several processes (MPI builds; otherwise one process of one) ---- */
 
 typedef struct rc_parallel {

@@ -16,7 +16,7 @@ set(RC_PYTHON_PACKAGE_FILES
   _simulate.py
   _worker.py results.py
   plot/__init__.py plot/_common.py plot/ccdf.py plot/curves.py plot/figures.py
-  plot/heatmap.py plot/means.py)
+  plot/heatmap.py plot/means.py plot/fit.py)
 
 set(RC_PYTHON_BUILD_DIR ${CMAKE_BINARY_DIR}/python)
 set(rc_python_outputs "")

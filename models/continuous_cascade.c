@@ -2,7 +2,8 @@
  * delay from a chosen distribution (exponential, log-normal, Weibull or the SEISMIC power-law
  * kernel), counted from the moment the followee it saw it from reshared. Event-driven: pending
  * reshares wait in the workspace's binary heap and a follower adopts at its earliest one. Times
- * are in the delay distribution's unit, seconds by convention; seeds post at time 0. */
+ * are in the delay distribution's unit, seconds by convention; seeds post at time 0. An optional
+ * infectiousness decay (SEISMIC's p(t)) thins the reshares by the time since the post. */
 #include "rtcascade/heap.h"
 #include "rtcascade/model.h"
 #include "rtcascade/rng.h"
@@ -17,6 +18,7 @@ typedef struct cc_params {
     double inv_log_q;  /* 1 / log(1 - p) for geometric skips, when 0 < p < 1 */
     rc_delay_t delay;  /* delay between a followee's reshare and the follower's */
     double horizon;    /* reshares later than this are dropped; INFINITY = none */
+    rc_decay_t decay;  /* infectiousness decay with the time since the post */
 } cc_params_t;
 
 /* Default delay: exponential with a mean of one hour. */
@@ -30,6 +32,7 @@ static const rc_param_t cc_params[] = {
     {.name = "horizon", .type = RC_PARAM_REAL, .offset = offsetof(cc_params_t, horizon),
      .flags = RC_PARAM_ABOVE, .def = INFINITY, .lo = 0.0, .hi = INFINITY, .unit = "s",
      .def_text = "none (infinite)", .doc = "observation window: later reshares are dropped"},
+    RC_DECAY_PARAM(cc_params_t, decay),
     {0},
 };
 
@@ -80,7 +83,7 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
              * own, and not at all past the horizon. It keeps that time even if a followee's
              * reshare reaches it sooner: the author's resharers are the cascade's seeds. */
             t0 = rc_delay_sample(&p->delay, r);
-            if (!(t0 <= p->horizon))
+            if (!(t0 <= p->horizon) || !rc_decay_keep(&p->decay, t0, r))
                 continue;
         }
         if (size >= cap) {
@@ -135,6 +138,8 @@ static rc_status_t cc_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
                 const double t = tu + rc_delay_sample(&p->delay, r);
                 if (!(t <= p->horizon) || t >= value[v])
                     continue; /* past the horizon (or infinite), or not v's earliest */
+                if (!rc_decay_keep(&p->decay, t, r))
+                    continue; /* the post was no longer infectious enough at t */
                 value[v] = t;
                 RC_TRY(rc_heap_push(heap, t, v, next));
             }

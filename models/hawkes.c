@@ -5,7 +5,10 @@
  * a reshare is then by a random follower of the user it came from. The seeds' counts may come
  * from a distribution of their own (original posters are not typical resharers). With a finite
  * population N (HawkesN), each reshare happens only with probability 1 - N_t/N, N_t the events
- * so far. A hard size cap stops supercritical runs (branching ratio n* > 1) and flags them.
+ * so far. With an infectiousness decay (SEISMIC's p(t)) a candidate event at time t is kept with
+ * probability g(t), so the intensity is g(t) times the process's own, as in SEISMIC's
+ * p(t) sum_i d_i phi(t - t_i). A hard size cap stops supercritical runs (branching ratio n* > 1)
+ * and flags them.
  *
  * The evently models fitted by `rtcascade fit` are this process: kappa = K (kernel mass), the
  * kernel normalised to a delay density (exponential or lomax), marks empirical. */
@@ -53,6 +56,7 @@ typedef struct hk_params {
     uint32_t max_size;   /* hard cap on reshares (seeds included) */
     int max_size_given;  /* max_size was written in the config (not the default) */
     double horizon;      /* reshares later than this are dropped; INFINITY = none */
+    rc_decay_t decay;    /* infectiousness decay with the time since the post (kappa at t = 0) */
 } hk_params_t;
 
 /* SEISMIC's fitted kernel for Twitter (Zhao et al. 2015): flat for 5 minutes, theta = 0.242. */
@@ -188,6 +192,7 @@ static const rc_param_t hk_params[] = {
     {.name = "horizon", .type = RC_PARAM_REAL, .offset = offsetof(hk_params_t, horizon),
      .flags = RC_PARAM_ABOVE, .def = INFINITY, .lo = 0.0, .hi = INFINITY, .unit = "s",
      .def_text = "none (infinite)", .doc = "observation window: later reshares are dropped"},
+    RC_DECAY_PARAM(hk_params_t, decay),
     {0},
 };
 
@@ -459,7 +464,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
             /* A first-hop resharer reshares the author's post (time 0) after a delay from the
              * memory kernel, and not at all past the horizon. */
             t0 = rc_delay_sample(&p->delay, r);
-            if (!(t0 <= p->horizon))
+            if (!(t0 <= p->horizon) || !rc_decay_keep(&p->decay, t0, r))
                 continue;
         }
         if (size >= cap) {
@@ -494,7 +499,7 @@ static rc_status_t hk_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     while (rc_heap_pop(k.heap, &ev)) {
         const uint32_t i = ev.parent;
         uint32_t child = size < g->n ? size : RC_NO_NODE;
-        if (finite_n && !hk_kept(p, r, size)) {
+        if ((finite_n && !hk_kept(p, r, size)) || !rc_decay_keep(&p->decay, ev.time, r)) {
             RC_TRY(hk_schedule(&k, i));
             continue;
         }

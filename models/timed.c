@@ -145,3 +145,28 @@ rc_status_t rc_delay_finish(void *delay, const char **key)
     d->flat_mass = d->kind == RC_DELAY_POWER_LAW ? d->b / (1.0 + d->b) : 0.0;
     return RC_OK;
 }
+
+/* ---- Infectiousness decay ---- */
+
+const rc_decay_t rc_decay_none = {RC_DECAY_NONE, 0.0, 0.0};
+
+#define POSITIVE(key, field, unit_text, doc_text)                                                  \
+    {.name = key, .type = RC_PARAM_REAL, .offset = offsetof(rc_decay_t, field),                    \
+     .flags = RC_PARAM_REQUIRED | RC_PARAM_ABOVE, .lo = 0.0, .hi = INFINITY, .unit = unit_text,    \
+     .doc = doc_text}
+static const rc_param_t decay_none_keys[] = {{0}};
+static const rc_param_t decay_exponential_keys[] = {POSITIVE("tau", a, "s", "tau"), {0}};
+static const rc_param_t decay_power_law_keys[] = {POSITIVE("t0", a, "s", "t0"),
+                                                  POSITIVE("exponent", b, NULL, "exponent"), {0}};
+#undef POSITIVE
+
+const rc_param_variant_t rc_decay_variants[] = {
+    {"none", RC_DECAY_NONE, decay_none_keys,
+     "written `infectiousness: none`: g(t) = 1, the same at every time (the default)"},
+    {"exponential", RC_DECAY_EXPONENTIAL, decay_exponential_keys,
+     "g(t) = exp(-t/tau): the infectiousness falls by e every tau seconds (TiDeH, Kobayashi & "
+     "Lambiotte 2016)"},
+    {"power_law", RC_DECAY_POWER_LAW, decay_power_law_keys,
+     "g(t) = (1 + t/t0)^-exponent: flat for t << t0, then a power law"},
+    {NULL, 0, NULL, NULL},
+};

@@ -9,6 +9,9 @@
 #include "rtcascade/params.h"
 #include "rtcascade/rng.h"
 
+#include <math.h>
+#include <stddef.h>
+
 typedef enum rc_delay_kind {
     RC_DELAY_EXPONENTIAL = 0, /* density rate e^(-rate s) */
     RC_DELAY_LOGNORMAL = 1,   /* log s ~ Normal(mu, sigma) */
@@ -63,6 +66,62 @@ double rc_delay_mean(const rc_delay_t *d);
 
 /* Writes "power_law(s0=300, theta=0.242)" etc. into buf; returns buf. */
 const char *rc_delay_describe(const rc_delay_t *d, char *buf, size_t len);
+
+/* Infectiousness that decays with the time since the original post: SEISMIC's p(t) (Zhao et al.
+ * 2015), whose intensity at time t is p(t) times the kernel-weighted marks of the events before
+ * t. A model's own probability (continuous_cascade's p, hawkes's kappa) is the infectiousness at
+ * t = 0, and a reshare due at time t (seconds after the original post) happens only with
+ * probability g(t) <= 1: independent thinning, which turns an intensity lambda(t) into exactly
+ * g(t) lambda(t). g(0) = 1, so seeds posting at 0 are never affected. */
+typedef enum rc_decay_kind {
+    RC_DECAY_NONE = 0,        /* g(t) = 1: constant infectiousness (every model's default) */
+    RC_DECAY_EXPONENTIAL = 1, /* g(t) = exp(-t / tau) (TiDeH, Kobayashi & Lambiotte 2016) */
+    RC_DECAY_POWER_LAW = 2    /* g(t) = (1 + t / t0)^-exponent */
+} rc_decay_kind_t;
+
+typedef struct rc_decay {
+    int kind; /* rc_decay_kind_t */
+    double a; /* tau | t0 (s) */
+    double b; /* -   | exponent */
+} rc_decay_t;
+
+extern const rc_param_variant_t rc_decay_variants[];
+extern const rc_decay_t rc_decay_none;
+
+/* The `infectiousness: {decay: ...}` parameter of a model's table (absent: no decay). */
+#define RC_DECAY_PARAM(struct_type, field)                                                         \
+    {.name = "infectiousness", .type = RC_PARAM_VARIANT, .offset = offsetof(struct_type, field),   \
+     .nested = &(const rc_param_nested_t){                                                          \
+         .tag = "decay", .variants = rc_decay_variants, .kind_offset = offsetof(rc_decay_t, kind), \
+         .size = sizeof(rc_decay_t), .absent = &rc_decay_none, .tag_default = -1,                  \
+         .scalar_number = -1, .finish = NULL,                                                      \
+         .example = "'none' or a map like {decay: exponential, tau: 3600}"},                       \
+     .def_text = "none",                                                                           \
+     .doc = "SEISMIC's p(t) (Zhao et al. 2015): how the post's infectiousness decays with the "    \
+            "time t since the original post. The model's probability (p, kappa) is the value at " \
+            "t = 0; a reshare due at time t, the first hop of an audience included, happens only " \
+            "with probability g(t)"}
+
+/* g(t) for t >= 0 (0 for an infinite t under a decay). Cannot fail. */
+static inline double rc_decay_factor(const rc_decay_t *d, double t)
+{
+    switch (d->kind) {
+    case RC_DECAY_EXPONENTIAL:
+        return exp(-t / d->a);
+    case RC_DECAY_POWER_LAW:
+        return pow(1.0 + t / d->a, -d->b);
+    default:
+        return 1.0;
+    }
+}
+
+/* Whether a reshare due at time t survives the decay: always without one (and then no random
+ * number is drawn, so results without a decay are those of a model without the key), else with
+ * probability g(t). */
+static inline int rc_decay_keep(const rc_decay_t *d, double t, gsl_rng *r)
+{
+    return d->kind == RC_DECAY_NONE || rc_rng_uniform(r) < rc_decay_factor(d, t);
+}
 
 /* The Hawkes model's branching ratio n* = kappa E[d^beta], the mean number of direct reshares a
  * reshare causes. `params` are hawkes parse() output. With `followers: network` the expectation

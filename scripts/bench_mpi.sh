@@ -10,6 +10,14 @@
 #   scripts/bench_mpi.sh [BINARY] [RANKS] [THREADS] [POINTS] [RUNS]
 #   defaults: build-mpi/rtcascade, "1 2 4", 1, 40, 2000; MPIEXEC names the launcher (mpirun)
 # One rank is the one-process run (the same code as a build without MPI): the baseline.
+#
+# MEMORY=1 measures memory instead: a larger network (chung_lu, MEM_NODES nodes, default
+# 4x10^6, mean degree 25: about 10^8 edges) and a short sweep on each rank count, with one copy
+# of the network per node (the default) and with RC_MPI_SHARE=0 (a copy per rank, as before the
+# node's ranks shared one). Every 0.2 s it reads /proc/PID/smaps_rollup of each rank and prints
+# the node's total PSS (each shared page divided among the ranks mapping it, so the sum counts it
+# once) at its peak and at the last sample with every rank up (the runs), and the largest rank's
+# peak RSS and private memory (RSS minus shared pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build-mpi/rtcascade}
@@ -40,6 +48,63 @@ sweep:
   model.p: {from: 0.02, to: 0.3, num: $points, log: true}
 YAML
 
+if [ "${MEMORY:-0}" = 1 ]; then
+  nodes=${MEM_NODES:-4000000}
+  cat >"$tmp/mem.yaml" <<YAML
+name: bench_mpi_memory
+seed: 1
+runs: 200
+network: {generator: chung_lu, nodes: $nodes, mean_degree: 25, out_exponent: 2.3,
+          in_exponent: 2.8}
+model: {name: independent_cascade, p: 0.01}
+seeds: {strategy: random, count: 1}
+sweep:
+  model.p: {from: 0.005, to: 0.03, num: 8, log: true}
+YAML
+  echo "memory: chung_lu n=$nodes mean degree 25, 8 points x 200 runs; $threads thread(s) per rank"
+  echo "machine: $cores cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "MiB: node PSS at its peak (the first rank's build included) and at the end of the runs;"
+  echo "     the largest rank's peak RSS and private memory"
+  printf "%5s %-14s %8s %10s %10s %10s %10s\n" ranks network wall_s PSS_peak PSS_runs RSS_rank \
+    private
+  for n in $ranks; do
+    for share in 1 0; do
+      out="$tmp/mem_np$n.$share.h5"
+      start=$(date +%s.%N)
+      RC_MPI_SHARE=$share OMP_NUM_THREADS=$threads "$mpiexec" "${flags[@]}" -x RC_MPI_SHARE \
+        -np "$n" "$bin" run "$tmp/mem.yaml" -o "$out" --quiet >/dev/null 2>"$tmp/mem.err" &
+      job=$!
+      peak_pss=0 peak_rss=0 peak_priv=0 last_pss=0
+      while kill -0 "$job" 2>/dev/null; do
+        sum=0 seen=0
+        for pid in $(pgrep -f "$tmp/mem.yaml" || true); do
+          # the ranks (Open MPI names them "exe"), not the launcher: by their program's name
+          arg0=$({ tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | head -1 || true)
+          [ "${arg0##*/}" = rtcascade ] || continue
+          read -r pss rss priv < <(awk '/^Pss:/ {p = $2} /^Rss:/ {r = $2}
+            /^Private_(Clean|Dirty):/ {v += $2} END {print p + 0, r + 0, v + 0}' \
+            /proc/"$pid"/smaps_rollup 2>/dev/null || echo "0 0 0")
+          sum=$((sum + pss))
+          seen=$((seen + 1))
+          [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+          [ "$priv" -gt "$peak_priv" ] && peak_priv=$priv
+        done
+        [ "$sum" -gt "$peak_pss" ] && peak_pss=$sum
+        # the last sample with every rank up: the runs, after the network's build
+        [ "$seen" = "$n" ] && last_pss=$sum
+        sleep 0.2
+      done
+      wait "$job" || { cat "$tmp/mem.err" >&2; exit 1; }
+      end=$(date +%s.%N)
+      label=$([ "$share" = 1 ] && echo "one per node" || echo "one per rank")
+      [ "$n" = 1 ] && [ "$share" = 0 ] && continue
+      awk -v n="$n" -v l="$label" -v a="$start" -v b="$end" -v p="$peak_pss" -v r="$peak_rss" \
+          -v v="$peak_priv" -v f="$last_pss" 'BEGIN { printf "%5d %-14s %8.1f %10.0f %10.0f %10.0f %10.0f\n",
+          n, l, b - a, p / 1024, f / 1024, r / 1024, v / 1024 }'
+    done
+  done
+  exit 0
+fi
 echo "sweep: $points points x $runs runs, independent cascade on erdos_renyi n=10^5, mean degree 5"
 echo "machine: $cores cores, load before: $(cut -d' ' -f1-3 /proc/loadavg); $threads OpenMP thread(s) per rank"
 echo "command: OMP_NUM_THREADS=$threads $mpiexec ${flags[*]} -np N $bin run bench_mpi.yaml -o OUT.h5 --quiet --verbose"

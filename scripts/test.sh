@@ -59,7 +59,9 @@ elif [ $mode = valgrind ]; then
   OMP_NUM_THREADS=2 ctest --test-dir $dir --output-on-failure -L unit "$@"
 else
   # ASan's leak checker cannot run under ptrace-restricted sandboxes; leaks are checked by
-  # the valgrind mode instead.
+  # the valgrind mode instead. Leaks inside libhdf5 itself (its error paths on damaged files)
+  # are not ours: tests/fuzz/lsan.supp.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} \
+    LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0} \
     ctest --test-dir $dir --output-on-failure -j "$jobs" "$@"
 fi

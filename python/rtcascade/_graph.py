@@ -325,7 +325,8 @@ class Graph:
 
     def stats(self, threads=None):
         """Statistics as `rtcascade graph` prints them: nodes, edges, mean degree, largest
-        degrees, isolated nodes, reciprocity, power-law tail fits, communities (a dict)."""
+        degrees, isolated nodes, reciprocity, transitivity (exact, or sampled with its standard
+        error on large graphs), power-law tail fits, communities (a dict)."""
         st = _lib.GraphStats()
         lib = _lib.lib()
         _lib.check(lib.rc_run_graph_stats(self._ptr, int(threads or 0), ctypes.byref(st)))

@@ -38,7 +38,8 @@ class Graph(ctypes.Structure):  # rc_graph_t, graph.h
                 ("out_w", c_fltp), ("in_w", c_fltp),
                 ("community", c_u32p), ("n_communities", ctypes.c_uint32),
                 ("orig_id", c_u64p), ("undirected", ctypes.c_int),
-                ("description", ctypes.c_char_p)]
+                ("description", ctypes.c_char_p),
+                ("release", ctypes.c_void_p), ("release_ctx", ctypes.c_void_p)]
 
 
 class GraphArrays(ctypes.Structure):  # rc_graph_arrays_t, graph.h
@@ -73,7 +74,9 @@ class GraphStats(ctypes.Structure):  # rc_graph_stats_t, graph.h
                 ("reciprocity", ctypes.c_double), ("out_tail_exponent", ctypes.c_double),
                 ("out_tail_xmin", ctypes.c_uint64), ("in_tail_exponent", ctypes.c_double),
                 ("in_tail_xmin", ctypes.c_uint64), ("communities", ctypes.c_uint32),
-                ("intra_fraction", ctypes.c_double)]
+                ("intra_fraction", ctypes.c_double), ("transitivity", ctypes.c_double),
+                ("transitivity_se", ctypes.c_double), ("clustering", ctypes.c_double),
+                ("clustering_se", ctypes.c_double), ("clustering_samples", ctypes.c_uint64)]
 
 
 class MetricSummary(ctypes.Structure):  # rc_metric_summary_t, engine.h
@@ -99,14 +102,16 @@ class McResults(ctypes.Structure):  # rc_mc_results_t, engine.h
                 ("p_capped", ctypes.c_double), ("mean_size_global", ctypes.c_double),
                 ("seconds", ctypes.c_double), ("total_edges", ctypes.c_uint64),
                 ("total_adoptions", ctypes.c_uint64), ("audience", ctypes.c_uint32),
-                ("reach_per_member", MetricSummary), ("kernel", ctypes.c_int)]
+                ("reach_per_member", MetricSummary), ("kernel", ctypes.c_int),
+                ("growth", c_u64p), ("events", ctypes.c_void_p)]
 
 
 class Events(ctypes.Structure):  # rc_events_t, events.h
     _fields_ = [("first_run", ctypes.c_uint64), ("runs", ctypes.c_uint64),
                 ("count", ctypes.c_uint64), ("timed", ctypes.c_int), ("rooted", ctypes.c_int),
                 ("offset", c_u64p), ("node", c_u32p), ("parent", c_u32p),
-                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp)]
+                ("generation", c_u32p), ("time", c_dblp), ("pending", c_voidpp),
+                ("mark", c_dblp), ("node_id", c_u64p)]
 
 
 RECORD_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p)

@@ -111,6 +111,8 @@ def _events_frame(graph, ev):
         df = pd.DataFrame({"run": run, "node": ids, "parent": pid, "generation": gen})
     if ev.timed:
         df["time"] = _array(ev.time, n, np.float64).copy()
+    if ev.mark:
+        df["mark"] = _array(ev.mark, n, np.float64).copy()
     return df
 
 

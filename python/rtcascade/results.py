@@ -4,7 +4,8 @@
     r.points            # one row per point: scenario, swept keys, status, and its /summary columns
     r.runs              # one row per run (all points; read on first use and kept)
     r.point_runs(3)     # the runs of point 3 only, read without the other rows
-    r.curves(3)         # {"generations": df, "size_ccdf": df, "time": df} of point 3
+    r.curves(3)         # {"generations": df, "size_ccdf": df, "time": df, "growth": df} of point 3
+    r.events(3)         # every adoption of point 3's runs (files whose config asked for events:)
     r.networks          # one row per network; r.degree_hist(0, "out") its follower counts
     r.attrs, r.config   # provenance; the config as given, as a dict
     r.to_xarray()       # the summary as an xarray.Dataset over scenario x swept keys
@@ -20,7 +21,12 @@ import pandas as pd
 
 FORMAT = "rtcascade-results"
 FORMAT_VERSION = 2
-CURVES = ("generations", "size_ccdf", "time")
+CURVES = ("generations", "size_ccdf", "time", "growth")
+# Columns of the datasets added within format 2, for files that lack them (format 1, an earlier
+# format 2, or no events: asked).
+_NEW_COLUMNS = {"growth": ("point", "t", "n_mean", "n_sd", "n_low", "n_high"),
+                "events": ("point", "run", "node", "parent", "generation", "time", "mark")}
+NO_PARENT = 2**64 - 1  # /events parent of a seed (or of an audience's first-hop reshare)
 
 
 def _text(v):
@@ -195,7 +201,8 @@ class Results:
 
     def curves(self, point=None, kind=None):
         """Curves of one point (or all when point is None): a dict of DataFrames by kind
-        (generations, size_ccdf, time), or one DataFrame when kind is given."""
+        (generations, size_ccdf, time, growth), or one DataFrame when kind is given. growth is
+        empty in files of format 1 and for untimed models."""
         kinds = CURVES if kind is None else (kind,)
         out = {}
         for k in kinds:
@@ -203,10 +210,39 @@ class Results:
                 raise KeyError(f"no curve '{k}' (curves: {', '.join(CURVES)})")
             if k not in self._curves:
                 with h5py.File(self.path, "r") as f:
-                    self._curves[k] = table(f["curves"][k])
+                    self._curves[k] = (table(f["curves"][k]) if k in f["curves"] else
+                                       pd.DataFrame({c: [] for c in _NEW_COLUMNS[k]}))
             df = self._curves[k]
             out[k] = df if point is None else df[df["point"] == point].reset_index(drop=True)
         return out[kind] if kind is not None else out
+
+    @property
+    def has_events(self):
+        """Whether the file has /events (some point's config asked for them)."""
+        with h5py.File(self.path, "r") as f:
+            return "events" in f
+
+    def events(self, point=None):
+        """Every adoption of the runs of one point (or of every point when None) whose config
+        asked for events (`events:`): run, node (the id in the network's file, else the index),
+        parent (the node it came from; <NA> for seeds and for an audience's first-hop
+        reshares), generation, time (NaN for untimed models), mark (the hawkes model's follower
+        count, else NaN). Empty when the file has no /events."""
+        with h5py.File(self.path, "r") as f:
+            if "events" not in f:
+                return pd.DataFrame({c: [] for c in _NEW_COLUMNS["events"]})
+            d = f["events"]
+            if point is None:
+                df = table(d)
+            else:
+                pts = d.fields("point")[()]
+                rows = np.flatnonzero(pts == int(point))
+                df = (table(d, slice(int(rows[0]), int(rows[-1]) + 1)) if len(rows)
+                      else table(d, slice(0, 0)))
+        parent = pd.array(df["parent"].to_numpy(), dtype="UInt64")
+        parent[df["parent"].to_numpy() == np.uint64(NO_PARENT)] = pd.NA
+        df["parent"] = parent
+        return df.reset_index(drop=True)
 
     def degree_hist(self, network=0, direction="out"):
         """Nodes per degree of a network: index = degree (followers for "out", followees for

@@ -10,9 +10,10 @@ static const char usage_text[] =
     "usage: rtcascade fit CONFIG.yaml [-o OUT.h5] [--set key.path=value ...] [--force]\n"
     "                     [--threads N] [--quiet]\n\n"
     "Fits a Hawkes model (evently's parametrisation) to observed cascades by maximum likelihood\n"
-    "and predicts final sizes (fitted Hawkes, SEISMIC), as the config says (docs/fit.md).\n"
+    "and predicts final sizes (fitted Hawkes, SEISMIC), or, with calibrate:, fits the free\n"
+    "parameters of any model on a network by simulation, as the config says (docs/fit.md).\n"
     "Writes OUT.h5 (default: the config's output:, else results/<name>.h5): the estimates with\n"
-    "their intervals, n*, the model: section with which `rtcascade run` simulates the fitted\n"
+    "their intervals, the model: section with which `rtcascade run` simulates the fitted\n"
     "process, and the predictions (docs/results-format.md).\n\n"
     "Exit status: 0 done, 2 bad command line or OUT.h5 exists, 3 bad config, 4 bad data,\n"
     "5 I/O error, 6 not enough memory.\n";

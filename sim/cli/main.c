@@ -19,7 +19,7 @@ typedef struct subcommand {
 
 static const subcommand_t subcommands[] = {
     {"run", rc_cmd_run, "run an experiment (the default study when no config is given)"},
-    {"fit", rc_cmd_fit, "fit a Hawkes model to observed cascades; predict final sizes"},
+    {"fit", rc_cmd_fit, "fit a model to observed cascades (Hawkes MLE, or by simulation)"},
     {"graph", rc_cmd_graph, "build or load a network and print its statistics"},
     {"models", rc_cmd_models, "list the cascade models and their parameters"},
     {"info", rc_cmd_info, "describe a results file: experiment, points, runs, provenance"},

@@ -1,5 +1,7 @@
-/* Memory accounting: the check made before any large allocation against what the machine (or
- * RC_MEMORY_LIMIT) has available, and byte counts in words. */
+/* Memory accounting: the check made before any large allocation against what the machine has
+ * available -- MemAvailable, or less when the process's cgroup (a batch scheduler's --mem, a
+ * container's limit) leaves less below its limit -- or RC_MEMORY_LIMIT, and byte counts in
+ * words. */
 #include "rtcascade/memory.h"
 
 #include <errno.h>
@@ -43,20 +45,145 @@ static uint64_t parse_size(const char *s)
     return *end == '\0' ? (uint64_t)v : 0;
 }
 
-/* MemAvailable from /proc/meminfo in bytes; 0 when it cannot be read. */
-static uint64_t available_memory(void)
+rc_memory_paths_t rc_memory_default_paths(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
+    rc_memory_paths_t p = {"/proc/meminfo", "/proc/self/cgroup", "/sys/fs/cgroup",
+                           "/sys/fs/cgroup/memory"};
+    return p;
+}
+
+/* The first line of file `path` beginning with `key` (e.g. "MemAvailable:"), its number in
+ * *value; 0 when there is no such file or line. */
+static int read_key(const char *path, const char *key, uint64_t *value)
+{
+    FILE *f = fopen(path, "r");
     if (f == NULL)
         return 0;
-    char line[256];
-    unsigned long long kib = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
-            break;
+    char line[512];
+    int found = 0;
+    size_t klen = strlen(key);
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        unsigned long long v = 0;
+        if (strncmp(line, key, klen) == 0 && sscanf(line + klen, " %llu", &v) == 1) {
+            *value = v;
+            found = 1;
+        }
     }
     fclose(f);
-    return (uint64_t)kib * 1024;
+    return found;
+}
+
+/* A cgroup limit or usage file: a number, or "max" (v2: no limit, UINT64_MAX); 0 when the file
+ * is missing or holds neither. */
+static int read_limit(const char *path, uint64_t *value)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    char buf[64] = "";
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    unsigned long long v = 0;
+    if (ok && strncmp(buf, "max", 3) == 0)
+        *value = UINT64_MAX;
+    else if (ok && sscanf(buf, "%llu", &v) == 1)
+        *value = v;
+    else
+        return 0;
+    return 1;
+}
+
+/* The process's cgroup path for v2 ("0::/a/b") or for v1's memory controller
+ * ("4:memory:/a/b" or "4:cpu,memory:/a/b") from the file self_cgroup; 0 when it has none. */
+static int cgroup_path(const char *self_cgroup, int v2, char *out, size_t len)
+{
+    FILE *f = fopen(self_cgroup, "r");
+    if (f == NULL)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 != NULL ? strchr(c1 + 1, ':') : NULL;
+        if (c2 == NULL)
+            continue;
+        *c1 = *c2 = '\0';
+        const char *ctl = c1 + 1;
+        if (v2) {
+            found = strcmp(line, "0") == 0 && *ctl == '\0';
+        } else {
+            /* the controllers are a comma-separated list */
+            for (const char *t = ctl; *t != '\0' && !found; t += strcspn(t, ","), t += *t == ',')
+                found = strncmp(t, "memory", 6) == 0 && (t[6] == ',' || t[6] == '\0');
+        }
+        if (found)
+            snprintf(out, len, "%s", c2 + 1);
+    }
+    fclose(f);
+    return found;
+}
+
+/* What the cgroup levels of `path` (the process's cgroup, then each parent up to the mount's
+ * root) leave below their limits: the least of limit - (usage - inactive file pages, which the
+ * kernel reclaims first); UINT64_MAX without a limit. The process's own path may not exist
+ * under the mount (a container sees its own cgroup as the root): such levels are skipped. */
+static uint64_t cgroup_room(const char *mount, const char *path, int v2)
+{
+    static const char *const names[2][4] = {
+        {"memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat", "total_inactive_file"},
+        {"memory.max", "memory.current", "memory.stat", "inactive_file"}};
+    const char *const *nm = names[v2 != 0];
+    uint64_t room = UINT64_MAX;
+    char dir[4096], file[4200];
+    snprintf(dir, sizeof dir, "%s%s", mount, path);
+    size_t root = strlen(mount);
+    for (;;) {
+        size_t len = strlen(dir);
+        while (len > root && dir[len - 1] == '/')
+            dir[--len] = '\0';
+        uint64_t limit = 0, usage = 0, inactive = 0;
+        snprintf(file, sizeof file, "%s/%s", dir, nm[0]);
+        int has_limit = read_limit(file, &limit);
+        snprintf(file, sizeof file, "%s/%s", dir, nm[1]);
+        /* v1 writes "no limit" as a huge number (2^63 rounded to pages) */
+        if (has_limit && limit < ((uint64_t)1 << 62) && read_limit(file, &usage)) {
+            snprintf(file, sizeof file, "%s/%s", dir, nm[2]);
+            if (read_key(file, nm[3], &inactive) && inactive <= usage)
+                usage -= inactive;
+            uint64_t left = limit > usage ? limit - usage : 0;
+            if (left < room)
+                room = left;
+        }
+        char *slash = strrchr(dir, '/');
+        if (len <= root || slash == NULL || (size_t)(slash - dir) < root)
+            break;
+        *slash = '\0';
+    }
+    return room;
+}
+
+uint64_t rc_memory_available(const rc_memory_paths_t *paths, const char **source)
+{
+    rc_memory_paths_t def = rc_memory_default_paths();
+    const rc_memory_paths_t *p = paths != NULL ? paths : &def;
+    uint64_t kib = 0, avail = 0;
+    const char *src = "available memory";
+    if (read_key(p->meminfo, "MemAvailable:", &kib))
+        avail = kib * 1024;
+    char path[4096];
+    for (int v2 = 1; v2 >= 0; v2--) {
+        const char *mount = v2 ? p->cgroup2 : p->cgroup1_memory;
+        if (mount == NULL || !cgroup_path(p->self_cgroup, v2, path, sizeof path))
+            continue;
+        uint64_t room = cgroup_room(mount, path, v2);
+        if (room != UINT64_MAX && (avail == 0 || room < avail)) {
+            avail = room;
+            src = v2 ? "the cgroup's memory.max" : "the cgroup's memory.limit_in_bytes";
+        }
+    }
+    if (source != NULL)
+        *source = src;
+    return avail;
 }
 
 rc_status_t rc_memory_check(uint64_t bytes, const char *what)
@@ -71,7 +198,7 @@ rc_status_t rc_memory_check(uint64_t bytes, const char *what)
                             "RC_MEMORY_LIMIT: expected a size such as 8G or 512M, got '%s'", limit);
         source = "RC_MEMORY_LIMIT";
     } else {
-        avail = available_memory();
+        avail = rc_memory_available(NULL, &source);
         if (avail == 0)
             return RC_OK; /* cannot tell: let the allocation itself decide */
     }

@@ -1,6 +1,7 @@
 /* Curves of a sweep point (curves.h) from its per-run arrays: adoptions per generation, the CCDF
- * of sizes and the CDFs of the time metrics. The arithmetic is that of the results file's
- * /curves since format version 1, operation for operation, so files stay identical bit for
+ * of sizes and the CDFs of the time metrics; and the growth curve N(t), whose per-run sums the
+ * engine adds up here as each run ends. The arithmetic is that of the results file's /curves
+ * since format version 1 (growth: 2), operation for operation, so files stay identical bit for
  * bit; change it only with the format. */
 #include "rtcascade/curves.h"
 
@@ -187,6 +188,113 @@ cleanup:
     return status;
 }
 
+/* ---- growth N(t) ---- */
+
+double rc_growth_time(size_t k)
+{
+    return k == 0 ? 0.0 : pow(10.0, -3.0 + (double)(k - 1) / 8.0);
+}
+
+size_t rc_growth_bin(double t)
+{
+    if (t <= 0.0)
+        return 0;
+    if (!(t <= rc_growth_time(RC_GROWTH_TIMES - 1)))
+        return RC_GROWTH_TIMES; /* past the grid, or NaN */
+    double x = ceil((log10(t) + 3.0) * 8.0) + 1.0;
+    size_t k = x < 1.0 ? 1 : x > RC_GROWTH_TIMES - 1 ? RC_GROWTH_TIMES - 1 : (size_t)x;
+    /* log10 may round across a grid time: settle on t_(k-1) < t <= t_k exactly */
+    while (k > 1 && t <= rc_growth_time(k - 1))
+        k--;
+    while (k < RC_GROWTH_TIMES - 1 && t > rc_growth_time(k))
+        k++;
+    return k;
+}
+
+/* acc's 128-bit sum of squares at k (low word at G + k, high at 2G + k) += v. */
+static void rc_growth_add_sq(uint64_t *acc, size_t k, uint64_t v)
+{
+    uint64_t *lo = &acc[RC_GROWTH_TIMES + k];
+    *lo += v;
+    acc[2 * RC_GROWTH_TIMES + k] += *lo < v;
+}
+
+void rc_growth_add_run(uint64_t *acc, uint32_t *hist, const double *time, uint32_t size)
+{
+    size_t bmin = RC_GROWTH_TIMES, bmax = 0;
+    for (uint32_t i = 0; i < size; i++) {
+        size_t b = rc_growth_bin(time[i]);
+        hist[b]++;
+        bmin = b < bmin ? b : bmin;
+        bmax = b > bmax ? b : bmax;
+    }
+    uint64_t n = 0; /* N(t_k): zero below the earliest bin, the run's grid total above bmax */
+    for (size_t k = bmin; k < RC_GROWTH_TIMES; k++) {
+        n += hist[k];
+        acc[k] += n;
+        rc_growth_add_sq(acc, k, n * n);
+    }
+    for (size_t k = bmin; k <= bmax && size > 0; k++)
+        hist[k] = 0;
+}
+
+void rc_growth_merge(uint64_t *dst, const uint64_t *src)
+{
+    for (size_t k = 0; k < RC_GROWTH_TIMES; k++) {
+        dst[k] += src[k];
+        rc_growth_add_sq(dst, k, src[RC_GROWTH_TIMES + k]);
+        dst[2 * RC_GROWTH_TIMES + k] += src[2 * RC_GROWTH_TIMES + k];
+    }
+}
+
+static rc_status_t rc_curves_growth(const rc_mc_results_t *res, rc_growth_curve_t *c)
+{
+    rc_status_t status = RC_OK;
+    const uint64_t *s = res->growth, runs = res->runs;
+    const size_t G = RC_GROWTH_TIMES;
+    if (!res->timed || s == NULL || runs == 0)
+        return RC_OK;
+    /* from the grid time before the first change (t_0 always), to the first time by which
+     * every adoption on the grid is in */
+    size_t first = 1, last = G - 1;
+    while (first < G && s[first] == s[0])
+        first++;
+    while (last > first && s[last - 1] == s[G - 1])
+        last--;
+    if (first >= G) /* nothing after t = 0 */
+        first = last = G;
+    size_t from = first > 1 ? first - 1 : 1;
+    size_t len = 1 + (first >= G ? 0 : last - from + 1);
+    c->t = malloc(len * sizeof *c->t);
+    c->mean = malloc(len * sizeof *c->mean);
+    c->sd = malloc(len * sizeof *c->sd);
+    c->low = malloc(len * sizeof *c->low);
+    c->high = malloc(len * sizeof *c->high);
+    RC_ALLOC_CHECK(c->t, "the growth curve");
+    RC_ALLOC_CHECK(c->mean, "the growth curve");
+    RC_ALLOC_CHECK(c->sd, "the growth curve");
+    RC_ALLOC_CHECK(c->low, "the growth curve");
+    RC_ALLOC_CHECK(c->high, "the growth curve");
+    for (size_t i = 0; i < len; i++) {
+        size_t k = i == 0 ? 0 : from + i - 1;
+        long double sum = (long double)s[k];
+        long double sq = (long double)s[G + k] + ldexpl((long double)s[2 * G + k], 64);
+        long double var =
+            runs > 1 ? (sq - sum * sum / (long double)runs) / (long double)(runs - 1) : 0.0L;
+        double mean = (double)(sum / (long double)runs);
+        double sd = var > 0.0L ? (double)sqrtl(var) : 0.0;
+        double half = 1.959963984540054 * sd / sqrt((double)runs);
+        c->t[i] = rc_growth_time(k);
+        c->mean[i] = mean;
+        c->sd[i] = sd;
+        c->low[i] = mean - half;
+        c->high[i] = mean + half;
+    }
+    c->len = len;
+cleanup:
+    return status;
+}
+
 rc_status_t rc_curves_compute(const rc_mc_results_t *res, rc_point_curves_t *out)
 {
     rc_status_t status = RC_OK;
@@ -195,6 +303,7 @@ rc_status_t rc_curves_compute(const rc_mc_results_t *res, rc_point_curves_t *out
     RC_TRY(rc_curves_generations(res, out));
     RC_TRY(rc_curves_ccdf(res, &out->size_ccdf));
     RC_TRY(rc_curves_time(res, &out->time));
+    RC_TRY(rc_curves_growth(res, &out->growth));
 cleanup:
     if (status != RC_OK)
         rc_curves_free(out);
@@ -212,5 +321,10 @@ void rc_curves_free(rc_point_curves_t *c)
     free(c->time.cdf_t50);
     free(c->time.cdf_t90);
     free(c->time.cdf_final);
+    free(c->growth.t);
+    free(c->growth.mean);
+    free(c->growth.sd);
+    free(c->growth.low);
+    free(c->growth.high);
     memset(c, 0, sizeof *c);
 }

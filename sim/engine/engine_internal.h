@@ -33,6 +33,8 @@ typedef struct mc_thread {
     uint32_t *seed_buf;
     uint64_t *gen_acc;         /* this thread's adoptions per generation */
     uint32_t gen_len;
+    uint64_t *growth;          /* timed: this thread's sums of N(t) (curves.h), else NULL */
+    uint32_t *growth_hist;     /* timed: a run's adoptions per grid bin (scratch) */
     rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
     rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
     rc_fused_ws_t *fw;         /* fused kernel: its state, and a group's seeds */
@@ -54,12 +56,14 @@ typedef struct mc_loop {
 void rc_mc_record_failure(mc_failure_t *f, uint64_t run, rc_status_t st, int *stop);
 
 /* A thread's scratch for the point (fused: with the fused kernel's state); free with
- * rc_mc_thread_free (also after a failed init). */
-rc_status_t rc_mc_thread_init(const mc_point_t *pt, mc_thread_t *t, int fused);
+ * rc_mc_thread_free (also after a failed init). keep (may be NULL) is a workspace of an earlier
+ * point that fits pt: it is reused, its model state zeroed as a fresh one would be. */
+rc_status_t rc_mc_thread_init(const mc_point_t *pt, mc_thread_t *t, int fused,
+                              rc_workspace_t *keep);
 void rc_mc_thread_free(mc_thread_t *t);
 
-/* Adds the thread's adoptions per generation into the call's totals (inside a critical
- * section). */
+/* Adds the thread's adoptions per generation and growth sums into the call's totals (inside a
+ * critical section). */
 void rc_mc_thread_merge(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop);
 
 /* Re-keys t->r to run `run` (index in the call) and draws its seeds, or its audience's first
@@ -73,6 +77,11 @@ rc_status_t rc_mc_finish_run(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
 
 /* Polls the loop's stop flag and cancel hook; 1 when the loop must stop. */
 int rc_mc_should_stop(mc_loop_t *loop);
+
+/* The runs [lo, hi) of the call (indices in it) by the fused kernel on this thread: the groups
+ * they touch, each run only for its lanes inside [lo, hi); failures into loop. */
+void rc_mc_fused_block(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
+                       uint64_t hi);
 
 /* Every run of the call by the fused kernel: groups of RC_LANES runs in parallel. */
 void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,

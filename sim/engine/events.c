@@ -3,14 +3,17 @@
 #include "rtcascade/events.h"
 #include "rtcascade/memory.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One run's copy: the header, then times (when timed), nodes, parents, generations. */
+/* One run's copy: the header, then times (when timed), marks (when marked), nodes, parents,
+ * generations. */
 typedef struct run_block {
     uint32_t size;
     int timed;
     int rooted;
+    int marked;
     double pad_; /* keeps the arrays after the header aligned for doubles */
 } run_block_t;
 
@@ -46,19 +49,22 @@ static rc_status_t record(void *ctx, uint64_t run, const rc_cascade_t *c)
     if (ev->pending[i] != NULL)
         return rc_error(RC_ERR_ARGUMENT, "events: run %llu recorded twice",
                         (unsigned long long)run);
-    const int timed = c->time != NULL;
-    const size_t n = c->size;
-    run_block_t *b = malloc(sizeof *b + n * (3 * sizeof(uint32_t) + (timed ? sizeof(double) : 0)));
+    const int timed = c->time != NULL, marked = c->mark != NULL;
+    const size_t n = c->size, doubles = (size_t)timed + (size_t)marked;
+    run_block_t *b = malloc(sizeof *b + n * (3 * sizeof(uint32_t) + doubles * sizeof(double)));
     if (b == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory for the events of run %llu (%zu adopters)",
                         (unsigned long long)run, n);
     b->size = c->size;
     b->timed = timed;
     b->rooted = c->rooted;
+    b->marked = marked;
     double *t = (double *)(b + 1);
-    uint32_t *node = (uint32_t *)(t + (timed ? n : 0));
+    uint32_t *node = (uint32_t *)(t + doubles * n);
     if (timed)
         memcpy(t, c->time, n * sizeof *t);
+    if (marked)
+        memcpy(t + (timed ? n : 0), c->mark, n * sizeof *t);
     memcpy(node, c->node, n * sizeof *node);
     memcpy(node + n, c->parent, n * sizeof *node);
     memcpy(node + 2 * n, c->generation, n * sizeof *node);
@@ -80,9 +86,12 @@ static void clear_arrays(rc_events_t *ev)
     free(ev->parent);
     free(ev->generation);
     free(ev->time);
+    free(ev->mark);
+    free(ev->node_id);
     ev->offset = NULL;
     ev->node = ev->parent = ev->generation = NULL;
-    ev->time = NULL;
+    ev->time = ev->mark = NULL;
+    ev->node_id = NULL;
     ev->count = 0;
 }
 
@@ -91,6 +100,7 @@ rc_status_t rc_events_finish(rc_events_t *ev)
     rc_status_t status = RC_OK;
     clear_arrays(ev);
     uint64_t count = 0;
+    int marked = 0;
     for (uint64_t i = 0; i < ev->runs; i++) {
         const run_block_t *b = ev->pending[i];
         if (b == NULL)
@@ -99,9 +109,11 @@ rc_status_t rc_events_finish(rc_events_t *ev)
         count += b->size;
         ev->timed = b->timed;
         ev->rooted = b->rooted;
+        marked |= b->marked;
     }
-    RC_TRY(rc_memory_check(count * (3 * sizeof(uint32_t) + (ev->timed ? sizeof(double) : 0)),
-                           "the events"));
+    const size_t doubles = (size_t)ev->timed + (size_t)marked;
+    RC_TRY(
+        rc_memory_check(count * (3 * sizeof(uint32_t) + doubles * sizeof(double)), "the events"));
     const size_t len = count ? (size_t)count : 1;
     ev->offset = malloc(((size_t)ev->runs + 1) * sizeof *ev->offset);
     ev->node = malloc(len * sizeof *ev->node);
@@ -109,18 +121,22 @@ rc_status_t rc_events_finish(rc_events_t *ev)
     ev->generation = malloc(len * sizeof *ev->generation);
     if (ev->timed)
         ev->time = malloc(len * sizeof *ev->time);
+    if (marked)
+        ev->mark = malloc(len * sizeof *ev->mark);
     if (ev->offset == NULL || ev->node == NULL || ev->parent == NULL || ev->generation == NULL ||
-        (ev->timed && ev->time == NULL))
+        (ev->timed && ev->time == NULL) || (marked && ev->mark == NULL))
         RC_FAIL(RC_ERR_NOMEM, "out of memory for %llu events", (unsigned long long)count);
     uint64_t at = 0;
     for (uint64_t i = 0; i < ev->runs; i++) {
         run_block_t *b = ev->pending[i];
         const size_t n = b->size;
         const double *t = (const double *)(b + 1);
-        const uint32_t *node = (const uint32_t *)(t + (b->timed ? n : 0));
+        const uint32_t *node = (const uint32_t *)(t + ((size_t)b->timed + b->marked) * n);
         ev->offset[i] = at;
         if (ev->timed)
             memcpy(ev->time + at, t, n * sizeof *t);
+        for (size_t k = 0; marked && k < n; k++) /* a run of a model without marks: NaN */
+            ev->mark[at + k] = b->marked ? t[(b->timed ? n : 0) + k] : NAN;
         memcpy(ev->node + at, node, n * sizeof *node);
         memcpy(ev->parent + at, node + n, n * sizeof *node);
         /* An audience's first hop is generation 1, as the run's depth counts it. */
@@ -136,6 +152,20 @@ cleanup:
     if (status != RC_OK)
         clear_arrays(ev);
     return status;
+}
+
+rc_status_t rc_events_name_nodes(rc_events_t *ev, const rc_graph_t *g)
+{
+    free(ev->node_id);
+    ev->node_id = malloc((ev->count ? (size_t)ev->count : 1) * sizeof *ev->node_id);
+    if (ev->node_id == NULL)
+        return rc_error(RC_ERR_NOMEM, "out of memory for the ids of %llu events",
+                        (unsigned long long)ev->count);
+    for (uint64_t i = 0; i < ev->count; i++) {
+        uint32_t v = ev->node[i];
+        ev->node_id[i] = v >= g->n ? UINT64_MAX : g->orig_id != NULL ? g->orig_id[v] : v;
+    }
+    return RC_OK;
 }
 
 void rc_events_free(rc_events_t *ev)

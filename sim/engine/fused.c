@@ -45,8 +45,10 @@ static rc_status_t group_seeds(const mc_point_t *pt, mc_thread_t *t, int j, uint
     return RC_OK;
 }
 
-/* Group g of the point: the call's runs in it, their seeds, the model's fused run. */
-static rc_status_t run_group(const mc_point_t *pt, mc_thread_t *t, uint64_t g, uint64_t runs)
+/* Group g of the point: the call's runs in it that lie in [lo, hi) (indices in the call), their
+ * seeds, the model's fused run. */
+static rc_status_t run_group(const mc_point_t *pt, mc_thread_t *t, uint64_t g, uint64_t lo,
+                             uint64_t hi)
 {
     rc_status_t status = RC_OK;
     const uint64_t first = pt->first_run, base = (uint64_t)RC_LANES * g;
@@ -56,7 +58,7 @@ static rc_status_t run_group(const mc_point_t *pt, mc_thread_t *t, uint64_t g, u
     for (int j = 0; j < RC_LANES; j++) {
         t->group_seed_off[j + 1] = t->group_seed_off[j];
         const int64_t run = lane0 + j;
-        if (run < 0 || (uint64_t)run >= runs)
+        if (run < (int64_t)lo || run >= (int64_t)hi)
             continue;
         lanes |= (uint64_t)1 << j;
         RC_TRY(group_seeds(pt, t, j, (uint64_t)run));
@@ -70,6 +72,31 @@ cleanup:
     return status;
 }
 
+/* Runs group g's lanes in [lo, hi); a failure is recorded at the first such run. */
+static void group_job(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t g,
+                      uint64_t lo, uint64_t hi)
+{
+    if (rc_mc_should_stop(loop))
+        return;
+    rc_status_t st = run_group(pt, t, g, lo, hi);
+    if (st != RC_OK) {
+        /* The group's first run in [lo, hi) stands for it. */
+        const int64_t lane0 = (int64_t)(RC_LANES * g) - (int64_t)pt->first_run;
+        rc_mc_record_failure(&loop->fail, (uint64_t)(lane0 > (int64_t)lo ? lane0 : (int64_t)lo),
+                             st, &loop->stop);
+    }
+}
+
+void rc_mc_fused_block(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
+                       uint64_t hi)
+{
+    if (hi <= lo)
+        return;
+    const uint64_t g0 = (pt->first_run + lo) / RC_LANES, g1 = (pt->first_run + hi - 1) / RC_LANES;
+    for (uint64_t g = g0; g <= g1; g++)
+        group_job(pt, t, loop, g, lo, hi);
+}
+
 void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,
                       int chunk)
 {
@@ -79,22 +106,12 @@ void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int 
 #pragma omp parallel num_threads(threads)
     {
         mc_thread_t t;
-        rc_status_t st = rc_mc_thread_init(pt, &t, 1);
+        rc_status_t st = rc_mc_thread_init(pt, &t, 1, NULL);
         if (st != RC_OK)
             rc_mc_record_failure(&loop->fail, UINT64_MAX, st, &loop->stop);
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t i = 0; i < groups; i++) {
-            if (rc_mc_should_stop(loop))
-                continue;
-            const uint64_t g = g0 + (uint64_t)i;
-            st = run_group(pt, &t, g, runs);
-            if (st != RC_OK) {
-                /* The group's first run of the call stands for it. */
-                const int64_t lane0 = (int64_t)(RC_LANES * g) - (int64_t)pt->first_run;
-                rc_mc_record_failure(&loop->fail, (uint64_t)(lane0 > 0 ? lane0 : 0), st,
-                                     &loop->stop);
-            }
-        }
+        for (int64_t i = 0; i < groups; i++)
+            group_job(pt, &t, loop, g0 + (uint64_t)i, 0, runs);
         rc_mc_thread_merge(pt, &t, loop);
         rc_mc_thread_free(&t);
     }

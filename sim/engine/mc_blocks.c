@@ -3,12 +3,14 @@
  * per-generation totals are integer sums, so a point joined from blocks in any order equals
  * the one-call run bit for bit once rc_mc_summarize has run on it (in run order). */
 #include "rtcascade/mc_blocks.h"
+#include "rtcascade/curves.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define BLOCK_MAGIC 0x314b4c4243524cULL /* tag of a packed block ("LRCBLK1" in memory) */
-#define HEADER_WORDS 11
+#define HEADER_WORDS 12
+#define GROWTH_WORDS (3 * RC_GROWTH_TIMES)
 
 rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out)
 {
@@ -102,8 +104,9 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
     rc_status_t status = RC_OK;
     run_array_t a[N_RUN_ARRAYS];
     const size_t n = (size_t)res->runs;
+    const size_t growth = res->growth != NULL ? GROWTH_WORDS : 0;
     const size_t total = HEADER_WORDS * sizeof(uint64_t) + n * bytes_per_run(res->timed) +
-                         (size_t)res->gen_len * sizeof *res->gen_total;
+                         (size_t)res->gen_len * sizeof *res->gen_total + growth * sizeof(uint64_t);
     unsigned char *b = malloc(total ? total : 1);
     *buf = NULL;
     *len = 0;
@@ -120,7 +123,8 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
                                            res->gen_len,
                                            seconds_bits,
                                            (uint64_t)total,
-                                           (uint64_t)res->kernel};
+                                           (uint64_t)res->kernel,
+                                           (uint64_t)growth};
     unsigned char *p = b;
     memcpy(p, header, sizeof header);
     p += sizeof header;
@@ -132,6 +136,9 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
     }
     if (res->gen_len > 0)
         memcpy(p, res->gen_total, (size_t)res->gen_len * sizeof *res->gen_total);
+    p += (size_t)res->gen_len * sizeof *res->gen_total;
+    if (growth > 0)
+        memcpy(p, res->growth, growth * sizeof(uint64_t));
     *buf = b;
     *len = total;
 cleanup:
@@ -150,14 +157,16 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
     memcpy(h, buf, sizeof h);
     if (h[0] != BLOCK_MAGIC || h[4] > 1 || h[9] != len || h[3] > UINT32_MAX ||
         h[6] > UINT32_MAX || h[7] > UINT32_MAX ||
-        (h[10] != RC_KERNEL_PER_RUN && h[10] != RC_KERNEL_FUSED))
+        (h[10] != RC_KERNEL_PER_RUN && h[10] != RC_KERNEL_FUSED) ||
+        (h[11] != 0 && h[11] != GROWTH_WORDS))
         RC_FAIL(RC_ERR_INTERNAL, "a block of results: not a packed block (%zu bytes)", len);
     const uint64_t runs = h[1];
     const int timed = (int)h[4];
     const size_t per_run = bytes_per_run(timed);
-    /* Checked before allocating: runs * per_run + gen_len words must be what is left. */
+    /* Checked before allocating: runs * per_run + gen_len + growth words must be what is
+     * left. */
     const size_t body = len - sizeof h;
-    if (runs > body / per_run || body - (size_t)runs * per_run != h[7] * sizeof(uint64_t))
+    if (runs > body / per_run || body - (size_t)runs * per_run != (h[7] + h[11]) * sizeof(uint64_t))
         RC_FAIL(RC_ERR_INTERNAL,
                 "a block of results: %zu bytes do not hold %llu runs and %llu generations", len,
                 (unsigned long long)runs, (unsigned long long)h[7]);
@@ -180,6 +189,12 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
         RC_ALLOC_CHECK(res->gen_total, "adoptions per generation");
         memcpy(res->gen_total, p, (size_t)h[7] * sizeof *res->gen_total);
         res->gen_len = (uint32_t)h[7];
+        p += (size_t)h[7] * sizeof *res->gen_total;
+    }
+    if (h[11] > 0) {
+        res->growth = malloc(GROWTH_WORDS * sizeof *res->growth);
+        RC_ALLOC_CHECK(res->growth, "the growth curve");
+        memcpy(res->growth, p, GROWTH_WORDS * sizeof *res->growth);
     }
     *out = res;
     res = NULL;
@@ -217,6 +232,13 @@ rc_status_t rc_mc_results_put_block(rc_mc_results_t *dst, uint64_t first_run,
     }
     for (uint32_t k = 0; k < block->gen_len; k++)
         dst->gen_total[k] += block->gen_total[k];
+    if (block->growth != NULL) {
+        if (dst->growth == NULL) {
+            dst->growth = calloc(GROWTH_WORDS, sizeof *dst->growth);
+            RC_ALLOC_CHECK(dst->growth, "the growth curve");
+        }
+        rc_growth_merge(dst->growth, block->growth);
+    }
     size_t k = run_arrays(dst, to);
     run_arrays(block, from);
     for (size_t i = 0; i < k && block->runs > 0; i++)

@@ -5,6 +5,7 @@
 #include "rtcascade/greedy.h"
 #include "rtcascade/rng.h"
 
+#include <gsl/gsl_randist.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 
 const char *const rc_seed_strategy_names[] = {"random", "list", "top_followers", "community",
                                               "top_fraction", "degree_discount", "greedy",
-                                              "high_degree", NULL};
+                                              "high_degree", "by_followers", NULL};
 
 void rc_seeds_clear(rc_seed_spec_t *spec)
 {
@@ -29,6 +30,7 @@ void rc_seeds_default(rc_seed_spec_t *spec)
     spec->count = 1;
     spec->p = 0.01;
     spec->greedy_runs = RC_GREEDY_DEFAULT_RUNS;
+    spec->offset = 1.0;
     snprintf(spec->where, sizeof spec->where, "seeds");
 }
 
@@ -38,6 +40,8 @@ void rc_seed_plan_free(rc_seed_plan_t *plan)
         return;
     free(plan->fixed);
     free(plan->pool);
+    if (plan->alias != NULL)
+        gsl_ran_discrete_free(plan->alias);
     free(plan);
 }
 
@@ -149,6 +153,49 @@ cleanup:
     return status;
 }
 
+/* Seeds drawn in proportion to followers + offset (a "seeds weighted by follower count" model
+ * of who posts: a random account, more likely a popular one). Each run draws its `count`
+ * distinct seeds by rejection from one alias table: a draw of an account already chosen is
+ * drawn again, which conditioned on acceptance is proportional to the weights left (successive
+ * sampling). The expected number of draws per run is at most count W / (W - w_top), w_top the
+ * weight of the count - 1 heaviest accounts and W the total; the strategy is refused when that
+ * is above RC_SEEDS_MAX_REJECTION times count (or infinite: too few accounts with weight). */
+#define RC_SEEDS_MAX_REJECTION 100.0
+static rc_status_t resolve_by_followers(const rc_seed_spec_t *spec, const rc_graph_t *g,
+                                        rc_seed_plan_t *plan)
+{
+    rc_status_t status = RC_OK;
+    double *w = NULL;
+    uint32_t *top = NULL;
+    w = malloc(((size_t)g->n + 1) * sizeof *w);
+    RC_ALLOC_CHECK(w, "the seeds' weights");
+    double total = 0.0, heavy = 0.0;
+    for (uint32_t v = 0; v < g->n; v++) {
+        w[v] = (double)rc_graph_out_degree(g, v) + spec->offset;
+        total += w[v];
+    }
+    if (spec->count > 1) {
+        top = malloc((size_t)spec->count * sizeof *top);
+        RC_ALLOC_CHECK(top, "the seeds' weights");
+        RC_TRY(resolve_top(g, spec->count - 1, top));
+        for (uint32_t i = 0; i + 1 < spec->count; i++)
+            heavy += w[top[i]];
+    }
+    if (!(total > 0.0) || !(total - heavy > total / RC_SEEDS_MAX_REJECTION))
+        RC_FAIL(RC_ERR_CONFIG, "%s: strategy: by_followers with count %u: the %u most-followed "
+                "accounts hold %.4g of the total weight %.4g (followers + offset %g), so drawing "
+                "%u distinct seeds in proportion to it is %s; lower count, raise offset or use "
+                "top_followers", spec->where, spec->count, spec->count - 1, heavy, total,
+                spec->offset, spec->count,
+                total - heavy > 0.0 ? "too slow by rejection" : "impossible");
+    plan->alias = gsl_ran_discrete_preproc(g->n, w);
+    RC_ALLOC_CHECK(plan->alias, "the seeds' alias table");
+cleanup:
+    free(w);
+    free(top);
+    return status;
+}
+
 rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
                              rc_seed_plan_t **out)
 {
@@ -203,6 +250,9 @@ rc_status_t rc_seeds_resolve(const rc_seed_spec_t *spec, const rc_graph_t *g,
                 plan->pool[plan->pool_size++] = v;
         break;
     }
+    case RC_SEEDS_BY_FOLLOWERS:
+        RC_TRY(resolve_by_followers(spec, g, plan));
+        break;
     case RC_SEEDS_TOP_FRACTION: {
         /* ceil(fraction n); the relative nudge keeps e.g. 0.1 x 1000 at 100 whatever the
          * rounding of the product. */
@@ -232,17 +282,31 @@ void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, u
         memcpy(out, plan->fixed, (size_t)k * sizeof *out);
         return;
     }
+    if (plan->alias != NULL) { /* by_followers: successive sampling, stamps mark the drawn */
+        rc_workspace_next_run(ws);
+        const uint32_t epoch = ws->epoch;
+        uint32_t *stamp = ws->stamp;
+        uint32_t got = 0;
+        while (got < k) {
+            uint32_t v = (uint32_t)gsl_ran_discrete(r, plan->alias);
+            if (stamp[v] == epoch)
+                continue;
+            stamp[v] = epoch;
+            out[got++] = v;
+        }
+        return;
+    }
     if (k == 1) { /* Floyd's algorithm for k = 1: its one draw, nothing to mark */
         uint32_t t = rc_rng_below(r, n);
         out[0] = plan->pool != NULL ? plan->pool[t] : t;
         return;
     }
-    /* Floyd's algorithm: a uniform k-subset of [0, n) in exactly k draws. Stamps mark the
-     * chosen indices (pool positions for a community). */
     rc_workspace_next_run(ws);
     const uint32_t epoch = ws->epoch;
     uint32_t *stamp = ws->stamp;
     uint32_t got = 0;
+    /* Floyd's algorithm: a uniform k-subset of [0, n) in exactly k draws. Stamps mark the
+     * chosen indices (pool positions for a community). */
     for (uint32_t j = n - k; j < n; j++) {
         uint32_t t = rc_rng_below(r, j + 1);
         if (stamp[t] == epoch)

@@ -28,7 +28,9 @@ enum {
     RC_GEN_TAG_SBM_SIZES = 0x5342000,
     RC_GEN_TAG_SBM_THETA = 0x5342001,
     RC_GEN_TAG_SBM_EDGES = 0x5342002,
-    RC_GEN_TAG_SBM_PHI = 0x5342003
+    RC_GEN_TAG_SBM_PHI = 0x5342003,
+    RC_GEN_TAG_SBM_CLOSE = 0x5342004, /* DCSBM: closure edges */
+    RC_GEN_TAG_SBM_RECIP = 0x5342005  /* DCSBM: reverses of one-way edges, per node block */
 };
 
 /* A stream that lives on the stack, so that parallel blocks open streams without allocating

@@ -8,14 +8,18 @@ void rc_graph_free(rc_graph_t *g)
 {
     if (g == NULL)
         return;
-    free(g->out_off);
-    free(g->out_nbr);
-    free(g->in_off);
-    free(g->in_nbr);
-    free(g->out_w);
-    free(g->in_w);
-    free(g->community);
-    free(g->orig_id);
+    if (g->release != NULL) {
+        g->release(g->release_ctx);
+    } else {
+        free(g->out_off);
+        free(g->out_nbr);
+        free(g->in_off);
+        free(g->in_nbr);
+        free(g->out_w);
+        free(g->in_w);
+        free(g->community);
+        free(g->orig_id);
+    }
     free(g->description);
     free(g);
 }

@@ -107,6 +107,8 @@ char *rc_network_spec_canonical(const rc_network_spec_t *s)
         b = put(b, &len, "blocks", "%u %.17g %.17g %.17g %.17g %.17g %.17g %.17g",
                 d->communities, d->mean_degree, d->mixing, d->exponent, d->in_exponent,
                 d->min_degree, d->max_degree, d->size_exponent);
+        if (d->reciprocity > 0.0 || d->closure > 0.0) /* absent before: old signatures hold */
+            b = put(b, &len, "structure", "%.17g %.17g", d->reciprocity, d->closure);
         break;
     }
     case RC_GEN_STAR:
@@ -200,8 +202,11 @@ rc_status_t rc_network_generate(const rc_network_spec_t *s, const char *base_dir
         char what[160];
         snprintf(what, sizeof what, "building the network (%llu nodes, ~%llu edges)",
                  (unsigned long long)s->est_nodes, (unsigned long long)s->est_edges);
-        /* Building peaks at about 1.5x the final graph (edge list + one CSR direction). */
-        rc_status_t st = rc_memory_check(rc_network_estimate_bytes(s) * 3 / 2, what);
+        /* Building peaks at about 1.5x the final graph (edge list + one CSR direction); a
+         * DCSBM with reciprocity builds twice and holds the first graph with the final edge
+         * list, about 2x. */
+        const int twice = s->generator == RC_GEN_DCSBM && s->dcsbm.reciprocity > 0.0;
+        rc_status_t st = rc_memory_check(rc_network_estimate_bytes(s) * (twice ? 4 : 3) / 2, what);
         if (st != RC_OK)
             return st;
     }

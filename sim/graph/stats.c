@@ -1,6 +1,7 @@
 /* Graph statistics for `rtcascade graph` and the results file: degree moments and maxima,
  * reciprocity, degree histograms and a discrete power-law fit of the follower-count tail
- * (Clauset, Shalizi & Newman 2009), and the share of edges inside communities. */
+ * (Clauset, Shalizi & Newman 2009), the share of edges inside communities, and the
+ * clustering (clustering.c). */
 #include "rtcascade/graph.h"
 
 #include <gsl/gsl_errno.h>
@@ -241,6 +242,13 @@ rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st)
     st->reciprocity = g->m ? (double)mutual / (double)g->m : 0.0;
     st->communities = g->n_communities;
     st->intra_fraction = (g->community != NULL && g->m) ? (double)intra / (double)g->m : NAN;
+    rc_clustering_t cl;
+    RC_TRY(rc_graph_clustering(g, &cl));
+    st->transitivity = cl.transitivity;
+    st->transitivity_se = cl.transitivity_se;
+    st->clustering = cl.local;
+    st->clustering_se = cl.local_se;
+    st->clustering_samples = cl.samples;
 cleanup:
     free(hout);
     free(hin);
@@ -261,6 +269,21 @@ void rc_graph_print_stats(FILE *f, const rc_graph_t *g, const rc_graph_stats_t *
     fprintf(f, "max in-degree:     %llu (most followees)\n", (unsigned long long)st->max_in_degree);
     fprintf(f, "isolated nodes:    %u\n", st->isolated);
     fprintf(f, "reciprocity:       %.4f\n", st->reciprocity);
+    if (isnan(st->transitivity)) {
+        fprintf(f, "clustering:        undefined (no two-step path)\n");
+    } else if (st->clustering_samples == 0) {
+        fprintf(f, "transitivity:      %.4f (3 x triangles / two-step paths, undirected view)\n",
+                st->transitivity);
+        fprintf(f, "clustering:        %.4f (mean local coefficient, nodes with >= 2 "
+                "neighbours)\n", st->clustering);
+    } else {
+        fprintf(f, "transitivity:      %.4f +- %.4f (3 x triangles / two-step paths, "
+                "undirected view; %llu sampled)\n", st->transitivity, st->transitivity_se,
+                (unsigned long long)st->clustering_samples);
+        fprintf(f, "clustering:        %.4f +- %.4f (mean local coefficient, nodes with >= 2 "
+                "neighbours; %llu sampled)\n", st->clustering, st->clustering_se,
+                (unsigned long long)st->clustering_samples);
+    }
     if (isnan(st->out_tail_exponent))
         fprintf(f, "out-degree tail:   too few points to fit\n");
     else

@@ -17,7 +17,7 @@
 
 const char *const rc_experiment_keys[] = {
     "name", "description", "seed", "runs", "network", "model", "seeds", "audience", "scenarios",
-    "sweep", "output", "global_fraction", "max_size", "engine", NULL};
+    "sweep", "output", "global_fraction", "max_size", "events", "engine", NULL};
 
 static void free_strings(char **s, size_t n)
 {
@@ -196,6 +196,37 @@ cleanup:
     return status;
 }
 
+/* `events: true | false | {max_rows: N}` of a point into pt->events_max_rows; refused when
+ * its runs are sure to hold more rows than that (every run has its seeds). */
+static rc_status_t resolve_events(const rc_experiment_t *ex, rc_point_t *pt, const rc_cfg_t *cfg)
+{
+    static const char *const keys[] = {"max_rows", NULL};
+    rc_status_t status = RC_OK;
+    const rc_cfg_t *node = rc_cfg_get(cfg, "events");
+    int on = 0;
+    pt->events_max_rows = 0;
+    if (node == NULL)
+        return RC_OK;
+    if (rc_cfg_kind(node) == RC_CFG_MAP) {
+        RC_TRY(rc_cfg_check_keys(node, keys));
+        RC_TRY(rc_cfg_uint64(node, "max_rows", RC_EVENTS_DEFAULT_ROWS, 1, (uint64_t)1 << 40,
+                             &pt->events_max_rows));
+    } else {
+        RC_TRY(rc_cfg_bool(cfg, "events", 0, &on));
+        pt->events_max_rows = on ? RC_EVENTS_DEFAULT_ROWS : 0;
+    }
+    const uint64_t per_run = pt->has_audience ? 0 : pt->seeds.count;
+    if (pt->events_max_rows > 0 && per_run > 0 && ex->runs > pt->events_max_rows / per_run)
+        RC_FAIL(RC_ERR_CONFIG,
+                "%s: events: point %llu (scenario %s) would write more than its max_rows %llu "
+                "(%llu runs x %llu seeds at least); raise events.max_rows or lower runs",
+                rc_cfg_where(node), (unsigned long long)pt->index, pt->scenario,
+                (unsigned long long)pt->events_max_rows, (unsigned long long)ex->runs,
+                (unsigned long long)per_run);
+cleanup:
+    return status;
+}
+
 /* Everything of point p from its resolved config: what it runs, and its network. */
 static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_cfg_t *cfg,
                                  size_t *net_cap)
@@ -204,6 +235,7 @@ static rc_status_t resolve_point(rc_experiment_t *ex, rc_point_t *pt, const rc_c
     rc_network_spec_t net;
     memset(&net, 0, sizeof net);
     RC_TRY(resolve_point_specs(pt, cfg, ex->base_dir));
+    RC_TRY(resolve_events(ex, pt, cfg));
     RC_TRY(rc_network_spec_parse(rc_cfg_get(cfg, "network"), ex->seed, &net));
     RC_TRY(share_network(ex, &net, net_cap, &pt->network_id));
 cleanup:
@@ -398,6 +430,12 @@ cleanup:
 
 rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out)
 {
+    return rc_point_parse_at(map, index, NULL, out);
+}
+
+rc_status_t rc_point_parse_at(const rc_cfg_t *map, uint64_t index, const char *base_dir,
+                              rc_point_t **out)
+{
     static const char *const keys[] = {"model", "seeds", "audience", "global_fraction",
                                        "max_size", "engine", NULL};
     rc_status_t status = RC_OK;
@@ -411,7 +449,7 @@ rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out
     RC_ALLOC_CHECK(pt, "a point");
     pt->index = index;
     pt->scenario = "base";
-    RC_TRY(resolve_point_specs(pt, map, NULL));
+    RC_TRY(resolve_point_specs(pt, map, base_dir));
     *out = pt;
     pt = NULL;
 cleanup:

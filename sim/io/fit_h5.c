@@ -2,6 +2,7 @@
  * provenance of results files and the fit's numbers (model, nll, n*, fitted_model), and flat
  * tables /fit (one row per parameter, and n*), /predictions and /cascades. Written whole
  * through "PATH.tmp.<pid>" and a rename, so that a failure leaves nothing behind. */
+#include "io/calib_internal.h"
 #include "io/h5safe.h"
 #include "io/h5util.h"
 #include "io/results_fs.h"
@@ -267,6 +268,39 @@ cleanup:
     return status;
 }
 
+/* /growth of a Hawkes fit: the observed cascades' mean N(t) on the engine's grid (t = 0 to the
+ * grid time covering the last event), so that a plot can set the simulated /curves/growth of a
+ * results file against it; the simulated columns are NaN (a calibration fills them). */
+static rc_status_t write_observed_growth(hid_t file, const rc_fit_outcome_t *res, const char *path)
+{
+    rc_status_t status = RC_OK;
+    rc_table_t t = {0};
+    rc_calib_data_t d = {0};
+    unsigned char *rows = NULL;
+    rc_calib_objective_options_t o = rc_calib_objective_defaults();
+    const char *cols[] = {"t", "observed", "simulated", "simulated_low", "simulated_high"};
+    for (int i = 0; i < 5; i++)
+        rc_table_add(&t, cols[i], RC_COL_F64, 0);
+    if (t.failed)
+        RC_FAIL(RC_ERR_NOMEM, "out of memory for /growth");
+    RC_TRY(rc_calib_data_make(res->data, NULL, 0, &o, &d));
+    const size_t n = d.growth_last + 1, stride = rc_table_stride(&t);
+    rows = calloc(n, stride);
+    RC_ALLOC_CHECK(rows, "the /growth table");
+    for (size_t k = 0; k < n; k++) {
+        rc_row_f64(&t, rows + k * stride, 0, rc_growth_time(k));
+        rc_row_f64(&t, rows + k * stride, 1, d.growth[k]);
+        for (size_t c = 2; c < 5; c++)
+            rc_row_f64(&t, rows + k * stride, c, NAN);
+    }
+    RC_TRY(rc_table_create(file, "growth", &t, rows, n, n, 0, path));
+cleanup:
+    free(rows);
+    rc_calib_data_clear(&d);
+    rc_table_free(&t);
+    return status;
+}
+
 rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
                             const rc_fit_outcome_t *res, const rc_results_provenance_t *prov,
                             int force)
@@ -299,10 +333,15 @@ rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
     }
     status = write_head(file, spec, res, prov, path);
-    if (status == RC_OK)
+    if (status == RC_OK && res->calib != NULL) {
+        status = rc_calib_write(file, spec, res, path);
+    } else if (status == RC_OK) {
         status = write_fit_attrs(file, spec, res, path);
-    if (status == RC_OK)
-        status = write_fit_table(file, res, spec->fit.level, path);
+        if (status == RC_OK)
+            status = write_fit_table(file, res, spec->fit.level, path);
+        if (status == RC_OK)
+            status = write_observed_growth(file, res, path);
+    }
     if (status == RC_OK)
         status = write_predictions(file, res, path);
     if (status == RC_OK)

@@ -173,6 +173,8 @@ static void print_predictions(const rc_fit_spec_t *spec, const rc_fit_outcome_t 
 
 rc_status_t rc_fit_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *res, FILE *f)
 {
+    if (res->calib != NULL)
+        return rc_calib_print(spec, res, f);
     const rc_cascades_t *tr = res->train;
     fprintf(f, "data: %s: %zu cascades, %zu events", spec->data_path, res->data->n,
             res->data->n_events);
@@ -227,5 +229,6 @@ void rc_fit_outcome_free(rc_fit_outcome_t *out)
     rc_cascades_free(out->train);
     free(out->heldout);
     free(out->rows);
+    rc_calib_result_free(out->calib);
     free(out);
 }

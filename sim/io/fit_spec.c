@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const top_keys[] = {"name",  "seed", "output",  "data",
-                                       "model", "fit",  "predict", NULL};
+static const char *const top_keys[] = {"name", "seed",    "output",    "data", "model",
+                                       "fit",  "predict", "calibrate", NULL};
 
 /* A string key of map into *out (malloc'ed; NULL when absent and def is NULL, or when the
  * value is null and nullable). */
@@ -308,6 +308,23 @@ static rc_status_t read_spec(const rc_cfg_t *cfg, const char *default_name, rc_f
         RC_ALLOC_CHECK(s->output, "a file name");
     }
     RC_TRY(read_data(rc_cfg_get(cfg, "data"), s));
+    const rc_cfg_t *cal = rc_cfg_get(cfg, "calibrate");
+    if (cal != NULL) {
+        static const char *const not_with[] = {"model", "fit", "predict", NULL};
+        for (int i = 0; not_with[i]; i++)
+            if (rc_cfg_get(cfg, not_with[i]) != NULL)
+                RC_FAIL(RC_ERR_CONFIG,
+                        "%s: %s: a fit config has model: (a Hawkes fit, with fit: and "
+                        "predict:) or calibrate: (a simulation-based calibration), not both",
+                        rc_cfg_where(rc_cfg_get(cfg, not_with[i])), not_with[i]);
+        if (s->holdout > 0)
+            RC_FAIL(RC_ERR_CONFIG,
+                    "%s: data.holdout: not used by calibrate: (every cascade is "
+                    "fitted)",
+                    rc_cfg_where(cfg));
+        RC_TRY(rc_calib_spec_read(cal, s));
+        goto cleanup;
+    }
     const rc_cfg_t *m = rc_cfg_get(cfg, "model");
     if (m != NULL)
         RC_TRY(read_model(m, s));
@@ -377,6 +394,7 @@ void rc_fit_spec_free(rc_fit_spec_t *s)
     free(s->mark_column);
     free(s->obs_time_column);
     free(s->at);
+    rc_calib_spec_free(s->calib);
     rc_cfg_free(s->resolved);
     free(s->config_text);
     free(s->config_path);

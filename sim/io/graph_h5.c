@@ -196,13 +196,11 @@ rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *
         RC_FAIL(RC_ERR_IO, "%s: cannot create: HDF5 could not create %s", path, tmp);
     }
     status = rc_h5_write_graph(file, g, spec, path);
-    herr_t flushed = status == RC_OK ? H5Fflush(file, H5F_SCOPE_LOCAL) : 0;
-    herr_t closed = H5Fclose(file);
+    herr_t closed = H5Fclose(file); /* flushes, and syncs once */
     file = -1;
     RC_TRY(rc_h5safe_status(&io, path, status));
-    if (flushed < 0 || closed < 0)
-        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", path,
-                flushed < 0 ? "flush" : "close");
+    if (closed < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not close it)", path);
     if (rename(tmp, path) != 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
     created = 0;

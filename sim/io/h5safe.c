@@ -129,7 +129,7 @@ static void rc_safe_restore(rc_safe_file_t *f)
         err = rc_safe_pwrite(f->fd, f->undo[i].bytes, f->undo[i].len, f->undo[i].addr);
     if (err == 0 && ftruncate(f->fd, (off_t)f->eof0) != 0)
         err = errno;
-    if (err == 0 && fsync(f->fd) != 0 && errno != EINVAL && errno != EROFS)
+    if (err == 0 && fdatasync(f->fd) != 0 && errno != EINVAL && errno != EROFS)
         err = errno;
     f->report->restored = err == 0;
     f->report->restore_err = err;
@@ -279,7 +279,7 @@ static herr_t rc_safe_close(H5FD_t *file)
 {
     rc_safe_file_t *f = (rc_safe_file_t *)file;
     const int undo = f->failed || f->report->rollback;
-    if (f->writable && !undo && f->dirty && fsync(f->fd) != 0 && errno != EINVAL &&
+    if (f->writable && !undo && f->dirty && fdatasync(f->fd) != 0 && errno != EINVAL &&
         errno != EROFS)
         rc_safe_fail(f, "sync", errno);
     if (f->writable && (undo || f->failed))
@@ -398,14 +398,12 @@ static herr_t rc_safe_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t a
 
 static herr_t rc_safe_flush(H5FD_t *file, hid_t dxpl, hbool_t closing)
 {
-    rc_safe_file_t *f = (rc_safe_file_t *)file;
+    /* nothing to do: the data are written already (this driver buffers nothing), and the sync
+     * is made once, when the file is closed, after the last writes of the session (HDF5 calls
+     * this more than once while it closes a file) */
+    (void)file;
     (void)dxpl;
     (void)closing;
-    if (f->failed || f->report->rollback || !f->dirty)
-        return 0;
-    if (fsync(f->fd) != 0 && errno != EINVAL && errno != EROFS)
-        return rc_safe_fail(f, "sync", errno);
-    f->dirty = 0;
     return 0;
 }
 

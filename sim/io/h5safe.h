@@ -4,7 +4,8 @@
  *
  * - every write, sync, truncate and close is checked, and the reason (errno) kept in a report
  *   the caller reads after H5Fclose;
- * - flushing syncs the file (fsync), so a file HDF5 says is flushed is on the disk;
+ * - closing syncs the file (fdatasync: its data and size), so a file HDF5 closed without an
+ *   error is on the disk;
  * - a failure never reaches HDF5: HDF5 1.10 keeps a file it failed to close half destroyed, and
  *   crashes at exit on it. The driver reports success, keeps the reason in the report the
  *   caller reads, and drops every later write of the session. At close

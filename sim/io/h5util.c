@@ -122,8 +122,7 @@ rc_status_t rc_h5_attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mty
         RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path,
                 rc_h5_label(loc, name, lab, sizeof lab));
 cleanup:
-    rc_h5_close(attr);
-    return status;
+    return rc_h5_end(attr, status, path, name);
 }
 
 rc_status_t rc_h5_attr_str(hid_t loc, const char *name, const char *value, const char *path)

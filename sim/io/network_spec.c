@@ -22,7 +22,8 @@ static const char *const keys_ws[] = {"generator", "seed", "undirected", "cache"
                                       "nodes", "neighbours", "rewire", NULL};
 static const char *const keys_sbm[] = {"generator", "seed", "undirected", "cache", "nodes",
                                        "communities", "mean_degree", "mixing", "exponent",
-                                       "in_exponent", "min_degree", "max_degree", "size_exponent", NULL};
+                                       "in_exponent", "min_degree", "max_degree", "size_exponent",
+                                       "reciprocity", "closure", NULL};
 static const char *const keys_small[] = {"generator", "seed", "undirected", "cache", "nodes", NULL};
 static const char *const keys_complete[] = {"generator", "seed", "cache", "nodes", NULL};
 static const char *const keys_ego[] = {"generator", "seed", "undirected", "cache",
@@ -93,6 +94,8 @@ static rc_status_t parse_generator(const rc_cfg_t *spec, uint64_t n, rc_network_
         RC_TRY(rc_cfg_double(spec, "min_degree", 0, 0, (double)n, &s->dcsbm.min_degree));
         RC_TRY(rc_cfg_double(spec, "max_degree", 0, 0, (double)n, &s->dcsbm.max_degree));
         RC_TRY(rc_cfg_double(spec, "size_exponent", 0, 0, 100, &s->dcsbm.size_exponent));
+        RC_TRY(rc_cfg_double(spec, "reciprocity", 0, 0, 1, &s->dcsbm.reciprocity));
+        RC_TRY(rc_cfg_double(spec, "closure", 0, 0, 1, &s->dcsbm.closure));
         s->est_edges = (uint64_t)(s->dcsbm.mean_degree * n) * dir_factor;
         break;
     case RC_GEN_STAR:

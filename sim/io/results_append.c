@@ -7,6 +7,7 @@
 #include "io/results_codec.h"
 #include "io/results_file.h"
 #include "io/results_internal.h"
+#include "io/results_prep.h"
 #include "rtcascade/curves.h"
 
 #include <math.h>
@@ -39,36 +40,34 @@ cleanup:
     return rc_h5_end(dset, status, path, "/points");
 }
 
-/* Appends the point's rows of /runs, one per run, in run order. */
-static rc_status_t rc_append_runs(hid_t file, const rc_results_t *r, const rc_mc_results_t *res)
+/* Appends the point's rows of /runs, one per run, in run order: prep's ready chunks when the
+ * dataset takes them, else rows through HDF5's filters. */
+static rc_status_t rc_append_runs(hid_t file, const rc_results_t *r, const rc_mc_results_t *res,
+                                  const rc_results_prep_t *prep)
 {
     rc_status_t status = RC_OK;
     const rc_table_t *t = &r->lay.runs;
-    const size_t stride = rc_table_stride(t);
-    const uint64_t runs = res->runs, p = res->point;
-    unsigned char *rows = calloc(runs ? runs : 1, stride);
-    RC_ALLOC_CHECK(rows, "the /runs rows");
-    for (uint64_t i = 0; i < runs; i++) {
-        void *row = rows + i * stride;
-        rc_row_u64(t, row, RC_R_POINT, p);
-        rc_row_u64(t, row, RC_R_RUN, i);
-        rc_row_u32(t, row, RC_R_SIZE, res->size[i]);
-        rc_row_u32(t, row, RC_R_RETWEETS, res->retweets[i]);
-        rc_row_u64(t, row, RC_R_REACH, res->reach[i]);
-        rc_row_u32(t, row, RC_R_DEPTH, res->depth[i]);
-        rc_row_u32(t, row, RC_R_MAX_BREADTH, res->max_breadth[i]);
-        rc_row_f64(t, row, RC_R_VIRALITY, res->virality[i]);
-        rc_row_f64(t, row, RC_R_FINAL_TIME,
-                   res->timed && res->final_time ? res->final_time[i] : NAN);
-        rc_row_f64(t, row, RC_R_T50, res->timed && res->t50 ? res->t50[i] : NAN);
-        rc_row_f64(t, row, RC_R_T90, res->timed && res->t90 ? res->t90[i] : NAN);
-        rc_row_u8(t, row, RC_R_GLOBAL, res->global[i]);
-        rc_row_u8(t, row, RC_R_CAPPED, res->capped[i]);
-        rc_row_f64(t, row, RC_R_REACH_PER_MEMBER,
-                   res->audience ? (double)res->reach[i] / (double)res->audience : NAN);
+    unsigned char *rows = NULL;
+    hid_t dset = -1, space = -1;
+    if (prep != NULL && prep->chunk_rows > 0) {
+        hsize_t dims[1] = {0};
+        int done = 0;
+        dset = H5Dopen2(file, "runs", H5P_DEFAULT);
+        space = dset >= 0 ? H5Dget_space(dset) : -1;
+        if (space < 0 || H5Sget_simple_extent_dims(space, dims, NULL) != 1)
+            RC_FAIL(RC_ERR_IO, "%s: cannot open /runs", r->path);
+        RC_TRY(rc_runs_write_chunks(dset, (uint64_t)dims[0], prep, r->path, &done));
+        if (done)
+            goto cleanup;
     }
-    RC_TRY(rc_table_append(file, "runs", t, rows, runs, r->path));
+    rows = calloc(res->runs ? res->runs : 1, rc_table_stride(t));
+    RC_ALLOC_CHECK(rows, "the /runs rows");
+    rc_runs_rows(t, res, 0, res->runs, rows);
+    RC_TRY(rc_table_append(file, "runs", t, rows, res->runs, r->path));
 cleanup:
+    rc_h5_close(space);
+    if (dset >= 0)
+        status = rc_h5_end(dset, status, r->path, "/runs");
     free(rows);
     return status;
 }
@@ -162,6 +161,7 @@ static rc_status_t rc_append_curves(hid_t file, const rc_results_t *r, const rc_
         rc_row_f64(t, row, 4, c.time.cdf_final[i]);
     }
     RC_TRY(rc_table_append(grp, "time", t, rows, c.time.len, path));
+    RC_TRY(rc_append_growth(grp, r, p, &c.growth));
 cleanup:
     status = rc_h5_end(grp, status, path, "/curves");
     rc_curves_free(&c);
@@ -169,12 +169,14 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_results_t *res)
+rc_status_t rc_append_point(hid_t file, const rc_results_t *r, const rc_mc_results_t *res,
+                            const rc_results_prep_t *prep)
 {
     rc_status_t status = RC_OK;
-    RC_TRY(rc_append_runs(file, r, res));
+    RC_TRY(rc_append_runs(file, r, res, prep));
     RC_TRY(rc_append_summary(file, r, res));
     RC_TRY(rc_append_curves(file, r, res));
+    RC_TRY(rc_append_events(file, r, res));
     RC_TRY(rc_flip_status(file, res->point, r->path));
     RC_TRY(rc_rh5_attr_set_u64(file, "points_done", r->n_done + 1, r->path));
 cleanup:
@@ -197,8 +199,8 @@ static rc_status_t rc_write_u64_array(hid_t loc, const char *name, const uint64_
         RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
     if (n > 0) {
         hsize_t chunk[1] = {(hsize_t)(n < 65536 ? n : 65536)};
-        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0 ||
-            H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)
+        if (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+            H5Pset_deflate(dcpl, 1) < 0 || H5Pset_fletcher32(dcpl) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot create %s", path, name);
     }
     dset = H5Dcreate2(loc, name, H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -255,7 +257,11 @@ rc_status_t rc_append_network(hid_t file, const rc_results_t *r, const rc_net_re
     rc_row_u64(t, row, c++, s->in_tail_xmin);
     rc_row_u64(t, row, c++, s->communities);
     rc_row_f64(t, row, c++, s->intra_fraction);
-    rc_row_u8(t, row, c, (uint8_t)(n->undirected != 0));
+    rc_row_u8(t, row, c++, (uint8_t)(n->undirected != 0));
+    rc_row_f64(t, row, c++, s->transitivity);
+    rc_row_f64(t, row, c++, s->transitivity_se);
+    rc_row_f64(t, row, c++, s->clustering);
+    rc_row_f64(t, row, c, s->clustering_se);
     RC_TRY(rc_table_append(nets, "stats", t, row, 1, path));
 cleanup:
     free(row);
@@ -291,7 +297,7 @@ rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
             RC_TRY(rc_jpoint_decode(data, (size_t)rec->raw_len, r->path, r->jpath, &res));
             if (res->point != rec->key || res->runs != r->ex->runs)
                 RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
-            RC_TRY(rc_append_point(file, r, res));
+            RC_TRY(rc_append_point(file, r, res, NULL));
             r->done[rec->key] = 1;
             r->n_done++;
             rc_mc_results_free(res);

@@ -3,6 +3,8 @@
  * bytes, arrays as raw bytes) and read back with bounds checks, so that a malformed record is
  * reported, never read past. The framing around them (CRC, compression) is results_journal.c. */
 #include "io/results_codec.h"
+#include "rtcascade/curves.h"
+#include "rtcascade/events.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +205,75 @@ void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res)
     rc_jbuf_u64(b, res->audience);
     rc_jbuf_summary(b, &res->reach_per_member);
     rc_jbuf_u64(b, (uint64_t)res->kernel);
+    rc_jbuf_u64(b, res->growth ? 3 * RC_GROWTH_TIMES : 0);
+    if (res->growth != NULL)
+        rc_jbuf_put(b, res->growth, 3 * RC_GROWTH_TIMES * sizeof *res->growth);
+    const rc_events_t *ev = res->events;
+    rc_jbuf_u64(b, ev != NULL);
+    if (ev == NULL)
+        return;
+    const uint64_t c = ev->count;
+    rc_jbuf_u64(b, ev->first_run);
+    rc_jbuf_u64(b, ev->runs);
+    rc_jbuf_u64(b, c);
+    rc_jbuf_u64(b, (uint64_t)ev->timed | (uint64_t)ev->rooted << 1 |
+                       (uint64_t)(ev->mark != NULL) << 2 | (uint64_t)(ev->node_id != NULL) << 3);
+    rc_jbuf_put(b, ev->offset, (size_t)(ev->runs + 1) * sizeof *ev->offset);
+    rc_jbuf_put(b, ev->node, (size_t)c * sizeof *ev->node);
+    rc_jbuf_put(b, ev->parent, (size_t)c * sizeof *ev->parent);
+    rc_jbuf_put(b, ev->generation, (size_t)c * sizeof *ev->generation);
+    if (ev->time != NULL)
+        rc_jbuf_put(b, ev->time, (size_t)c * sizeof *ev->time);
+    if (ev->mark != NULL)
+        rc_jbuf_put(b, ev->mark, (size_t)c * sizeof *ev->mark);
+    if (ev->node_id != NULL)
+        rc_jbuf_put(b, ev->node_id, (size_t)c * sizeof *ev->node_id);
+}
+
+/* An array of `count` elements of an events record into *field (malloc'ed). */
+#define RC_JREAD_EVENTS(rd, field, count)                                                          \
+    do {                                                                                           \
+        ev->field = malloc((count) ? (size_t)(count) * sizeof *ev->field : 1);                     \
+        RC_ALLOC_CHECK(ev->field, "a journal record");                                             \
+        rc_jread((rd), ev->field, (size_t)(count) * sizeof *ev->field);                            \
+    } while (0)
+
+/* The events part of a point record into *out (NULL when the record has none). */
+static rc_status_t rc_jread_events(rc_jreader_t *rd, size_t len, rc_events_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_events_t *ev = NULL;
+    *out = NULL;
+    if (rc_jread_u64(rd) == 0)
+        return RC_OK;
+    uint64_t first = rc_jread_u64(rd), runs = rc_jread_u64(rd), c = rc_jread_u64(rd);
+    uint64_t flags = rc_jread_u64(rd);
+    if (rd->failed || runs == 0 || runs > len || c > len) {
+        rd->failed = 1; /* counts larger than the record: damage */
+        return RC_OK;
+    }
+    RC_TRY(rc_events_new(first, runs, &ev));
+    ev->count = c;
+    ev->timed = (int)(flags & 1);
+    ev->rooted = (int)(flags >> 1 & 1);
+    RC_JREAD_EVENTS(rd, offset, runs + 1);
+    RC_JREAD_EVENTS(rd, node, c);
+    RC_JREAD_EVENTS(rd, parent, c);
+    RC_JREAD_EVENTS(rd, generation, c);
+    if (flags & 1)
+        RC_JREAD_EVENTS(rd, time, c);
+    if (flags & 4)
+        RC_JREAD_EVENTS(rd, mark, c);
+    if (flags & 8)
+        RC_JREAD_EVENTS(rd, node_id, c);
+    for (uint64_t i = 0; i < runs && !rd->failed; i++)
+        if (ev->offset[i] > ev->offset[i + 1] || ev->offset[runs] != c)
+            rd->failed = 1;
+    *out = ev;
+    ev = NULL;
+cleanup:
+    rc_events_free(ev);
+    return status;
 }
 
 #define RC_JREAD_ARRAY(rd, field, count)                                                           \
@@ -253,9 +324,17 @@ rc_status_t rc_jpoint_decode(const void *data, size_t len, const char *path, con
     res->mean_size_global = rc_jread_f64(&rd);
     res->audience = (uint32_t)rc_jread_u64(&rd);
     rc_jread_summary(&rd, &res->reach_per_member);
-    /* the kernel closes the record (a record without it is from before engine.kernel) */
-    res->kernel = rd.pos < rd.len ? (int)rc_jread_u64(&rd) : RC_KERNEL_PER_RUN;
-    if (rd.failed || (res->kernel != RC_KERNEL_PER_RUN && res->kernel != RC_KERNEL_FUSED))
+    res->kernel = (int)rc_jread_u64(&rd);
+    if (res->kernel != RC_KERNEL_PER_RUN && res->kernel != RC_KERNEL_FUSED)
+        rd.failed = 1;
+    uint64_t growth = rc_jread_u64(&rd);
+    if (growth != 0 && growth != 3 * RC_GROWTH_TIMES)
+        rd.failed = 1;
+    if (growth != 0 && !rd.failed)
+        RC_JREAD_ARRAY(&rd, growth, growth);
+    if (!rd.failed)
+        RC_TRY(rc_jread_events(&rd, len, &res->events));
+    if (rd.failed)
         RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", path, jpath);
     *out = res;
     res = NULL;
@@ -295,6 +374,11 @@ void rc_jnet_encode(rc_jbuf_t *b, const rc_net_rec_t *n)
     rc_jbuf_u64(b, s->communities);
     rc_jbuf_f64(b, s->intra_fraction);
     rc_jbuf_u64(b, (uint64_t)n->undirected);
+    rc_jbuf_f64(b, s->transitivity);
+    rc_jbuf_f64(b, s->transitivity_se);
+    rc_jbuf_f64(b, s->clustering);
+    rc_jbuf_f64(b, s->clustering_se);
+    rc_jbuf_u64(b, s->clustering_samples);
     for (int d = 0; d < 2; d++) {
         rc_jbuf_u64(b, n->hist_len[d]);
         rc_jbuf_put(b, n->hist[d], (size_t)n->hist_len[d] * sizeof *n->hist[d]);
@@ -325,6 +409,11 @@ rc_status_t rc_jnet_decode(const void *data, size_t len, const char *path, const
     s->communities = (uint32_t)rc_jread_u64(&rd);
     s->intra_fraction = rc_jread_f64(&rd);
     n->undirected = (int)rc_jread_u64(&rd);
+    s->transitivity = rc_jread_f64(&rd);
+    s->transitivity_se = rc_jread_f64(&rd);
+    s->clustering = rc_jread_f64(&rd);
+    s->clustering_se = rc_jread_f64(&rd);
+    s->clustering_samples = rc_jread_u64(&rd);
     for (int d = 0; d < 2 && !rd.failed; d++) {
         n->hist_len[d] = rc_jread_u64(&rd);
         if (n->hist_len[d] > len)

@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 /* Version of the payloads, the header record's first field. 2: point records end with the
- * audience and reach_per_member. */
-#define RC_JOURNAL_VERSION 2
+ * audience and reach_per_member; 3: then with the growth sums and the events. */
+#define RC_JOURNAL_VERSION 3
 
 /* ---- a growable byte buffer and a bounds-checked reader ---- */
 
@@ -91,7 +91,8 @@ rc_status_t rc_jnet_decode(const void *data, size_t len, const char *path, const
                            rc_net_rec_t *n);
 
 /* Appends the point res to b: what the results file keeps of it (per-run arrays, adoptions per
- * generation, summaries), not the wall time or work counters. Check b with rc_jbuf_check. */
+ * generation, summaries, growth sums, events), not the wall time or work counters. Check b with
+ * rc_jbuf_check. */
 void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res);
 /* Decodes a point record into a new *out (free with rc_mc_results_free; the fields the record
  * does not hold are zero or NULL). RC_ERR_INPUT naming path and jpath when malformed. */

@@ -88,6 +88,8 @@ typedef struct rc_info {
     double *net_deg;
     char **net_desc;
     uint64_t rows_runs, rows_gen, rows_ccdf, rows_time;
+    int has_growth, has_events; /* format 2's datasets, when the file has them */
+    uint64_t rows_growth, rows_events;
     uint64_t done; /* points with status 1 */
     int timed;     /* some point has a finite t50_mean */
     int journal;   /* "<path>.journal" exists */
@@ -226,6 +228,12 @@ static rc_status_t rc_info_tables(hid_t file, const char *path, rc_info_t *in)
     RC_TRY(rc_rh5_rows(file, "curves/generations", &in->rows_gen, path));
     RC_TRY(rc_rh5_rows(file, "curves/size_ccdf", &in->rows_ccdf, path));
     RC_TRY(rc_rh5_rows(file, "curves/time", &in->rows_time, path));
+    in->has_growth = H5Lexists(file, "curves/growth", H5P_DEFAULT) > 0;
+    in->has_events = H5Lexists(file, "events", H5P_DEFAULT) > 0;
+    if (in->has_growth)
+        RC_TRY(rc_rh5_rows(file, "curves/growth", &in->rows_growth, path));
+    if (in->has_events)
+        RC_TRY(rc_rh5_rows(file, "events", &in->rows_events, path));
     for (uint64_t p = 0; p < in->n_points; p++)
         in->done += in->status_col[p] == 1;
     for (uint64_t i = 0; i < in->n_sum; i++)
@@ -411,12 +419,22 @@ static void rc_info_print_contents(FILE *f, const rc_info_t *in)
             "%-13sper point in /summary: mean, sd, se, min, q05, q25, median, q75, q95, max "
             "of each; p_global, p_capped\n",
             "");
-    snprintf(buf, sizeof buf,
-             "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
-             "/curves/time %llu rows",
-             (unsigned long long)in->rows_gen, (unsigned long long)in->rows_ccdf,
-             (unsigned long long)in->rows_time);
+    int len = snprintf(buf, sizeof buf,
+                       "/curves/generations %llu rows, /curves/size_ccdf %llu rows, "
+                       "/curves/time %llu rows",
+                       (unsigned long long)in->rows_gen, (unsigned long long)in->rows_ccdf,
+                       (unsigned long long)in->rows_time);
+    if (in->has_growth && len > 0 && (size_t)len < sizeof buf)
+        snprintf(buf + len, sizeof buf - (size_t)len, ", /curves/growth %llu rows",
+                 (unsigned long long)in->rows_growth);
     rc_print_value(f, "curves:", buf);
+    if (in->has_events) {
+        snprintf(buf, sizeof buf,
+                 "%llu rows in /events (every adoption of the points that "
+                 "asked for them)",
+                 (unsigned long long)in->rows_events);
+        rc_print_value(f, "events:", buf);
+    }
     fprintf(f, "%-13s%llu\n", "networks:", (unsigned long long)in->n_nets);
     for (uint64_t i = 0; i < in->n_nets; i++)
         fprintf(f, "  %llu: %s (%llu nodes, %llu edges, mean degree %.3g)\n",

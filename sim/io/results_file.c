@@ -122,20 +122,17 @@ rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path,
 rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_h5safe_report_t *io,
                               rc_status_t status)
 {
-    herr_t flushed = 0;
     if (file < 0)
         return rc_h5safe_status(io, r->path, status);
     /* all or nothing: after any error the driver drops the session's writes and puts the
-     * file back as it was when opened */
-    if (status == RC_OK)
-        flushed = H5Fflush(file, H5F_SCOPE_LOCAL);
-    if (status != RC_OK || flushed < 0)
+     * file back as it was when opened; closing flushes and syncs (once) */
+    if (status != RC_OK)
         io->rollback = 1;
     herr_t closed = H5Fclose(file);
     status = rc_h5safe_status(io, r->path, status);
-    if (status == RC_OK && (flushed < 0 || closed < 0))
-        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not %s it)", r->path,
-                          flushed < 0 ? "flush" : "close");
+    if (status == RC_OK && closed < 0)
+        status = rc_error(RC_ERR_IO, "%s: cannot finish writing (HDF5 could not close it)",
+                          r->path);
     return status;
 }
 

@@ -46,11 +46,11 @@ rc_status_t rc_rfile_journal_header(rc_results_t *r, int full);
  * RC_ERR_IO naming r->path, with the system's reason when there is one. */
 rc_status_t rc_rfile_open_rw(const rc_results_t *r, const char *file_path,
                              rc_h5safe_report_t *io, hid_t *file);
-/* Ends a write session on `file` (nothing when negative). All or nothing: when `status` is an
- * error, or a write, the flush (which syncs the file to disk) or the close fails, the session's
- * writes are dropped and the file is put back as it was when opened. Returns the error of the
- * driver when it had one (naming the system's reason and whether the file was put back), else
- * `status`, else RC_ERR_IO when HDF5 could not flush or close. */
+/* Ends a write session on `file` (nothing when negative): closes it, which flushes it and syncs
+ * it to disk. All or nothing: when `status` is an error, or a write, the sync or the close
+ * fails, the session's writes are dropped and the file is put back as it was when opened.
+ * Returns the error of the driver when it had one (naming the system's reason and whether the
+ * file was put back), else `status`, else RC_ERR_IO when HDF5 could not close it. */
 rc_status_t rc_rfile_close_rw(const rc_results_t *r, hid_t file, rc_h5safe_report_t *io,
                               rc_status_t status);
 

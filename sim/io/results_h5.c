@@ -14,6 +14,7 @@
 #include "rtcascade/results.h"
 
 #include "io/results_append.h"
+#include "io/results_prep.h"
 #include "io/results_codec.h"
 #include "io/results_file.h"
 #include "io/h5safe.h"
@@ -21,6 +22,7 @@
 #include "io/results_internal.h"
 #include "io/results_journal.h"
 #include "rtcascade/curves.h"
+#include "rtcascade/events.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -210,15 +212,15 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
+rc_status_t rc_results_write_prepared(rc_results_t *r, const rc_mc_results_t *res,
+                                      rc_results_prep_t *prep)
 {
     rc_status_t status = RC_OK;
-    rc_jbuf_t b = {0};
     rc_h5safe_report_t io;
     hid_t file = -1;
     rc_h5_quiet();
-    if (r == NULL || res == NULL)
-        RC_FAIL(RC_ERR_INTERNAL, "rc_results_write_point: no results");
+    if (r == NULL || res == NULL || prep == NULL || prep->point != res->point)
+        RC_FAIL(RC_ERR_INTERNAL, "rc_results_write_prepared: no results");
     if (res->point >= r->ex->n_points)
         RC_FAIL(RC_ERR_INTERNAL, "%s: point %llu is not one of the experiment's %zu", r->path,
                 (unsigned long long)res->point, r->ex->n_points);
@@ -231,17 +233,17 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
                 (unsigned long long)r->ex->runs);
     if (r->journal == NULL)
         RC_FAIL(RC_ERR_INTERNAL, "%s: has no journal open", r->path);
-    rc_jpoint_encode(&b, res);
-    RC_TRY(rc_jbuf_check(&b));
-    /* journal (compressed, <= b.len) + HDF5 rows (compressed /runs, curves, summary) */
-    uint64_t need = 2 * (uint64_t)b.len + res->runs * r->lay.runs.msize +
+    /* journal (compressed, <= its record) + HDF5 rows (compressed /runs, curves, summary) */
+    uint64_t need = 2 * (uint64_t)prep->jrec_len + res->runs * r->lay.runs.msize +
                     ((uint64_t)res->gen_len + 2 * RC_CURVES_TIME_BINS + 64) * 64 +
+                    (uint64_t)RC_GROWTH_TIMES * r->lay.growth.msize +
+                    (res->events ? res->events->count * r->lay.events.msize : 0) +
                     r->lay.summary.msize + ((uint64_t)1 << 20);
     RC_TRY(rc_rfs_check_room(r->path, need));
-    RC_TRY(rc_journal_append(r->journal, RC_JREC_POINT, res->point, b.data, b.len));
+    RC_TRY(rc_journal_append_record(r->journal, prep->jrec, prep->jrec_len));
     status = rc_rfile_open_rw(r, r->path, &io, &file);
     if (status == RC_OK)
-        status = rc_append_point(file, r, res);
+        status = rc_append_point(file, r, res, prep);
     status = rc_rfile_close_rw(r, file, &io, status);
     file = -1;
     if (status != RC_OK) {
@@ -255,8 +257,17 @@ rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
     r->n_done++;
 cleanup:
     rc_h5_close(file);
-    rc_jbuf_free(&b);
+    rc_results_prep_free(prep);
     return status;
+}
+
+rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res)
+{
+    rc_results_prep_t *prep = NULL;
+    if (r == NULL || res == NULL)
+        return rc_error(RC_ERR_INTERNAL, "rc_results_write_point: no results");
+    rc_status_t status = rc_results_prepare_point(r, res, &prep);
+    return status != RC_OK ? status : rc_results_write_prepared(r, res, prep);
 }
 
 rc_status_t rc_results_close(rc_results_t *r)

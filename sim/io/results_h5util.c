@@ -73,8 +73,7 @@ rc_status_t rc_rh5_attr_set_u64(hid_t loc, const char *name, uint64_t value, con
     if (attr < 0 || H5Awrite(attr, H5T_NATIVE_UINT64, &value) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot write attribute %s", path, name);
 cleanup:
-    rc_h5_close(attr);
-    return status;
+    return rc_h5_end(attr, status, path, name);
 }
 
 void rc_rh5_free_strs(char **values, size_t n)
@@ -340,10 +339,12 @@ rc_status_t rc_table_create(hid_t loc, const char *name, const rc_table_t *t, co
     dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot create /%s", path, name);
-    /* every chunk checksummed (a damaged one fails to read instead of reading wrong); an
-     * uncompressed chunk rewritten by an in-place update keeps its size, so it stays put */
-    if (H5Pset_fletcher32(dcpl) < 0 ||
-        (compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)))
+    /* every chunk checksummed (a damaged one fails to read instead of reading wrong), last, so
+     * that the checksum covers the stored bytes (checked before inflating) and ready chunks can
+     * be written directly (results_prep.c); an uncompressed chunk rewritten by an in-place
+     * update keeps its size, so it stays put */
+    if ((compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 1) < 0)) ||
+        H5Pset_fletcher32(dcpl) < 0)
         RC_FAIL(RC_ERR_IO, "%s: cannot set the filters of /%s", path, name);
     dset = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset < 0)

@@ -142,18 +142,20 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_journal_append(rc_journal_t *j, rc_jrec_type_t type, uint64_t key,
-                              const void *payload, size_t len)
+rc_status_t rc_journal_record(rc_jrec_type_t type, uint64_t key, const void *payload, size_t len,
+                              unsigned char **out, size_t *out_len)
 {
     rc_status_t status = RC_OK;
     unsigned char *rec = NULL;
     uLongf comp = compressBound((uLong)len);
     size_t cap = RC_J_HEAD_LEN + (size_t)comp + 4;
+    *out = NULL;
+    *out_len = 0;
     rec = malloc(cap);
     RC_ALLOC_CHECK(rec, "a journal record");
     if (compress2(rec + RC_J_HEAD_LEN, &comp, payload ? payload : (const void *)"", (uLong)len,
                   1) != Z_OK)
-        RC_FAIL(RC_ERR_NOMEM, "%s: cannot compress a journal record", j->what);
+        RC_FAIL(RC_ERR_NOMEM, "cannot compress a journal record of %zu bytes", len);
     uint32_t magic = RC_J_REC_MAGIC, t = (uint32_t)type;
     uint64_t raw_len = len, comp_len = comp;
     memcpy(rec, &magic, 4);
@@ -163,18 +165,38 @@ rc_status_t rc_journal_append(rc_journal_t *j, rc_jrec_type_t type, uint64_t key
     memcpy(rec + 24, &comp_len, 8);
     uint32_t crc = rc_crc((uint32_t)crc32(0, Z_NULL, 0), rec + 4, RC_J_HEAD_LEN - 4 + comp_len);
     memcpy(rec + RC_J_HEAD_LEN + comp_len, &crc, 4);
-    size_t total = RC_J_HEAD_LEN + (size_t)comp_len + 4;
-    status = rc_j_pwrite(j, rec, total, j->end);
+    *out = rec;
+    *out_len = RC_J_HEAD_LEN + (size_t)comp_len + 4;
+    rec = NULL;
+cleanup:
+    free(rec);
+    return status;
+}
+
+rc_status_t rc_journal_append_record(rc_journal_t *j, const unsigned char *rec, size_t len)
+{
+    rc_status_t status = rc_j_pwrite(j, rec, len, j->end);
     if (status != RC_OK) {
         /* leave no torn record behind (a later scan would cut it anyway) */
         if (ftruncate(j->fd, (off_t)j->end) != 0) {
             /* nothing more to do: the scan cuts the tail */
         }
-        goto cleanup;
+        return status;
     }
     RC_TRY(rc_j_sync(j));
-    j->end += total;
+    j->end += len;
 cleanup:
+    return status;
+}
+
+rc_status_t rc_journal_append(rc_journal_t *j, rc_jrec_type_t type, uint64_t key,
+                              const void *payload, size_t len)
+{
+    unsigned char *rec = NULL;
+    size_t rec_len = 0;
+    rc_status_t status = rc_journal_record(type, key, payload, len, &rec, &rec_len);
+    if (status == RC_OK)
+        status = rc_journal_append_record(j, rec, rec_len);
     free(rec);
     return status;
 }
@@ -299,7 +321,11 @@ rc_status_t rc_journal_close(rc_journal_t *j, int remove)
     if (remove && unlink(j->path) != 0 && errno != ENOENT)
         status = rc_error(RC_ERR_IO, "%s: cannot remove the journal %s: %s", j->what, j->path,
                           strerror(errno));
-    close(j->fd);
+    /* every record was synced when appended, so a failing close loses nothing; it is still
+     * reported when the journal is kept, as a sign of a failing disk */
+    if (close(j->fd) != 0 && !remove && status == RC_OK)
+        status = rc_error(RC_ERR_IO, "%s: cannot close the journal %s: %s", j->what, j->path,
+                          strerror(errno));
     free(j->path);
     free(j->what);
     free(j);

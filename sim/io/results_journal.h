@@ -43,6 +43,16 @@ rc_status_t rc_journal_reset(rc_journal_t *j);
 rc_status_t rc_journal_append(rc_journal_t *j, rc_jrec_type_t type, uint64_t key,
                               const void *payload, size_t len);
 
+/* The record rc_journal_append writes (frame, payload compressed, checksum), made without the
+ * journal, so that any thread can make it ahead of the write: *out (malloc'ed, *out_len bytes).
+ * RC_ERR_NOMEM. */
+rc_status_t rc_journal_record(rc_jrec_type_t type, uint64_t key, const void *payload, size_t len,
+                              unsigned char **out, size_t *out_len);
+
+/* Appends a record made by rc_journal_record: one pwrite, then fdatasync. RC_ERR_IO as
+ * rc_journal_append. */
+rc_status_t rc_journal_append_record(rc_journal_t *j, const unsigned char *rec, size_t len);
+
 /* Lists the good records in order (*recs malloc'ed, caller frees). A torn or damaged tail (a
  * kill during an append) ends the list and is cut off the file so later appends follow the
  * last good record. Reads every byte once to check the CRCs; inflates nothing. */
@@ -52,7 +62,7 @@ rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n);
 rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data);
 
 /* Closes (and with `remove`, deletes) the journal; releases the lock. NULL is harmless.
- * RC_ERR_IO only when the removal fails. */
+ * RC_ERR_IO when the removal fails, or the close of a journal that is kept. */
 rc_status_t rc_journal_close(rc_journal_t *j, int remove);
 
 #endif

@@ -4,6 +4,7 @@
  * the format is docs/results-format.md. */
 #include "io/results_layout.h"
 
+#include "io/results_append.h"
 #include "io/results_file.h"
 #include "io/results_fs.h"
 #include "rtcascade/rng.h"
@@ -47,6 +48,8 @@ void rc_layout_free(rc_layout_t *l, size_t n_swept)
     rc_table_free(&l->ccdf);
     rc_table_free(&l->time);
     rc_table_free(&l->nets);
+    rc_table_free(&l->growth);
+    rc_table_free(&l->events);
     if (l->swept_cols != NULL)
         for (size_t k = 0; k < n_swept; k++)
             free(l->swept_cols[k]);
@@ -215,6 +218,10 @@ static void rc_layout_other_tables(rc_layout_t *l)
     rc_table_add(t, "communities", RC_COL_U64, 0);
     rc_table_add(t, "intra_fraction", RC_COL_F64, 0);
     rc_table_add(t, "undirected", RC_COL_U8, 0);
+    rc_table_add(t, "transitivity", RC_COL_F64, 0);
+    rc_table_add(t, "transitivity_se", RC_COL_F64, 0);
+    rc_table_add(t, "clustering", RC_COL_F64, 0);
+    rc_table_add(t, "clustering_se", RC_COL_F64, 0);
 }
 
 rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
@@ -243,8 +250,9 @@ rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
                     (has_file && ex->base_dir ? strlen(ex->base_dir) : 0);
     rc_layout_point_tables(l, ns);
     rc_layout_other_tables(l);
+    rc_outputs_layout(l, ex);
     if (l->points.failed || l->runs.failed || l->summary.failed || l->gen.failed ||
-        l->ccdf.failed || l->time.failed || l->nets.failed)
+        l->ccdf.failed || l->time.failed || l->nets.failed || l->growth.failed || l->events.failed)
         RC_FAIL(RC_ERR_NOMEM, "out of memory allocating the results layout");
     RC_TRY(rc_table_prepare(&l->points));
     RC_TRY(rc_table_prepare(&l->runs));
@@ -253,6 +261,8 @@ rc_status_t rc_layout_init(const rc_experiment_t *ex, rc_layout_t *l)
     RC_TRY(rc_table_prepare(&l->ccdf));
     RC_TRY(rc_table_prepare(&l->time));
     RC_TRY(rc_table_prepare(&l->nets));
+    RC_TRY(rc_table_prepare(&l->growth));
+    RC_TRY(rc_table_prepare(&l->events));
     l->runs_chunk = rc_runs_chunk(ex->runs);
 cleanup:
     if (status != RC_OK)
@@ -342,6 +352,7 @@ rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const ch
     RC_TRY(rc_table_create(grp, "generations", &r->lay.gen, NULL, 0, curve_chunk, 0, path));
     RC_TRY(rc_table_create(grp, "size_ccdf", &r->lay.ccdf, NULL, 0, curve_chunk, 0, path));
     RC_TRY(rc_table_create(grp, "time", &r->lay.time, NULL, 0, curve_chunk, 0, path));
+    RC_TRY(rc_outputs_skeleton(file, grp, r, curve_chunk));
     status = rc_h5_end(grp, status, path, "/curves");
     grp = -1;
     RC_TRY(status);

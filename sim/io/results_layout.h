@@ -38,6 +38,8 @@ enum {
 /* The tables of a file, derived from the experiment alone (so a rebuilt file is identical). */
 typedef struct rc_layout {
     rc_table_t points, runs, summary, gen, ccdf, time, nets;
+    rc_table_t growth, events; /* format 2: /curves/growth and /events (results_outputs.c) */
+    int has_events;            /* some point asks for events: the file has /events */
     int *numeric;        /* per swept key: 1 when every value is a number (float64 column) */
     char **swept_cols;   /* column name of each swept key */
     size_t scen_width;   /* width of the scenario column */
@@ -61,7 +63,8 @@ size_t rc_layout_point_cols(const rc_layout_t *l, const rc_experiment_t *ex, con
 
 /* Writes the skeleton of r's file into the new, empty `file`: root attributes (provenance from
  * r; `resumed` as given), /points with every point pending, and empty /runs, /summary,
- * /curves/{generations,size_ccdf,time} and /networks/stats. RC_ERR_IO naming r->path. */
+ * /curves/{generations,size_ccdf,time,growth}, /networks/stats and (when a point asks for
+ * them) /events. RC_ERR_IO naming r->path. */
 rc_status_t rc_layout_write_skeleton(hid_t file, const rc_results_t *r, const char *resumed);
 /* Rough bytes of r's skeleton, for the room check made before writing it. Cannot fail. */
 uint64_t rc_layout_skeleton_bytes(const rc_results_t *r);

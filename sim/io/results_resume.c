@@ -62,6 +62,9 @@ static rc_status_t rc_check_identity(const rc_results_t *r, const char *source, 
     return RC_OK;
 }
 
+#define RC_N_APPENDED 8
+#define RC_NETS RC_N_APPENDED - 1 /* index of /networks/stats in rc_appended */
+
 /* What an inspection of the HDF5 file found. */
 typedef struct rc_h5_state {
     int usable;        /* opens, is this experiment, reads back consistently */
@@ -70,12 +73,15 @@ typedef struct rc_h5_state {
     uint8_t *net_done; /* per network */
     uint64_t n_done;
     /* rows to keep / rows present of each appended table (keep < rows: cut the tail) */
-    uint64_t keep[6], rows[6];
+    uint64_t keep[RC_N_APPENDED], rows[RC_N_APPENDED];
     char *created, *command_line, *config, *config_path, *resumed;
 } rc_h5_state_t;
 
-static const char *const rc_appended[6] = {
-    "runs", "summary", "curves/generations", "curves/size_ccdf", "curves/time", "networks/stats"};
+/* The appended tables: first those keyed by point (events only in files that have it), last
+ * /networks/stats. */
+static const char *const rc_appended[RC_N_APPENDED] = {
+    "runs",          "summary", "curves/generations", "curves/size_ccdf", "curves/time",
+    "curves/growth", "events",  "networks/stats"};
 
 static void rc_h5_state_clear(rc_h5_state_t *s)
 {
@@ -180,7 +186,8 @@ cleanup:
 
 /* The point-keyed appended tables: the rows of done points first, then at most the rows of one
  * unfinished point (to cut); /runs in whole blocks of `runs` rows, one per done point, and
- * /summary one row per done point, none twice. Fills st->rows and st->keep of tables 0-4. */
+ * /summary one row per done point, none twice. Fills st->rows and st->keep of all but the
+ * last table. */
 static rc_status_t rc_inspect_appended(hid_t file, const rc_results_t *r, rc_h5_state_t *st)
 {
     rc_status_t status = RC_OK;
@@ -189,7 +196,9 @@ static rc_status_t rc_inspect_appended(hid_t file, const rc_results_t *r, rc_h5_
     uint64_t *col = NULL, n = 0;
     uint8_t *seen = calloc(ex->n_points ? ex->n_points : 1, 1);
     RC_ALLOC_CHECK(seen, "a results check");
-    for (int t = 0; t < 5; t++) {
+    for (int t = 0; t < RC_NETS; t++) {
+        if (strcmp(rc_appended[t], "events") == 0 && !r->lay.has_events)
+            continue; /* rows[t] = keep[t] = 0 */
         if (rc_rh5_read_col_u64(file, rc_appended[t], "point", &col, &n, path) != RC_OK)
             RC_DAMAGED("/%s is unreadable", rc_appended[t]);
         st->rows[t] = n;
@@ -227,15 +236,15 @@ cleanup:
 }
 
 /* /networks/stats: each row's histograms must be there; only the last row may be unfinished
- * (then cut). Fills st->net_done and st->rows / st->keep of table 5. */
+ * (then cut). Fills st->net_done and st->rows / st->keep of the last table. */
 static rc_status_t rc_inspect_networks(hid_t file, const rc_results_t *r, rc_h5_state_t *st)
 {
     rc_status_t status = RC_OK;
     uint64_t *col = NULL, n = 0;
     if (rc_rh5_read_col_u64(file, "networks/stats", "network", &col, &n, r->path) != RC_OK)
         RC_DAMAGED("/networks/stats is unreadable");
-    st->rows[5] = n;
-    st->keep[5] = n;
+    st->rows[RC_NETS] = n;
+    st->keep[RC_NETS] = n;
     for (uint64_t i = 0; i < n; i++) {
         char name[64];
         int ok = col[i] < r->ex->n_networks && !st->net_done[col[i]];
@@ -251,7 +260,7 @@ static rc_status_t rc_inspect_networks(hid_t file, const rc_results_t *r, rc_h5_
         if (!ok) {
             if (i + 1 < n)
                 RC_DAMAGED("/networks/stats row %llu is damaged", (unsigned long long)i);
-            st->keep[5] = i;
+            st->keep[RC_NETS] = i;
             break;
         }
         st->net_done[col[i]] = 1;
@@ -317,7 +326,7 @@ static rc_status_t rc_cut_tails(const rc_results_t *r, hid_t file, const rc_h5_s
 {
     rc_status_t status = RC_OK;
     hid_t dset = -1;
-    for (int t = 0; t < 6; t++) {
+    for (int t = 0; t < RC_N_APPENDED; t++) {
         if (st->keep[t] >= st->rows[t])
             continue;
         hsize_t dims[1] = {(hsize_t)st->keep[t]};
@@ -325,8 +334,9 @@ static rc_status_t rc_cut_tails(const rc_results_t *r, hid_t file, const rc_h5_s
         if (dset < 0 || H5Dset_extent(dset, dims) < 0)
             RC_FAIL(RC_ERR_IO, "%s: cannot cut the unfinished rows of /%s", r->path,
                     rc_appended[t]);
-        rc_h5_close(dset);
+        status = rc_h5_end(dset, status, r->path, rc_appended[t]);
         dset = -1;
+        RC_TRY(status);
     }
 cleanup:
     rc_h5_close(dset);
@@ -378,7 +388,7 @@ static rc_status_t rc_resume_repair(rc_results_t *r, const rc_h5_state_t *st, rc
     r->n_done = st->n_done;
     RC_TRY(rc_rfile_set_provenance(r, st->created, st->command_line, st->config, st->config_path));
     int cut = 0;
-    for (int t = 0; t < 6; t++)
+    for (int t = 0; t < RC_N_APPENDED; t++)
         cut |= st->keep[t] < st->rows[t];
     if (r->n_done == ex->n_points && !cut) {
         snprintf(r->note, sizeof r->note, "all %zu points are already done", ex->n_points);

@@ -13,7 +13,7 @@ rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
 {
     rc_status_t status = RC_OK;
     static const char *const keys[] = {"strategy", "count", "nodes", "community", "fraction",
-                                       "p", "greedy_runs", "greedy_candidates", NULL};
+                                       "p", "greedy_runs", "greedy_candidates", "offset", NULL};
     rc_seeds_default(spec);
     if (map == NULL)
         return RC_OK;
@@ -70,6 +70,14 @@ rc_status_t rc_seeds_parse(const rc_cfg_t *map, rc_seed_spec_t *spec)
     } else if (rc_cfg_get(map, "fraction") != NULL) {
         RC_FAIL(RC_ERR_CONFIG, "%s: %s.fraction applies only with strategy: top_fraction",
                 rc_cfg_where(rc_cfg_get(map, "fraction")), rc_cfg_path(map));
+    }
+    /* by_followers: weights followers + offset (1 by default, so that accounts without
+     * followers can post too, as in Price's model and the preferential audience pick). */
+    if (spec->strategy == RC_SEEDS_BY_FOLLOWERS) {
+        RC_TRY(rc_cfg_double(map, "offset", 1.0, 0.0, 1e15, &spec->offset));
+    } else if (rc_cfg_get(map, "offset") != NULL) {
+        RC_FAIL(RC_ERR_CONFIG, "%s: %s.offset applies only with strategy: by_followers",
+                rc_cfg_where(rc_cfg_get(map, "offset")), rc_cfg_path(map));
     }
     /* The keys of the influence strategies are read whatever the strategy: a sweep over
      * seeds.strategy shares one seeds: map, so the keys of one strategy must not make the

@@ -88,6 +88,21 @@ cleanup:
     return status;
 }
 
+/* calibrate: the cascades read, every one fitted by simulation. */
+static rc_status_t calibrate(const rc_fit_spec_t *spec, int threads, rc_fit_outcome_t *out)
+{
+    rc_status_t status = RC_OK;
+    double t0 = omp_get_wtime();
+    RC_TRY(rc_cascades_read(spec->data_file, &spec->read, &out->data));
+    out->heldout = calloc(out->data->n, 1);
+    RC_ALLOC_CHECK(out->heldout, "the cascades");
+    out->seconds_read = omp_get_wtime() - t0;
+    RC_TRY(rc_run_calibrate(spec, out->data, threads, &out->calib));
+    out->seconds_fit = out->calib->seconds;
+cleanup:
+    return status;
+}
+
 static rc_status_t fit_and_predict(const rc_fit_spec_t *spec, rc_fit_outcome_t *out)
 {
     rc_status_t status = RC_OK;
@@ -128,7 +143,7 @@ rc_status_t rc_run_fit(const rc_fit_spec_t *spec, int threads, rc_fit_outcome_t 
     RC_ALLOC_CHECK(res, "a fit");
     if (threads > 0)
         omp_set_num_threads(threads);
-    status = fit_and_predict(spec, res);
+    status = spec->calib != NULL ? calibrate(spec, threads, res) : fit_and_predict(spec, res);
     if (threads > 0)
         omp_set_num_threads(old);
     if (status == RC_OK) {

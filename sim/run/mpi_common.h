@@ -24,7 +24,9 @@ enum rc_msg_kind {
     RC_MSG_RESULT = 2,  /* worker: the packed results of its unit follow; give me more */
     RC_MSG_ERROR = 3,   /* worker: it failed (status in count, message follows); waits */
     RC_MSG_UNIT = 4,    /* rank 0: run the runs [first, first + count) of point */
-    RC_MSG_STOP = 5     /* rank 0: no more work; end with status `count` */
+    RC_MSG_STOP = 5,    /* rank 0: no more work; end with status `count` */
+    RC_MSG_NETWORK = 6  /* rank 0: every rank opens network `point` now, with the ranks of its
+                           node (mpi_share.c); sent to all at once, when none has work */
 };
 
 typedef struct rc_msg_head {
@@ -60,5 +62,19 @@ void rc_mpi_recv_from_root(rc_msg_head_t *h);
  * the end: a stop from rank 0, or the cancel hook (the launcher ending the job), which sets
  * *aborting. Returns st. */
 rc_status_t rc_mpi_fail_to_root(const rc_runner_t *r, rc_status_t st, int *aborting);
+
+/* ---- One network per node (mpi_share.c) ---- */
+
+/* The ranks of this node (MPI_COMM_TYPE_SHARED); each rank alone when the environment has
+ * RC_MPI_SHARE=0. Collective over MPI_COMM_WORLD. */
+rc_status_t rc_mpi_node_comm(MPI_Comm *node);
+
+/* Opens a network with the other ranks of the node (collective over `node`): the node's first
+ * rank calls load(ctx, &status) to build or load it, then every rank gets an rc_graph_t whose
+ * arrays are one read-only copy in shared windows (its release hook frees them: rc_graph_free is
+ * then collective over `node` too). A failure of load comes back on every rank of the node (the
+ * first rank's with its message). */
+rc_status_t rc_mpi_share_network(MPI_Comm node, rc_graph_t *(*load)(void *ctx, rc_status_t *st),
+                                 void *ctx, rc_graph_t **out);
 
 #endif

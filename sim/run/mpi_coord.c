@@ -1,9 +1,10 @@
 /* Rank 0 of an MPI run (mpi_common.h): hands out work units (point, block of runs) in run order
  * to whichever rank asks, computes units itself on a thread of its own, joins each point's
  * blocks in run order and saves the points through the same path as one process, so the sink
- * gets the same results. The main thread only answers and saves; the compute thread runs units
- * and opens each network (the only other user of an exclusive sink's HDF5, kept apart from the
- * saves by a lock). */
+ * gets the same results. The main thread answers, saves and opens each network: when every
+ * unit of the last network is back and saved, it tells every rank to open the next one, and the
+ * ranks of each node open it together, one copy per node (mpi_share.c); the compute thread only
+ * runs units. */
 #include "run/mpi_common.h"
 
 #include "rtcascade/mc_blocks.h"
@@ -22,7 +23,7 @@ typedef enum task_kind { TASK_OPEN, TASK_UNIT } task_kind_t;
 
 typedef struct task {
     task_kind_t kind;
-    size_t from, to, group;       /* OPEN: run-order positions of the network's points, group */
+    rc_graph_t *g;                /* OPEN: the network the next units run on (the main thread's) */
     uint64_t point, first, count; /* UNIT */
 } task_t;
 
@@ -33,7 +34,7 @@ typedef struct local {
     int locks;                /* its mutexes and condition exist */
     rc_runner_t *r;
     int threads;              /* OpenMP threads for its units (a new thread starts at defaults) */
-    pthread_mutex_t h5;       /* HDF5 use: network opening here, point saves on the main thread */
+    pthread_mutex_t h5;       /* kept from when this thread opened networks (HDF5 use) */
     pthread_mutex_t mu;
     pthread_cond_t cv;        /* broadcast on every change below */
     task_t *tasks;            /* FIFO of cap tasks */
@@ -42,7 +43,7 @@ typedef struct local {
     int unit_pending;         /* a unit is queued or running (main sets, clears on its result) */
     rc_mc_results_t *result;  /* a finished unit, for the main thread to take */
     uint64_t result_first;    /* its first run */
-    long opened;              /* last network group opened, -1 before the first */
+    long opened;              /* last network group opened (by the main thread), -1 before */
     rc_status_t status;       /* first failure */
     char message[RC_MPI_MESSAGE_MAX];
 } local_t;
@@ -50,7 +51,7 @@ typedef struct local {
 static void *local_main(void *arg)
 {
     local_t *l = arg;
-    rc_graph_t *g = NULL;
+    const rc_graph_t *g = NULL;
     omp_set_num_threads(l->threads);
     pthread_mutex_lock(&l->mu);
     for (;;) {
@@ -61,22 +62,14 @@ static void *local_main(void *arg)
         task_t t = l->tasks[l->head];
         l->head = (l->head + 1) % l->cap;
         l->count--;
+        if (t.kind == TASK_OPEN) {
+            g = t.g;
+            continue;
+        }
         pthread_mutex_unlock(&l->mu);
 
-        rc_status_t st;
         rc_mc_results_t *res = NULL;
-        if (t.kind == TASK_OPEN) {
-            pthread_mutex_lock(&l->h5);
-            rc_graph_free(g);
-            g = NULL;
-            st = rc_run_open_network(l->r, t.from, t.to, &g);
-            if (st == RC_OK)
-                st = rc_run_record_network(l->r, l->r->ex->points[l->r->order[t.from]].network_id,
-                                           g);
-            pthread_mutex_unlock(&l->h5);
-        } else {
-            st = rc_run_block(l->r, &l->r->ex->points[t.point], g, t.first, t.count, &res);
-        }
+        rc_status_t st = rc_run_block(l->r, &l->r->ex->points[t.point], g, t.first, t.count, &res);
         char msg[RC_MPI_MESSAGE_MAX] = "", host[64];
         if (st != RC_OK)
             snprintf(msg, sizeof msg, "rank 0 (%s): %s", rc_mpi_host(host, sizeof host),
@@ -86,8 +79,6 @@ static void *local_main(void *arg)
         if (st != RC_OK) {
             l->status = st;
             memcpy(l->message, msg, sizeof msg);
-        } else if (t.kind == TASK_OPEN) {
-            l->opened = (long)t.group;
         } else {
             l->result = res;
             l->result_first = t.first;
@@ -95,7 +86,6 @@ static void *local_main(void *arg)
         pthread_cond_broadcast(&l->cv);
     }
     pthread_mutex_unlock(&l->mu);
-    rc_graph_free(g);
     return NULL;
 }
 
@@ -146,7 +136,10 @@ typedef struct coord {
     slot_t *slots;        /* ring of the points begun, in run order */
     size_t max_open, head, count;
     size_t next_pos;      /* next run-order position to begin */
-    size_t queued_group;  /* last group whose opening was queued (SIZE_MAX: none) */
+    size_t opened_group;  /* the group of the open network (SIZE_MAX: none yet) */
+    int change;           /* the next point needs the next network: open it once all is back */
+    MPI_Comm node;        /* the ranks of this node, made at the first network */
+    rc_graph_t *g;        /* the open network (shared with the node's ranks) */
     int stopping;         /* begin no new point */
     int interrupted;      /* a cancel request came (on any rank) */
     int *idle;            /* per rank: 1 while its request waits for a reply */
@@ -171,8 +164,8 @@ static int more_points(coord_t *c)
 }
 
 /* The next unit in run order into *t (*got = 0 when there is none now). Begins a point when
- * the last one is all handed out, queueing its network's opening on the compute thread first
- * when the point is the first of its network. */
+ * the last one is all handed out, unless it needs the next network (then c->change is set and
+ * the turn opens it once every unit is back). */
 static void next_unit(coord_t *c, task_t *t, int *got)
 {
     *got = 0;
@@ -181,16 +174,11 @@ static void next_unit(coord_t *c, task_t *t, int *got)
     if (s == NULL || s->handed == runs) {
         if (c->stopping || c->count == c->max_open || !more_points(c))
             return;
-        size_t pos = c->next_pos++;
-        size_t grp = c->group[pos];
-        if (grp != c->queued_group) {
-            size_t from = pos;
-            while (from > 0 && c->group[from - 1] == grp)
-                from--;
-            task_t open = {.kind = TASK_OPEN, .from = from, .to = c->group_end[grp], .group = grp};
-            local_push(&c->local, &open);
-            c->queued_group = grp;
+        if (c->group[c->next_pos] != c->opened_group) {
+            c->change = 1;
+            return;
         }
+        size_t pos = c->next_pos++;
         s = &c->slots[(c->head + c->count) % c->max_open];
         c->count++;
         memset(s, 0, sizeof *s);
@@ -203,6 +191,65 @@ static void next_unit(coord_t *c, task_t *t, int *got)
                   .count = left < c->block ? left : c->block};
     s->handed += t->count;
     *got = 1;
+}
+
+typedef struct coord_net {
+    rc_runner_t *r;
+    size_t from, to;
+} coord_net_t;
+
+/* Rank 0 opens a network as one process does: the writer idle, its points' seeds checked. */
+static rc_graph_t *coord_load(void *ctx, rc_status_t *st)
+{
+    const coord_net_t *n = ctx;
+    rc_graph_t *g = NULL;
+    *st = rc_run_open_network(n->r, n->from, n->to, &g);
+    return g;
+}
+
+static void send_to_worker(int r, const rc_msg_head_t *h);
+
+/* The next network, once every unit is back and saved and every rank waits for work: tells
+ * every rank to open it, frees the last one and opens it with the node's ranks, records it in
+ * the sink and hands it to the compute thread. */
+static rc_status_t change_network(coord_t *c)
+{
+    rc_status_t status = RC_OK;
+    local_t *l = &c->local;
+    pthread_mutex_lock(&l->mu);
+    int busy = l->unit_pending;
+    pthread_mutex_unlock(&l->mu);
+    for (int r = 1; r < c->size && !busy; r++)
+        busy = !c->idle[r];
+    if (busy || c->count > 0)
+        return RC_OK;
+    const size_t grp = c->group[c->next_pos];
+    const size_t id = c->ex->points[c->order[c->next_pos]].network_id;
+    rc_msg_head_t h = {RC_MSG_NETWORK, id, 0, 0, 0};
+    for (int r = 1; r < c->size; r++) {
+        send_to_worker(r, &h);
+        c->idle[r] = 0;
+    }
+    rc_run_status(c->r, "building network %zu of %zu", id + 1, c->ex->n_networks);
+    if (c->node == MPI_COMM_NULL)
+        RC_TRY(rc_mpi_node_comm(&c->node));
+    rc_graph_free(c->g); /* the compute thread is idle: it no longer reads it */
+    c->g = NULL;
+    size_t from = c->next_pos;
+    while (from > 0 && c->group[from - 1] == grp)
+        from--;
+    coord_net_t net = {c->r, from, c->group_end[grp]};
+    RC_TRY(rc_mpi_share_network(c->node, coord_load, &net, &c->g));
+    RC_TRY(rc_run_record_network(c->r, id, c->g));
+    task_t open = {.kind = TASK_OPEN, .g = c->g};
+    local_push(l, &open);
+    pthread_mutex_lock(&l->mu);
+    l->opened = (long)grp;
+    pthread_mutex_unlock(&l->mu);
+    c->opened_group = grp;
+    c->change = 0;
+cleanup:
+    return status;
 }
 
 /* Puts a finished block into its point; summarizes the point once every run is in. */
@@ -246,7 +293,7 @@ static rc_status_t save_ready(coord_t *c)
             break;
         if (pthread_mutex_trylock(&c->local.h5) != 0)
             break;
-        status = rc_run_save_point(c->r, &s->res);
+        status = rc_run_save_point(c->r, &s->res, NULL);
         pthread_mutex_unlock(&c->local.h5);
         RC_TRY(status);
         c->head = (c->head + 1) % c->max_open;
@@ -376,6 +423,8 @@ static rc_status_t turn(coord_t *c, int *progress)
         }
     }
     RC_TRY(save_ready(c));
+    if (c->change)
+        RC_TRY(change_network(c));
 cleanup:
     return status;
 }
@@ -428,7 +477,8 @@ static rc_status_t coord_init(coord_t *c, rc_runner_t *r, int size)
     c->order = r->order;
     c->done0 = r->done0;
     c->size = size;
-    c->queued_group = SIZE_MAX;
+    c->opened_group = SIZE_MAX;
+    c->node = MPI_COMM_NULL;
     /* About 4 units per rank and point: enough to even out ranks and runs of unequal cost,
      * few enough that each unit's fixed cost (workspaces, seed plans) stays small. */
     c->block = (ex->runs + 4 * (uint64_t)size - 1) / (4 * (uint64_t)size);
@@ -545,6 +595,12 @@ rc_status_t rc_run_mpi_coordinate(rc_runner_t *r)
     }
     local_stop(l);
     RC_TRY(release_all(&c));
+    /* Every rank frees the shared network after the stop (collectively); after a failure the
+     * job is ended instead. */
+    rc_graph_free(c.g);
+    c.g = NULL;
+    if (c.node != MPI_COMM_NULL)
+        MPI_Comm_free(&c.node);
     r->report->mpi_phase = RC_MPI_DONE;
     r->interrupted = c.interrupted;
 cleanup:

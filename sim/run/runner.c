@@ -1,9 +1,10 @@
 /* The experiment runner (runner.h): points grouped by network in a fixed order, each network
- * built once with every pending point's seeds checked on it before the first runs, each point
- * run by the Monte Carlo engine and handed to the sink by the background writer while the next
- * one runs. A cancel request stops between runs; what finished is in the sink. Under MPI the
- * points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
+ * built once with every pending point's seeds checked on it before the first runs, its points
+ * run at once by the pool (pool.c) and handed in run order to the sink by the background writer
+ * while others run. A cancel request stops between runs; what finished is in the sink. Under
+ * MPI the points go through rank 0's coordinator (mpi_coord.c) instead of the loop here. */
 #include "run/runner_internal.h"
+#include "rtcascade/events.h"
 
 #include <omp.h>
 #include <pthread.h>
@@ -169,34 +170,81 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
                      r->ex->seed, pt->index, &opt, out);
 }
 
-rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res)
+rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep)
 {
     const rc_point_t *pt = &r->ex->points[(*res)->point];
     if (r->hooks->point_done != NULL)
         r->hooks->point_done(r->hooks->ctx, pt, *res);
     r->report->points_run++;
-    return rc_writer_submit(&r->writer, res);
+    return rc_writer_submit(&r->writer, res, prep);
 }
 
-/* "handpicked audience.engagement=0.1": what runs, for the status hook. */
-static void describe_point(const rc_experiment_t *ex, const rc_point_t *pt, char *buf,
-                           size_t size)
+/* The size guard of a point's events: counts rows, stops the point past max. */
+static rc_status_t guard_record(void *ctx, uint64_t run, const rc_cascade_t *c)
 {
-    size_t len = (size_t)snprintf(buf, size, "%s", pt->scenario);
-    for (size_t k = 0; k < ex->n_swept && len < size; k++)
-        len += (size_t)snprintf(buf + len, size - len, " %s=%s", ex->swept_keys[k],
-                                pt->values[k]);
+    rc_run_events_t *e = ctx;
+    uint64_t count;
+#pragma omp atomic capture
+    count = e->count += c->size;
+    if (count > e->max) {
+#pragma omp atomic write
+        e->over = 1;
+        return rc_error(RC_ERR_CONFIG, "more than %llu events", (unsigned long long)e->max);
+    }
+    return e->inner.record(e->inner.ctx, run, c);
+}
+
+rc_status_t rc_run_events_begin(rc_run_events_t *e, const rc_point_t *pt, uint64_t runs)
+{
+    memset(e, 0, sizeof *e);
+    if (pt->events_max_rows == 0)
+        return RC_OK;
+    rc_status_t st = rc_events_new(0, runs, &e->ev);
+    if (st != RC_OK)
+        return st;
+    e->max = pt->events_max_rows;
+    e->inner = rc_events_recorder(e->ev);
+    e->rec = (rc_mc_recorder_t){guard_record, e};
+    return RC_OK;
+}
+
+rc_status_t rc_run_events_end(rc_run_events_t *e, const rc_point_t *pt, const rc_graph_t *g,
+                              rc_status_t status, rc_mc_results_t *res)
+{
+    if (e->ev == NULL)
+        return status;
+    if (status != RC_OK && e->over)
+        return rc_error(RC_ERR_CONFIG,
+                        "point %llu (scenario %s): its runs hold more than %llu adoptions, the "
+                        "size guard of its events (events.max_rows); raise max_rows, lower "
+                        "runs, or drop events:",
+                        (unsigned long long)pt->index, pt->scenario, (unsigned long long)e->max);
+    if (status != RC_OK)
+        return status;
+    status = rc_events_finish(e->ev);
+    if (status == RC_OK)
+        status = rc_events_name_nodes(e->ev, g);
+    if (status != RC_OK)
+        return status;
+    res->events = e->ev;
+    e->ev = NULL;
+    return RC_OK;
+}
+
+void rc_run_events_free(rc_run_events_t *e)
+{
+    rc_events_free(e->ev);
+    e->ev = NULL;
 }
 
 /* Runs the points order[from..to) that share one network: builds it, checks every pending
- * point's seeds on it, then runs and saves the points one by one, stopping between points (or
- * between runs) when the cancel hook asks. */
+ * point's seeds on it, then runs them all at once in the pool (pool.c), which hands them to the
+ * sink in run order and stops between runs when the cancel hook asks. */
 static rc_status_t run_network(rc_runner_t *r, size_t from, size_t to)
 {
     rc_status_t status = RC_OK;
     const rc_experiment_t *ex = r->ex;
     rc_graph_t *g = NULL;
-    rc_mc_results_t *res = NULL;
     size_t pending = 0;
     for (size_t i = from; i < to; i++)
         pending += !r->done0[r->order[i]];
@@ -208,28 +256,8 @@ static rc_status_t run_network(rc_runner_t *r, size_t from, size_t to)
     if ((r->interrupted = rc_run_cancelled(r)) != 0)
         goto cleanup;
     RC_TRY(rc_run_record_network(r, ex->points[r->order[from]].network_id, g));
-    for (size_t i = from; i < to; i++) {
-        const rc_point_t *pt = &ex->points[r->order[i]];
-        if (r->done0[pt->index])
-            continue;
-        if ((r->interrupted = rc_run_cancelled(r)) != 0)
-            break;
-        char what[200];
-        describe_point(ex, pt, what, sizeof what);
-        rc_run_status(r, "%s", what);
-        double t = rc_run_now();
-        status = rc_run_block(r, pt, g, 0, ex->runs, &res);
-        if (status == RC_ERR_INTERRUPTED) { /* cancelled during the point: it is not kept */
-            status = RC_OK;
-            r->interrupted = 1;
-            break;
-        }
-        RC_TRY(status);
-        r->report->seconds_runs += rc_run_now() - t;
-        RC_TRY(rc_run_save_point(r, &res));
-    }
+    RC_TRY(rc_run_pool(r, from, to, g));
 cleanup:
-    rc_mc_results_free(res);
     rc_graph_free(g);
     return status;
 }
@@ -315,6 +343,12 @@ rc_status_t rc_run_experiment(const rc_experiment_t *ex, const rc_run_options_t 
         omp_set_num_threads(r.opt.threads);
     rc_run_quiet_threads(r.opt.threads);
     if (rc_run_mpi_size() > 1) {
+        for (size_t p = 0; p < ex->n_points; p++)
+            if (ex->points[p].events_max_rows > 0)
+                RC_FAIL(RC_ERR_CONFIG,
+                        "events: point %zu asks for the events of its runs, which are not "
+                        "gathered from several MPI ranks; run it as one process",
+                        p);
         status = sink != NULL ? rc_run_mpi_coordinate(&r) : rc_run_mpi_work(&r);
     } else {
         if (sink == NULL)

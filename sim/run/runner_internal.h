@@ -3,6 +3,7 @@
 #define RC_RUN_INTERNAL_H
 
 #include "rtcascade/graph_h5.h"
+#include "rtcascade/events.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/runner.h"
 #include "run/writer.h"
@@ -57,8 +58,31 @@ rc_mc_options_t rc_run_point_options(const rc_point_t *pt, const rc_run_options_
 rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_graph_t *g,
                          uint64_t first, uint64_t count, rc_mc_results_t **out);
 
-/* Hands a finished point to the writer (which takes it) and tells the point_done hook. */
-rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res);
+/* Runs the points order[from..to) not done earlier, which share network g, all at once on the
+ * call's threads (pool.c), and hands each to the writer in run order. RC_OK with r->interrupted
+ * set when the cancel hook stopped it (the points finished before the first unfinished one are
+ * handed over), or the first failure (a point's, by run order, or the writer's). */
+rc_status_t rc_run_pool(rc_runner_t *r, size_t from, size_t to, const rc_graph_t *g);
+
+/* Hands a finished point to the writer (which takes it, with prep: what the sink's prepare()
+ * made for it, or NULL) and tells the point_done hook. */
+rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep);
+
+/* The events of a point that asks for them (`events:`): every run's cascade, stopped past
+ * events.max_rows adoptions. begin makes the collector when pt asks (rec is then the recorder
+ * for the point's options; ev NULL otherwise); end, given the point's outcome, names the size
+ * guard when it stopped the point, or finishes the events into res->events; free drops what is
+ * left. */
+typedef struct rc_run_events {
+    rc_events_t *ev;
+    rc_mc_recorder_t inner, rec;
+    uint64_t max, count;
+    int over;
+} rc_run_events_t;
+rc_status_t rc_run_events_begin(rc_run_events_t *e, const rc_point_t *pt, uint64_t runs);
+rc_status_t rc_run_events_end(rc_run_events_t *e, const rc_point_t *pt, const rc_graph_t *g,
+                              rc_status_t status, rc_mc_results_t *res);
+void rc_run_events_free(rc_run_events_t *e);
 
 /* MPI (mpi_*.c; stubs without MPI): the number of ranks; rank 0's coordination of the points
  * not done; another rank's work loop. */

@@ -40,6 +40,34 @@ static rc_status_t h5_point(void *ctx, rc_mc_results_t **res)
     return rc_results_write_point(s->file, *res);
 }
 
+static rc_status_t h5_prepare(void *ctx, const rc_mc_results_t *res, void **prep)
+{
+    h5_sink_t *s = ctx;
+    rc_results_prep_t *p = NULL;
+    *prep = NULL;
+    if (s->file == NULL)
+        return rc_error(RC_ERR_INTERNAL, "%s: a point came before its network", s->path);
+    rc_status_t st = rc_results_prepare_point(s->file, res, &p);
+    *prep = p;
+    return st;
+}
+
+static rc_status_t h5_point_prepared(void *ctx, rc_mc_results_t **res, void *prep)
+{
+    h5_sink_t *s = ctx;
+    if (s->file == NULL) {
+        rc_results_prep_free(prep);
+        return rc_error(RC_ERR_INTERNAL, "%s: a point came before its network", s->path);
+    }
+    return rc_results_write_prepared(s->file, *res, prep);
+}
+
+static void h5_discard(void *ctx, void *prep)
+{
+    (void)ctx;
+    rc_results_prep_free(prep);
+}
+
 static rc_status_t h5_close(void *ctx)
 {
     h5_sink_t *s = ctx;
@@ -49,7 +77,8 @@ static rc_status_t h5_close(void *ctx)
     return st;
 }
 
-static const rc_sink_ops_t h5_ops = {h5_point_done, h5_network, h5_point, h5_close};
+static const rc_sink_ops_t h5_ops = {h5_point_done, h5_network,        h5_point,  h5_close,
+                                     h5_prepare,    h5_point_prepared, h5_discard};
 
 static rc_status_t h5_new(const char *path, const rc_experiment_t *ex,
                           const rc_results_provenance_t *prov, h5_sink_t **out)

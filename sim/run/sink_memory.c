@@ -61,7 +61,8 @@ static rc_status_t mem_close(void *ctx)
     return RC_OK;
 }
 
-static const rc_sink_ops_t mem_ops = {mem_point_done, mem_network, mem_point, mem_close};
+static const rc_sink_ops_t mem_ops = {mem_point_done, mem_network, mem_point, mem_close,
+                                      NULL,           NULL,        NULL};
 
 rc_status_t rc_sink_memory_new(const rc_experiment_t *ex, rc_sink_t **out)
 {

@@ -31,14 +31,21 @@ static void *writer_main(void *arg)
         if (w->count == 0)
             break; /* quit, and nothing left to write */
         rc_mc_results_t *job = w->queue[w->head];
+        void *prep = w->prep[w->head];
+        w->prep[w->head] = NULL;
         int skip = w->status != RC_OK;
         pthread_mutex_unlock(&w->mu);
 
         rc_status_t st = RC_OK;
         double t = omp_get_wtime();
-        if (!skip) {
+        if (skip && prep != NULL) {
+            w->sink->ops->discard(w->sink->ctx, prep);
+        } else if (!skip) {
             rc_hooks_write_begin(w->hooks);
-            st = w->sink->ops->point(w->sink->ctx, &job);
+            if (prep != NULL)
+                st = w->sink->ops->point_prepared(w->sink->ctx, &job, prep);
+            else
+                st = w->sink->ops->point(w->sink->ctx, &job);
             rc_hooks_write_end(w->hooks);
         }
         double dt = omp_get_wtime() - t;
@@ -112,11 +119,14 @@ static rc_status_t wait_while(rc_writer_t *w, int drain, uint64_t runs)
     return RC_OK;
 }
 
-rc_status_t rc_writer_submit(rc_writer_t *w, rc_mc_results_t **res)
+rc_status_t rc_writer_submit(rc_writer_t *w, rc_mc_results_t **res, void *prep)
 {
     pthread_mutex_lock(&w->mu);
     rc_status_t status = wait_while(w, 0, (*res)->runs);
+    if (status != RC_OK && prep != NULL)
+        w->sink->ops->discard(w->sink->ctx, prep);
     if (status == RC_OK) {
+        w->prep[(w->head + w->count) % RC_WRITER_QUEUE] = prep;
         w->queue[(w->head + w->count) % RC_WRITER_QUEUE] = *res;
         w->count++;
         w->queued_runs += (*res)->runs;

@@ -24,6 +24,7 @@ typedef struct rc_writer {
     rc_sink_t *sink;                         /* used only by the thread while it runs */
     const rc_run_hooks_t *hooks;             /* write_begin / write_end around each write */
     rc_mc_results_t *queue[RC_WRITER_QUEUE]; /* ring of points to write; owned */
+    void *prep[RC_WRITER_QUEUE];             /* what the sink prepared for each, or NULL */
     unsigned head, count;                    /* first waiting point, points waiting */
     uint64_t queued_runs;                    /* runs of the waiting points */
     int quit;                                /* asks the thread to finish */
@@ -39,9 +40,10 @@ typedef struct rc_writer {
  * the caller's threads. */
 rc_status_t rc_writer_start(rc_writer_t *w, rc_sink_t *sink, const rc_run_hooks_t *hooks);
 
-/* Queues *res (ownership passes; *res becomes NULL), first waiting for room. Returns the error
- * of an earlier write, if any (then *res stays with the caller). */
-rc_status_t rc_writer_submit(rc_writer_t *w, rc_mc_results_t **res);
+/* Queues *res (ownership passes; *res becomes NULL) with what the sink's prepare() made for it
+ * (prep, NULL when nothing; always taken), first waiting for room. Returns the error of an
+ * earlier write, if any (then *res stays with the caller, and prep is discarded). */
+rc_status_t rc_writer_submit(rc_writer_t *w, rc_mc_results_t **res, void *prep);
 
 /* Waits until every queued point is written; returns the first write error. */
 rc_status_t rc_writer_drain(rc_writer_t *w);

@@ -119,6 +119,27 @@ def check_simulation(exe, tmp, model, est):
           "simulated P(size 1) = the fitted process's")
 
 
+def check_plot(src, fit_path, sim_path, tmp):
+    """rcplot --kind fit: observed vs simulated sizes and N(t) from the fit file and the run of
+    its fitted_model; the fit file's /growth holds the observed curve."""
+    with h5py.File(fit_path, "r") as f:
+        g = f["growth"][()]
+    check(len(g) > 10 and g["t"][0] == 0 and abs(g["observed"][-1] - f_mean(fit_path)) < 1e-9,
+          "/growth: the observed mean N(t), ending at the mean size")
+    outdir = os.path.join(tmp, "fit_figures")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(src, "scripts", "rcplot.py"), fit_path,
+                        sim_path, "--kind", "fit", "-o", outdir, "--format", "png"],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and all(os.path.isfile(os.path.join(outdir, n)) for n in
+                                    ("fit_sizes.png", "fit_growth.png")),
+          f"rcplot --kind fit: exit {p.returncode}: {p.stderr}")
+
+
+def f_mean(fit_path):
+    with h5py.File(fit_path, "r") as f:
+        return float(np.mean(f["cascades"]["size"][()]))
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -141,6 +162,7 @@ def main():
             est, model, cas = check_layout(out, data)
             check_model(model, est, cas)
             check_simulation(exe, tmp, model, est)
+            check_plot(src, out, os.path.join(tmp, "simulate.h5"), tmp)
             # An existing file is kept without --force.
             before = os.path.getmtime(out)
             p = fit(exe, ["auspol_mpl.yaml"], cwd=work)

@@ -2,7 +2,9 @@
 """Hostile inputs too large or too odd for the corpus files (tests/integration/configs): each is
 made here, and must give a clear result in bounded time and memory.
 
-- 90,000 distinct keys and then a duplicate: the duplicate is found in linear time (< 5 s);
+- 90,000 distinct keys and then a duplicate: the duplicate is found in linear time (under a
+  second in a Release build; the limit, 30 s, leaves room for sanitizers, while a quadratic
+  check takes minutes);
   200,000 keys: refused at the per-map limit;
 - deep nesting in flow and block style and in a --set value: one line, exit 3;
 - a 10 MB `name`: one short line that ends with its reason;
@@ -52,6 +54,7 @@ def expect(exe, tmp, name, text, code, needle, args=(), timeout=60, env=None, li
         f.write(text)
     p, secs = rtc(exe, ["run", name, "--dry-run"] + list(args), tmp, timeout, env)
     what = f"{name} {' '.join(args)}".strip()
+    what = what if len(what) < 100 else what[:97] + "..."
     if not check(p is not None, f"{what}: no answer within {timeout} s"):
         return None
     err = p.stderr.strip()
@@ -73,10 +76,10 @@ def main():
         # --- 9: duplicate keys in linear time; key-count limit ---
         keys = "".join(f"  k{i}: {i}\n" for i in range(90000))
         expect(exe, tmp, "dup.yaml", BASE + "scenarios:\n  base: {}\nextra:\n" + keys + "  k5: 1\n",
-               3, "duplicate key 'k5'", limit_s=5)
+               3, "duplicate key 'k5'", limit_s=30)
         keys = "".join(f"  k{i}: {i}\n" for i in range(200000))
         expect(exe, tmp, "many.yaml", BASE + "extra:\n" + keys, 3, "more than 100000 keys",
-               limit_s=10)
+               limit_s=30)
         # --- 6: nesting ---
         expect(exe, tmp, "deep_flow.yaml", BASE + "name: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
                3, "nested deeper than 64 levels", limit_s=10)

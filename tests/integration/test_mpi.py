@@ -10,9 +10,11 @@ dataset by dataset and attribute by attribute, provenance aside (rcitest.compare
    with its exit status and no MPI abort;
 3. SIGTERM to rank 0 of 3 mid-run (resume.yaml): exit 8, the points begun are finished, so the
    file holds the first points, equal to the reference's; --resume on 2 ranks finishes it equal;
-4. a failing rank: rank 1 runs in a folder without the edge list of the second network: one line
-   from rank 0 naming rank 1 and the file, the first network's points stay in the file, and
-   --resume on 2 ranks (the file now everywhere) finishes it equal to the reference.
+4. rank 1 runs in a folder without the edge list of the second network: with one network per
+   node (the default) only rank 0 reads it and the file equals the reference; with
+   RC_MPI_SHARE=0 (every rank its own copy) rank 1 fails: one line from rank 0 naming rank 1 and
+   the file, the first network's points stay in the file, and --resume on 2 ranks (the file now
+   everywhere) finishes it equal to the reference.
 
 Ranks are oversubscribed (this may run on 2 cores) with one OpenMP thread each.
 usage: test_mpi.py RTCASCADE MPIEXEC [REFERENCE_RTCASCADE]"""
@@ -236,7 +238,17 @@ def failing_rank(mpi, ref_exe, tmp):
         return
     args = ["fail.yaml", "-o", "out.h5", "--quiet"]
     cmd = [mpi.mpiexec] + mpi.flags + mpi.argv(1, args, a) + [":"] + mpi.argv(1, args, b)
+    # One network per node: only the node's first rank (rank 0) reads the edge list, so rank 1
+    # does not miss it, and the file equals the reference.
     p = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=180)
+    if check(p.returncode == 0, f"shared network, rank 1 without the file: exit {p.returncode}: "
+             f"{p.stderr}"):
+        d = compare_files(os.path.join(a, "ref.h5"), os.path.join(a, "out.h5"), IGNORE[0])
+        check(d == [], "shared network: the file differs from the reference: " + "; ".join(d))
+    os.unlink(os.path.join(a, "out.h5"))
+    # Every rank its own copy (RC_MPI_SHARE=0): rank 1 misses the file and fails.
+    p = subprocess.run(cmd, env=dict(ENV, RC_MPI_SHARE="0"), capture_output=True, text=True,
+                       timeout=180)
     lines = [ln for ln in p.stderr.splitlines() if ln.startswith("rtcascade:")]
     print("failing rank: exit %d, %s" % (p.returncode, lines[0] if lines else p.stderr))
     check(p.returncode not in (0, 8), f"a failing rank: exit {p.returncode}")

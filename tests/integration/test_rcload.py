@@ -99,7 +99,7 @@ def main():
             expect = [(sizes >= s).mean() for s in c["size"]]
             np.testing.assert_allclose(c["ccdf"], expect, rtol=1e-12)
             check(c["size"].iloc[-1] == sizes.max(), "ccdf reaches the largest size")
-        check(set(r.curves(0)) == {"generations", "size_ccdf", "time"}, "curves dict")
+        check(set(r.curves(0)) == {"generations", "size_ccdf", "time", "growth"}, "curves dict")
         check(len(r.curves(kind="time")) == 0, "no time curve for an untimed model")
         nets = r.networks
         check(len(nets) == 1 and nets["nodes"][0] == 400 and

@@ -1,12 +1,16 @@
 /* Blocks of runs (what MPI ranks compute): a point run as uneven blocks (rc_mc_options_t
  * first_run), each packed to bytes and back and put together in a scrambled order, equals the
  * one-call run bit for bit, per-run arrays, gen_total, summary and every other value, for an
- * untimed and a timed model, with seeds and with an audience scenario. Damaged buffers and
- * blocks that do not fit are refused. */
+ * untimed and a timed model, with seeds and with an audience scenario. So does a point run in
+ * blocks through rc_mc_point_run (what the runner's pool does): blocks in a scrambled order on
+ * two workers, each worker's scratch moving between two points. Damaged buffers and blocks that
+ * do not fit are refused. */
 #include "engine_fixtures.h"
 #include "rc_test.h"
+#include "rtcascade/curves.h"
 #include "rtcascade/specs.h"
 #include "rtcascade/mc_blocks.h"
+#include "rtcascade/mc_point.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +40,11 @@ static void check_same(const rc_mc_results_t *a, const rc_mc_results_t *b, const
     SAME_ARRAY(a, b, capped);
     CHECK(a->gen_len == b->gen_len &&
           memcmp(a->gen_total, b->gen_total, a->gen_len * sizeof *a->gen_total) == 0);
+    /* growth sums: integer sums of the blocks, so equal to the one-call run's */
+    CHECK((a->growth == NULL) == (b->growth == NULL));
+    CHECK(a->growth == NULL || b->growth == NULL ||
+          memcmp(a->growth, b->growth, 3 * RC_GROWTH_TIMES * sizeof *a->growth) == 0);
+    CHECK(a->events == NULL && b->events == NULL);
     rc_mc_results_t x, y;
     memcpy(&x, a, sizeof x);
     memcpy(&y, b, sizeof y);
@@ -46,6 +55,7 @@ static void check_same(const rc_mc_results_t *a, const rc_mc_results_t *b, const
         r->reach = r->edges = r->gen_total = NULL;
         r->virality = r->final_time = r->t50 = r->t90 = NULL;
         r->global = r->capped = NULL;
+        r->growth = NULL;
         r->seconds = 0.0;
     }
     CHECK(memcmp(&x, &y, sizeof x) == 0);
@@ -83,6 +93,32 @@ static rc_mc_results_t *run_blocks(const rc_graph_t *g, const rc_model_t *m, con
     return dst;
 }
 
+/* Points 3 and 4 in blocks [cuts[i], cuts[i+1]) through rc_mc_point_run, in the order of
+ * run_blocks, alternating between the points and between two workers (so each worker's scratch
+ * moves from point to point); both summarized by rc_mc_point_finish. */
+static void run_point_blocks(const rc_graph_t *g, const rc_model_t *m, const void *params,
+                             const rc_seed_spec_t *seeds, const rc_audience_spec_t *aud,
+                             const uint64_t *cuts, size_t n_blocks, rc_mc_results_t **out)
+{
+    rc_mc_options_t opt = rc_mc_default_options();
+    opt.audience = aud;
+    rc_mc_point_t *pts[2] = {NULL, NULL};
+    rc_mc_worker_t *w[2] = {rc_mc_worker_new(), rc_mc_worker_new()};
+    CHECK(w[0] != NULL && w[1] != NULL);
+    for (int k = 0; k < 2; k++)
+        CHECK_OK(rc_mc_point_begin(g, m, params, seeds, cuts[n_blocks], 77, 3 + (uint64_t)k,
+                                   &opt, &pts[k]));
+    for (size_t j = 0; j < 2 * n_blocks && pts[0] != NULL && pts[1] != NULL; j++) {
+        size_t b = j / 2, i = b < (n_blocks + 1) / 2 ? 2 * b : 2 * (b - (n_blocks + 1) / 2) + 1;
+        CHECK_OK(rc_mc_point_run(pts[j % 2], w[(j / 2) % 2], cuts[i], cuts[i + 1] - cuts[i]));
+    }
+    CHECK_FAILS(rc_mc_point_run(pts[0], w[0], cuts[n_blocks], 1), RC_ERR_INTERNAL, "past its");
+    for (int k = 0; k < 2; k++)
+        CHECK_OK(rc_mc_point_finish(pts[k], &out[k]));
+    rc_mc_worker_free(w[0]);
+    rc_mc_worker_free(w[1]);
+}
+
 static void one_model(const rc_graph_t *g, const char *model_yaml, const char *aud_yaml)
 {
     static const uint64_t cuts[] = {0, 1, 8, 300, 301, 700};
@@ -109,6 +145,16 @@ static void one_model(const rc_graph_t *g, const char *model_yaml, const char *a
         CHECK(whole->timed == m->timed);
         check_same(whole, joined, model_yaml);
     }
+    rc_mc_results_t *blocks[2] = {NULL, NULL}, *whole4 = NULL;
+    run_point_blocks(g, m, params, &seeds, a, cuts, n_blocks, blocks);
+    CHECK_OK(rc_mc_run(g, m, params, &seeds, cuts[n_blocks], 77, 4, &opt, &whole4));
+    if (whole != NULL && blocks[0] != NULL)
+        check_same(whole, blocks[0], model_yaml);
+    if (whole4 != NULL && blocks[1] != NULL)
+        check_same(whole4, blocks[1], model_yaml);
+    rc_mc_results_free(blocks[0]);
+    rc_mc_results_free(blocks[1]);
+    rc_mc_results_free(whole4);
     rc_mc_results_free(whole);
     rc_mc_results_free(joined);
     rc_seeds_clear(&seeds);

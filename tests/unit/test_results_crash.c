@@ -173,9 +173,10 @@ static void test_crashes(const fixture_t *fx, const char *dir)
     free(jpath);
 }
 
-/* Real kills: a child writes all points over and over into fresh files while the parent
- * kill -9's it at staggered moments; every survivor must resume to the uninterrupted file. */
-static pid_t spawn_writer(const fixture_t *fx, const char *path)
+/* A child writes all points into a fresh file. With stop_after > 0 it reports on `ready` once
+ * that many points are written and then waits to be killed, so the parent's kill lands between
+ * two points whatever the machine's speed. */
+static pid_t spawn_writer(const fixture_t *fx, const char *path, size_t stop_after, int ready)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -185,9 +186,17 @@ static pid_t spawn_writer(const fixture_t *fx, const char *path)
         if (rc_results_create(path, fx->ex, &prov, 0, &r) != RC_OK ||
             rc_results_write_network(r, 0, fx->g, &fx->st) != RC_OK)
             _exit(2);
-        for (size_t p = 0; p < fx->ex->n_points; p++)
+        for (size_t p = 0; p < fx->ex->n_points; p++) {
             if (rc_results_write_point(r, fx->res[p]) != RC_OK)
                 _exit(3);
+            if (p + 1 == stop_after) {
+                char b = 1;
+                if (write(ready, &b, 1) != 1)
+                    _exit(5);
+                for (;;)
+                    pause();
+            }
+        }
         _exit(rc_results_close(r) == RC_OK ? 0 : 4);
     }
     return pid;
@@ -200,56 +209,83 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Real kills: a child writes all points into a fresh file while the parent kill -9's it at
- * staggered moments over the time a whole write takes; every survivor must resume to the
+/* Resume a killed writer's file, finish it and compare with the uninterrupted one; returns
+ * the number of points the resume found done. */
+static uint64_t resume_and_finish(const fixture_t *fx, const char *path, int *recovered)
+{
+    rc_results_t *r = NULL;
+    rc_status_t s = rc_results_open_resume(path, fx->ex, &prov, &r);
+    CHECK_OK(s);
+    if (s != RC_OK)
+        return 0;
+    uint64_t done = rc_results_points_done(r);
+    if (getenv("RC_TEST_VERBOSE"))
+        printf("  resumed: %s\n", rc_results_note(r));
+    CHECK_OK(rc_results_write_network(r, 0, fx->g, NULL));
+    for (size_t p = 0; p < fx->ex->n_points; p++)
+        if (!rc_results_point_done(r, p))
+            CHECK_OK(rc_results_write_point(r, fx->res[p]));
+    CHECK_OK(rc_results_close(r));
+    int ok = runs_match_fixture(path, fx);
+    CHECK(ok);
+    *recovered += ok;
+    return done;
+}
+
+/* Real kills: a child writes all points into a fresh file and is kill -9'd, first right after
+ * each point (the resume must keep every point written), then at staggered moments over the
+ * time a whole write takes (kills inside a write); every survivor must resume to the
  * uninterrupted file. */
 static void test_kill9(const fixture_t *fx, const char *dir)
 {
     char *path = cat(dir, "/killed.h5");
     char *jpath = cat(path, ".journal");
-    int rounds = 0, recovered = 0, partial = 0;
+    int rounds = 0, recovered = 0;
+    int fds[2];
+    CHECK(pipe(fds) == 0);
     /* how long an uninterrupted writer takes */
     unlink(path);
     double t0 = now_ms();
-    pid_t pid = spawn_writer(fx, path);
+    pid_t pid = spawn_writer(fx, path, 0, fds[1]);
     int wst = 0;
     waitpid(pid, &wst, 0);
     double total = now_ms() - t0;
     CHECK(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
     CHECK(runs_match_fixture(path, fx));
-    const int n_rounds = 30;
-    for (int round = 0; round < n_rounds; round++) {
+    /* killed between points: every point whose write returned survives */
+    for (size_t k = 1; k < fx->ex->n_points; k++) {
         unlink(path);
         unlink(jpath);
-        pid = spawn_writer(fx, path);
-        double delay = total * (round + 0.5) / n_rounds;
+        pid = spawn_writer(fx, path, k, fds[1]);
+        char b = 0;
+        CHECK(read(fds[0], &b, 1) == 1);
+        kill(pid, SIGKILL);
+        waitpid(pid, &wst, 0);
+        rounds++;
+        uint64_t done = resume_and_finish(fx, path, &recovered);
+        CHECK_EQ_U64(done, k);
+    }
+    /* killed at any moment, inside writes too */
+    const int n_timed = 30;
+    for (int round = 0; round < n_timed; round++) {
+        unlink(path);
+        unlink(jpath);
+        pid = spawn_writer(fx, path, 0, fds[1]);
+        double delay = total * (round + 0.5) / n_timed;
         struct timespec ts = {(time_t)(delay / 1e3), (long)(fmod(delay, 1e3) * 1e6)};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         waitpid(pid, &wst, 0);
         rounds++;
-        rc_results_t *r = NULL;
-        rc_status_t s = rc_results_open_resume(path, fx->ex, &prov, &r);
-        CHECK_OK(s);
-        if (s != RC_OK)
-            continue;
-        uint64_t done = rc_results_points_done(r);
-        partial += done > 0 && done < fx->ex->n_points;
         if (getenv("RC_TEST_VERBOSE"))
-            printf("kill after %.1f of %.1f ms: %s\n", delay, total, rc_results_note(r));
-        CHECK_OK(rc_results_write_network(r, 0, fx->g, NULL));
-        for (size_t p = 0; p < fx->ex->n_points; p++)
-            if (!rc_results_point_done(r, p))
-                CHECK_OK(rc_results_write_point(r, fx->res[p]));
-        CHECK_OK(rc_results_close(r));
-        int ok = runs_match_fixture(path, fx);
-        CHECK(ok);
-        recovered += ok;
+            printf("kill after %.1f of %.1f ms\n", delay, total);
+        resume_and_finish(fx, path, &recovered);
     }
-    printf("kill -9: %d of %d rounds resumed to the uninterrupted file (%d killed between the "
-           "first and the last point; a whole write takes %.1f ms)\n",
-           recovered, rounds, partial, total);
-    CHECK(partial >= 3); /* the kills did land mid-run (timing varies; 3 is ample margin) */
+    printf("kill -9: %d of %d rounds resumed to the uninterrupted file (%zu killed right after "
+           "a point, %d at staggered moments; a whole write takes %.1f ms)\n",
+           recovered, rounds, fx->ex->n_points - 1, n_timed, total);
+    close(fds[0]);
+    close(fds[1]);
     free(path);
     free(jpath);
 }

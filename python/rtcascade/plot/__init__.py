@@ -14,6 +14,7 @@ Axes (the Figure for the heat map):
     plot.generations(r); plot.virality_vs_size(r); plot.timing(r)
     plot.crossing(r, "model.p", "reach", "handpicked", "broadcast")   # [Crossing(x, y, ...)]
     plot.plot_all(r, "figures/")                                        # list of paths
+    plot.fit_sizes("fit.h5", "sim.h5"); plot.fit_growth(...)            # observed vs simulated
 
 Where a figure shows one point per scenario and the file sweeps keys, each swept key that the
 caller does not fix with where={key: value} is held at its middle value, and the figure says
@@ -33,6 +34,7 @@ from ._common import (  # noqa: E402
 from .ccdf import ccdf  # noqa: E402
 from .curves import generations, timing, virality_vs_size  # noqa: E402
 from .figures import default_outdir, main, plan, plot_all, save  # noqa: E402
+from .fit import Fit, fit_figures, fit_growth, fit_sizes, is_fit_file, load_fit  # noqa: E402
 from .heatmap import heatmap  # noqa: E402
 from .means import crossing, mean_by_scenario, mean_vs  # noqa: E402
 
@@ -43,4 +45,5 @@ __all__ = ["DPI", "FORMATS", "KINDS", "DEFAULT_METRICS", "METRIC_LABELS", "PARAM
            "grid", "title", "load", "ccdf", "mean_vs", "mean_by_scenario", "heatmap",
            "generations", "timing", "virality_vs_size", "crossing", "Crossing", "plan", "plot_all", "save",
            "default_outdir", "scenario_colours", "scenario_order", "metric_label",
+           "Fit", "load_fit", "is_fit_file", "fit_sizes", "fit_growth", "fit_figures",
            "metric_name", "param_label", "summary_metrics", "main"]

@@ -11,6 +11,7 @@ from ._common import (DEFAULT_METRICS, DPI, FORMATS, KINDS, _column, _done, _fil
                       _tied, _zip, load, scenario_order, summary_metrics)
 from .ccdf import ccdf
 from .curves import generations, timing, virality_vs_size
+from .fit import fit_figures, is_fit_file
 from .heatmap import heatmap
 from .means import mean_by_scenario, mean_vs
 
@@ -155,8 +156,13 @@ def _parse_where(items):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
-        prog="rcplot.py", description="Figures of an rtcascade results file (PNG and PDF).")
-    ap.add_argument("results", help="results file written by rtcascade run")
+        prog="rcplot.py", description="Figures of an rtcascade results file (PNG and PDF); "
+        "with --kind fit, of a fit file: observed vs simulated sizes and growth N(t).")
+    ap.add_argument("results", help="results file written by rtcascade run; with --kind fit, a "
+                    "fit file of rtcascade fit")
+    ap.add_argument("simulated", nargs="?", help="--kind fit: the results file of the "
+                    "simulated cascades (rtcascade run with the fit's fitted_model); not needed "
+                    "for a calibration's fit file, which holds them")
     ap.add_argument("-o", "--outdir", help="where to write (default: <results>_figures/)")
     ap.add_argument("--format", default="png,pdf", help="comma-separated: png, pdf, svg")
     ap.add_argument("--metric", help="comma-separated metrics (default: reach, retweets, and "
@@ -168,6 +174,11 @@ def main(argv=None):
                     help="fix a swept key (or scenario=NAME) for the figures; repeatable")
     a = ap.parse_args(argv)
     plt.switch_backend("Agg")
+    if a.kind == "fit" or is_fit_file(a.results):
+        return _main_fit(a)
+    if a.simulated:
+        print("rcplot: a second file is for --kind fit only", file=sys.stderr)
+        return 2
     try:
         r = load(a.results)
     except (OSError, ValueError, KeyError) as e:
@@ -205,6 +216,26 @@ def main(argv=None):
         print("rcplot: nothing to draw", file=sys.stderr)
         return 0 if kinds == "all" else 1
     return 0
+
+
+def _main_fit(a):
+    """--kind fit: the figures of a fit file, against a results file when given."""
+    if not is_fit_file(a.results):
+        print(f"rcplot: --kind fit: {a.results} is not a fit file of rtcascade fit",
+              file=sys.stderr)
+        return 4
+    formats = [f.strip().lower() for f in a.format.split(",") if f.strip()]
+    errors = []
+    try:
+        paths = fit_figures(a.results, a.simulated, a.outdir, formats, errors)
+    except (OSError, ValueError, KeyError) as e:
+        print(f"rcplot: {e}", file=sys.stderr)
+        return 4
+    for p in paths:
+        print(p)
+    for e in errors:
+        print(f"rcplot: no {e}", file=sys.stderr)
+    return 0 if paths else 1
 
 
 if __name__ == "__main__":

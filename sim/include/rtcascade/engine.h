@@ -28,7 +28,9 @@ typedef enum rc_seed_strategy {
     RC_SEEDS_DEGREE_DISCOUNT = 5, /* DegreeDiscountIC (Chen et al. 2009) with probability `p` */
     RC_SEEDS_GREEDY = 6,        /* Kempe et al. (2003) greedy with CELF, by Monte Carlo of the
                                    point's model (`greedy_runs`, `greedy_candidates`) */
-    RC_SEEDS_HIGH_DEGREE = 7    /* the same as top_followers (the papers' name) */
+    RC_SEEDS_HIGH_DEGREE = 7,   /* the same as top_followers (the papers' name) */
+    RC_SEEDS_BY_FOLLOWERS = 8   /* `count` distinct nodes drawn per run, each next one with
+                                   probability proportional to followers + `offset` */
 } rc_seed_strategy_t;
 
 /* The `seeds:` map as parsed, before a graph is known. */
@@ -41,6 +43,7 @@ typedef struct rc_seed_spec {
     double p;           /* degree_discount: the IC probability of its discount */
     uint32_t greedy_runs;       /* greedy: Monte Carlo runs per marginal-gain estimate */
     uint32_t greedy_candidates; /* greedy: only the this many top nodes by followers; 0 = all */
+    double offset;      /* by_followers: weight = followers + offset, offset >= 0 (default 1) */
     char where[160];    /* "file:line:col" of the map, for errors found once the graph is known */
 } rc_seed_spec_t;
 
@@ -60,6 +63,8 @@ typedef struct rc_seed_plan {
     uint32_t *pool;       /* community: its members in ascending order; top_fraction: the
                              top set, most followers first; else NULL */
     uint32_t pool_size;   /* community or top set size, or n for random */
+    void *alias;          /* by_followers: alias table (gsl_ran_discrete_t) of followers +
+                             offset over all nodes, else NULL */
 } rc_seed_plan_t;
 
 /* Resolves spec against g: checks ids, counts and communities (errors name the seeds: map).
@@ -73,7 +78,10 @@ void rc_seed_plan_free(rc_seed_plan_t *plan);
 /* Writes the run's plan->count seeds (distinct) into out, drawing from r when the strategy is
  * random, community or top_fraction (a uniform subset of the pool by Floyd's algorithm:
  * exactly count draws, O(count) time; for count > 1 it marks draws with ws stamps, whose epoch
- * it bumps). Cannot fail. */
+ * it bumps) or by_followers
+ * (successive sampling by rejection from the alias table: each next seed with probability
+ * proportional to followers + offset among those not yet drawn; expected O(count) draws, the
+ * bound checked when resolved). Cannot fail. */
 void rc_seeds_draw(const rc_seed_plan_t *plan, gsl_rng *r, rc_workspace_t *ws, uint32_t *out);
 
 /* ---- Audience scenarios (audience.c) ---- */
@@ -305,6 +313,8 @@ typedef struct rc_metric_summary {
     double min, q05, q25, median, q75, q95, max; /* quantiles: linear interpolation (type 7) */
 } rc_metric_summary_t;
 
+struct rc_events; /* events.h */
+
 /* Per-run results in run order (struct of arrays) and their summary. */
 typedef struct rc_mc_results {
     uint64_t runs;         /* number of runs */
@@ -338,6 +348,12 @@ typedef struct rc_mc_results {
     rc_metric_summary_t reach_per_member; /* audience: summary of reach / audience per run
                                              (count 0 and NaN with seeds) */
     int kernel;            /* rc_kernel_t that computed the runs: per_run or fused */
+    /* Growth N(t) (timed models; NULL otherwise): 3 * RC_GROWTH_TIMES words (curves.h): the sum
+     * over runs of N(t_k), the adopters by time t_k, then the sum of N(t_k)^2 as its low and its
+     * high 64-bit words. Integer sums, so they do not depend on the thread count. */
+    uint64_t *growth;
+    struct rc_events *events; /* every run's cascade tree when the point asked for it
+                                 (events.h), else NULL; freed with the results */
 } rc_mc_results_t;
 
 void rc_mc_results_free(rc_mc_results_t *res);

@@ -2,7 +2,8 @@
  * which generation and when -- collected by a recorder (rc_mc_recorder_t) that rc_mc_run calls
  * after each run. The runs' trees arrive from several threads in any order; each run's events
  * are kept apart, then joined in run order, so the collection is the same whatever the thread
- * count or schedule. Costs 20 bytes per adoption (28 with times) while it is held. */
+ * count or schedule. Costs 20 bytes per adoption (28 with times, 36 with marks too) while it is
+ * held. */
 #ifndef RTCASCADE_EVENTS_H
 #define RTCASCADE_EVENTS_H
 
@@ -29,6 +30,10 @@ typedef struct rc_events {
                               1 (the author is generation 0), as the per-run depth counts it */
     double *time;          /* adoption times (timed models), else NULL */
     void **pending;        /* private: each run's events until rc_events_finish */
+    double *mark;          /* the mark the model gave each adopter (hawkes: its follower count),
+                              else NULL (rc_cascade_t.mark) */
+    uint64_t *node_id;     /* the adopters' ids in the network's file (or their indices when it
+                              has none), after rc_events_name_nodes; else NULL */
 } rc_events_t;
 
 /* A collector for `runs` runs numbered from first_run (runs >= 1). Free with rc_events_free.
@@ -43,6 +48,11 @@ rc_mc_recorder_t rc_events_recorder(rc_events_t *ev);
 /* Joins the runs' events into the arrays, in run order, and frees the per-run copies. Every run
  * must have been recorded (RC_ERR_ARGUMENT naming the first that was not). RC_ERR_NOMEM. */
 rc_status_t rc_events_finish(rc_events_t *ev);
+
+/* Fills ev->node_id from the finished events (rc_events_finish) and the graph they ran on: the
+ * original id of each adopter when g has them, else its index; UINT64_MAX for an adopter
+ * outside the graph (RC_NO_NODE: hawkes with drawn follower counts). RC_ERR_NOMEM. */
+rc_status_t rc_events_name_nodes(rc_events_t *ev, const rc_graph_t *g);
 
 /* Frees ev and everything it holds (NULL is harmless). */
 void rc_events_free(rc_events_t *ev);

@@ -38,7 +38,13 @@ typedef struct rc_point {
     double global_fraction;      /* a run is global when size >= ceil(global_fraction * n) */
     uint32_t max_size;           /* engine size cap (0 = none) */
     int kernel;                  /* engine.kernel (rc_kernel_t; default auto) */
+    uint64_t events_max_rows;    /* `events:` -- > 0: the results file keeps every adoption of
+                                    the point's runs in /events, at most this many (the size
+                                    guard); 0: none (the default) */
 } rc_point_t;
+
+/* Rows an `events: true` point may write (its size guard). */
+#define RC_EVENTS_DEFAULT_ROWS 1000000ULL
 
 /* Estimated bytes one point costs while an experiment is held (its typed specs, swept values,
  * model key, and its share of the runner's and the results file's tables), checked before the
@@ -142,6 +148,11 @@ void rc_experiment_free(rc_experiment_t *ex);
  * number, the `point` of its runs' stream keys; its scenario is "base" and it has no swept
  * values and no network (network_id 0). Free with rc_point_free. */
 rc_status_t rc_point_parse(const rc_cfg_t *map, uint64_t index, rc_point_t **out);
+
+/* rc_point_parse with the model's data files (empirical follower counts) relative to base_dir
+ * (NULL = the current directory), as in a config file in that folder. */
+rc_status_t rc_point_parse_at(const rc_cfg_t *map, uint64_t index, const char *base_dir,
+                              rc_point_t **out);
 
 /* Frees a point made by rc_point_parse (NULL is harmless). */
 void rc_point_free(rc_point_t *pt);

@@ -5,10 +5,13 @@
 #ifndef RTCASCADE_FIT_IO_H
 #define RTCASCADE_FIT_IO_H
 
+#include "rtcascade/calibrate.h"
 #include "rtcascade/cascades.h"
 #include "rtcascade/config.h"
 #include "rtcascade/error.h"
+#include "rtcascade/experiment.h"
 #include "rtcascade/fit.h"
+#include "rtcascade/network.h"
 #include "rtcascade/results.h"
 
 #include <stddef.h>
@@ -20,6 +23,28 @@
 
 /* What the fit predicts. */
 enum { RC_FIT_PREDICT_HAWKES = 1, RC_FIT_PREDICT_SEISMIC = 2 };
+
+/* How a calibration's intervals are made. */
+enum { RC_CALIB_INTERVAL_PROFILE = 0, RC_CALIB_INTERVAL_BOOTSTRAP = 1 };
+
+/* `calibrate:` of a fit config (docs/fit.md): what a run config says about a point (network,
+ * model, seeds or audience, global_fraction, max_size), some of whose numbers are free. */
+typedef struct rc_calib_spec {
+    rc_cfg_t *point;                   /* the section's point keys (no network): the template each
+                                          candidate sets its free values in */
+    rc_network_spec_t network;         /* `network:`, built once */
+    char *free_key[RC_CALIB_MAX_FREE]; /* the free keys' dotted paths ("model.p") */
+    rc_calib_box_t box;                /* their ranges and scales */
+    uint64_t runs;                     /* simulated runs per candidate (default 2000) */
+    rc_calib_objective_options_t objective;
+    rc_calib_search_t search;
+    int interval;  /* RC_CALIB_INTERVAL_PROFILE (default for size_loglik) or
+                      _BOOTSTRAP (the only one for the distances) */
+    int bootstrap; /* replicates (default 0; 50 with interval: bootstrap) */
+    double level;  /* of the intervals (default 0.95) */
+    int timed;     /* the model is timed */
+    int audience;  /* an audience scenario: sizes are resharers + 1 */
+} rc_calib_spec_t;
 
 /* A fit config, every value checked (errors name file:line:col). */
 typedef struct rc_fit_spec {
@@ -40,6 +65,8 @@ typedef struct rc_fit_spec {
                                         cascade's own T_c */
     size_t n_at;
     rc_seismic_options_t seismic;    /* predict.seismic */
+    rc_calib_spec_t *calib;          /* `calibrate:` (then no model:, fit: or predict:), else
+                                        NULL */
     rc_cfg_t *resolved;              /* the config with --set applied */
     char *config_text;               /* the file as given */
     char *config_path;               /* its path */
@@ -77,6 +104,7 @@ typedef struct rc_fit_outcome {
     rc_fit_row_t *rows;         /* predictions, by time, then method, then cascade */
     size_t n_rows;
     double seconds_read, seconds_fit, seconds_predict;
+    rc_calib_result_t *calib; /* a calibration's result (spec->calib), else NULL */
 } rc_fit_outcome_t;
 
 void rc_fit_outcome_free(rc_fit_outcome_t *out);
@@ -101,7 +129,31 @@ rc_status_t rc_fit_write_h5(const char *path, const rc_fit_spec_t *spec,
                             int force);
 
 /* The table `rtcascade fit` prints: data, model, estimates with intervals, n*, likelihood,
- * convergence, time, and a summary of the predictions. RC_ERR_IO. */
+ * convergence, time, and a summary of the predictions (a calibration's own table for
+ * calibrate:). RC_ERR_IO. */
 rc_status_t rc_fit_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *res, FILE *f);
+
+/* ---- calibrate: (calib_spec.c, calib_h5.c) ---- */
+
+/* Reads the `calibrate:` section c into a new spec->calib. */
+rc_status_t rc_calib_spec_read(const rc_cfg_t *c, rc_fit_spec_t *spec);
+
+void rc_calib_spec_free(rc_calib_spec_t *c);
+
+/* The point a candidate runs: spec->calib's template with free key k set to x[k], parsed as a
+ * point of index `index` (the `point` of its runs' stream keys: the same index for every
+ * candidate of one calibration gives common random numbers). Errors name the free key. Free
+ * with rc_point_free. */
+rc_status_t rc_calib_point(const rc_fit_spec_t *spec, const double *x, uint64_t index,
+                           rc_point_t **out);
+
+/* The fitted sections as YAML (caller frees both): the `model:` section at x (*model), and a
+ * whole run config at x (*config: name, seed, runs, network, model, seeds or audience, ...)
+ * that `rtcascade run` accepts. RC_ERR_NOMEM; the errors of rc_cfg_set. */
+rc_status_t rc_calib_fitted_yaml(const rc_fit_spec_t *spec, const double *x, char **model,
+                                 char **config);
+
+/* A calibration's printed table. RC_ERR_IO. */
+rc_status_t rc_calib_print(const rc_fit_spec_t *spec, const rc_fit_outcome_t *res, FILE *f);
 
 #endif

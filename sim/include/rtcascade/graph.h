@@ -31,6 +31,11 @@ typedef struct rc_graph {
     uint64_t *orig_id;       /* original id of each node (loaded graphs), or NULL */
     int undirected;          /* 1 when built so that every edge exists both ways */
     char *description;      /* how it was made, e.g. "chung_lu nodes=1000 ... seed=1"; may be NULL */
+    void (*release)(void *ctx); /* NULL: the graph owns the arrays above (malloc'd). Otherwise
+                               they live in memory it does not own (e.g. MPI shared windows, one
+                               copy per node): rc_graph_free calls release(release_ctx) instead of
+                               freeing them, and the arrays must be treated as read-only */
+    void *release_ctx;
 } rc_graph_t;
 
 static inline uint64_t rc_graph_out_degree(const rc_graph_t *g, uint32_t u)
@@ -43,7 +48,8 @@ static inline uint64_t rc_graph_in_degree(const rc_graph_t *g, uint32_t v)
     return g->in_off[v + 1] - g->in_off[v];
 }
 
-/* Frees everything the graph owns, and the graph (NULL is harmless). */
+/* Frees everything the graph owns, and the graph (NULL is harmless); arrays it does not own go
+ * back through its release hook. */
 void rc_graph_free(rc_graph_t *g);
 
 /* Bytes a graph of n nodes and m directed edges will occupy. */
@@ -176,6 +182,10 @@ typedef struct rc_dcsbm_params {
     double min_degree;       /* floor on the propensity (0 = none: set by the scale alone) */
     double max_degree;       /* cap on the propensity, in [mean_degree, n-1] (0 = n-1) */
     double size_exponent;    /* power-law exponent (> 1) of community sizes, largest first; 0 = equal sizes */
+    double reciprocity;      /* target share of edges whose reverse exists, in [0, 1]; 0 = none
+                                added (the block model's own, ~0) */
+    double closure;          /* share of the one-way edges that close a path a -> b -> w inside
+                                a community (triadic closure), in [0, 1); 0 = none */
 } rc_dcsbm_params_t;
 
 /* Degree-corrected stochastic block model (Karrer & Newman 2011) with communities: round(n *
@@ -185,7 +195,14 @@ typedef struct rc_dcsbm_params {
  * (or size) loses a large share of its intra-community draws to self-loops and repeats, so with
  * small communities and heavy tails the realised degrees of the biggest hubs fall well below
  * theta and g->m below n * mean_degree (the default study, 2e6 nodes in 200 circles with
- * exponent 2.3, keeps about 87% of its drawn edges). O(m + n). */
+ * exponent 2.3, keeps about 87% of its drawn edges). With closure c, round(c m1) of the m1
+ * one-way edges close a path a -> b -> w through the others (a random edge a -> b and one of
+ * b's) when w is in a's community, and the others are drawn with mixing / (1 - c) between
+ * communities (requires mixing <= 1 - c), so the graph keeps `mixing`. With reciprocity rho,
+ * m1 = round(m / (1 + r)), r = rho / (2 - rho); the one-way graph is built (repeats dropped) and
+ * each of its edges without a reverse gets one with the probability that makes the expected
+ * share of mutual edges rho exactly (from node-block streams), then the graph is built again.
+ * Directed graphs only. O(m + n) (two builds with reciprocity). */
 rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t seed,
                          rc_graph_t **out);
 
@@ -259,9 +276,32 @@ typedef struct rc_graph_stats {
     uint64_t in_tail_xmin;
     uint32_t communities;        /* number of communities (0 without) */
     double intra_fraction;       /* fraction of edges inside a community (NAN without) */
+    double transitivity;         /* global clustering of the undirected view: 3 x triangles /
+                                    connected triples (NAN without a triple) */
+    double transitivity_se;      /* its standard error when sampled, 0 when exact */
+    double clustering;           /* mean local clustering coefficient of the undirected view over
+                                    the nodes with >= 2 neighbours (NAN without one) */
+    double clustering_se;        /* its standard error when sampled, 0 when exact */
+    uint64_t clustering_samples; /* paths sampled for each, 0 when counted exactly */
 } rc_graph_stats_t;
 
 rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st);
+
+/* Clustering of g's undirected view (u, v neighbours when either follows the other). */
+typedef struct rc_clustering {
+    double transitivity;    /* 3 x triangles / connected triples */
+    double transitivity_se; /* 0 when exact */
+    double local;           /* mean local clustering coefficient over nodes with >= 2 neighbours */
+    double local_se;        /* 0 when exact */
+    uint64_t samples;       /* paths sampled for each measure, 0 when exact */
+} rc_clustering_t;
+
+/* Exact (triangles counted) up to 2^22 undirected pairs; above, each measure estimated from 2^20
+ * sampled paths (uniform ones for the transitivity; a uniform node with >= 2 neighbours, then a
+ * uniform path through it, for the mean local coefficient) drawn from fixed streams (the same
+ * on any thread count), with binomial standard errors. NAN when no node has two neighbours.
+ * RC_ERR_NOMEM only. (clustering.c) */
+rc_status_t rc_graph_clustering(const rc_graph_t *g, rc_clustering_t *c);
 
 /* Histogram of out- (followers, out=1) or in-degrees: (*counts)[d] = nodes with degree d, for
  * d in [0, *len). Caller frees *counts. */

@@ -18,8 +18,8 @@
 rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out);
 
 /* Flattens the per-run arrays, the per-point constants (point, seeds, timed, global threshold,
- * audience size) and gen_total of res into one malloc'd buffer (*buf, *len; caller frees).
- * The summary is left out: it is recomputed from the joined runs. RC_ERR_NOMEM only. */
+ * audience size), gen_total and the growth sums of res into one malloc'd buffer (*buf, *len; caller
+ * frees). The summary is left out: it is recomputed from the joined runs. RC_ERR_NOMEM only. */
 rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *len);
 
 /* Reads back what rc_mc_results_pack wrote. RC_ERR_INTERNAL (naming what is wrong) when buf is
@@ -28,7 +28,8 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
 rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **out);
 
 /* Copies block (the runs [first_run, first_run + block->runs) of dst's point) into dst at that
- * place, adds its adoptions per generation to dst->gen_total, takes over its per-point
+ * place, adds its adoptions per generation to dst->gen_total and its growth sums to
+ * dst->growth, takes over its per-point
  * constants and adds its seconds. Blocks may come in any order; once every run is in,
  * rc_mc_summarize(dst) gives bit for bit the summary of a one-call run (gen_total is a sum of
  * integers). RC_ERR_INTERNAL when the block does not fit (past dst->runs, timed differs, other

@@ -96,13 +96,34 @@ rc_status_t rc_results_write_network(rc_results_t *r, size_t network_id, const r
                                      const rc_graph_stats_t *st);
 
 /* Appends the finished point res->point: its runs (res->runs must equal the experiment's runs),
- * summary row, curves, and flips its /points status to done. Durable on return: journal
+ * summary row, curves, events (res->events, when its config asked for them), and flips its
+ * /points status to done. Durable on return: journal
  * fsync'd, HDF5 file flushed and closed. Writing a point that is already done is
  * RC_ERR_INTERNAL. Rows go to /runs, /summary and /curves in call order, so write points in
  * index order for files that are identical whatever the thread count. Disk space is checked
  * before anything is written (RC_ERR_IO naming the path); on any error the file still holds
  * every earlier point. Call it with signals deferred: it is the short window. */
 rc_status_t rc_results_write_point(rc_results_t *r, const rc_mc_results_t *res);
+
+/* A point made ready to write (rc_results_prepare_point). */
+typedef struct rc_results_prep rc_results_prep_t;
+
+/* What writing point res costs in CPU, done ahead without the file or HDF5: its journal record
+ * compressed, and its /runs rows packed and (when the experiment's points fill whole chunks)
+ * shuffled, deflated and checksummed chunk by chunk as the file's filters would. May run on any
+ * thread, for several points at once, also while another thread writes to r (it reads only what
+ * r derived from the experiment). Free *out with rc_results_prep_free, or hand it to
+ * rc_results_write_prepared. RC_ERR_NOMEM. */
+rc_status_t rc_results_prepare_point(const rc_results_t *r, const rc_mc_results_t *res,
+                                     rc_results_prep_t **out);
+
+/* rc_results_write_point with what rc_results_prepare_point made for res (the ready chunks are
+ * written as they are when the file's /runs takes them). Takes prep, even on error. */
+rc_status_t rc_results_write_prepared(rc_results_t *r, const rc_mc_results_t *res,
+                                      rc_results_prep_t *prep);
+
+/* NULL is harmless. */
+void rc_results_prep_free(rc_results_prep_t *prep);
 
 /* Finishes and frees r (NULL is harmless). When every point is done the journal is removed;
  * otherwise it is kept for --resume. Returns the first error of those final steps (the file

@@ -27,6 +27,7 @@
 #include "rtcascade/events.h"
 #include "rtcascade/greedy.h"
 #include "rtcascade/mc_blocks.h"
+#include "rtcascade/mc_point.h"
 /* fit: observed cascades, Hawkes likelihoods, maximum-likelihood fits, predictions */
 #include "rtcascade/cascades.h"
 #include "rtcascade/fit.h"

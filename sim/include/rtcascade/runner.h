@@ -36,6 +36,14 @@ typedef struct rc_sink_ops {
     rc_status_t (*point)(void *ctx, rc_mc_results_t **res);
     /* Ends the sink: flushes, frees ctx. Returns the first error of finishing. */
     rc_status_t (*close)(void *ctx);
+    /* Optional, all three or none: the part of a point's write that needs nothing exclusive
+     * (compressing, packing), done away from the writer: prepare() on the thread that finished
+     * the point, for several points at once, while point_prepared() may run for another;
+     * *prep then goes with the point to point_prepared() instead of point() (which takes it,
+     * even on error), or to discard() when the point is not written. */
+    rc_status_t (*prepare)(void *ctx, const rc_mc_results_t *res, void **prep);
+    rc_status_t (*point_prepared)(void *ctx, rc_mc_results_t **res, void *prep);
+    void (*discard)(void *ctx, void *prep);
 } rc_sink_ops_t;
 
 typedef struct rc_sink {
@@ -92,8 +100,9 @@ size_t rc_sink_memory_network_at(const rc_sink_t *sink, size_t i);
 typedef struct rc_run_options {
     int threads;            /* OpenMP threads for building networks and for runs; 0 = the
                                OpenMP default of the calling thread. Applied to this call only */
-    rc_schedule_t schedule; /* of the run loop */
-    uint32_t chunk;         /* runs per scheduling chunk; 0 = 16 */
+    rc_schedule_t schedule; /* of the run loop of rc_run_point and of MPI units (an experiment's
+                               points share their threads in blocks handed out as they free) */
+    uint32_t chunk;         /* runs per scheduling chunk, the least per block; 0 = 16 */
 } rc_run_options_t;
 
 /* Defaults: all threads, dynamic schedule, chunks of 16. */
@@ -102,10 +111,10 @@ rc_run_options_t rc_run_default_options(void);
 /* What the runner tells its caller while it works; every member may be NULL. */
 typedef struct rc_run_hooks {
     void *ctx;
-    /* What runs now ("building network 1 of 2", "handpicked audience.engagement=0.1"); on the
-     * calling thread. */
+    /* What runs now ("building network 1 of 2", "handpicked audience.engagement=0.1": the first
+     * point not finished, others may run too); on the calling thread. */
     void (*status)(void *ctx, const char *what);
-    /* A point finished and went to the sink's queue; on the calling thread. */
+    /* A point finished and went to the sink's queue (in run order); on the calling thread. */
     void (*point_done)(void *ctx, const rc_point_t *pt, const rc_mc_results_t *res);
     /* Polled between runs from any thread: non-zero stops the experiment; the point in
      * progress is dropped and rc_run_experiment returns RC_ERR_INTERRUPTED. */
@@ -198,6 +207,18 @@ rc_status_t rc_run_graph_stats(const rc_graph_t *g, int threads, rc_graph_stats_
  * cascade seen for no time (up to t = 0). `threads` OpenMP threads (0 = the default) for this
  * call only; results do not depend on it. *out is the caller's (rc_fit_outcome_free). */
 rc_status_t rc_run_fit(const rc_fit_spec_t *spec, int threads, rc_fit_outcome_t **out);
+
+/* The simulation-based calibration of spec->calib (a fit config's `calibrate:`, docs/fit.md)
+ * to the observed cascades cs: builds the network once, minimises the objective over the free
+ * parameters' box -- each candidate simulated by rc_run_point with spec->calib->runs runs of
+ * point index 0, so every candidate draws from the same streams (common random numbers) --
+ * then the intervals (profile of the -log-likelihood, widened by 1 + cascades / runs for the
+ * simulation's own noise; or a bootstrap over cascades, replicate b resampling from stream
+ * (seed, 0xB007, b) and simulating point 1 + b), and simulates the estimate once more for the
+ * fit file. `threads` OpenMP threads (0 = the default) for the runs; results do not depend on
+ * it. rc_run_fit calls it for a config with calibrate:. Free *out with rc_calib_result_free. */
+rc_status_t rc_run_calibrate(const rc_fit_spec_t *spec, const rc_cascades_t *cs, int threads,
+                             rc_calib_result_t **out);
 
 /* ---- Several processes (MPI builds; otherwise one process of one) ---- */
 

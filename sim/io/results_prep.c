@@ -1,0 +1,223 @@
+/* Preparing a finished point for the results file (results_prep.h, results.h): everything a
+ * point's write costs in CPU -- the journal record's compression, the /runs rows, and their
+ * shuffle, deflate and Fletcher-32 -- done by the thread that finished the point, so that the
+ * one writer thread is left with the file system and HDF5's bookkeeping. The chunks are byte for
+ * byte what HDF5's pipeline for /runs makes (shuffle, deflate level 1, Fletcher-32, in that
+ * order: results_h5util.c), so a file is the same whichever way its chunks were written. */
+#include "io/results_prep.h"
+
+#include "io/results_codec.h"
+#include "io/results_file.h"
+#include "io/results_journal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+uint32_t rc_fletcher32(const unsigned char *data, size_t len)
+{
+    size_t words = len / 2;
+    uint32_t sum1 = 0, sum2 = 0;
+    while (words > 0) {
+        size_t t = words > 360 ? 360 : words;
+        words -= t;
+        do {
+            sum1 += (uint32_t)((data[0] << 8) | data[1]);
+            data += 2;
+            sum2 += sum1;
+        } while (--t);
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    if (len % 2) {
+        sum1 += (uint32_t)(*data << 8);
+        sum2 += sum1;
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    return (sum2 << 16) | sum1;
+}
+
+void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t first,
+                  uint64_t count, unsigned char *rows)
+{
+    const size_t stride = rc_table_stride(t);
+    const uint64_t p = res->point;
+    for (uint64_t k = 0; k < count; k++) {
+        const uint64_t i = first + k;
+        void *row = rows + k * stride;
+        rc_row_u64(t, row, RC_R_POINT, p);
+        rc_row_u64(t, row, RC_R_RUN, i);
+        rc_row_u32(t, row, RC_R_SIZE, res->size[i]);
+        rc_row_u32(t, row, RC_R_RETWEETS, res->retweets[i]);
+        rc_row_u64(t, row, RC_R_REACH, res->reach[i]);
+        rc_row_u32(t, row, RC_R_DEPTH, res->depth[i]);
+        rc_row_u32(t, row, RC_R_MAX_BREADTH, res->max_breadth[i]);
+        rc_row_f64(t, row, RC_R_VIRALITY, res->virality[i]);
+        rc_row_f64(t, row, RC_R_FINAL_TIME,
+                   res->timed && res->final_time ? res->final_time[i] : NAN);
+        rc_row_f64(t, row, RC_R_T50, res->timed && res->t50 ? res->t50[i] : NAN);
+        rc_row_f64(t, row, RC_R_T90, res->timed && res->t90 ? res->t90[i] : NAN);
+        rc_row_u8(t, row, RC_R_GLOBAL, res->global[i]);
+        rc_row_u8(t, row, RC_R_CAPPED, res->capped[i]);
+        rc_row_f64(t, row, RC_R_REACH_PER_MEMBER,
+                   res->audience ? (double)res->reach[i] / (double)res->audience : NAN);
+    }
+}
+
+/* HDF5's shuffle of n elements of `size` bytes: byte j of every element, then byte j + 1... */
+static void shuffle(const unsigned char *src, size_t n, size_t size, unsigned char *dst)
+{
+    for (size_t j = 0; j < size; j++) {
+        unsigned char *d = dst + j * n;
+        const unsigned char *s = src + j;
+        for (size_t i = 0; i < n; i++, s += size)
+            d[i] = *s;
+    }
+}
+
+/* One chunk of `rows` packed rows (raw, rows x size bytes) through shuffle, deflate level 1 and
+ * Fletcher-32, as HDF5's filters make it (deflate into a compressBound buffer, so it is never
+ * skipped), into *out. scratch holds rows x size bytes. */
+static rc_status_t filter_chunk(const unsigned char *raw, size_t rows, size_t size,
+                                unsigned char *scratch, unsigned char **out, size_t *out_len)
+{
+    rc_status_t status = RC_OK;
+    const size_t nbytes = rows * size;
+    uLongf comp = compressBound((uLong)nbytes);
+    unsigned char *buf = malloc((size_t)comp + 4);
+    RC_ALLOC_CHECK(buf, "a /runs chunk");
+    shuffle(raw, rows, size, scratch);
+    if (compress2(buf, &comp, scratch, (uLong)nbytes, 1) != Z_OK)
+        RC_FAIL(RC_ERR_NOMEM, "cannot compress a /runs chunk of %zu bytes", nbytes);
+    uint32_t sum = rc_fletcher32(buf, comp);
+    memcpy(buf + comp, &sum, 4); /* in the machine's order, as HDF5 stores it */
+    *out = buf;
+    *out_len = (size_t)comp + 4;
+    buf = NULL;
+cleanup:
+    free(buf);
+    return status;
+}
+
+/* The /runs chunks of res: its rows packed (the file's layout), then filtered chunk by chunk. */
+static rc_status_t make_chunks(const rc_results_t *r, const rc_mc_results_t *res,
+                               rc_results_prep_t *p)
+{
+    rc_status_t status = RC_OK;
+    const rc_table_t *t = &r->lay.runs;
+    rc_table_t packed = *t; /* the same columns at their file offsets */
+    rc_col_t *cols = malloc((t->n ? t->n : 1) * sizeof *cols);
+    unsigned char *raw = NULL, *scratch = NULL;
+    RC_ALLOC_CHECK(cols, "the /runs columns");
+    for (size_t c = 0; c < t->n; c++) {
+        cols[c] = t->cols[c];
+        cols[c].moff = cols[c].foff;
+    }
+    packed.cols = cols;
+    packed.packed = 1;
+    packed.msize = t->fsize;
+    const uint64_t rows = r->lay.runs_chunk, runs = res->runs;
+    const size_t size = t->fsize;
+    p->n_chunks = (size_t)(runs / rows);
+    p->chunk = calloc(p->n_chunks, sizeof *p->chunk);
+    p->chunk_len = calloc(p->n_chunks, sizeof *p->chunk_len);
+    raw = malloc(rows * size);
+    scratch = malloc(rows * size);
+    RC_ALLOC_CHECK(p->chunk, "the /runs chunks");
+    RC_ALLOC_CHECK(p->chunk_len, "the /runs chunks");
+    RC_ALLOC_CHECK(raw, "a /runs chunk");
+    RC_ALLOC_CHECK(scratch, "a /runs chunk");
+    for (size_t k = 0; k < p->n_chunks; k++) {
+        rc_runs_rows(&packed, res, k * rows, rows, raw);
+        RC_TRY(filter_chunk(raw, rows, size, scratch, &p->chunk[k], &p->chunk_len[k]));
+    }
+    p->chunk_rows = rows;
+cleanup:
+    free(cols);
+    free(raw);
+    free(scratch);
+    return status;
+}
+
+void rc_results_prep_free(rc_results_prep_t *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t k = 0; p->chunk != NULL && k < p->n_chunks; k++)
+        free(p->chunk[k]);
+    free(p->chunk);
+    free(p->chunk_len);
+    free(p->jrec);
+    free(p);
+}
+
+rc_status_t rc_results_prepare_point(const rc_results_t *r, const rc_mc_results_t *res,
+                                     rc_results_prep_t **out)
+{
+    rc_status_t status = RC_OK;
+    rc_jbuf_t b = {0};
+    rc_results_prep_t *p = calloc(1, sizeof *p);
+    *out = NULL;
+    RC_ALLOC_CHECK(p, "a point ready to write");
+    p->point = res->point;
+    rc_jpoint_encode(&b, res);
+    RC_TRY(rc_jbuf_check(&b));
+    RC_TRY(rc_journal_record(RC_JREC_POINT, res->point, b.data, b.len, &p->jrec, &p->jrec_len));
+    /* Whole chunks per point only: a point's first row is then a chunk's first row. */
+    if (r->lay.runs_chunk > 0 && res->runs % r->lay.runs_chunk == 0)
+        RC_TRY(make_chunks(r, res, p));
+    *out = p;
+    p = NULL;
+cleanup:
+    rc_jbuf_free(&b);
+    rc_results_prep_free(p);
+    return status;
+}
+
+/* 1 when dset is chunked by `rows` with exactly the filters shuffle, deflate level 1 and
+ * Fletcher-32, in that order: what the prepared chunks are. */
+static int pipeline_fits(hid_t dset, uint64_t rows)
+{
+    hid_t dcpl = H5Dget_create_plist(dset);
+    if (dcpl < 0)
+        return 0;
+    static const H5Z_filter_t want[3] = {H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE,
+                                         H5Z_FILTER_FLETCHER32};
+    hsize_t chunk[1] = {0};
+    int ok = H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, 1, chunk) == 1 &&
+             chunk[0] == rows && H5Pget_nfilters(dcpl) == 3;
+    for (unsigned i = 0; ok && i < 3; i++) {
+        unsigned flags = 0, cd[4] = {0}, config = 0;
+        size_t ncd = 4;
+        char name[32];
+        H5Z_filter_t f = H5Pget_filter2(dcpl, i, &flags, &ncd, cd, sizeof name, name, &config);
+        ok = f == want[i] && (f != H5Z_FILTER_DEFLATE || (ncd >= 1 && cd[0] == 1));
+    }
+    H5Pclose(dcpl);
+    return ok;
+}
+
+rc_status_t rc_runs_write_chunks(hid_t dset, uint64_t start, const rc_results_prep_t *prep,
+                                 const char *path, int *done)
+{
+    *done = 0;
+    if (prep == NULL || prep->chunk_rows == 0 || start % prep->chunk_rows != 0 ||
+        !pipeline_fits(dset, prep->chunk_rows))
+        return RC_OK;
+    hsize_t dims[1] = {(hsize_t)(start + prep->n_chunks * prep->chunk_rows)};
+    if (H5Dset_extent(dset, dims) < 0)
+        return rc_error(RC_ERR_IO, "%s: cannot extend /runs", path);
+    for (size_t k = 0; k < prep->n_chunks; k++) {
+        hsize_t offset[1] = {(hsize_t)(start + k * prep->chunk_rows)};
+        if (H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, prep->chunk_len[k], prep->chunk[k]) <
+            0)
+            return rc_error(RC_ERR_IO, "%s: cannot append to /runs", path);
+    }
+    *done = 1;
+    return RC_OK;
+}

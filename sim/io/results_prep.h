@@ -1,0 +1,40 @@
+/* A finished point made ready to write (results_prep.c), by any thread while the file is busy:
+ * its journal record, compressed, and its /runs rows packed as the file stores them and, when
+ * the experiment's points fill whole chunks, filtered chunk by chunk as the /runs pipeline
+ * would (shuffle, deflate level 1, Fletcher-32) for HDF5's direct chunk writes. Private to
+ * sim/io/results_*.c. */
+#ifndef RC_RESULTS_PREP_H
+#define RC_RESULTS_PREP_H
+
+#include "io/results_internal.h"
+#include "rtcascade/results.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rc_results_prep {
+    uint64_t point;
+    unsigned char *jrec;   /* the journal record (rc_journal_record), jrec_len bytes */
+    size_t jrec_len;
+    uint64_t chunk_rows;   /* rows per /runs chunk; 0: no chunks made (the rows are written
+                              through HDF5's pipeline) */
+    size_t n_chunks;
+    unsigned char **chunk; /* each chunk's filtered bytes, chunk_len[i] long */
+    size_t *chunk_len;
+};
+
+/* Fills rows (count x rc_table_stride(t) bytes) with the /runs rows of runs [first, first +
+ * count) of res, in t's memory layout (packed when t is). Cannot fail. */
+void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t first,
+                  uint64_t count, unsigned char *rows);
+
+/* Writes prep's chunks as the /runs rows of its point, appended to the open dataset dset at
+ * row `start`, when dset's filters and chunks are what prep was made for (*done = 1); *done = 0
+ * leaves dset untouched for the ordinary append. RC_ERR_IO naming path. */
+rc_status_t rc_runs_write_chunks(hid_t dset, uint64_t start, const struct rc_results_prep *prep,
+                                 const char *path, int *done);
+
+/* Fletcher-32 as HDF5 computes it (H5_checksum_fletcher32). Cannot fail. */
+uint32_t rc_fletcher32(const unsigned char *data, size_t len);
+
+#endif

@@ -1,8 +1,8 @@
-/* The per-run fixed cost of the engine (run by scripts/bench_overhead.py): on a directed
- * Erdos-Renyi graph, times each piece of a run of the independent cascade in a loop of its own
- * -- opening the run's stream and drawing its seed, the workspace's epoch reset, the cascade,
- * its metrics -- then the whole engine loop (rc_mc_run, whose remainder is the per-run record
- * and the loop itself), the per-point statistics (rc_mc_summarize) and the curves
+/* The per-run fixed cost of the engine (build/tests/rc_bench_overhead; docs/benchmarks.md): on a
+ * directed Erdos-Renyi graph, times each piece of a run of the independent cascade in a loop of
+ * its own -- opening the run's stream and drawing its seed, the workspace's epoch reset, the
+ * cascade, its metrics -- then the whole engine loop (rc_mc_run, whose remainder is the per-run
+ * record and the loop itself), the per-point statistics (rc_mc_summarize) and the curves
  * (rc_curves_compute), each in nanoseconds per run of this thread's CPU time, and prints one
  * JSON object. */
 #include "rtcascade/curves.h"

@@ -40,7 +40,8 @@ static rc_status_t group_seeds(const mc_point_t *pt, mc_thread_t *t, int j, uint
         t->group_seeds = p;
         t->group_seeds_cap = cap;
     }
-    memcpy(t->group_seeds + have, t->seed_buf, (size_t)k * sizeof *t->seed_buf);
+    if (k > 0) /* an audience's first hop may be empty: nothing to copy (group_seeds may be NULL) */
+        memcpy(t->group_seeds + have, t->seed_buf, (size_t)k * sizeof *t->seed_buf);
     t->group_seed_off[j + 1] = (uint32_t)(have + k);
     return RC_OK;
 }

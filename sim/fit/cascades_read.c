@@ -258,7 +258,8 @@ static rc_status_t rd_row(rd_state_t *S, const rd_field_t *f)
             RC_TRY(rd_open(S, id));
         }
     } else if (!S->in_cascade) {
-        RC_TRY(rd_open(S, (rd_field_t){"0", "0" + 1}));
+        static const char one_id[] = "0"; /* the one cascade of a file without a cascade column */
+        RC_TRY(rd_open(S, (rd_field_t){one_id, one_id + 1}));
     }
     const char *cid = rd_id(S, S->obs.len);
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 build=$1
 seconds=${2:-60}
 src=$PWD/tests/fuzz
-targets=(config edgelist results resume graph)
+targets=(config edgelist cascades results resume graph)
 findings=$PWD/$build/fuzz-findings
 mkdir -p "$findings"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
@@ -32,6 +32,7 @@ for t in "${targets[@]}"; do
         cp -n "$f" "$corpus/$(basename "$f")"
       done ;;
     edgelist) dict=edgelist ;;
+    cascades) dict=cascades ;;
   esac
   log=$PWD/$build/fuzz-$t.log
   start=$(date +%s)

@@ -41,11 +41,14 @@ def check_rates(exe, src, tmp):
         c = yaml.safe_load(open(os.path.join(src, cfg)))
         m = c["model"]
         check(m["followers"] == "network", f"{cfg}: the fitted process on the network")
+        # The optimiser stops within its tolerance, so builds that round differently (sanitizers,
+        # other compilers) end a few 1e-6 apart; 1e-4 is still far inside the standard errors
+        # (5-14% of the estimates)
         for k in ("kappa", "beta"):
-            check(abs(m[k] - want[k]) <= 1e-9 * abs(want[k]), f"{cfg}: {k} {m[k]} vs {want[k]}")
+            check(abs(m[k] - want[k]) <= 1e-4 * abs(want[k]), f"{cfg}: {k} {m[k]} vs {want[k]}")
         for k, v in want["delay"].items():
             got = m["delay"][k]
-            ok = got == v if isinstance(v, str) else abs(got - v) <= 1e-9 * abs(v)
+            ok = got == v if isinstance(v, str) else abs(got - v) <= 1e-4 * abs(v)
             check(ok, f"{cfg}: delay {k} {got} vs {v}")
         k, b = m["kappa"], m["beta"]
         for name, sc in c["scenarios"].items():

@@ -155,17 +155,30 @@ def print_tables(t):
               f"{r['bc_reach']:,.0f} | {r['cel_reach']:,.0f} | {base} |")
 
 
+SHORT = {"default": "default\nDC-SBM", "twitterlike": "Twitter-like\nDC-SBM",
+         "careers": "@bofa_\ncareers"}
+
+
 def _cell_label(model, net, regime):
     if model == "fitted":
-        return f"fitted ({regime.split()[-1]})\n{NETWORKS[net]}"
-    return f"{model}\n{NETWORKS[net]}\n{regime}"
+        return f"fitted {regime.split()[-1]}\n{SHORT[net]}"
+    return f"assumed\n{SHORT[net]}"
+
+
+def _short(y):
+    """A bar's value in a few characters: 1.1, 68, 1,690, 379k, 1.96M."""
+    if y >= 1e6:
+        return f"{y / 1e6:.2g}M"
+    if y >= 1e5:
+        return f"{y / 1e3:.0f}k"
+    return f"{y:,.0f}" if y >= 10 else f"{y:.1f}"
 
 
 def overview(cells, fig=None):
     """Grouped bars: retweets and reach of the three authors per cell (assumed cells at the
     lively p = 0.035 only)."""
     shown = [c for c in cells if c[0] == "fitted" or c[2] == "IC p = 0.035"]
-    fig = fig or plt.figure(figsize=(12, 4.8))
+    fig = fig or plt.figure(figsize=(12, 5.2))
     axes = fig.subplots(1, 2)
     width = 0.26
     for ax, metric in zip(axes, ("retweets", "reach")):
@@ -178,9 +191,10 @@ def overview(cells, fig=None):
                        label={"handpicked": "250 hand-picked at 15%",
                               "broadcast": "2,000 random followers",
                               "celebrity": "celebrity"}[s] if i == 0 else None)
-                ax.text(i + (j - 1) * width, y * 1.1, f"{y:,.0f}" if y >= 10 else f"{y:.1f}",
-                        ha="center", va="bottom", fontsize=6.5)
+                ax.text(i + (j - 1) * width, y * 1.1, _short(y), ha="center", va="bottom",
+                        fontsize=6, rotation=90 if y >= 1e4 else 0)
         ax.set_yscale("log")
+        ax.set_ylim(top=ax.get_ylim()[1] * 5)  # room for the rotated labels
         ax.set_xticks(range(len(shown)))
         ax.set_xticklabels([_cell_label(m, n, g) for m, n, g, _, _ in shown], fontsize=7)
         ax.grid(axis="y", which="both", alpha=0.25)

@@ -1161,14 +1161,19 @@ static size_t special_char(const unsigned char *t)
 }
 
 /* Whether text (a key, or an unquoted value) must be double-quoted to read back as itself: it
- * is empty, starts or ends with a space, starts with an indicator, holds a character plain YAML
- * gives a meaning to, or a special character. A negative number stays plain. */
+ * is empty, starts or ends with a space, starts with an indicator or a document marker, holds a
+ * character plain YAML gives a meaning to, or a special character. A negative number stays
+ * plain. */
 static int needs_quotes(const char *t)
 {
     size_t n = strlen(t);
     if (n == 0 || isspace((unsigned char)t[0]) || isspace((unsigned char)t[n - 1]))
         return 1;
     if (strpbrk(t, ":#{}[],&*!|>'\"%@`\\") != NULL || t[0] == '?')
+        return 1;
+    /* "---" and "..." open or end a YAML document wherever a line starts with them (a lone
+     * scalar is written at a line's start: fuzz_config found "..." read back as nothing) */
+    if (n >= 3 && (strncmp(t, "---", 3) == 0 || strncmp(t, "...", 3) == 0))
         return 1;
     double d;
     if (t[0] == '-' && text_to_double(t, &d) != 1)

@@ -118,6 +118,23 @@ int main(void)
     rc_cfg_free(again);
     rc_cfg_free(root);
 
+    /* Scalars that look like document markers are quoted when written (fuzz_config: "..." as a
+     * whole document wrote back as the end-of-document marker, which reads as nothing). */
+    const char *const markers[] = {" ...", "---x\n", "a: ...\nb: '--- c'\n", "['...', ---z]\n"};
+    for (size_t k = 0; k < sizeof markers / sizeof *markers; k++) {
+        CHECK_OK(rc_cfg_parse_string(markers[k], "markers", &root));
+        yaml = rc_cfg_to_yaml(root);
+        CHECK(yaml != NULL);
+        again = NULL;
+        CHECK_OK(rc_cfg_parse_string(yaml, "markers emitted", &again));
+        yaml2 = again != NULL ? rc_cfg_to_yaml(again) : NULL;
+        CHECK(yaml2 != NULL && strcmp(yaml, yaml2) == 0);
+        free(yaml);
+        free(yaml2);
+        rc_cfg_free(again);
+        rc_cfg_free(root);
+    }
+
     /* Syntax errors name the line and column; duplicates and aliases are refused. */
     CHECK_FAILS(rc_cfg_parse_string("a: 1\nb: [1, 2\n", "bad.yaml", &root), RC_ERR_CONFIG,
                 "bad.yaml:3:1: YAML syntax error");

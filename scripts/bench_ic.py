@@ -124,8 +124,8 @@ def main():
             t_all += t2 - t0
         gt_rate = acts / t_dyn
         ratio = med[kernels[0]] / rc["threads"] / gt_rate
-        for k in kernels:
-            print(f"  {k} per CPU-second / graph-tool: {med[k] / gt_rate:.0f}x")
+        for kern in kernels:
+            print(f"  {kern} per CPU-second / graph-tool: {med[kern] / gt_rate:.0f}x")
         print(f"graph-tool {gt.__version__} SIRState(beta={a.p}, gamma=1): {len(seeds[:k])} runs "
               f"from the same "
               f"seeds, {acts} activations (rtcascade had {ours} on those seeds)")

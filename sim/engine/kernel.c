@@ -12,9 +12,8 @@ const rc_param_t rc_engine_params[] = {
      .def = RC_KERNEL_AUTO, .choices = rc_kernel_names,
      .doc = "how a point's runs are computed: per_run (one run at a time, the reference), fused "
             "(64 runs at a time, one bit per run per node; independent_cascade and "
-            "linear_threshold with weights: in_degree), or auto (fused when the model can, "
-            "the estimated branching factor is >= 2 and the point has >= 1024 runs; decided "
-            "from the config and the network alone)"},
+            "linear_threshold with weights: in_degree; other draws, same distributions), or "
+            "auto (per_run: fused is slower on every graph measured so far)"},
     {0},
 };
 
@@ -68,8 +67,9 @@ rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, con
         *out = RC_KERNEL_FUSED;
         return RC_OK;
     }
-    const uint64_t point_runs = o->point_runs > 0 ? o->point_runs : runs;
-    if (why == NULL && b >= RC_FUSED_MIN_BRANCHING && point_runs >= RC_FUSED_MIN_RUNS)
-        *out = RC_KERNEL_FUSED;
+    /* auto: per_run. The fused kernel was slower than per_run on every graph measured (0.19x to
+     * 0.7x, branching factors 0.5 to 3: docs/benchmarks.md), so auto does not pick it until it
+     * pays; `fused` runs it when asked. */
+    (void)runs;
     return RC_OK;
 }

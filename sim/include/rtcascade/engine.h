@@ -241,8 +241,8 @@ typedef enum rc_schedule {
 
 /* How the runs of a point are computed (`engine.kernel`). */
 typedef enum rc_kernel {
-    RC_KERNEL_AUTO = 0,    /* per_run or fused, chosen from the config and the graph alone
-                              (rc_mc_kernel_choose), never from timing */
+    RC_KERNEL_AUTO = 0,    /* chosen from the config alone (rc_mc_kernel_choose), never from
+                              timing: per_run for now */
     RC_KERNEL_PER_RUN = 1, /* one run at a time, from its xoshiro256++ stream: the reference */
     RC_KERNEL_FUSED = 2    /* 64 runs at a time, one bit per run per node, coins and thresholds
                               from counter-based words keyed by (seed, point, run, edge or node) */
@@ -372,20 +372,14 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                       const rc_seed_spec_t *seeds, uint64_t runs, uint64_t master_seed,
                       uint64_t point, const rc_mc_options_t *opt, rc_mc_results_t **out);
 
-/* The fused kernel's limits for `kernel: auto`: it fuses a point when the model can (see
- * rc_mc_kernel_choose), the estimated branching factor is at least RC_FUSED_MIN_BRANCHING (below
- * it a group's runs rarely share a node in the same generation, and one run at a time is faster)
- * and the point has at least RC_FUSED_MIN_RUNS runs (so that the per-thread state pays). */
-#define RC_FUSED_MIN_BRANCHING 2.0
-#define RC_FUSED_MIN_RUNS 1024
-
-/* The kernel that runs a point: o->kernel, or for RC_KERNEL_AUTO the choice made from the config
- * and the graph alone (never from timing, so a config gives the same file anywhere): fused when
- * the model has a fused kernel for these parameters on g, the audience (if any) is fixed,
- * o->max_size (when set) is at least max_seeds, and the limits above hold (runs: o->point_runs,
- * or `runs` when 0). `shared` is the model's prepare() result; `redraw`: an audience redrawn
- * in every run. RC_ERR_CONFIG when fused is asked for but cannot run, naming why. *branching
- * (may be NULL) gets the model's estimate (0 when it has no fused kernel). */
+/* The kernel that runs a point: o->kernel, with RC_KERNEL_AUTO resolved from the config alone
+ * (never from timing, so a config gives the same file anywhere): per_run, since the fused kernel
+ * has been slower on every graph measured (docs/benchmarks.md). Fused runs when asked for and
+ * the model has a fused kernel for these parameters on g, the audience (if any) is fixed and
+ * o->max_size (when set) is at least max_seeds; RC_ERR_CONFIG otherwise, naming why. `shared`
+ * is the model's prepare() result; `redraw`: an audience redrawn in every run; `runs` is unused
+ * (kept for a future auto that weighs the point's runs). *branching (may be NULL) gets the
+ * model's estimate (0 when it has no fused kernel or per_run is asked for). */
 rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
                                 const rc_mc_options_t *o, uint64_t runs, rc_kernel_t *out,

@@ -18,6 +18,26 @@ static const char *doc = "name: demo\n"
                          "sweep:\n"
                          "  model.p: [0.01, 0.02]\n";
 
+/* Scalars that look like document markers are quoted when written (fuzz_config: "..." as a
+ * whole document wrote back as the end-of-document marker, which reads as nothing). */
+static void test_document_markers(void)
+{
+    const char *const markers[] = {" ...", "---x\n", "a: ...\nb: '--- c'\n", "['...', ---z]\n"};
+    for (size_t k = 0; k < sizeof markers / sizeof *markers; k++) {
+        rc_cfg_t *root = NULL, *again = NULL;
+        CHECK_OK(rc_cfg_parse_string(markers[k], "markers", &root));
+        char *yaml = rc_cfg_to_yaml(root), *yaml2 = NULL;
+        CHECK(yaml != NULL);
+        CHECK_OK(rc_cfg_parse_string(yaml, "markers emitted", &again));
+        yaml2 = again != NULL ? rc_cfg_to_yaml(again) : NULL;
+        CHECK(yaml2 != NULL && strcmp(yaml, yaml2) == 0);
+        free(yaml);
+        free(yaml2);
+        rc_cfg_free(again);
+        rc_cfg_free(root);
+    }
+}
+
 int main(void)
 {
     rc_cfg_t *root = NULL;
@@ -118,23 +138,6 @@ int main(void)
     rc_cfg_free(again);
     rc_cfg_free(root);
 
-    /* Scalars that look like document markers are quoted when written (fuzz_config: "..." as a
-     * whole document wrote back as the end-of-document marker, which reads as nothing). */
-    const char *const markers[] = {" ...", "---x\n", "a: ...\nb: '--- c'\n", "['...', ---z]\n"};
-    for (size_t k = 0; k < sizeof markers / sizeof *markers; k++) {
-        CHECK_OK(rc_cfg_parse_string(markers[k], "markers", &root));
-        yaml = rc_cfg_to_yaml(root);
-        CHECK(yaml != NULL);
-        again = NULL;
-        CHECK_OK(rc_cfg_parse_string(yaml, "markers emitted", &again));
-        yaml2 = again != NULL ? rc_cfg_to_yaml(again) : NULL;
-        CHECK(yaml2 != NULL && strcmp(yaml, yaml2) == 0);
-        free(yaml);
-        free(yaml2);
-        rc_cfg_free(again);
-        rc_cfg_free(root);
-    }
-
     /* Syntax errors name the line and column; duplicates and aliases are refused. */
     CHECK_FAILS(rc_cfg_parse_string("a: 1\nb: [1, 2\n", "bad.yaml", &root), RC_ERR_CONFIG,
                 "bad.yaml:3:1: YAML syntax error");
@@ -154,5 +157,6 @@ int main(void)
     CHECK_FAILS(rc_cfg_check_keys(root, top_keys), RC_ERR_CONFIG, "(did you mean 'model'?)");
     rc_cfg_free(root);
     CHECK_EQ_U64(rc_edit_distance("kitten", "sitting"), 3);
+    test_document_markers();
     return rc_test_report("test_config");
 }

@@ -61,30 +61,18 @@ cleanup:
 
 uint32_t rc_idmap_find(const rc_idmap_t *m, uint64_t id)
 {
-    uint64_t s = rc_idmap_hash(id) & m->mask;
-    for (;;) {
-        uint32_t k = m->slot[s];
-        if (k == RC_NO_NODE || m->ids[k] == id)
-            return k;
-        s = (s + 1) & m->mask;
-    }
+    return m->slot[rc_idmap_slot(m, id, rc_idmap_hash(id))];
 }
 
 rc_status_t rc_idmap_add(rc_idmap_t *m, uint64_t id, const char *what, uint32_t *idx,
                          int *added)
 {
     rc_status_t status = RC_OK;
-    uint64_t s = rc_idmap_hash(id) & m->mask;
+    const uint64_t s = rc_idmap_slot(m, id, rc_idmap_hash(id));
     *added = 0;
-    for (;;) {
-        uint32_t k = m->slot[s];
-        if (k == RC_NO_NODE)
-            break;
-        if (m->ids[k] == id) {
-            *idx = k;
-            return RC_OK;
-        }
-        s = (s + 1) & m->mask;
+    if (m->slot[s] != RC_NO_NODE) {
+        *idx = m->slot[s];
+        return RC_OK;
     }
     if (m->n >= RC_MAX_NODES)
         RC_FAIL(RC_ERR_INPUT, "%s: more than %llu distinct account ids", what,

@@ -29,6 +29,16 @@ static inline uint64_t rc_idmap_hash(uint64_t x)
     return x;
 }
 
+/* The slot of id (hash h = rc_idmap_hash(id)): where it is, or the empty slot where it would go.
+ * Linear probing; the table is never full. */
+static inline uint64_t rc_idmap_slot(const rc_idmap_t *m, uint64_t id, uint64_t h)
+{
+    uint64_t s = h & m->mask;
+    while (m->slot[s] != RC_NO_NODE && m->ids[m->slot[s]] != id)
+        s = (s + 1) & m->mask;
+    return s;
+}
+
 /* An empty map sized for about expected_nodes ids. RC_ERR_NOMEM. */
 rc_status_t rc_idmap_init(rc_idmap_t *m, uint64_t expected_nodes);
 void rc_idmap_free(rc_idmap_t *m);

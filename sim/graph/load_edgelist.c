@@ -49,16 +49,10 @@ static inline rc_status_t rc_loader_node(rc_loader_t *L, uint64_t id, uint64_t h
 {
     rc_status_t status = RC_OK;
     rc_idmap_t *m = &L->map;
-    uint64_t s = h & m->mask;
-    for (;;) {
-        uint32_t k = m->slot[s];
-        if (k == RC_NO_NODE)
-            break;
-        if (m->ids[k] == id) {
-            *idx = k;
-            return RC_OK;
-        }
-        s = (s + 1) & m->mask;
+    const uint64_t s = rc_idmap_slot(m, id, h);
+    if (m->slot[s] != RC_NO_NODE) {
+        *idx = m->slot[s];
+        return RC_OK;
     }
     if (L->closed)
         RC_FAIL(RC_ERR_INPUT, "%s:%llu: account %llu is not in the accounts file %s", L->path,

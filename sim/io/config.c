@@ -74,9 +74,18 @@ static rc_status_t node_append(rc_cfg_t *parent, rc_cfg_t *child)
     return RC_OK;
 }
 
-/* Recomputes the dotted paths of node and everything below it from `path`. */
-static rc_status_t set_paths(rc_cfg_t *c, const char *path)
+/* Sets the key path of c and of everything below it ("model.delay.rate", "sweep.p[2]"). With a
+ * budget (a freshly parsed tree), refuses paths that would need more than `*budget` bytes in
+ * all (deep trees of long keys make long paths at every node); NULL: no bound. */
+static rc_status_t set_paths_budget(rc_cfg_t *c, const char *path, size_t *budget)
 {
+    size_t n = strlen(path) + 1;
+    if (budget != NULL && n > *budget)
+        return rc_error(RC_ERR_CONFIG, "%s:%u:%u: the key paths of this config need more than "
+                        "%zu MiB (too many keys, too deep)",
+                        c->file, c->line, c->col, RC_CFG_MAX_PATHS >> 20);
+    if (budget != NULL)
+        *budget -= n;
     char *p = strdup(path);
     if (p == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
@@ -92,12 +101,18 @@ static rc_status_t set_paths(rc_cfg_t *c, const char *path)
             snprintf(cp, need, "%s%s%s", path, *path ? "." : "", ch->key);
         else
             snprintf(cp, need, "%s[%zu]", path, i);
-        rc_status_t s = set_paths(ch, cp);
+        rc_status_t s = set_paths_budget(ch, cp, budget);
         free(cp);
         if (s != RC_OK)
             return s;
     }
     return RC_OK;
+}
+
+/* Recomputes the dotted paths of c and everything below it from `path`. */
+static rc_status_t set_paths(rc_cfg_t *c, const char *path)
+{
+    return set_paths_budget(c, path, NULL);
 }
 
 /* ---- parsing ---- */
@@ -356,38 +371,6 @@ cleanup:
     return status;
 }
 
-/* set_paths for a freshly parsed tree, refusing paths that would need more than `*budget`
- * bytes (deep trees of long keys make long paths at every node). */
-static rc_status_t set_paths_budget(rc_cfg_t *c, const char *path, size_t *budget)
-{
-    size_t n = strlen(path) + 1;
-    if (n > *budget)
-        return rc_error(RC_ERR_CONFIG, "%s:%u:%u: the key paths of this config need more than "
-                        "%zu MiB (too many keys, too deep)",
-                        c->file, c->line, c->col, RC_CFG_MAX_PATHS >> 20);
-    *budget -= n;
-    char *p = strdup(path);
-    if (p == NULL)
-        return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
-    free(c->path);
-    c->path = p;
-    for (size_t i = 0; i < c->len; i++) {
-        rc_cfg_t *ch = c->items[i];
-        size_t need = strlen(path) + (ch->key ? strlen(ch->key) : 24) + 4;
-        char *cp = malloc(need);
-        if (cp == NULL)
-            return rc_error(RC_ERR_NOMEM, "out of memory reading a config");
-        if (c->kind == RC_CFG_MAP)
-            snprintf(cp, need, "%s%s%s", path, *path ? "." : "", ch->key);
-        else
-            snprintf(cp, need, "%s[%zu]", path, i);
-        rc_status_t s = set_paths_budget(ch, cp, budget);
-        free(cp);
-        if (s != RC_OK)
-            return s;
-    }
-    return RC_OK;
-}
 
 static rc_status_t parse_input(parser_t *p, rc_cfg_t **root)
 {

@@ -115,26 +115,44 @@ static rc_status_t exact(const rc_graph_t *g, const uint64_t *deg, rc_clustering
     tri = calloc((size_t)n + 1, sizeof *tri); /* triangles through each node */
     RC_ALLOC_CHECK(tri, "the transitivity's lists");
     uint64_t triangles = 0;
-#pragma omp parallel for schedule(dynamic, 256) reduction(+ : triangles)
-    for (long long v = 0; v < (long long)n; v++)
-        for (uint64_t k = off[v]; k < off[v + 1]; k++) {
-            const uint32_t u = up[k];
-            uint64_t i = off[v], j = off[u];
-            while (i < off[v + 1] && j < off[u + 1]) {
-                uint32_t a = up[i], b = up[j];
-                if (a == b) {
+    int no_mark = 0;
+    /* For each v: its up-list marked (mark[w] = v + 1), then each w in up(u), u in up(v), is a
+     * triangle v < u < w when marked -- one random read of a small array per step, where
+     * merging the two sorted lists branched unpredictably at every step (about 4x slower). */
+#pragma omp parallel reduction(+ : triangles)
+    {
+        uint32_t *mark = calloc((size_t)n + 1, sizeof *mark);
+        if (mark == NULL) {
+#pragma omp atomic write
+            no_mark = 1;
+        }
+#pragma omp for schedule(dynamic, 256)
+        for (long long v = 0; v < (long long)n; v++) {
+            if (mark == NULL)
+                continue;
+            const uint32_t tag = (uint32_t)v + 1;
+            for (uint64_t k = off[v]; k < off[v + 1]; k++)
+                mark[up[k]] = tag;
+            for (uint64_t k = off[v]; k < off[v + 1]; k++) {
+                const uint32_t u = up[k];
+                for (uint64_t j = off[u]; j < off[u + 1]; j++) {
+                    const uint32_t w = up[j];
+                    if (mark[w] != tag)
+                        continue;
                     triangles++;
 #pragma omp atomic
                     tri[v]++;
 #pragma omp atomic
                     tri[u]++;
 #pragma omp atomic
-                    tri[a]++;
+                    tri[w]++;
                 }
-                i += a <= b;
-                j += b <= a;
             }
         }
+        free(mark);
+    }
+    if (no_mark)
+        RC_FAIL(RC_ERR_NOMEM, "out of memory for the transitivity's marks (%u nodes)", n);
     long double wedges = 0.0L, local = 0.0L;
     uint64_t centres = 0;
     for (uint32_t v = 0; v < n; v++) {

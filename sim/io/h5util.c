@@ -44,6 +44,26 @@ void rc_h5_close(hid_t id)
     (void)rc_h5_close_id(id);
 }
 
+hid_t rc_h5_read_dxpl(uint64_t elements, size_t elem_bytes)
+{
+    const uint64_t dflt = (uint64_t)1 << 20, least = 4096;
+    uint64_t want = elem_bytes > 0 && elements > dflt / elem_bytes ? dflt : elements * elem_bytes;
+    if (want < least)
+        want = least;
+    if (want < elem_bytes)
+        want = elem_bytes;
+    if (want >= dflt)
+        return H5P_DEFAULT;
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl < 0)
+        return H5P_DEFAULT;
+    if (H5Pset_buffer(dxpl, (size_t)want, NULL, NULL) < 0) {
+        H5Pclose(dxpl);
+        return H5P_DEFAULT;
+    }
+    return dxpl;
+}
+
 rc_status_t rc_h5_end(hid_t id, rc_status_t status, const char *path, const char *what)
 {
     if (rc_h5_close_id(id) < 0 && status == RC_OK)

@@ -20,6 +20,12 @@ void rc_h5_close(hid_t id);
  * `status`, or RC_ERR_IO "PATH: cannot finish writing WHAT" when status was RC_OK and the close
  * failed. Nothing to close (id < 0) returns status. */
 rc_status_t rc_h5_end(hid_t id, rc_status_t status, const char *path, const char *what);
+/* A transfer property list for reading `elements` elements of `elem_bytes` bytes each (source
+ * and destination sizes together) with a type conversion: its conversion and background
+ * buffers sized to the read (at least 4 KiB, at most HDF5's default 1 MiB), where HDF5 would
+ * otherwise allocate and zero 1 MiB each for every read, however small. H5P_DEFAULT when the
+ * default is as small, or on failure; close with rc_h5_close (H5P_DEFAULT is left alone). */
+hid_t rc_h5_read_dxpl(uint64_t elements, size_t elem_bytes);
 /* Longest string attribute or column entry read back (a larger size is damage). */
 #define RC_H5_MAX_STR ((size_t)256 << 20)
 

@@ -425,7 +425,7 @@ static rc_status_t rc_rh5_read_member(hid_t loc, const char *name, const char *c
                                       void **data, uint64_t *rows, const char *path)
 {
     rc_status_t status = RC_OK;
-    hid_t dset = -1, space = -1, ftype = -1, m = -1;
+    hid_t dset = -1, space = -1, ftype = -1, m = -1, dxpl = H5P_DEFAULT;
     hsize_t dims[1] = {0};
     void *buf = NULL;
     *data = NULL;
@@ -447,13 +447,16 @@ static rc_status_t rc_rh5_read_member(hid_t loc, const char *name, const char *c
         RC_FAIL(RC_ERR_INTERNAL, "cannot make an HDF5 compound type");
     buf = calloc(dims[0] ? (size_t)dims[0] : 1, size);
     RC_ALLOC_CHECK(buf, "a column");
-    if (dims[0] > 0 && H5Dread(dset, m, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    dxpl = rc_h5_read_dxpl((uint64_t)dims[0], H5Tget_size(ftype) + size);
+    if (dims[0] > 0 && H5Dread(dset, m, H5S_ALL, H5S_ALL, dxpl, buf) < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
     *data = buf;
     *rows = (uint64_t)dims[0];
     buf = NULL;
 cleanup:
     free(buf);
+    if (dxpl != H5P_DEFAULT)
+        rc_h5_close(dxpl);
     rc_h5_close(m);
     rc_h5_close(ftype);
     rc_h5_close(space);

@@ -133,6 +133,13 @@ rc_status_t rc_mc_thread_init(const mc_point_t *pt, mc_thread_t *t, int fused,
     }
     if (st == RC_OK && fused)
         st = rc_fused_ws_alloc(pt->g->n, &t->fw);
+    if (st == RC_OK && !fused && pt->aud == NULL) /* seeds drawn ahead (ahead.c) */
+        for (int k = 0; k <= RC_AHEAD; k++) {
+            t->ahead_r[k] = rc_rng_alloc();
+            t->ahead_seeds[k] = malloc(((size_t)pt->max_seeds + 1) * sizeof *t->ahead_seeds[k]);
+            if (t->ahead_r[k] == NULL || t->ahead_seeds[k] == NULL)
+                return rc_error(RC_ERR_NOMEM, "out of memory allocating a thread's generators");
+        }
     return st;
 }
 
@@ -147,22 +154,33 @@ void rc_mc_thread_free(mc_thread_t *t)
     rc_audience_buf_free(t->abuf);
     if (t->r != NULL)
         gsl_rng_free(t->r);
+    for (int k = 0; k <= RC_AHEAD; k++) {
+        if (t->ahead_r[k] != NULL)
+            gsl_rng_free(t->ahead_r[k]);
+        free(t->ahead_seeds[k]);
+    }
     rc_workspace_free(t->ws);
+}
+
+uint32_t rc_mc_draw_seeds_into(const mc_point_t *pt, mc_thread_t *t, gsl_rng *r, uint32_t *seeds,
+                               uint64_t run)
+{
+    rc_rng_seed(r, pt->master, pt->point, pt->first_run + run);
+    if (pt->aud != NULL) {
+        const uint32_t *members = pt->aud->members;
+        if (t->abuf != NULL) {
+            rc_audience_draw(pt->aud, r, t->abuf);
+            members = t->abuf->members;
+        }
+        return rc_audience_first_hop(pt->aud, members, r, seeds);
+    }
+    rc_seeds_draw(pt->plan, r, t->ws, seeds);
+    return pt->plan->count;
 }
 
 uint32_t rc_mc_draw_seeds(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
 {
-    rc_rng_seed(t->r, pt->master, pt->point, pt->first_run + run);
-    if (pt->aud != NULL) {
-        const uint32_t *members = pt->aud->members;
-        if (t->abuf != NULL) {
-            rc_audience_draw(pt->aud, t->r, t->abuf);
-            members = t->abuf->members;
-        }
-        return rc_audience_first_hop(pt->aud, members, t->r, t->seed_buf);
-    }
-    rc_seeds_draw(pt->plan, t->r, t->ws, t->seed_buf);
-    return pt->plan->count;
+    return rc_mc_draw_seeds_into(pt, t, t->r, t->seed_buf, run);
 }
 
 rc_status_t rc_mc_finish_run(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
@@ -206,7 +224,7 @@ cleanup:
 
 /* Run `run` of the call: its seeds or first hop, the cascade, then rc_mc_finish_run. Everything
  * it draws comes from the stream (master, point, first_run + run). */
-static rc_status_t run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
 {
     const uint32_t n_seeds = rc_mc_draw_seeds(pt, t, run);
     rc_workspace_next_run(t->ws);
@@ -237,7 +255,7 @@ static void loop_body(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, int
 {
     if (rc_mc_should_stop(loop))
         return;
-    rc_status_t st = run_one(pt, t, (uint64_t)i);
+    rc_status_t st = rc_mc_run_one(pt, t, (uint64_t)i);
     if (st != RC_OK)
         rc_mc_record_failure(&loop->fail, (uint64_t)i, st, &loop->stop);
 }
@@ -266,11 +284,15 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
                 loop_body(pt, &t, loop, i);
             break;
         case RC_SCHEDULE_DYNAMIC:
-        default:
-#pragma omp for schedule(dynamic, chunk)
-            for (int64_t i = 0; i < n; i++)
-                loop_body(pt, &t, loop, i);
+        default: {
+            /* schedule(dynamic, chunk), each chunk's runs in order with seeds drawn ahead */
+            const int64_t c = chunk > 0 ? chunk : 1, chunks = (n + c - 1) / c;
+#pragma omp for schedule(dynamic, 1)
+            for (int64_t k = 0; k < chunks; k++)
+                rc_mc_run_range(pt, &t, loop, (uint64_t)(k * c),
+                                (uint64_t)(k * c + c < n ? k * c + c : n));
             break;
+        }
         }
         rc_mc_thread_merge(pt, &t, loop);
         rc_mc_thread_free(&t);
@@ -509,8 +531,7 @@ rc_status_t rc_mc_point_run(rc_mc_point_t *p, rc_mc_worker_t *w, uint64_t first,
     if (p->kernel == RC_KERNEL_FUSED)
         rc_mc_fused_block(&p->pt, &w->t, &p->loop, first, first + count);
     else
-        for (uint64_t i = first; i < first + count; i++)
-            loop_body(&p->pt, &w->t, &p->loop, (int64_t)i);
+        rc_mc_run_range(&p->pt, &w->t, &p->loop, first, first + count);
     double dt = omp_get_wtime() - t0;
     omp_set_lock(&p->lock);
     st = add_gen_counts(&p->pt.res->gen_total, &p->pt.res->gen_len, w->t.gen_acc, w->t.gen_len);

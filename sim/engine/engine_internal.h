@@ -26,6 +26,9 @@ typedef struct mc_point {
     rc_mc_results_t *res;      /* per-run values land at [run] */
 } mc_point_t;
 
+/* Runs whose seeds are drawn ahead of the one running (ahead.c). */
+#define RC_AHEAD 3
+
 /* One thread's scratch, allocated once per call. */
 typedef struct mc_thread {
     rc_workspace_t *ws;
@@ -41,6 +44,11 @@ typedef struct mc_thread {
     uint32_t *group_seeds;
     size_t group_seeds_cap;
     uint32_t group_seed_off[RC_LANES + 1];
+    /* Per-run kernel without an audience: the streams and seeds of the run running and of the
+     * RC_AHEAD runs after it (slot: run % (RC_AHEAD + 1)); NULL otherwise. */
+    gsl_rng *ahead_r[RC_AHEAD + 1];
+    uint32_t *ahead_seeds[RC_AHEAD + 1];
+    uint32_t ahead_n[RC_AHEAD + 1];
 } mc_thread_t;
 
 /* Shared state of the run loop: who failed first, and whether to stop. */
@@ -69,6 +77,9 @@ void rc_mc_thread_merge(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop);
 /* Re-keys t->r to run `run` (index in the call) and draws its seeds, or its audience's first
  * hop, into t->seed_buf; returns how many. */
 uint32_t rc_mc_draw_seeds(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
+/* The same into the stream r and the buffer seeds (room for pt->max_seeds). */
+uint32_t rc_mc_draw_seeds_into(const mc_point_t *pt, mc_thread_t *t, gsl_rng *r, uint32_t *seeds,
+                               uint64_t run);
 
 /* A finished run (index in the call): its metrics into res, the recorder told, its adoptions
  * per generation added to the thread's. */
@@ -77,6 +88,14 @@ rc_status_t rc_mc_finish_run(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
 
 /* Polls the loop's stop flag and cancel hook; 1 when the loop must stop. */
 int rc_mc_should_stop(mc_loop_t *loop);
+
+/* The runs [lo, hi) of the call in order on this thread by the per-run kernel (each as
+ * run_one would run it), their seeds drawn ahead when t has the streams for it (ahead.c);
+ * failures into loop. */
+void rc_mc_run_range(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
+                     uint64_t hi);
+/* Run `run` of the call from its own stream and seeds (rc_mc_draw_seeds), then finished. */
+rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
 
 /* The runs [lo, hi) of the call (indices in it) by the fused kernel on this thread: the groups
  * they touch, each run only for its lanes inside [lo, hi); failures into loop. */

@@ -69,14 +69,22 @@ void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t firs
     }
 }
 
-/* HDF5's shuffle of n elements of `size` bytes: byte j of every element, then byte j + 1... */
+/* HDF5's shuffle of n elements of `size` bytes: byte j of every element, then byte j + 1...
+ * By blocks of 64 elements, each read `size` times while it is in the first-level cache, and
+ * written as one 64-byte run per plane (byte by byte over the whole chunk, every pass read the
+ * chunk again from memory). */
 static void shuffle(const unsigned char *src, size_t n, size_t size, unsigned char *dst)
 {
-    for (size_t j = 0; j < size; j++) {
-        unsigned char *d = dst + j * n;
-        const unsigned char *s = src + j;
-        for (size_t i = 0; i < n; i++, s += size)
-            d[i] = *s;
+    enum { BLOCK = 64 };
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+        const size_t len = n - i0 < BLOCK ? n - i0 : BLOCK;
+        const unsigned char *block = src + i0 * size;
+        for (size_t j = 0; j < size; j++) {
+            unsigned char *d = dst + j * n + i0;
+            const unsigned char *s = block + j;
+            for (size_t i = 0; i < len; i++, s += size)
+                d[i] = *s;
+        }
     }
 }
 

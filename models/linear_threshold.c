@@ -266,22 +266,14 @@ cleanup:
     return status;
 }
 
-/* weights: in_degree only. Branching: the mean over edges u -> v of 1/in-degree(v) (the chance
- * that one adopted followee is enough) times v's followers. */
-static const char *lt_fused_check(const void *params, const void *shared, const rc_graph_t *g,
-                                  double *branching)
+/* weights: in_degree only. */
+static const char *lt_fused_check(const void *params, const void *shared, const rc_graph_t *g)
 {
     const lt_params_t *p = params;
     (void)shared;
-    *branching = 0.0;
-    if (p->weights != LT_IN_DEGREE)
-        return "linear_threshold runs fused with weights: in_degree only";
-    double sum = 0.0;
-    for (uint32_t v = 0; v < g->n; v++)
-        if (g->in_off[v + 1] > g->in_off[v])
-            sum += (double)(g->out_off[v + 1] - g->out_off[v]);
-    *branching = g->m > 0 ? sum / (double)g->m : 0.0;
-    return NULL;
+    (void)g;
+    return p->weights != LT_IN_DEGREE ? "linear_threshold runs fused with weights: in_degree only"
+                                      : NULL;
 }
 
 const rc_model_t rc_model_linear_threshold = {

@@ -29,7 +29,6 @@ rc_mc_options_t rc_mc_default_options(void)
         .first_run = 0,
         .recorder = NULL,
         .kernel = RC_KERNEL_AUTO,
-        .point_runs = 0,
     };
     return o;
 }
@@ -250,16 +249,6 @@ int rc_mc_should_stop(mc_loop_t *loop)
     return 0;
 }
 
-/* The body of the run loop for run i (skipped once the loop is stopped). */
-static void loop_body(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, int64_t i)
-{
-    if (rc_mc_should_stop(loop))
-        return;
-    rc_status_t st = rc_mc_run_one(pt, t, (uint64_t)i);
-    if (st != RC_OK)
-        rc_mc_record_failure(&loop->fail, (uint64_t)i, st, &loop->stop);
-}
-
 /* Every run of the call on `threads` threads, scheduled as asked (applied to this loop only,
  * never to the caller's OpenMP settings). */
 static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,
@@ -276,12 +265,12 @@ static void run_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int t
         case RC_SCHEDULE_STATIC:
 #pragma omp for schedule(static, chunk)
             for (int64_t i = 0; i < n; i++)
-                loop_body(pt, &t, loop, i);
+                rc_mc_run_range(pt, &t, loop, (uint64_t)i, (uint64_t)i + 1);
             break;
         case RC_SCHEDULE_GUIDED:
 #pragma omp for schedule(guided, chunk)
             for (int64_t i = 0; i < n; i++)
-                loop_body(pt, &t, loop, i);
+                rc_mc_run_range(pt, &t, loop, (uint64_t)i, (uint64_t)i + 1);
             break;
         case RC_SCHEDULE_DYNAMIC:
         default: {
@@ -376,7 +365,7 @@ rc_status_t rc_mc_point_begin(const rc_graph_t *g, const rc_model_t *model, cons
                                p->plan->fixed));
     const uint32_t max_seeds = p->aud != NULL ? p->aud->size : p->plan->count;
     RC_TRY(rc_mc_kernel_choose(model, params, p->shared, g, max_seeds,
-                               p->aud != NULL && p->aud->redraw, o, runs, &p->kernel, NULL));
+                               p->aud != NULL && p->aud->redraw, o, &p->kernel));
     rc_mc_results_t *res = NULL;
     RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
     res->kernel = p->kernel;

@@ -28,15 +28,14 @@ rc_status_t rc_kernel_parse(const char *name, rc_kernel_t *out)
                     name ? name : "");
 }
 
-/* Why the fused kernel cannot run this point (NULL when it can); *branching from the model. */
+/* Why the fused kernel cannot run this point (NULL when it can). */
 static const char *fused_obstacle(const rc_model_t *model, const void *params, const void *shared,
                                   const rc_graph_t *g, uint32_t max_seeds, int redraw,
-                                  const rc_mc_options_t *o, double *branching)
+                                  const rc_mc_options_t *o)
 {
-    *branching = 0.0;
-    if (model->run_fused == NULL || model->fused_check == NULL)
+    if (model->run_fused == NULL)
         return "this model has no fused kernel (independent_cascade and linear_threshold have)";
-    const char *why = model->fused_check(params, shared, g, branching);
+    const char *why = model->fused_check != NULL ? model->fused_check(params, shared, g) : NULL;
     if (why != NULL)
         return why;
     if (redraw)
@@ -48,28 +47,18 @@ static const char *fused_obstacle(const rc_model_t *model, const void *params, c
 
 rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
-                                const rc_mc_options_t *o, uint64_t runs, rc_kernel_t *out,
-                                double *branching)
+                                const rc_mc_options_t *o, rc_kernel_t *out)
 {
-    double b = 0.0;
+    /* auto is per_run: the fused kernel was slower than per_run on every graph measured (0.19x
+     * to 0.7x, branching factors 0.5 to 3: docs/benchmarks.md), so auto does not pick it until
+     * it pays; `fused` runs it when asked. */
     *out = RC_KERNEL_PER_RUN;
-    if (branching != NULL)
-        *branching = 0.0;
-    if (o->kernel == RC_KERNEL_PER_RUN)
+    if (o->kernel != RC_KERNEL_FUSED)
         return RC_OK;
-    const char *why = fused_obstacle(model, params, shared, g, max_seeds, redraw, o, &b);
-    if (branching != NULL)
-        *branching = b;
-    if (o->kernel == RC_KERNEL_FUSED) {
-        if (why != NULL)
-            return rc_error(RC_ERR_CONFIG, "engine.kernel: fused cannot run model %s here: %s",
-                            model->name, why);
-        *out = RC_KERNEL_FUSED;
-        return RC_OK;
-    }
-    /* auto: per_run. The fused kernel was slower than per_run on every graph measured (0.19x to
-     * 0.7x, branching factors 0.5 to 3: docs/benchmarks.md), so auto does not pick it until it
-     * pays; `fused` runs it when asked. */
-    (void)runs;
+    const char *why = fused_obstacle(model, params, shared, g, max_seeds, redraw, o);
+    if (why != NULL)
+        return rc_error(RC_ERR_CONFIG, "engine.kernel: fused cannot run model %s here: %s",
+                        model->name, why);
+    *out = RC_KERNEL_FUSED;
     return RC_OK;
 }

@@ -159,7 +159,6 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
 {
     rc_mc_options_t opt = rc_run_point_options(pt, &r->opt);
     opt.first_run = first;
-    opt.point_runs = r->ex->runs; /* kernel: auto chooses for the whole point */
     if (r->cancel_runs) {
         opt.cancel = poll_cancel;
         opt.cancel_ctx = (void *)r;

@@ -300,8 +300,6 @@ typedef struct rc_mc_options {
     const rc_mc_recorder_t *recorder; /* told every run's cascade (events.h collects them);
                                NULL (default) = none. Never changes a result */
     rc_kernel_t kernel;     /* engine.kernel; default RC_KERNEL_AUTO */
-    uint64_t point_runs;    /* runs of the whole point, which kernel: auto weighs (a block of
-                               runs must choose as the whole point does); 0 = this call's runs */
 } rc_mc_options_t;
 
 /* The defaults listed above. */
@@ -377,13 +375,10 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
  * has been slower on every graph measured (docs/benchmarks.md). Fused runs when asked for and
  * the model has a fused kernel for these parameters on g, the audience (if any) is fixed and
  * o->max_size (when set) is at least max_seeds; RC_ERR_CONFIG otherwise, naming why. `shared`
- * is the model's prepare() result; `redraw`: an audience redrawn in every run; `runs` is unused
- * (kept for a future auto that weighs the point's runs). *branching (may be NULL) gets the
- * model's estimate (0 when it has no fused kernel or per_run is asked for). */
+ * is the model's prepare() result; `redraw`: an audience redrawn in every run. */
 rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
-                                const rc_mc_options_t *o, uint64_t runs, rc_kernel_t *out,
-                                double *branching);
+                                const rc_mc_options_t *o, rc_kernel_t *out);
 
 /* Fills summary, p_global etc. of res from its per-run arrays (done by rc_mc_run; exposed for
  * results assembled otherwise, e.g. merged from MPI ranks). Deterministic: sums in run order. */

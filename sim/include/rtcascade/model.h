@@ -188,12 +188,10 @@ typedef struct rc_model {
      * exactly when ctx->audience_bits != NULL). */
     rc_status_t (*run)(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                        gsl_rng *rng, rc_workspace_t *ws, rc_cascade_t *out);
-    /* Optional: the fused kernel. fused_check (after prepare) returns NULL when run_fused can
-     * run these parameters on g, else why not (one phrase, for messages), and sets *branching
-     * to the mean number of followers one resharer makes reshare, estimated from the
-     * parameters and the graph (what `engine.kernel: auto` weighs). */
-    const char *(*fused_check)(const void *params, const void *shared, const rc_graph_t *g,
-                               double *branching);
+    /* Optional: the fused kernel. fused_check (after prepare; NULL when run_fused runs every
+     * parameter set) returns NULL when run_fused can run these parameters on g, else why not
+     * (one phrase, for messages). */
+    const char *(*fused_check)(const void *params, const void *shared, const rc_graph_t *g);
     /* Runs the group's runs and calls emit once per lane of grp->lanes, in lane order, with
      * its cascade (built in ws's arrays, as run would). ctx as for run (max_size >= every
      * run's seeds). RC_ERR_NOMEM when the group outgrows memory. */

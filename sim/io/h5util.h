@@ -24,7 +24,8 @@ rc_status_t rc_h5_end(hid_t id, rc_status_t status, const char *path, const char
  * and destination sizes together) with a type conversion: its conversion and background
  * buffers sized to the read (at least 4 KiB, at most HDF5's default 1 MiB), where HDF5 would
  * otherwise allocate and zero 1 MiB each for every read, however small. H5P_DEFAULT when the
- * default is as small, or on failure; close with rc_h5_close (H5P_DEFAULT is left alone). */
+ * default is as small, or on failure; the caller closes it (with rc_h5_close) unless it is
+ * H5P_DEFAULT. */
 hid_t rc_h5_read_dxpl(uint64_t elements, size_t elem_bytes);
 /* Longest string attribute or column entry read back (a larger size is damage). */
 #define RC_H5_MAX_STR ((size_t)256 << 20)

@@ -293,10 +293,21 @@ rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
             rc_net_rec_clear(&net);
         } else if (rec->type == RC_JREC_POINT && points && rec->key < r->ex->n_points &&
                    !r->done[rec->key]) {
+            int apart = 0;
             RC_TRY(rc_journal_load(r->journal, rec, &data));
-            RC_TRY(rc_jpoint_decode(data, (size_t)rec->raw_len, r->path, r->jpath, &res));
+            RC_TRY(rc_jpoint_decode(data, (size_t)rec->raw_len, r->path, r->jpath, &res, &apart));
             if (res->point != rec->key || res->runs != r->ex->runs)
                 RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path, r->jpath);
+            if (apart) { /* its runs are in the record just before it (one append) */
+                const rc_jrec_t *runs = i > 0 ? &recs[i - 1] : NULL;
+                if (runs == NULL || runs->type != RC_JREC_RUNS || runs->key != rec->key)
+                    RC_FAIL(RC_ERR_INPUT, "%s: the journal %s is inconsistent", r->path,
+                            r->jpath);
+                free(data);
+                data = NULL;
+                RC_TRY(rc_journal_load(r->journal, runs, &data));
+                RC_TRY(rc_runs_from_record(r, data, (size_t)runs->raw_len, res));
+            }
             RC_TRY(rc_append_point(file, r, res, NULL));
             r->done[rec->key] = 1;
             r->n_done++;

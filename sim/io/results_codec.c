@@ -172,7 +172,7 @@ static void rc_jread_summary(rc_jreader_t *rd, rc_metric_summary_t *s)
         *v[k] = rc_jread_f64(rd);
 }
 
-void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res)
+void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res, int runs_apart)
 {
     const uint64_t n = res->runs;
     const int timed = res->timed && res->final_time && res->t50 && res->t90;
@@ -182,19 +182,22 @@ void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res)
     rc_jbuf_u64(b, (uint64_t)timed);
     rc_jbuf_u64(b, res->global_threshold);
     rc_jbuf_u64(b, res->gen_len);
-    rc_jbuf_put(b, res->size, n * sizeof *res->size);
-    rc_jbuf_put(b, res->retweets, n * sizeof *res->retweets);
-    rc_jbuf_put(b, res->reach, n * sizeof *res->reach);
-    rc_jbuf_put(b, res->depth, n * sizeof *res->depth);
-    rc_jbuf_put(b, res->max_breadth, n * sizeof *res->max_breadth);
-    rc_jbuf_put(b, res->virality, n * sizeof *res->virality);
-    if (timed) {
-        rc_jbuf_put(b, res->final_time, n * sizeof *res->final_time);
-        rc_jbuf_put(b, res->t50, n * sizeof *res->t50);
-        rc_jbuf_put(b, res->t90, n * sizeof *res->t90);
+    rc_jbuf_u64(b, runs_apart != 0);
+    if (!runs_apart) {
+        rc_jbuf_put(b, res->size, n * sizeof *res->size);
+        rc_jbuf_put(b, res->retweets, n * sizeof *res->retweets);
+        rc_jbuf_put(b, res->reach, n * sizeof *res->reach);
+        rc_jbuf_put(b, res->depth, n * sizeof *res->depth);
+        rc_jbuf_put(b, res->max_breadth, n * sizeof *res->max_breadth);
+        rc_jbuf_put(b, res->virality, n * sizeof *res->virality);
+        if (timed) {
+            rc_jbuf_put(b, res->final_time, n * sizeof *res->final_time);
+            rc_jbuf_put(b, res->t50, n * sizeof *res->t50);
+            rc_jbuf_put(b, res->t90, n * sizeof *res->t90);
+        }
+        rc_jbuf_put(b, res->global, n * sizeof *res->global);
+        rc_jbuf_put(b, res->capped, n * sizeof *res->capped);
     }
-    rc_jbuf_put(b, res->global, n * sizeof *res->global);
-    rc_jbuf_put(b, res->capped, n * sizeof *res->capped);
     rc_jbuf_put(b, res->gen_total, (size_t)res->gen_len * sizeof *res->gen_total);
     for (int m = 0; m < RC_N_METRICS; m++)
         rc_jbuf_summary(b, &res->summary[m]);
@@ -284,37 +287,41 @@ cleanup:
     } while (0)
 
 rc_status_t rc_jpoint_decode(const void *data, size_t len, const char *path, const char *jpath,
-                             rc_mc_results_t **out)
+                             rc_mc_results_t **out, int *runs_apart)
 {
     rc_status_t status = RC_OK;
     rc_jreader_t rd = {data, len, 0, 0};
     rc_mc_results_t *res = calloc(1, sizeof *res);
     *out = NULL;
+    *runs_apart = 0;
     RC_ALLOC_CHECK(res, "a journal record");
     res->point = rc_jread_u64(&rd);
     res->runs = rc_jread_u64(&rd);
     res->seeds = (uint32_t)rc_jread_u64(&rd);
     res->timed = (int)rc_jread_u64(&rd);
     res->global_threshold = rc_jread_u64(&rd);
-    uint64_t gen_len = rc_jread_u64(&rd);
+    uint64_t gen_len = rc_jread_u64(&rd), apart = rc_jread_u64(&rd);
     const uint64_t n = res->runs;
-    /* counts larger than the record are damage: refuse them before allocating */
-    if (rd.failed || n > len || gen_len > len)
+    /* counts larger than the record are damage: refuse them before allocating (the runs of a
+     * point whose runs are apart are checked against its runs record) */
+    if (rd.failed || (n > len && !apart) || gen_len > len || apart > 1)
         RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", path, jpath);
     res->gen_len = (uint32_t)gen_len;
-    RC_JREAD_ARRAY(&rd, size, n);
-    RC_JREAD_ARRAY(&rd, retweets, n);
-    RC_JREAD_ARRAY(&rd, reach, n);
-    RC_JREAD_ARRAY(&rd, depth, n);
-    RC_JREAD_ARRAY(&rd, max_breadth, n);
-    RC_JREAD_ARRAY(&rd, virality, n);
-    if (res->timed) {
-        RC_JREAD_ARRAY(&rd, final_time, n);
-        RC_JREAD_ARRAY(&rd, t50, n);
-        RC_JREAD_ARRAY(&rd, t90, n);
+    if (!apart) {
+        RC_JREAD_ARRAY(&rd, size, n);
+        RC_JREAD_ARRAY(&rd, retweets, n);
+        RC_JREAD_ARRAY(&rd, reach, n);
+        RC_JREAD_ARRAY(&rd, depth, n);
+        RC_JREAD_ARRAY(&rd, max_breadth, n);
+        RC_JREAD_ARRAY(&rd, virality, n);
+        if (res->timed) {
+            RC_JREAD_ARRAY(&rd, final_time, n);
+            RC_JREAD_ARRAY(&rd, t50, n);
+            RC_JREAD_ARRAY(&rd, t90, n);
+        }
+        RC_JREAD_ARRAY(&rd, global, n);
+        RC_JREAD_ARRAY(&rd, capped, n);
     }
-    RC_JREAD_ARRAY(&rd, global, n);
-    RC_JREAD_ARRAY(&rd, capped, n);
     RC_JREAD_ARRAY(&rd, gen_total, gen_len);
     for (int m = 0; m < RC_N_METRICS; m++)
         rc_jread_summary(&rd, &res->summary[m]);
@@ -337,6 +344,7 @@ rc_status_t rc_jpoint_decode(const void *data, size_t len, const char *path, con
     if (rd.failed)
         RC_FAIL(RC_ERR_INPUT, "%s: a point record of the journal %s is malformed", path, jpath);
     *out = res;
+    *runs_apart = (int)apart;
     res = NULL;
 cleanup:
     rc_mc_results_free(res);

@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 /* Version of the payloads, the header record's first field. 2: point records end with the
- * audience and reach_per_member; 3: then with the growth sums and the events. */
-#define RC_JOURNAL_VERSION 3
+ * audience and reach_per_member; 3: then with the growth sums and the events; 4: a point's
+ * per-run values may be in an RC_JREC_RUNS record instead (its /runs chunks), said by a flag
+ * after the number of generations. */
+#define RC_JOURNAL_VERSION 4
 
 /* ---- a growable byte buffer and a bounds-checked reader ---- */
 
@@ -91,12 +93,16 @@ rc_status_t rc_jnet_decode(const void *data, size_t len, const char *path, const
                            rc_net_rec_t *n);
 
 /* Appends the point res to b: what the results file keeps of it (per-run arrays, adoptions per
- * generation, summaries, growth sums, events), not the wall time or work counters. Check b with
- * rc_jbuf_check. */
-void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res);
+ * generation, summaries, growth sums, events), not the wall time or work counters. With
+ * `runs_apart`, the per-run arrays are left out: they go in the point's RC_JREC_RUNS record
+ * (results_prep.h). Check b with rc_jbuf_check. */
+void rc_jpoint_encode(rc_jbuf_t *b, const rc_mc_results_t *res, int runs_apart);
 /* Decodes a point record into a new *out (free with rc_mc_results_free; the fields the record
- * does not hold are zero or NULL). RC_ERR_INPUT naming path and jpath when malformed. */
+ * does not hold are zero or NULL); *runs_apart says that the per-run arrays (size, retweets,
+ * reach, depth, max_breadth, virality, global, capped, and the times when res->timed) are not
+ * in it but in the point's RC_JREC_RUNS record, and are left NULL. RC_ERR_INPUT naming path and
+ * jpath when malformed. */
 rc_status_t rc_jpoint_decode(const void *data, size_t len, const char *path, const char *jpath,
-                             rc_mc_results_t **out);
+                             rc_mc_results_t **out, int *runs_apart);
 
 #endif

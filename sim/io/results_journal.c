@@ -147,15 +147,20 @@ rc_status_t rc_journal_record(rc_jrec_type_t type, uint64_t key, const void *pay
 {
     rc_status_t status = RC_OK;
     unsigned char *rec = NULL;
-    uLongf comp = compressBound((uLong)len);
+    const int stored = type == RC_JREC_RUNS;
+    uLongf comp = stored ? (uLongf)len : compressBound((uLong)len);
     size_t cap = RC_J_HEAD_LEN + (size_t)comp + 4;
     *out = NULL;
     *out_len = 0;
     rec = malloc(cap);
     RC_ALLOC_CHECK(rec, "a journal record");
-    if (compress2(rec + RC_J_HEAD_LEN, &comp, payload ? payload : (const void *)"", (uLong)len,
-                  1) != Z_OK)
+    if (stored) {
+        if (len > 0)
+            memcpy(rec + RC_J_HEAD_LEN, payload, len);
+    } else if (compress2(rec + RC_J_HEAD_LEN, &comp, payload ? payload : (const void *)"",
+                         (uLong)len, 1) != Z_OK) {
         RC_FAIL(RC_ERR_NOMEM, "cannot compress a journal record of %zu bytes", len);
+    }
     uint32_t magic = RC_J_REC_MAGIC, t = (uint32_t)type;
     uint64_t raw_len = len, comp_len = comp;
     memcpy(rec, &magic, 4);
@@ -294,12 +299,19 @@ rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data)
     size_t got = 0;
     *data = NULL;
     comp = malloc(rec->comp_len ? (size_t)rec->comp_len : 1);
-    raw = malloc(rec->raw_len ? (size_t)rec->raw_len : 1);
     RC_ALLOC_CHECK(comp, "a journal record");
-    RC_ALLOC_CHECK(raw, "a journal record");
+    if (rec->type == RC_JREC_RUNS && rec->comp_len != rec->raw_len)
+        RC_FAIL(RC_ERR_INPUT, "%s: a record of the journal %s is malformed", j->what, j->path);
     RC_TRY(rc_j_pread(j, comp, (size_t)rec->comp_len, rec->offset, &got));
     if (got < rec->comp_len)
         RC_FAIL(RC_ERR_INPUT, "%s: the journal %s ends inside a record", j->what, j->path);
+    if (rec->type == RC_JREC_RUNS) { /* stored as it is */
+        *data = comp;
+        comp = NULL;
+        goto cleanup;
+    }
+    raw = malloc(rec->raw_len ? (size_t)rec->raw_len : 1);
+    RC_ALLOC_CHECK(raw, "a journal record");
     uLongf out_len = (uLongf)rec->raw_len;
     if (uncompress(raw, &out_len, comp, (uLong)rec->comp_len) != Z_OK || out_len != rec->raw_len)
         RC_FAIL(RC_ERR_INPUT, "%s: a record of the journal %s does not inflate", j->what, j->path);

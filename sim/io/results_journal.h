@@ -16,7 +16,10 @@ typedef enum rc_jrec_type {
     RC_JREC_HEADER = 1,  /* provenance and identity of the experiment (first record) */
     RC_JREC_NETWORK = 2, /* one /networks/stats row and its degree histograms; key = network id */
     RC_JREC_POINT = 3,   /* one finished point's runs, curves and summary; key = point */
-    RC_JREC_RESUMED = 4  /* one line of the `resumed` attribute */
+    RC_JREC_RESUMED = 4, /* one line of the `resumed` attribute */
+    RC_JREC_RUNS = 5     /* one point's /runs chunks, as the file stores them (compressed
+                            already, so stored as they are); appended with its point record,
+                            just before it; key = point */
 } rc_jrec_type_t;
 
 /* Where a good record lies in the journal (found by rc_journal_scan). */
@@ -38,7 +41,8 @@ rc_status_t rc_journal_open(const char *path, const char *what, int create, rc_j
 /* Empties the journal (a fresh experiment). */
 rc_status_t rc_journal_reset(rc_journal_t *j);
 
-/* Appends one record (payload compressed with zlib level 1, CRC-32 checked) and fdatasync's it:
+/* Appends one record (payload compressed with zlib level 1, except an RC_JREC_RUNS payload,
+ * stored as it is; CRC-32 checked) and fdatasync's it:
  * once this returns RC_OK the record survives a kill or a power cut. */
 rc_status_t rc_journal_append(rc_journal_t *j, rc_jrec_type_t type, uint64_t key,
                               const void *payload, size_t len);
@@ -58,7 +62,8 @@ rc_status_t rc_journal_append_record(rc_journal_t *j, const unsigned char *rec, 
  * last good record. Reads every byte once to check the CRCs; inflates nothing. */
 rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n);
 
-/* Reads and inflates one record's payload into *data (malloc'ed, rec->raw_len bytes). */
+/* Reads (and inflates, unless stored) one record's payload into *data (malloc'ed,
+ * rec->raw_len bytes). */
 rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data);
 
 /* Closes (and with `remove`, deletes) the journal; releases the lock. NULL is harmless.

@@ -164,26 +164,155 @@ void rc_results_prep_free(rc_results_prep_t *p)
     free(p);
 }
 
+/* The point's RC_JREC_RUNS payload: its chunks as made ("chunk_rows row_bytes n_chunks", then
+ * each chunk's length and bytes), so that the journal keeps the per-run values without
+ * compressing them a second time. */
+static void runs_payload(const rc_results_t *r, const rc_results_prep_t *p, rc_jbuf_t *b)
+{
+    rc_jbuf_u64(b, p->chunk_rows);
+    rc_jbuf_u64(b, r->lay.runs.fsize);
+    rc_jbuf_u64(b, p->n_chunks);
+    for (size_t k = 0; k < p->n_chunks; k++) {
+        rc_jbuf_u64(b, p->chunk_len[k]);
+        rc_jbuf_put(b, p->chunk[k], p->chunk_len[k]);
+    }
+}
+
 rc_status_t rc_results_prepare_point(const rc_results_t *r, const rc_mc_results_t *res,
                                      rc_results_prep_t **out)
 {
     rc_status_t status = RC_OK;
-    rc_jbuf_t b = {0};
+    rc_jbuf_t b = {0}, runs = {0};
+    unsigned char *rec = NULL, *both = NULL;
+    size_t rec_len = 0;
     rc_results_prep_t *p = calloc(1, sizeof *p);
     *out = NULL;
     RC_ALLOC_CHECK(p, "a point ready to write");
     p->point = res->point;
-    rc_jpoint_encode(&b, res);
-    RC_TRY(rc_jbuf_check(&b));
-    RC_TRY(rc_journal_record(RC_JREC_POINT, res->point, b.data, b.len, &p->jrec, &p->jrec_len));
     /* Whole chunks per point only: a point's first row is then a chunk's first row. */
     if (r->lay.runs_chunk > 0 && res->runs % r->lay.runs_chunk == 0)
         RC_TRY(make_chunks(r, res, p));
+    const int apart = p->chunk_rows > 0;
+    rc_jpoint_encode(&b, res, apart);
+    RC_TRY(rc_jbuf_check(&b));
+    RC_TRY(rc_journal_record(RC_JREC_POINT, res->point, b.data, b.len, &p->jrec, &p->jrec_len));
+    if (apart) {
+        /* the runs record, then the point record: one append, so a point record in the journal
+         * always follows its whole runs record */
+        runs_payload(r, p, &runs);
+        RC_TRY(rc_jbuf_check(&runs));
+        RC_TRY(rc_journal_record(RC_JREC_RUNS, res->point, runs.data, runs.len, &rec, &rec_len));
+        both = malloc(rec_len + p->jrec_len);
+        RC_ALLOC_CHECK(both, "a journal record");
+        memcpy(both, rec, rec_len);
+        memcpy(both + rec_len, p->jrec, p->jrec_len);
+        free(p->jrec);
+        p->jrec = both;
+        p->jrec_len += rec_len;
+        both = NULL;
+    }
     *out = p;
     p = NULL;
 cleanup:
     rc_jbuf_free(&b);
+    rc_jbuf_free(&runs);
+    free(rec);
+    free(both);
     rc_results_prep_free(p);
+    return status;
+}
+
+/* HDF5's unshuffle: the inverse of shuffle. */
+static void unshuffle(const unsigned char *src, size_t n, size_t size, unsigned char *dst)
+{
+    for (size_t j = 0; j < size; j++) {
+        const unsigned char *s = src + j * n;
+        unsigned char *d = dst + j;
+        for (size_t i = 0; i < n; i++, d += size)
+            *d = s[i];
+    }
+}
+
+#define RC_RUNS_ARRAY(field)                                                                       \
+    do {                                                                                           \
+        res->field = malloc((size_t)n * sizeof *res->field);                                       \
+        RC_ALLOC_CHECK(res->field, "a journal record");                                            \
+    } while (0)
+
+/* Column c of a packed row into *v (sizeof *v bytes: the column's width). */
+#define RC_RUNS_GET(v, row, c) memcpy((v), (row) + t->cols[(c)].foff, sizeof *(v))
+
+rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t len,
+                                rc_mc_results_t *res)
+{
+    rc_status_t status = RC_OK;
+    rc_jreader_t rd = {data, len, 0, 0};
+    const rc_table_t *t = &r->lay.runs;
+    unsigned char *raw = NULL, *plane = NULL;
+    const uint64_t rows = rc_jread_u64(&rd), size = rc_jread_u64(&rd);
+    const uint64_t n_chunks = rc_jread_u64(&rd), n = res->runs;
+    /* the layout the chunks were made for, whole chunks of this point's runs */
+    if (rd.failed || rows == 0 || rows != r->lay.runs_chunk || size != t->fsize || n == 0 ||
+        n % rows != 0 || n_chunks != n / rows)
+        goto malformed;
+    RC_RUNS_ARRAY(size);
+    RC_RUNS_ARRAY(retweets);
+    RC_RUNS_ARRAY(reach);
+    RC_RUNS_ARRAY(depth);
+    RC_RUNS_ARRAY(max_breadth);
+    RC_RUNS_ARRAY(virality);
+    RC_RUNS_ARRAY(global);
+    RC_RUNS_ARRAY(capped);
+    if (res->timed) {
+        RC_RUNS_ARRAY(final_time);
+        RC_RUNS_ARRAY(t50);
+        RC_RUNS_ARRAY(t90);
+    }
+    const size_t nbytes = (size_t)(rows * size);
+    raw = malloc(nbytes);
+    plane = malloc(nbytes);
+    RC_ALLOC_CHECK(raw, "a /runs chunk");
+    RC_ALLOC_CHECK(plane, "a /runs chunk");
+    for (uint64_t k = 0; k < n_chunks; k++) {
+        const uint64_t clen = rc_jread_u64(&rd);
+        if (rd.failed || clen < 4 || clen > rd.len - rd.pos)
+            goto malformed;
+        const unsigned char *chunk = rd.data + rd.pos;
+        rd.pos += (size_t)clen;
+        uint32_t sum;
+        memcpy(&sum, chunk + clen - 4, 4);
+        uLongf got = (uLongf)nbytes;
+        if (sum != rc_fletcher32(chunk, (size_t)clen - 4) ||
+            uncompress(plane, &got, chunk, (uLong)(clen - 4)) != Z_OK || got != nbytes)
+            goto malformed;
+        unshuffle(plane, (size_t)rows, (size_t)size, raw);
+        for (uint64_t j = 0; j < rows; j++) {
+            const unsigned char *row = raw + j * size;
+            const uint64_t i = k * rows + j;
+            RC_RUNS_GET(&res->size[i], row, RC_R_SIZE);
+            RC_RUNS_GET(&res->retweets[i], row, RC_R_RETWEETS);
+            RC_RUNS_GET(&res->reach[i], row, RC_R_REACH);
+            RC_RUNS_GET(&res->depth[i], row, RC_R_DEPTH);
+            RC_RUNS_GET(&res->max_breadth[i], row, RC_R_MAX_BREADTH);
+            RC_RUNS_GET(&res->virality[i], row, RC_R_VIRALITY);
+            RC_RUNS_GET(&res->global[i], row, RC_R_GLOBAL);
+            RC_RUNS_GET(&res->capped[i], row, RC_R_CAPPED);
+            if (res->timed) {
+                RC_RUNS_GET(&res->final_time[i], row, RC_R_FINAL_TIME);
+                RC_RUNS_GET(&res->t50[i], row, RC_R_T50);
+                RC_RUNS_GET(&res->t90[i], row, RC_R_T90);
+            }
+        }
+    }
+    if (rd.pos != rd.len)
+        goto malformed;
+    goto cleanup;
+malformed:
+    status = rc_error(RC_ERR_INPUT, "%s: a runs record of the journal %s is malformed", r->path,
+                      r->jpath);
+cleanup:
+    free(raw);
+    free(plane);
     return status;
 }
 

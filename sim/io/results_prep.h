@@ -1,5 +1,5 @@
 /* A finished point made ready to write (results_prep.c), by any thread while the file is busy:
- * its journal record, compressed, and its /runs rows packed as the file stores them and, when
+ * its journal records, and its /runs rows packed as the file stores them and, when
  * the experiment's points fill whole chunks, filtered chunk by chunk as the /runs pipeline
  * would (shuffle, deflate level 1, Fletcher-32) for HDF5's direct chunk writes. Private to
  * sim/io/results_*.c. */
@@ -14,7 +14,8 @@
 
 struct rc_results_prep {
     uint64_t point;
-    unsigned char *jrec;   /* the journal record (rc_journal_record), jrec_len bytes */
+    unsigned char *jrec;   /* the journal records (rc_journal_record): the point's, after its
+                              runs record when it has chunks; jrec_len bytes */
     size_t jrec_len;
     uint64_t chunk_rows;   /* rows per /runs chunk; 0: no chunks made (the rows are written
                               through HDF5's pipeline) */
@@ -33,6 +34,13 @@ void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t firs
  * leaves dset untouched for the ordinary append. RC_ERR_IO naming path. */
 rc_status_t rc_runs_write_chunks(hid_t dset, uint64_t start, const struct rc_results_prep *prep,
                                  const char *path, int *done);
+
+/* Fills the per-run arrays of res (a point decoded from the journal with its runs apart: they
+ * are NULL; res->runs and res->timed are set) from the payload of its RC_JREC_RUNS record, whose
+ * chunks are inflated and checked against their Fletcher-32 sums. RC_ERR_INPUT naming the
+ * results file and its journal when the record does not fit res or r's layout; RC_ERR_NOMEM. */
+rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t len,
+                                rc_mc_results_t *res);
 
 /* Fletcher-32 as HDF5 computes it (H5_checksum_fletcher32). Cannot fail. */
 uint32_t rc_fletcher32(const unsigned char *data, size_t len);

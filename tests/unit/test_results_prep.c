@@ -3,7 +3,13 @@
  * chunks writes /runs chunks that are byte for byte what HDF5's pipeline writes for the same
  * rows (the same file written both ways: direct chunks, and rows through H5Dwrite), and that
  * HDF5 reads back with their checksums checked; a point whose runs do not fill whole chunks is
- * prepared without chunks and written through the pipeline. */
+ * prepared without chunks and written through the pipeline. A prepared point's journal records
+ * give back every per-run value, from its runs record (the /runs chunks) when it has chunks and
+ * from its point record otherwise, times included; a runs record with a changed byte, cut short
+ * or made for other chunks is refused. */
+#include "io/results_codec.h"
+#include "io/results_file.h"
+#include "io/results_journal.h"
 #include "io/results_prep.h"
 #include "rc_test.h"
 #include "rtcascade/experiment.h"
@@ -139,12 +145,149 @@ static void check_chunks(const char *dir)
     rc_experiment_free(ex);
 }
 
+/* 1 when every per-run value of a equals b's (times too when a is timed). */
+static int same_runs(const rc_mc_results_t *a, const rc_mc_results_t *b)
+{
+    const size_t n = (size_t)a->runs;
+    int same = a->runs == b->runs && b->size && b->retweets && b->reach && b->depth &&
+               b->max_breadth && b->virality && b->global && b->capped &&
+               memcmp(a->size, b->size, n * sizeof *a->size) == 0 &&
+               memcmp(a->retweets, b->retweets, n * sizeof *a->retweets) == 0 &&
+               memcmp(a->reach, b->reach, n * sizeof *a->reach) == 0 &&
+               memcmp(a->depth, b->depth, n * sizeof *a->depth) == 0 &&
+               memcmp(a->max_breadth, b->max_breadth, n * sizeof *a->max_breadth) == 0 &&
+               memcmp(a->virality, b->virality, n * sizeof *a->virality) == 0 &&
+               memcmp(a->global, b->global, n * sizeof *a->global) == 0 &&
+               memcmp(a->capped, b->capped, n * sizeof *a->capped) == 0;
+    if (same && a->timed)
+        same = b->timed && b->final_time && b->t50 && b->t90 &&
+               memcmp(a->final_time, b->final_time, n * sizeof *a->final_time) == 0 &&
+               memcmp(a->t50, b->t50, n * sizeof *a->t50) == 0 &&
+               memcmp(a->t90, b->t90, n * sizeof *a->t90) == 0;
+    return same;
+}
+
+/* Point 0 of `yaml`'s experiment (timed or not) prepared, its records put in a journal, read
+ * back and decoded: the same per-run values, from a runs record exactly when `chunked`; then
+ * the runs record damaged in three ways, each refused. */
+static void check_journal_point(const char *dir, const char *yaml, int timed, int chunked)
+{
+    rc_experiment_t *ex = NULL;
+    rc_results_t *r = NULL;
+    rc_journal_t *j = NULL;
+    rc_jrec_t *recs = NULL;
+    size_t n_recs = 0;
+    char path[512], jpath[600];
+    snprintf(path, sizeof path, "%s/journal.h5", dir);
+    snprintf(jpath, sizeof jpath, "%s.journal", path);
+    unlink(path);
+    unlink(jpath);
+    snprintf(jpath, sizeof jpath, "%s/scratch.journal", dir);
+    CHECK_OK(rc_experiment_load_string(yaml, "prep.yaml", NULL, NULL, 0, &ex));
+    CHECK_OK(rc_results_create(path, ex, NULL, 1, &r));
+    rc_mc_results_t *res = NULL;
+    CHECK_OK(rc_mc_results_alloc(ex->runs, timed, &res));
+    for (uint64_t i = 0; i < ex->runs; i++) {
+        res->size[i] = (uint32_t)(i % 17 + 1);
+        res->retweets[i] = res->size[i] - 1;
+        res->reach[i] = i * 977;
+        res->depth[i] = (uint32_t)(i % 5);
+        res->max_breadth[i] = (uint32_t)(i % 3);
+        res->virality[i] = (double)i / 7.0;
+        res->global[i] = (uint8_t)(i % 2);
+        res->capped[i] = (uint8_t)(i % 3 == 0);
+        if (timed) {
+            res->final_time[i] = (double)i * 0.25;
+            res->t50[i] = (double)i * 0.125;
+            res->t90[i] = (double)i * 0.2;
+        }
+    }
+    res->global_threshold = 1;
+    CHECK_OK(rc_mc_summarize(res));
+    rc_results_prep_t *prep = NULL;
+    CHECK_OK(rc_results_prepare_point(r, res, &prep));
+    CHECK(prep != NULL && (prep->chunk_rows > 0) == chunked);
+    unlink(jpath);
+    CHECK_OK(rc_journal_open(jpath, path, 1, &j));
+    CHECK_OK(rc_journal_reset(j));
+    if (prep != NULL)
+        CHECK_OK(rc_journal_append_record(j, prep->jrec, prep->jrec_len));
+    CHECK_OK(rc_journal_scan(j, &recs, &n_recs));
+    CHECK_EQ_U64(n_recs, chunked ? 2 : 1);
+    if (n_recs == (chunked ? 2u : 1u)) {
+        const rc_jrec_t *pt = &recs[n_recs - 1], *rr = chunked ? &recs[0] : NULL;
+        void *data = NULL, *runs = NULL;
+        int apart = -1;
+        rc_mc_results_t *back = NULL;
+        CHECK_EQ_U64(pt->type, RC_JREC_POINT);
+        CHECK_OK(rc_journal_load(j, pt, &data));
+        CHECK_OK(rc_jpoint_decode(data, (size_t)pt->raw_len, path, jpath, &back, &apart));
+        CHECK_EQ_U64((uint64_t)apart, (uint64_t)chunked);
+        if (rr != NULL && back != NULL) {
+            CHECK_EQ_U64(rr->type, RC_JREC_RUNS);
+            CHECK_EQ_U64(rr->key, 0);
+            CHECK_EQ_U64(rr->comp_len, rr->raw_len); /* stored as it is */
+            CHECK_OK(rc_journal_load(j, rr, &runs));
+            CHECK(back->size == NULL);
+            CHECK_OK(rc_runs_from_record(r, runs, (size_t)rr->raw_len, back));
+        }
+        CHECK(back != NULL && same_runs(res, back));
+        CHECK(back != NULL && back->timed == timed);
+        rc_mc_results_free(back);
+        if (rr != NULL && runs != NULL) {
+            /* a changed byte in the first chunk, the record cut short, a record of other
+             * chunks: each refused in one line */
+            unsigned char *bad = malloc((size_t)rr->raw_len);
+            const size_t cases[3][2] = {{40, (size_t)rr->raw_len}, {0, (size_t)rr->raw_len - 1},
+                                        {0, (size_t)rr->raw_len}};
+            for (int c = 0; c < 3 && bad != NULL; c++) {
+                memcpy(bad, runs, (size_t)rr->raw_len);
+                if (c == 0)
+                    bad[cases[c][0]] ^= 0x10;
+                if (c == 2)
+                    bad[0] ^= 1; /* rows per chunk */
+                back = NULL;
+                CHECK_OK(rc_jpoint_decode(data, (size_t)pt->raw_len, path, jpath, &back, &apart));
+                CHECK(back != NULL &&
+                      rc_runs_from_record(r, bad, cases[c][1], back) == RC_ERR_INPUT);
+                CHECK(strstr(rc_error_message(), "runs record of the journal") != NULL);
+                rc_mc_results_free(back);
+            }
+            free(bad);
+        }
+        free(data);
+        free(runs);
+    }
+    free(recs);
+    CHECK_OK(rc_journal_close(j, 1));
+    rc_results_prep_free(prep);
+    rc_mc_results_free(res);
+    CHECK_OK(rc_results_close(r));
+    rc_experiment_free(ex);
+}
+
+static void check_journal(const char *dir)
+{
+    static const char *whole = "seed: 1\nruns: 1000\nmodel: {name: independent_cascade}\n"
+                               "network: {generator: star, nodes: 10}\n";
+    static const char *partial = "seed: 1\nruns: 70001\nmodel: {name: independent_cascade}\n"
+                                 "network: {generator: star, nodes: 10}\n";
+    static const char *many = "seed: 1\nruns: 200000\nmodel: {name: independent_cascade}\n"
+                              "network: {generator: star, nodes: 10}\n";
+    for (int timed = 0; timed < 2; timed++) {
+        check_journal_point(dir, whole, timed, 1);
+        check_journal_point(dir, partial, timed, 0);
+    }
+    check_journal_point(dir, many, 0, 1); /* 200,000 runs: chunks of 50,000 rows */
+}
+
 int main(void)
 {
     check_fletcher();
     char dir[] = "/tmp/rc_test_prep_XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     check_chunks(dir);
+    check_journal(dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);

@@ -1,12 +1,14 @@
 /* Preparing a finished point for the results file (results_prep.h, results.h): everything a
- * point's write costs in CPU -- the journal record's compression, the /runs rows, and their
- * shuffle, deflate and Fletcher-32 -- done by the thread that finished the point, so that the
- * one writer thread is left with the file system and HDF5's bookkeeping. The chunks are byte for
- * byte what HDF5's pipeline for /runs makes (shuffle, deflate level 1, Fletcher-32, in that
- * order: results_h5util.c), so a file is the same whichever way its chunks were written. */
+ * point's write costs in CPU -- the journal records, the /runs rows, and their shuffle, deflate
+ * and Fletcher-32 -- done by the thread that finished the point, so that the one writer thread
+ * is left with the file system and HDF5's bookkeeping. The chunks are what HDF5's pipeline for
+ * /runs reads (shuffle, deflate, Fletcher-32, in that order: results_h5util.c), deflated by
+ * rc_deflate_planes (results_deflate.h); --resume writes the journal's copy of them as they
+ * are, so a resumed file holds the same chunks as an uninterrupted one. */
 #include "io/results_prep.h"
 
 #include "io/results_codec.h"
+#include "io/results_deflate.h"
 #include "io/results_file.h"
 #include "io/results_journal.h"
 
@@ -88,9 +90,10 @@ static void shuffle(const unsigned char *src, size_t n, size_t size, unsigned ch
     }
 }
 
-/* One chunk of `rows` packed rows (raw, rows x size bytes) through shuffle, deflate level 1 and
- * Fletcher-32, as HDF5's filters make it (deflate into a compressBound buffer, so it is never
- * skipped), into *out. scratch holds rows x size bytes. */
+/* One chunk of `rows` packed rows (raw, rows x size bytes) through shuffle, deflate and
+ * Fletcher-32, what HDF5's filters read, into *out: deflated by rc_deflate_planes (zlib level 1
+ * when that does not fit a compressBound buffer, so the filter is never skipped). scratch holds
+ * rows x size bytes. */
 static rc_status_t filter_chunk(const unsigned char *raw, size_t rows, size_t size,
                                 unsigned char *scratch, unsigned char **out, size_t *out_len)
 {
@@ -100,7 +103,10 @@ static rc_status_t filter_chunk(const unsigned char *raw, size_t rows, size_t si
     unsigned char *buf = malloc((size_t)comp + 4);
     RC_ALLOC_CHECK(buf, "a /runs chunk");
     shuffle(raw, rows, size, scratch);
-    if (compress2(buf, &comp, scratch, (uLong)nbytes, 1) != Z_OK)
+    const size_t planes = rc_deflate_planes(scratch, size, rows, buf, (size_t)comp);
+    if (planes > 0)
+        comp = (uLongf)planes;
+    else if (compress2(buf, &comp, scratch, (uLong)nbytes, 1) != Z_OK)
         RC_FAIL(RC_ERR_NOMEM, "cannot compress a /runs chunk of %zu bytes", nbytes);
     uint32_t sum = rc_fletcher32(buf, comp);
     memcpy(buf + comp, &sum, 4); /* in the machine's order, as HDF5 stores it */
@@ -243,7 +249,7 @@ static void unshuffle(const unsigned char *src, size_t n, size_t size, unsigned 
 #define RC_RUNS_GET(v, row, c) memcpy((v), (row) + t->cols[(c)].foff, sizeof *(v))
 
 rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t len,
-                                rc_mc_results_t *res)
+                                rc_mc_results_t *res, rc_results_prep_t *view)
 {
     rc_status_t status = RC_OK;
     rc_jreader_t rd = {data, len, 0, 0};
@@ -273,12 +279,26 @@ rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t 
     plane = malloc(nbytes);
     RC_ALLOC_CHECK(raw, "a /runs chunk");
     RC_ALLOC_CHECK(plane, "a /runs chunk");
+    if (view != NULL) {
+        memset(view, 0, sizeof *view);
+        view->point = res->point;
+        view->chunk = calloc((size_t)n_chunks, sizeof *view->chunk);
+        view->chunk_len = calloc((size_t)n_chunks, sizeof *view->chunk_len);
+        RC_ALLOC_CHECK(view->chunk, "the /runs chunks");
+        RC_ALLOC_CHECK(view->chunk_len, "the /runs chunks");
+        view->n_chunks = (size_t)n_chunks;
+        view->chunk_rows = rows;
+    }
     for (uint64_t k = 0; k < n_chunks; k++) {
         const uint64_t clen = rc_jread_u64(&rd);
         if (rd.failed || clen < 4 || clen > rd.len - rd.pos)
             goto malformed;
         const unsigned char *chunk = rd.data + rd.pos;
         rd.pos += (size_t)clen;
+        if (view != NULL) {
+            view->chunk[k] = (unsigned char *)(uintptr_t)chunk; /* read only: written as is */
+            view->chunk_len[k] = (size_t)clen;
+        }
         uint32_t sum;
         memcpy(&sum, chunk + clen - 4, 4);
         uLongf got = (uLongf)nbytes;
@@ -311,6 +331,11 @@ malformed:
     status = rc_error(RC_ERR_INPUT, "%s: a runs record of the journal %s is malformed", r->path,
                       r->jpath);
 cleanup:
+    if (status != RC_OK && view != NULL) {
+        free(view->chunk);
+        free(view->chunk_len);
+        memset(view, 0, sizeof *view);
+    }
     free(raw);
     free(plane);
     return status;

@@ -1,7 +1,7 @@
 /* A finished point made ready to write (results_prep.c), by any thread while the file is busy:
- * its journal records, and its /runs rows packed as the file stores them and, when
- * the experiment's points fill whole chunks, filtered chunk by chunk as the /runs pipeline
- * would (shuffle, deflate level 1, Fletcher-32) for HDF5's direct chunk writes. Private to
+ * its journal records, and its /runs rows packed as the file stores them and, when the
+ * experiment's points fill whole chunks, filtered chunk by chunk for the /runs pipeline
+ * (shuffle, deflate, Fletcher-32) for HDF5's direct chunk writes. Private to
  * sim/io/results_*.c. */
 #ifndef RC_RESULTS_PREP_H
 #define RC_RESULTS_PREP_H
@@ -37,10 +37,13 @@ rc_status_t rc_runs_write_chunks(hid_t dset, uint64_t start, const struct rc_res
 
 /* Fills the per-run arrays of res (a point decoded from the journal with its runs apart: they
  * are NULL; res->runs and res->timed are set) from the payload of its RC_JREC_RUNS record, whose
- * chunks are inflated and checked against their Fletcher-32 sums. RC_ERR_INPUT naming the
- * results file and its journal when the record does not fit res or r's layout; RC_ERR_NOMEM. */
+ * chunks are inflated and checked against their Fletcher-32 sums. With `view`, also makes it a
+ * prepared point whose chunks are the record's (pointers into data; free only view->chunk and
+ * view->chunk_len, not with rc_results_prep_free), so they are written as they are. RC_ERR_INPUT
+ * naming the results file and its journal when the record does not fit res or r's layout;
+ * RC_ERR_NOMEM. */
 rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t len,
-                                rc_mc_results_t *res);
+                                rc_mc_results_t *res, rc_results_prep_t *view);
 
 /* Fletcher-32 as HDF5 computes it (H5_checksum_fletcher32). Cannot fail. */
 uint32_t rc_fletcher32(const unsigned char *data, size_t len);

@@ -1,8 +1,8 @@
 /* Points prepared away from the writer (results_prep.c): rc_fletcher32 equals HDF5's own
  * Fletcher-32 on buffers of every small length and a large one; a point prepared with whole
- * chunks writes /runs chunks that are byte for byte what HDF5's pipeline writes for the same
- * rows (the same file written both ways: direct chunks, and rows through H5Dwrite), and that
- * HDF5 reads back with their checksums checked; a point whose runs do not fill whole chunks is
+ * chunks writes /runs chunks that HDF5 reads back, checksums checked, as the same rows HDF5's
+ * own pipeline writes (the same file written both ways: direct chunks, and rows through
+ * H5Dwrite); a point whose runs do not fill whole chunks is
  * prepared without chunks and written through the pipeline. A prepared point's journal records
  * give back every per-run value, from its runs record (the /runs chunks) when it has chunks and
  * from its point record otherwise, times included; a runs record with a changed byte, cut short
@@ -76,6 +76,36 @@ static unsigned char *stored_chunk(const char *path, uint64_t row, size_t *len)
     return buf;
 }
 
+/* 1 when /runs of files a and b holds `rows` rows, the same in both (read through HDF5, every
+ * chunk inflated and its checksum checked). */
+static int same_rows(const char *a, const char *b, uint64_t rows)
+{
+    unsigned char *data[2] = {NULL, NULL};
+    size_t bytes[2] = {0, 0};
+    const char *paths[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        hid_t f = H5Fopen(paths[k], H5F_ACC_RDONLY, H5P_DEFAULT);
+        hid_t d = f >= 0 ? H5Dopen2(f, "runs", H5P_DEFAULT) : -1;
+        hid_t type = d >= 0 ? H5Dget_type(d) : -1, space = d >= 0 ? H5Dget_space(d) : -1;
+        if (type >= 0 && space >= 0 && (uint64_t)H5Sget_simple_extent_npoints(space) == rows) {
+            bytes[k] = (size_t)rows * H5Tget_size(type);
+            data[k] = malloc(bytes[k]);
+            if (data[k] != NULL && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data[k]) < 0) {
+                free(data[k]);
+                data[k] = NULL;
+            }
+        }
+        H5Sclose(space);
+        H5Tclose(type);
+        H5Dclose(d);
+        H5Fclose(f);
+    }
+    int same = data[0] && data[1] && bytes[0] == bytes[1] && memcmp(data[0], data[1], bytes[0]) == 0;
+    free(data[0]);
+    free(data[1]);
+    return same;
+}
+
 /* Writes the experiment's two points to path, prepared (direct chunks) or not (the pipeline). */
 static void write_file(const rc_experiment_t *ex, const char *path, int prepared, int chunked)
 {
@@ -132,10 +162,11 @@ static void check_chunks(const char *dir)
     for (uint64_t row = 0; row < 2000; row += 1000) {
         size_t la = 0, lb = 0;
         unsigned char *ca = stored_chunk(a, row, &la), *cb = stored_chunk(b, row, &lb);
-        CHECK(la == lb && ca != NULL && cb != NULL && memcmp(ca, cb, la) == 0);
+        CHECK(ca != NULL && cb != NULL && la > 0 && lb > 0);
         free(ca);
         free(cb);
     }
+    CHECK(same_rows(a, b, 2000));
     rc_experiment_free(ex);
     /* 70,001 runs have no divisor between 4,096 and 65,536: no chunks are prepared */
     CHECK_OK(rc_experiment_load_string("seed: 1\nruns: 70001\nmodel: {name: independent_cascade}\n"
@@ -229,7 +260,7 @@ static void check_journal_point(const char *dir, const char *yaml, int timed, in
             CHECK_EQ_U64(rr->comp_len, rr->raw_len); /* stored as it is */
             CHECK_OK(rc_journal_load(j, rr, &runs));
             CHECK(back->size == NULL);
-            CHECK_OK(rc_runs_from_record(r, runs, (size_t)rr->raw_len, back));
+            CHECK_OK(rc_runs_from_record(r, runs, (size_t)rr->raw_len, back, NULL));
         }
         CHECK(back != NULL && same_runs(res, back));
         CHECK(back != NULL && back->timed == timed);
@@ -249,7 +280,7 @@ static void check_journal_point(const char *dir, const char *yaml, int timed, in
                 back = NULL;
                 CHECK_OK(rc_jpoint_decode(data, (size_t)pt->raw_len, path, jpath, &back, &apart));
                 CHECK(back != NULL &&
-                      rc_runs_from_record(r, bad, cases[c][1], back) == RC_ERR_INPUT);
+                      rc_runs_from_record(r, bad, cases[c][1], back, NULL) == RC_ERR_INPUT);
                 CHECK(strstr(rc_error_message(), "runs record of the journal") != NULL);
                 rc_mc_results_free(back);
             }

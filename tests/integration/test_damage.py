@@ -7,8 +7,9 @@ HDF5 structure found in it (superblock, object headers, heaps, B-trees, chunk in
 set at signature + 24, the global-heap field that crashed format 1). For each copy:
 - `rtcascade info` exits 0 or 4 (one line) within 10 s;
 - `rtcascade run --resume` exits 0 or 4 (one line) within 30 s; when it exits 0, the file
-  equals the uninterrupted run's (nothing damaged was kept); from the interrupted file with its
-  journal, damaged points are rebuilt from the journal.
+  equals the uninterrupted run's (nothing damaged was kept), down to the bytes of its /runs
+  chunks; from the interrupted file with its journal, damaged points are rebuilt from the
+  journal (whose copies of the chunks are written as they are).
 A network cache (graph file) is damaged the same way: `rtcascade graph` with that cache exits 0
 within 30 s and prints the statistics of the intact network (a damaged cache is rebuilt).
 
@@ -57,6 +58,15 @@ def damage_sites(data):
             if m.start() + 32 <= len(data):
                 sites.append((m.start() + 24, b"\xff" * 8))
     return sorted(set(sites))
+
+
+def runs_chunks(path):
+    """The stored bytes of every /runs chunk, in row order."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        d = f["runs"]
+        step = d.chunks[0]
+        return [d.id.read_direct_chunk((r,))[1] for r in range(0, d.shape[0], step)]
 
 
 def one_line(p):
@@ -112,6 +122,8 @@ def main():
                 if p.returncode == 0:
                     try:
                         diffs = compare_files(ref, bad)
+                        if runs_chunks(ref) != runs_chunks(bad):
+                            diffs.append("/runs: chunks stored differently")
                     except Exception as e:  # noqa: BLE001 - unreadable is the finding
                         diffs = [f"h5py cannot read it: {e}"]
                     check(diffs == [], f"{where}: --resume exit 0 but the file differs: "

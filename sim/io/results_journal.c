@@ -252,8 +252,11 @@ rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n)
         memcpy(&key, head + 8, 8);
         memcpy(&raw_len, head + 16, 8);
         memcpy(&comp_len, head + 24, 8);
+        /* deflate expands at most 1032:1, and a stored payload not at all: a larger raw_len
+         * is damage, refused before anything is allocated for it */
         if (rmagic != RC_J_REC_MAGIC || comp_len > RC_J_MAX_RECORD || raw_len > RC_J_MAX_RECORD ||
-            comp_len + RC_J_HEAD_LEN + 4 > size - off)
+            comp_len + RC_J_HEAD_LEN + 4 > size - off ||
+            raw_len > (type == RC_JREC_RUNS ? comp_len : comp_len * 1032 + 64))
             break;
         uint32_t crc = rc_crc((uint32_t)crc32(0, Z_NULL, 0), head + 4, RC_J_HEAD_LEN - 4);
         uint64_t pos = off + RC_J_HEAD_LEN, left = comp_len;

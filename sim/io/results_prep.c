@@ -71,38 +71,74 @@ void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t firs
     }
 }
 
-/* HDF5's shuffle of n elements of `size` bytes: byte j of every element, then byte j + 1...
- * By blocks of 64 elements, each read `size` times while it is in the first-level cache, and
- * written as one 64-byte run per plane (byte by byte over the whole chunk, every pass read the
- * chunk again from memory). */
-static void shuffle(const unsigned char *src, size_t n, size_t size, unsigned char *dst)
+/* Bytes of a column's values into its planes: byte b of value i (w bytes, in the machine's
+ * order as the packed rows hold it) to dst[b * n + i]. */
+static void scatter(unsigned char *dst, size_t n, const void *values, size_t w)
 {
-    enum { BLOCK = 64 };
-    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
-        const size_t len = n - i0 < BLOCK ? n - i0 : BLOCK;
-        const unsigned char *block = src + i0 * size;
-        for (size_t j = 0; j < size; j++) {
-            unsigned char *d = dst + j * n + i0;
-            const unsigned char *s = block + j;
-            for (size_t i = 0; i < len; i++, s += size)
-                d[i] = *s;
-        }
-    }
+    const unsigned char *v = values;
+    for (size_t i = 0; i < n; i++, v += w)
+        for (size_t b = 0; b < w; b++)
+            dst[b * n + i] = v[b];
 }
 
-/* One chunk of `rows` packed rows (raw, rows x size bytes) through shuffle, deflate and
- * Fletcher-32, what HDF5's filters read, into *out: deflated by rc_deflate_planes (zlib level 1
- * when that does not fit a compressBound buffer, so the filter is never skipped). scratch holds
- * rows x size bytes. */
-static rc_status_t filter_chunk(const unsigned char *raw, size_t rows, size_t size,
-                                unsigned char *scratch, unsigned char **out, size_t *out_len)
+/* The w planes of a column holding one value in every row. */
+static void fill_planes(unsigned char *dst, size_t n, const void *value, size_t w)
+{
+    const unsigned char *v = value;
+    for (size_t b = 0; b < w; b++)
+        memset(dst + b * n, v[b], n);
+}
+
+void rc_runs_planes(const rc_table_t *t, const rc_mc_results_t *res, uint64_t first,
+                    uint64_t count, uint64_t *scratch, unsigned char *planes)
+{
+    const size_t n = (size_t)count;
+    const uint64_t p = res->point;
+    const double nan = NAN;
+#define RC_PLANES(col) (planes + t->cols[(col)].foff * n)
+    fill_planes(RC_PLANES(RC_R_POINT), n, &p, sizeof p);
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = first + i;
+    scatter(RC_PLANES(RC_R_RUN), n, scratch, sizeof *scratch);
+    scatter(RC_PLANES(RC_R_SIZE), n, res->size + first, sizeof *res->size);
+    scatter(RC_PLANES(RC_R_RETWEETS), n, res->retweets + first, sizeof *res->retweets);
+    scatter(RC_PLANES(RC_R_REACH), n, res->reach + first, sizeof *res->reach);
+    scatter(RC_PLANES(RC_R_DEPTH), n, res->depth + first, sizeof *res->depth);
+    scatter(RC_PLANES(RC_R_MAX_BREADTH), n, res->max_breadth + first, sizeof *res->max_breadth);
+    scatter(RC_PLANES(RC_R_VIRALITY), n, res->virality + first, sizeof *res->virality);
+    const double *times[3] = {res->final_time, res->t50, res->t90};
+    const int cols[3] = {RC_R_FINAL_TIME, RC_R_T50, RC_R_T90};
+    for (int k = 0; k < 3; k++) {
+        if (res->timed && times[k] != NULL)
+            scatter(RC_PLANES(cols[k]), n, times[k] + first, sizeof nan);
+        else
+            fill_planes(RC_PLANES(cols[k]), n, &nan, sizeof nan);
+    }
+    scatter(RC_PLANES(RC_R_GLOBAL), n, res->global + first, sizeof *res->global);
+    scatter(RC_PLANES(RC_R_CAPPED), n, res->capped + first, sizeof *res->capped);
+    if (res->audience) {
+        double *share = (double *)scratch;
+        for (size_t i = 0; i < n; i++)
+            share[i] = (double)res->reach[first + i] / (double)res->audience;
+        scatter(RC_PLANES(RC_R_REACH_PER_MEMBER), n, share, sizeof *share);
+    } else {
+        fill_planes(RC_PLANES(RC_R_REACH_PER_MEMBER), n, &nan, sizeof nan);
+    }
+#undef RC_PLANES
+}
+
+/* One chunk of `rows` rows, already shuffled (scratch: its size planes of rows bytes), through
+ * deflate and Fletcher-32, what HDF5's filters read, into *out: deflated by rc_deflate_planes
+ * (zlib level 1 when that does not fit a compressBound buffer, so the filter is never
+ * skipped). */
+static rc_status_t filter_chunk(const unsigned char *scratch, size_t rows, size_t size,
+                                unsigned char **out, size_t *out_len)
 {
     rc_status_t status = RC_OK;
     const size_t nbytes = rows * size;
     uLongf comp = compressBound((uLong)nbytes);
     unsigned char *buf = malloc((size_t)comp + 4);
     RC_ALLOC_CHECK(buf, "a /runs chunk");
-    shuffle(raw, rows, size, scratch);
     const size_t planes = rc_deflate_planes(scratch, size, rows, buf, (size_t)comp);
     if (planes > 0)
         comp = (uLongf)planes;
@@ -124,36 +160,26 @@ static rc_status_t make_chunks(const rc_results_t *r, const rc_mc_results_t *res
 {
     rc_status_t status = RC_OK;
     const rc_table_t *t = &r->lay.runs;
-    rc_table_t packed = *t; /* the same columns at their file offsets */
-    rc_col_t *cols = malloc((t->n ? t->n : 1) * sizeof *cols);
-    unsigned char *raw = NULL, *scratch = NULL;
-    RC_ALLOC_CHECK(cols, "the /runs columns");
-    for (size_t c = 0; c < t->n; c++) {
-        cols[c] = t->cols[c];
-        cols[c].moff = cols[c].foff;
-    }
-    packed.cols = cols;
-    packed.packed = 1;
-    packed.msize = t->fsize;
     const uint64_t rows = r->lay.runs_chunk, runs = res->runs;
     const size_t size = t->fsize;
+    unsigned char *planes = NULL;
+    uint64_t *scratch = NULL;
     p->n_chunks = (size_t)(runs / rows);
     p->chunk = calloc(p->n_chunks, sizeof *p->chunk);
     p->chunk_len = calloc(p->n_chunks, sizeof *p->chunk_len);
-    raw = malloc(rows * size);
-    scratch = malloc(rows * size);
+    planes = malloc(rows * size);
+    scratch = malloc(rows * sizeof *scratch);
     RC_ALLOC_CHECK(p->chunk, "the /runs chunks");
     RC_ALLOC_CHECK(p->chunk_len, "the /runs chunks");
-    RC_ALLOC_CHECK(raw, "a /runs chunk");
+    RC_ALLOC_CHECK(planes, "a /runs chunk");
     RC_ALLOC_CHECK(scratch, "a /runs chunk");
     for (size_t k = 0; k < p->n_chunks; k++) {
-        rc_runs_rows(&packed, res, k * rows, rows, raw);
-        RC_TRY(filter_chunk(raw, rows, size, scratch, &p->chunk[k], &p->chunk_len[k]));
+        rc_runs_planes(t, res, k * rows, rows, scratch, planes);
+        RC_TRY(filter_chunk(planes, rows, size, &p->chunk[k], &p->chunk_len[k]));
     }
     p->chunk_rows = rows;
 cleanup:
-    free(cols);
-    free(raw);
+    free(planes);
     free(scratch);
     return status;
 }
@@ -228,7 +254,7 @@ cleanup:
     return status;
 }
 
-/* HDF5's unshuffle: the inverse of shuffle. */
+/* HDF5's unshuffle: planes of n bytes back into n elements of `size` bytes. */
 static void unshuffle(const unsigned char *src, size_t n, size_t size, unsigned char *dst)
 {
     for (size_t j = 0; j < size; j++) {

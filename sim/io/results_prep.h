@@ -29,6 +29,13 @@ struct rc_results_prep {
 void rc_runs_rows(const rc_table_t *t, const rc_mc_results_t *res, uint64_t first,
                   uint64_t count, unsigned char *rows);
 
+/* The /runs rows [first, first + count) of res as HDF5's shuffle filter lays out t's packed
+ * rows (t: the /runs table; its columns at their file offsets): byte j of every row, rows in
+ * order, at planes + j * count -- made from res's arrays without making the rows. scratch holds
+ * count values. Cannot fail. */
+void rc_runs_planes(const rc_table_t *t, const rc_mc_results_t *res, uint64_t first,
+                    uint64_t count, uint64_t *scratch, unsigned char *planes);
+
 /* Writes prep's chunks as the /runs rows of its point, appended to the open dataset dset at
  * row `start`, when dset's filters and chunks are what prep was made for (*done = 1); *done = 0
  * leaves dset untouched for the ordinary append. RC_ERR_IO naming path. */

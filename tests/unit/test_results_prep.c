@@ -2,11 +2,13 @@
  * Fletcher-32 on buffers of every small length and a large one; a point prepared with whole
  * chunks writes /runs chunks that HDF5 reads back, checksums checked, as the same rows HDF5's
  * own pipeline writes (the same file written both ways: direct chunks, and rows through
- * H5Dwrite); a point whose runs do not fill whole chunks is
+ * H5Dwrite), its planes made straight from the point's arrays equal to HDF5's shuffle of its
+ * rows (timed or not, with an audience or not); a point whose runs do not fill whole chunks is
  * prepared without chunks and written through the pipeline. A prepared point's journal records
  * give back every per-run value, from its runs record (the /runs chunks) when it has chunks and
  * from its point record otherwise, times included; a runs record with a changed byte, cut short
- * or made for other chunks is refused. */
+ * or made for other chunks is refused; a record claiming more bytes than its payload holds is
+ * cut by the scan. */
 #include "io/results_codec.h"
 #include "io/results_file.h"
 #include "io/results_journal.h"
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* HDF5's own, exported by the library though not in its public headers. */
 extern uint32_t H5_checksum_fletcher32(const void *data, size_t len);
@@ -297,6 +300,117 @@ static void check_journal_point(const char *dir, const char *yaml, int timed, in
     rc_experiment_free(ex);
 }
 
+/* rc_runs_planes equals HDF5's shuffle of rc_runs_rows' packed rows, for points timed or not,
+ * with an audience or not, over whole and partial ranges of runs. */
+static void check_planes(const char *dir)
+{
+    rc_experiment_t *ex = NULL;
+    rc_results_t *r = NULL;
+    char path[512], jpath[600];
+    snprintf(path, sizeof path, "%s/planes.h5", dir);
+    snprintf(jpath, sizeof jpath, "%s.journal", path);
+    unlink(path);
+    unlink(jpath);
+    CHECK_OK(rc_experiment_load_string("seed: 1\nruns: 300\nmodel: {name: independent_cascade}\n"
+                                       "network: {generator: star, nodes: 10}\n",
+                                       "prep.yaml", NULL, NULL, 0, &ex));
+    CHECK_OK(rc_results_create(path, ex, NULL, 1, &r));
+    if (r == NULL) {
+        rc_experiment_free(ex);
+        return;
+    }
+    const rc_table_t *t = &r->lay.runs;
+    rc_table_t packed = *t; /* the same columns at their file offsets */
+    rc_col_t *cols = malloc(t->n * sizeof *cols);
+    for (size_t c = 0; c < t->n; c++) {
+        cols[c] = t->cols[c];
+        cols[c].moff = cols[c].foff;
+    }
+    packed.cols = cols;
+    packed.packed = 1;
+    packed.msize = t->fsize;
+    const size_t size = t->fsize, n = 300;
+    unsigned char *rows = malloc(n * size), *want = malloc(n * size), *got = malloc(n * size);
+    uint64_t *scratch = malloc(n * sizeof *scratch);
+    for (int timed = 0; timed < 2; timed++) {
+        for (uint32_t audience = 0; audience < 2; audience++) {
+            rc_mc_results_t *res = NULL;
+            CHECK_OK(rc_mc_results_alloc(n, timed, &res));
+            for (uint64_t i = 0; res != NULL && i < n; i++) {
+                res->size[i] = (uint32_t)(i * 2654435761u >> 7);
+                res->retweets[i] = (uint32_t)(i * 40503u);
+                res->reach[i] = i * 0x9E3779B97F4A7C15ULL;
+                res->depth[i] = (uint32_t)(i % 7);
+                res->max_breadth[i] = (uint32_t)(i * 31 % 1000);
+                res->virality[i] = (double)i / 3.0;
+                res->global[i] = (uint8_t)(i % 2);
+                res->capped[i] = (uint8_t)(i % 5 == 0);
+                if (timed) {
+                    res->final_time[i] = (double)i * 1.5;
+                    res->t50[i] = (double)i * 0.5;
+                    res->t90[i] = (double)i * 0.9;
+                }
+            }
+            if (res == NULL)
+                continue;
+            res->point = 12345678901ULL;
+            res->audience = audience ? 250 : 0;
+            static const uint64_t ranges[3][2] = {{0, 300}, {7, 100}, {299, 1}};
+            for (int k = 0; k < 3; k++) {
+                const uint64_t first = ranges[k][0], count = ranges[k][1];
+                rc_runs_rows(&packed, res, first, count, rows);
+                for (size_t j = 0; j < size; j++) /* HDF5's shuffle */
+                    for (size_t i = 0; i < count; i++)
+                        want[j * count + i] = rows[i * size + j];
+                memset(got, 0xA5, n * size);
+                rc_runs_planes(t, res, first, count, scratch, got);
+                CHECK(memcmp(want, got, count * size) == 0);
+            }
+            rc_mc_results_free(res);
+        }
+    }
+    free(rows);
+    free(want);
+    free(got);
+    free(scratch);
+    free(cols);
+    CHECK_OK(rc_results_close(r));
+    rc_experiment_free(ex);
+}
+
+/* A record whose header claims more bytes than its payload can inflate to (its CRC right) is
+ * damage: the scan stops before it, and nothing is allocated for it. */
+static void check_journal_lengths(const char *dir)
+{
+    char jpath[600];
+    snprintf(jpath, sizeof jpath, "%s/lengths.journal", dir);
+    for (int stored = 0; stored < 2; stored++) {
+        rc_journal_t *j = NULL;
+        rc_jrec_t *recs = NULL;
+        size_t n_recs = 0, len = 0;
+        unsigned char *rec = NULL;
+        const char payload[] = "a payload of some bytes";
+        unlink(jpath);
+        CHECK_OK(rc_journal_open(jpath, "lengths.h5", 1, &j));
+        CHECK_OK(rc_journal_reset(j));
+        CHECK_OK(rc_journal_record(stored ? RC_JREC_RUNS : RC_JREC_RESUMED, 0, payload,
+                                   sizeof payload, &rec, &len));
+        if (rec != NULL) {
+            /* raw_len (offset 16) far beyond the payload, the CRC made right again */
+            uint64_t raw = stored ? sizeof payload + 1 : (uint64_t)1 << 39;
+            memcpy(rec + 16, &raw, 8);
+            uint32_t crc = (uint32_t)crc32(crc32(0, Z_NULL, 0), rec + 4, (uInt)(len - 8));
+            memcpy(rec + len - 4, &crc, 4);
+            CHECK_OK(rc_journal_append_record(j, rec, len));
+        }
+        CHECK_OK(rc_journal_scan(j, &recs, &n_recs));
+        CHECK_EQ_U64(n_recs, 0);
+        free(recs);
+        free(rec);
+        CHECK_OK(rc_journal_close(j, 1));
+    }
+}
+
 static void check_journal(const char *dir)
 {
     static const char *whole = "seed: 1\nruns: 1000\nmodel: {name: independent_cascade}\n"
@@ -318,7 +432,9 @@ int main(void)
     char dir[] = "/tmp/rc_test_prep_XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     check_chunks(dir);
+    check_planes(dir);
     check_journal(dir);
+    check_journal_lengths(dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);

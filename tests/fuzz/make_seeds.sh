@@ -11,8 +11,8 @@ shim=$PWD/$build/tests/rc_fault.so
 seeds=$PWD/tests/fuzz/seeds
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$seeds"/{results,resume,graph,edgelist}
-rm -f "$seeds"/{results,resume,graph,edgelist}/*
+mkdir -p "$seeds"/{results,resume,graph,edgelist,deflate}
+rm -f "$seeds"/{results,resume,graph,edgelist,deflate}/*
 
 cfg=$PWD/tests/fuzz/resume.yaml
 # a complete file, and one interrupted at its last point (its journal holds every point)
@@ -35,6 +35,19 @@ def pack(name, h5, journal):
 pack("complete", f"{tmp}/full.h5", None)
 pack("interrupted", f"{tmp}/part.h5", f"{tmp}/part.h5.journal")
 pack("journal_only", None, f"{tmp}/part.h5.journal")
+PY
+# /runs chunk encoder seeds: the complete file's /runs rows shuffled into planes (HDF5's
+# shuffle), after two bytes giving the plane length (tests/fuzz/fuzz_deflate.c)
+/usr/bin/python3 - "$tmp/full.h5" "$seeds/deflate" <<'PY'
+import os, struct, sys
+import h5py, numpy as np
+rows = h5py.File(sys.argv[1], "r")["runs"][()]
+raw = np.frombuffer(rows.tobytes(), np.uint8).reshape(len(rows), rows.dtype.itemsize)
+for name, r in (("runs_chunk", raw), ("runs_half", raw[: len(raw) // 2])):
+    n = len(r)
+    sel = (n - 1) % 65536  # plane length n: 1 + sel % (size - 2) with sel < size - 2
+    with open(os.path.join(sys.argv[2], name), "wb") as f:
+        f.write(struct.pack("<H", sel) + r.T.copy().tobytes())
 PY
 # graph files: a small generated graph, and one loaded from a weighted file (ids, weights)
 "$exe" graph "$cfg" -o "$seeds/graph/erdos_renyi.h5" >/dev/null

@@ -18,7 +18,7 @@ build=$1
 seconds=${2:-60}
 runs=${3:--1}
 src=$PWD/tests/fuzz
-read -r -a targets <<<"${RC_FUZZ_TARGETS:-config edgelist cascades results resume graph}"
+read -r -a targets <<<"${RC_FUZZ_TARGETS:-config edgelist cascades results resume graph deflate}"
 leak_each=1
 [ "${RC_FUZZ_LEAKS:-each}" = exit ] && leak_each=0
 findings=$PWD/$build/fuzz-findings
@@ -42,11 +42,14 @@ for t in "${targets[@]}"; do
       done ;;
     edgelist) dict=edgelist ;;
     cascades) dict=cascades ;;
+    deflate) dict="" ;;
   esac
   log=$PWD/$build/fuzz-$t.log
   start=$(date +%s)
   # -timeout: an input taking longer is a hang; -rss_limit_mb: running out of memory fails
-  (cd "$PWD/$build" && "./tests/fuzz/fuzz_$t" "$corpus" -dict="$src/$dict.dict" \
+  dict_arg=()
+  [ -n "$dict" ] && dict_arg=(-dict="$src/$dict.dict")
+  (cd "$PWD/$build" && "./tests/fuzz/fuzz_$t" "$corpus" "${dict_arg[@]}" \
      -max_total_time="$seconds" -runs="$runs" -detect_leaks=$leak_each -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
      -artifact_prefix="$findings/$t-") >"$log" 2>&1
   rc=$?

@@ -175,18 +175,25 @@ static int cancel_after(void *ctx)
     return k >= c->after;
 }
 
-static void test_cancel(const rc_experiment_t *ex, const rc_sink_t *full)
+/* On one thread the stop lands at a fixed place, so some points are complete; on two, how many
+ * are complete when it lands depends on how the threads were scheduled (a thread held up inside
+ * the first point leaves none complete), so only what holds for any schedule is checked. */
+static void test_cancel(const rc_experiment_t *ex, const rc_sink_t *full, int threads)
 {
     rc_sink_t *sink = NULL;
     CHECK_OK(rc_sink_memory_new(ex, &sink));
     /* Polled before each point and each run: 3 points of 300 runs, then part of the 4th. */
     canceller_t c = {0, 3 * 302 + 150, 0};
     rc_run_hooks_t hooks = {.ctx = &c, .cancel = cancel_after, .status = count_points};
+    rc_run_options_t opt = rc_run_default_options();
+    opt.threads = threads;
     rc_run_report_t rep;
-    CHECK_FAILS(rc_run_experiment(ex, NULL, sink, &hooks, &rep), RC_ERR_INTERRUPTED,
+    CHECK_FAILS(rc_run_experiment(ex, &opt, sink, &hooks, &rep), RC_ERR_INTERRUPTED,
                 "points are complete");
     CHECK(rep.interrupted);
-    CHECK(rep.points_run >= 1 && rep.points_run < ex->n_points);
+    CHECK(rep.points_run < ex->n_points);
+    if (threads == 1)
+        CHECK(rep.points_run >= 1);
     size_t kept = 0;
     for (uint64_t p = 0; p < ex->n_points; p++) {
         const rc_mc_results_t *r = rc_sink_memory_get(sink, p);
@@ -284,7 +291,8 @@ int main(void)
         CHECK(same_runs(rc_sink_memory_get(full, p), rc_sink_memory_get(two, p)));
     test_order_and_sharing(ex);
     test_resume(ex, full);
-    test_cancel(ex, full);
+    test_cancel(ex, full, 1);
+    test_cancel(ex, full, 2);
     test_errors();
     test_many_points();
     CHECK_OK(rc_sink_close(two));

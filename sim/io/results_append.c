@@ -278,10 +278,8 @@ rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
     rc_status_t status = RC_OK;
     void *data = NULL;
     rc_mc_results_t *res = NULL;
-    rc_results_prep_t view;
     rc_net_rec_t net;
     memset(&net, 0, sizeof net);
-    memset(&view, 0, sizeof view);
     for (size_t i = 0; i < n; i++) {
         const rc_jrec_t *rec = &recs[i];
         if (rec->type == RC_JREC_NETWORK && networks && rec->key < r->ex->n_networks &&
@@ -308,12 +306,11 @@ rc_status_t rc_append_replay(rc_results_t *r, hid_t file, const rc_jrec_t *recs,
                 free(data);
                 data = NULL;
                 RC_TRY(rc_journal_load(r->journal, runs, &data));
+                rc_results_prep_t view;
                 RC_TRY(rc_runs_from_record(r, data, (size_t)runs->raw_len, res, &view));
                 /* its chunks written as they are: the same bytes as an uninterrupted run's */
                 status = rc_append_point(file, r, res, &view);
-                free(view.chunk);
-                free(view.chunk_len);
-                memset(&view, 0, sizeof view);
+                rc_runs_view_clear(&view);
                 RC_TRY(status);
             } else {
                 RC_TRY(rc_append_point(file, r, res, NULL));

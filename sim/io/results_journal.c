@@ -27,6 +27,12 @@
 #define RC_J_UNCHECKED 0
 #endif
 
+/* Payloads kept as they are (compressed already): a point's /runs chunks. */
+static int rc_j_stored(uint32_t type)
+{
+    return type == RC_JREC_RUNS;
+}
+
 struct rc_journal {
     int fd;
     char *path;
@@ -154,7 +160,7 @@ rc_status_t rc_journal_record(rc_jrec_type_t type, uint64_t key, const void *pay
 {
     rc_status_t status = RC_OK;
     unsigned char *rec = NULL;
-    const int stored = type == RC_JREC_RUNS;
+    const int stored = rc_j_stored((uint32_t)type);
     uLongf comp = stored ? (uLongf)len : compressBound((uLong)len);
     size_t cap = RC_J_HEAD_LEN + (size_t)comp + 4;
     *out = NULL;
@@ -256,7 +262,7 @@ rc_status_t rc_journal_scan(rc_journal_t *j, rc_jrec_t **recs, size_t *n)
          * is damage, refused before anything is allocated for it */
         if (rmagic != RC_J_REC_MAGIC || comp_len > RC_J_MAX_RECORD || raw_len > RC_J_MAX_RECORD ||
             comp_len + RC_J_HEAD_LEN + 4 > size - off ||
-            raw_len > (type == RC_JREC_RUNS ? comp_len : comp_len * 1032 + 64))
+            raw_len > (rc_j_stored(type) ? comp_len : comp_len * 1032 + 64))
             break;
         uint32_t crc = rc_crc((uint32_t)crc32(0, Z_NULL, 0), head + 4, RC_J_HEAD_LEN - 4);
         uint64_t pos = off + RC_J_HEAD_LEN, left = comp_len;
@@ -310,12 +316,12 @@ rc_status_t rc_journal_load(rc_journal_t *j, const rc_jrec_t *rec, void **data)
     *data = NULL;
     comp = malloc(rec->comp_len ? (size_t)rec->comp_len : 1);
     RC_ALLOC_CHECK(comp, "a journal record");
-    if (rec->type == RC_JREC_RUNS && rec->comp_len != rec->raw_len)
+    if (rc_j_stored(rec->type) && rec->comp_len != rec->raw_len)
         RC_FAIL(RC_ERR_INPUT, "%s: a record of the journal %s is malformed", j->what, j->path);
     RC_TRY(rc_j_pread(j, comp, (size_t)rec->comp_len, rec->offset, &got));
     if (got < rec->comp_len)
         RC_FAIL(RC_ERR_INPUT, "%s: the journal %s ends inside a record", j->what, j->path);
-    if (rec->type == RC_JREC_RUNS) { /* stored as it is */
+    if (rc_j_stored(rec->type)) {
         *data = comp;
         comp = NULL;
         goto cleanup;

@@ -215,7 +215,7 @@ rc_status_t rc_results_prepare_point(const rc_results_t *r, const rc_mc_results_
 {
     rc_status_t status = RC_OK;
     rc_jbuf_t b = {0}, runs = {0};
-    unsigned char *rec = NULL, *both = NULL;
+    unsigned char *rec = NULL;
     size_t rec_len = 0;
     rc_results_prep_t *p = calloc(1, sizeof *p);
     *out = NULL;
@@ -234,14 +234,15 @@ rc_status_t rc_results_prepare_point(const rc_results_t *r, const rc_mc_results_
         runs_payload(r, p, &runs);
         RC_TRY(rc_jbuf_check(&runs));
         RC_TRY(rc_journal_record(RC_JREC_RUNS, res->point, runs.data, runs.len, &rec, &rec_len));
-        both = malloc(rec_len + p->jrec_len);
+        /* the (small) point record appended to the runs record, not the chunks copied again */
+        unsigned char *both = realloc(rec, rec_len + p->jrec_len);
         RC_ALLOC_CHECK(both, "a journal record");
-        memcpy(both, rec, rec_len);
-        memcpy(both + rec_len, p->jrec, p->jrec_len);
+        rec = both;
+        memcpy(rec + rec_len, p->jrec, p->jrec_len);
         free(p->jrec);
-        p->jrec = both;
+        p->jrec = rec;
         p->jrec_len += rec_len;
-        both = NULL;
+        rec = NULL;
     }
     *out = p;
     p = NULL;
@@ -249,7 +250,6 @@ cleanup:
     rc_jbuf_free(&b);
     rc_jbuf_free(&runs);
     free(rec);
-    free(both);
     rc_results_prep_free(p);
     return status;
 }
@@ -263,6 +263,13 @@ static void unshuffle(const unsigned char *src, size_t n, size_t size, unsigned 
         for (size_t i = 0; i < n; i++, d += size)
             *d = s[i];
     }
+}
+
+void rc_runs_view_clear(rc_results_prep_t *view)
+{
+    free(view->chunk);
+    free(view->chunk_len);
+    memset(view, 0, sizeof *view);
 }
 
 #define RC_RUNS_ARRAY(field)                                                                       \
@@ -284,6 +291,8 @@ rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t 
     const uint64_t rows = rc_jread_u64(&rd), size = rc_jread_u64(&rd);
     const uint64_t n_chunks = rc_jread_u64(&rd), n = res->runs;
     int stale = 0; /* a chunk fails its sum (fuzzing builds only: it is refused otherwise) */
+    if (view != NULL)
+        memset(view, 0, sizeof *view); /* zero on every return but success */
     /* the layout the chunks were made for, whole chunks of this point's runs */
     if (rd.failed || rows == 0 || rows != r->lay.runs_chunk || size != t->fsize || n == 0 ||
         n % rows != 0 || n_chunks != n / rows)
@@ -307,7 +316,6 @@ rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t 
     RC_ALLOC_CHECK(raw, "a /runs chunk");
     RC_ALLOC_CHECK(plane, "a /runs chunk");
     if (view != NULL) {
-        memset(view, 0, sizeof *view);
         view->point = res->point;
         view->chunk = calloc((size_t)n_chunks, sizeof *view->chunk);
         view->chunk_len = calloc((size_t)n_chunks, sizeof *view->chunk_len);
@@ -359,21 +367,15 @@ rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t 
     }
     if (rd.pos != rd.len)
         goto malformed;
-    if (stale && view != NULL) { /* the rows are written through HDF5's filters instead */
-        free(view->chunk);
-        free(view->chunk_len);
-        memset(view, 0, sizeof *view);
-    }
+    if (stale && view != NULL)
+        rc_runs_view_clear(view); /* the rows are written through HDF5's filters instead */
     goto cleanup;
 malformed:
     status = rc_error(RC_ERR_INPUT, "%s: a runs record of the journal %s is malformed", r->path,
                       r->jpath);
 cleanup:
-    if (status != RC_OK && view != NULL) {
-        free(view->chunk);
-        free(view->chunk_len);
-        memset(view, 0, sizeof *view);
-    }
+    if (status != RC_OK && view != NULL)
+        rc_runs_view_clear(view);
     free(raw);
     free(plane);
     return status;

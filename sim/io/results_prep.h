@@ -45,12 +45,16 @@ rc_status_t rc_runs_write_chunks(hid_t dset, uint64_t start, const struct rc_res
 /* Fills the per-run arrays of res (a point decoded from the journal with its runs apart: they
  * are NULL; res->runs and res->timed are set) from the payload of its RC_JREC_RUNS record, whose
  * chunks are inflated and checked against their Fletcher-32 sums. With `view`, also makes it a
- * prepared point whose chunks are the record's (pointers into data; free only view->chunk and
- * view->chunk_len, not with rc_results_prep_free), so they are written as they are. RC_ERR_INPUT
+ * prepared point whose chunks are the record's (pointers into data; release it with
+ * rc_runs_view_clear, not rc_results_prep_free), so they are written as they are. RC_ERR_INPUT
  * naming the results file and its journal when the record does not fit res or r's layout;
  * RC_ERR_NOMEM. */
 rc_status_t rc_runs_from_record(const rc_results_t *r, const void *data, size_t len,
                                 rc_mc_results_t *res, rc_results_prep_t *view);
+
+/* Frees what rc_runs_from_record allocated in a view (not the chunks: they are the record's)
+ * and zeroes it; safe on a zeroed view. */
+void rc_runs_view_clear(rc_results_prep_t *view);
 
 /* Fletcher-32 as HDF5 computes it (H5_checksum_fletcher32). Cannot fail. */
 uint32_t rc_fletcher32(const unsigned char *data, size_t len);

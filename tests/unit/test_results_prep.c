@@ -41,18 +41,26 @@ static void check_fletcher(void)
     CHECK_EQ_U64(rc_fletcher32(buf, sizeof buf), H5_checksum_fletcher32(buf, sizeof buf));
 }
 
-/* Point p of `runs` runs with made-up values. */
-static rc_mc_results_t *fake_point(uint64_t p, uint64_t runs)
+/* Point p of `runs` runs (timed or not) with made-up values spread over every byte of each
+ * column, summarized. */
+static rc_mc_results_t *fake_point(uint64_t p, uint64_t runs, int timed)
 {
     rc_mc_results_t *res = NULL;
-    CHECK_OK(rc_mc_results_alloc(runs, 0, &res));
+    CHECK_OK(rc_mc_results_alloc(runs, timed, &res));
     for (uint64_t i = 0; res != NULL && i < runs; i++) {
-        res->size[i] = res->retweets[i] + 1;
-        res->retweets[i] = (uint32_t)(i * 7 % 13);
-        res->reach[i] = i * i;
-        res->depth[i] = (uint32_t)(i % 5);
+        res->size[i] = (uint32_t)(i * 2654435761u >> 7);
+        res->retweets[i] = (uint32_t)(i * 40503u);
+        res->reach[i] = i * 0x9E3779B97F4A7C15ULL;
+        res->depth[i] = (uint32_t)(i % 7);
+        res->max_breadth[i] = (uint32_t)(i * 31 % 1000);
         res->virality[i] = (double)i / 3.0;
         res->global[i] = (uint8_t)(i % 2);
+        res->capped[i] = (uint8_t)(i % 5 == 0);
+        if (timed) {
+            res->final_time[i] = (double)i * 1.5;
+            res->t50[i] = (double)i * 0.5;
+            res->t90[i] = (double)i * 0.9;
+        }
     }
     if (res != NULL) {
         res->point = p;
@@ -119,7 +127,7 @@ static void write_file(const rc_experiment_t *ex, const char *path, int prepared
     unlink(jpath);
     CHECK_OK(rc_results_create(path, ex, NULL, 1, &r));
     for (uint64_t p = 0; p < ex->n_points && r != NULL; p++) {
-        rc_mc_results_t *res = fake_point(p, ex->runs);
+        rc_mc_results_t *res = fake_point(p, ex->runs, 0);
         if (prepared) {
             rc_results_prep_t *prep = NULL;
             CHECK_OK(rc_results_prepare_point(r, res, &prep));
@@ -154,7 +162,7 @@ static void check_chunks(const char *dir)
     b[strlen(b) - 8] = '\0';
     CHECK_OK(rc_results_create(b, ex, NULL, 1, &r));
     for (uint64_t p = 0; p < ex->n_points && r != NULL; p++) {
-        rc_mc_results_t *res = fake_point(p, ex->runs);
+        rc_mc_results_t *res = fake_point(p, ex->runs, 0);
         rc_results_prep_t *prep = NULL;
         CHECK_OK(rc_results_prepare_point(r, res, &prep));
         prep->chunk_rows = 0; /* its chunks are freed with it */
@@ -219,25 +227,7 @@ static void check_journal_point(const char *dir, const char *yaml, int timed, in
     snprintf(jpath, sizeof jpath, "%s/scratch.journal", dir);
     CHECK_OK(rc_experiment_load_string(yaml, "prep.yaml", NULL, NULL, 0, &ex));
     CHECK_OK(rc_results_create(path, ex, NULL, 1, &r));
-    rc_mc_results_t *res = NULL;
-    CHECK_OK(rc_mc_results_alloc(ex->runs, timed, &res));
-    for (uint64_t i = 0; i < ex->runs; i++) {
-        res->size[i] = (uint32_t)(i % 17 + 1);
-        res->retweets[i] = res->size[i] - 1;
-        res->reach[i] = i * 977;
-        res->depth[i] = (uint32_t)(i % 5);
-        res->max_breadth[i] = (uint32_t)(i % 3);
-        res->virality[i] = (double)i / 7.0;
-        res->global[i] = (uint8_t)(i % 2);
-        res->capped[i] = (uint8_t)(i % 3 == 0);
-        if (timed) {
-            res->final_time[i] = (double)i * 0.25;
-            res->t50[i] = (double)i * 0.125;
-            res->t90[i] = (double)i * 0.2;
-        }
-    }
-    res->global_threshold = 1;
-    CHECK_OK(rc_mc_summarize(res));
+    rc_mc_results_t *res = fake_point(0, ex->runs, timed);
     rc_results_prep_t *prep = NULL;
     CHECK_OK(rc_results_prepare_point(r, res, &prep));
     CHECK(prep != NULL && (prep->chunk_rows > 0) == chunked);
@@ -334,26 +324,9 @@ static void check_planes(const char *dir)
     uint64_t *scratch = malloc(n * sizeof *scratch);
     for (int timed = 0; timed < 2; timed++) {
         for (uint32_t audience = 0; audience < 2; audience++) {
-            rc_mc_results_t *res = NULL;
-            CHECK_OK(rc_mc_results_alloc(n, timed, &res));
-            for (uint64_t i = 0; res != NULL && i < n; i++) {
-                res->size[i] = (uint32_t)(i * 2654435761u >> 7);
-                res->retweets[i] = (uint32_t)(i * 40503u);
-                res->reach[i] = i * 0x9E3779B97F4A7C15ULL;
-                res->depth[i] = (uint32_t)(i % 7);
-                res->max_breadth[i] = (uint32_t)(i * 31 % 1000);
-                res->virality[i] = (double)i / 3.0;
-                res->global[i] = (uint8_t)(i % 2);
-                res->capped[i] = (uint8_t)(i % 5 == 0);
-                if (timed) {
-                    res->final_time[i] = (double)i * 1.5;
-                    res->t50[i] = (double)i * 0.5;
-                    res->t90[i] = (double)i * 0.9;
-                }
-            }
+            rc_mc_results_t *res = fake_point(12345678901ULL, n, timed);
             if (res == NULL)
                 continue;
-            res->point = 12345678901ULL;
             res->audience = audience ? 250 : 0;
             static const uint64_t ranges[3][2] = {{0, 300}, {7, 100}, {299, 1}};
             for (int k = 0; k < 3; k++) {

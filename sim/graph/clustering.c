@@ -37,119 +37,167 @@ static int in_sorted(const uint32_t *a, uint64_t len, uint32_t x)
     return lo < len && a[lo] == x;
 }
 
-/* Neighbours of v in the undirected view: out(v) merged with in(v), repeats once, in id order;
- * each passed to visit(ctx, v, u). Returns how many. */
-typedef void (*tr_visit_t)(void *ctx, uint32_t v, uint32_t u);
-static uint64_t each_neighbour(const rc_graph_t *g, uint32_t v, tr_visit_t visit, void *ctx)
+/* v's neighbours in the undirected view: its followees and followers, a mutual pair once (a
+ * branch-free merge of the two sorted lists counting the ids in both). */
+static uint64_t undirected_degree(const rc_graph_t *g, uint32_t v)
 {
-    uint64_t i = g->out_off[v], j = g->in_off[v], k = 0;
+    const uint32_t *a = g->out_nbr, *b = g->in_nbr;
+    uint64_t i = g->out_off[v], j = g->in_off[v], both = 0;
     const uint64_t ie = g->out_off[v + 1], je = g->in_off[v + 1];
-    while (i < ie || j < je) {
-        uint32_t u;
-        if (j >= je || (i < ie && g->out_nbr[i] < g->in_nbr[j])) {
-            u = g->out_nbr[i++];
-        } else if (i >= ie || g->in_nbr[j] < g->out_nbr[i]) {
-            u = g->in_nbr[j++];
-        } else {
-            u = g->out_nbr[i++];
-            j++;
-        }
-        if (visit != NULL)
-            visit(ctx, v, u);
-        k++;
+    while (i < ie && j < je) {
+        const uint32_t x = a[i], y = b[j];
+        both += x == y;
+        i += x <= y;
+        j += y <= x;
     }
-    return k;
+    return (g->out_off[v + 1] - g->out_off[v]) + (je - g->in_off[v]) - both;
 }
 
-/* Exact: each undirected edge oriented towards the higher (degree, id), kept in id order; a
- * triangle is then counted once, as |up(v) ∩ up(u)| for u in up(v). */
-typedef struct tr_orient {
-    const uint64_t *deg; /* undirected degrees */
-    uint64_t *fill;      /* next free slot of each node's list */
-    uint32_t *up;        /* the oriented lists */
-    uint64_t count;      /* pass 1: how many edges v keeps */
-} tr_orient_t;
-
+/* Exact: each undirected edge kept once, at its lower end by (degree, id): up(v) holds v's
+ * neighbours above it, in a slot of deg[v] + 1 entries of one array (room for every neighbour
+ * and for the branch-free fill's one write past the last kept, so that a slot's writes never
+ * reach the next), made in one pass, in no particular order. A mutual pair would appear twice,
+ * once from out(v) and once from in(v): out(v) is marked first (mark[u] = tag) and in(v) adds
+ * only the unmarked. A triangle v < u < w is then counted once, as w in up(u) for u in up(v)
+ * with w marked in up(v). Marks are one read of a small array per step; sorted lists merged
+ * branched unpredictably at every step. */
 static int higher(const uint64_t *deg, uint32_t v, uint32_t u)
 {
     return deg[u] > deg[v] || (deg[u] == deg[v] && u > v);
 }
 
-static void count_up(void *ctx, uint32_t v, uint32_t u)
+/* up(v) into up[0..) from v's out- and in-lists, each neighbour written and kept when higher
+ * (so up[] needs one entry more than the neighbours kept); mark: v's tag set on out(v) here.
+ * Returns the length. */
+static uint64_t fill_up(const rc_graph_t *g, const uint64_t *deg, uint32_t v, uint32_t *mark,
+                        uint32_t *restrict up)
 {
-    tr_orient_t *o = ctx;
-    o->count += higher(o->deg, v, u);
+    const uint32_t tag = v + 1;
+    uint64_t k = 0;
+    for (uint64_t i = g->out_off[v]; i < g->out_off[v + 1]; i++) {
+        const uint32_t u = g->out_nbr[i];
+        mark[u] = tag;
+        up[k] = u;
+        k += (uint64_t)higher(deg, v, u);
+    }
+    for (uint64_t i = g->in_off[v]; i < g->in_off[v + 1]; i++) {
+        const uint32_t u = g->in_nbr[i];
+        up[k] = u;
+        k += (uint64_t)(higher(deg, v, u) & (mark[u] != tag));
+    }
+    return k;
 }
 
-static void fill_up(void *ctx, uint32_t v, uint32_t u)
+/* The triangle loop visits the pairs (v, u in up(v)) of a block of nodes in order; u's list is a
+ * random read of an array larger than the caches, so two cursors run ahead over the same pairs:
+ * the far one requests u's slot offset, the near one u's list itself. Most up-lists are shorter
+ * than the distances, so the cursors cross from list to list. */
+#define TR_BLOCK 256
+#define TR_AHEAD_NEAR 8
+#define TR_AHEAD_FAR 16
+
+typedef struct tr_cursor {
+    uint32_t v, k; /* the pair (v, up(v)[k]); v == end when past the block */
+} tr_cursor_t;
+
+static inline void tr_settle(const uint32_t *len, uint32_t end, tr_cursor_t *c)
 {
-    tr_orient_t *o = ctx;
-    if (higher(o->deg, v, u))
-        o->up[o->fill[v]++] = u;
+    while (c->v < end && c->k >= len[c->v]) {
+        c->v++;
+        c->k = 0;
+    }
+}
+
+static inline void tr_advance(const uint32_t *len, uint32_t end, tr_cursor_t *c)
+{
+    c->k++;
+    tr_settle(len, end, c);
 }
 
 static rc_status_t exact(const rc_graph_t *g, const uint64_t *deg, rc_clustering_t *c)
 {
     rc_status_t status = RC_OK;
     uint64_t *off = NULL, *tri = NULL;
-    uint32_t *up = NULL;
+    uint32_t *up = NULL, *len = NULL;
     const uint32_t n = g->n;
-    off = calloc((size_t)n + 1, sizeof *off);
+    off = malloc(((size_t)n + 1) * sizeof *off);
+    len = calloc((size_t)n + 1, sizeof *len); /* empty where a thread short of memory left it */
+    tri = calloc((size_t)n + 1, sizeof *tri); /* triangles through each node */
     RC_ALLOC_CHECK(off, "the transitivity's lists");
-    for (uint32_t v = 0; v < n; v++) {
-        tr_orient_t o = {.deg = deg};
-        each_neighbour(g, v, count_up, &o);
-        off[v + 1] = off[v] + o.count;
-    }
+    RC_ALLOC_CHECK(len, "the transitivity's lists");
+    RC_ALLOC_CHECK(tri, "the transitivity's lists");
+    off[0] = 0;
+    for (uint32_t v = 0; v < n; v++)
+        off[v + 1] = off[v] + deg[v] + 1;
     up = malloc((off[n] ? off[n] : 1) * sizeof *up);
     RC_ALLOC_CHECK(up, "the transitivity's lists");
-    {
-        uint64_t *fill = malloc(((size_t)n + 1) * sizeof *fill);
-        RC_ALLOC_CHECK(fill, "the transitivity's lists");
-        memcpy(fill, off, ((size_t)n + 1) * sizeof *fill);
-        tr_orient_t o = {.deg = deg, .fill = fill, .up = up};
-        for (uint32_t v = 0; v < n; v++)
-            each_neighbour(g, v, fill_up, &o);
-        free(fill);
-    }
-    tri = calloc((size_t)n + 1, sizeof *tri); /* triangles through each node */
-    RC_ALLOC_CHECK(tri, "the transitivity's lists");
     uint64_t triangles = 0;
     int no_mark = 0;
-    /* For each v: its up-list marked (mark[w] = v + 1), then each w in up(u), u in up(v), is a
-     * triangle v < u < w when marked -- one random read of a small array per step, where
-     * merging the two sorted lists branched unpredictably at every step (about 4x slower). */
 #pragma omp parallel reduction(+ : triangles)
     {
         uint32_t *mark = calloc((size_t)n + 1, sizeof *mark);
-        if (mark == NULL) {
+        uint64_t *bits = calloc((size_t)n / 64 + 1, sizeof *bits);
+        const int ok = mark != NULL && bits != NULL;
+        if (!ok) {
 #pragma omp atomic write
             no_mark = 1;
         }
-#pragma omp for schedule(dynamic, 256)
-        for (long long v = 0; v < (long long)n; v++) {
-            if (mark == NULL)
+#pragma omp for schedule(dynamic, 1024)
+        for (long long v = 0; v < (long long)n; v++)
+            if (ok)
+                len[v] = (uint32_t)fill_up(g, deg, (uint32_t)v, mark, up + off[v]);
+        free(mark);
+        /* (the loop's barrier: every list is complete before any is read) Then up(v) is marked
+         * in a bitset of n bits, small enough for the first-level cache, and cleared after. */
+#pragma omp for schedule(dynamic, 1)
+        for (long long b = 0; b < (long long)(n / TR_BLOCK + 1); b++) {
+            if (!ok)
                 continue;
-            const uint32_t tag = (uint32_t)v + 1;
-            for (uint64_t k = off[v]; k < off[v + 1]; k++)
-                mark[up[k]] = tag;
-            for (uint64_t k = off[v]; k < off[v + 1]; k++) {
-                const uint32_t u = up[k];
-                for (uint64_t j = off[u]; j < off[u + 1]; j++) {
-                    const uint32_t w = up[j];
-                    if (mark[w] != tag)
-                        continue;
-                    triangles++;
+            const uint32_t v0 = (uint32_t)b * TR_BLOCK;
+            const uint32_t v1 = n - v0 < TR_BLOCK ? n : v0 + TR_BLOCK;
+            tr_cursor_t near = {v0, 0}, far = {v0, 0};
+            tr_settle(len, v1, &near);
+            tr_settle(len, v1, &far);
+            for (int a = 0; a < TR_AHEAD_FAR; a++) {
+                if (a < TR_AHEAD_NEAR)
+                    tr_advance(len, v1, &near);
+                tr_advance(len, v1, &far);
+            }
+            for (uint32_t v = v0; v < v1; v++) {
+                const uint32_t *uv = up + off[v];
+                const uint32_t lv = len[v];
+                for (uint32_t k = 0; k < lv; k++)
+                    bits[uv[k] >> 6] |= (uint64_t)1 << (uv[k] & 63);
+                for (uint32_t k = 0; k < lv; k++) {
+                    if (far.v < v1) {
+                        __builtin_prefetch(&off[up[off[far.v] + far.k]]);
+                        __builtin_prefetch(&len[up[off[far.v] + far.k]]);
+                        tr_advance(len, v1, &far);
+                    }
+                    if (near.v < v1) {
+                        __builtin_prefetch(&up[off[up[off[near.v] + near.k]]]);
+                        tr_advance(len, v1, &near);
+                    }
+                    const uint32_t u = uv[k];
+                    const uint32_t *uu = up + off[u];
+                    for (uint32_t j = 0, lu = len[u]; j < lu; j++) {
+                        const uint32_t w = uu[j];
+                        if (!(bits[w >> 6] >> (w & 63) & 1))
+                            continue;
+                        triangles++;
 #pragma omp atomic
-                    tri[v]++;
+                        tri[v]++;
 #pragma omp atomic
-                    tri[u]++;
+                        tri[u]++;
 #pragma omp atomic
-                    tri[w]++;
+                        tri[w]++;
+                    }
                 }
+                for (uint32_t k = 0; k < lv; k++)
+                    bits[uv[k] >> 6] = 0;
             }
         }
-        free(mark);
+        free(bits);
     }
     if (no_mark)
         RC_FAIL(RC_ERR_NOMEM, "out of memory for the transitivity's marks (%u nodes)", n);
@@ -167,6 +215,7 @@ static rc_status_t exact(const rc_graph_t *g, const uint64_t *deg, rc_clustering
     c->local = (double)(local / (long double)centres);
 cleanup:
     free(off);
+    free(len);
     free(up);
     free(tri);
     return status;
@@ -271,7 +320,7 @@ rc_status_t rc_clustering_with(const rc_graph_t *g, int mode, uint64_t samples, 
     uint64_t pairs = 0, centres = 0;
 #pragma omp parallel for schedule(dynamic, 4096) reduction(+ : pairs, centres)
     for (long long v = 0; v < (long long)g->n; v++) {
-        deg[v] = each_neighbour(g, (uint32_t)v, NULL, NULL);
+        deg[v] = undirected_degree(g, (uint32_t)v);
         pairs += deg[v];
         centres += deg[v] >= 2;
     }

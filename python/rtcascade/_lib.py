@@ -39,7 +39,8 @@ class Graph(ctypes.Structure):  # rc_graph_t, graph.h
                 ("community", c_u32p), ("n_communities", ctypes.c_uint32),
                 ("orig_id", c_u64p), ("undirected", ctypes.c_int),
                 ("description", ctypes.c_char_p),
-                ("release", ctypes.c_void_p), ("release_ctx", ctypes.c_void_p)]
+                ("release", ctypes.c_void_p), ("release_ctx", ctypes.c_void_p),
+                ("stats", ctypes.c_void_p)]
 
 
 class GraphArrays(ctypes.Structure):  # rc_graph_arrays_t, graph.h

@@ -67,6 +67,7 @@ int rc_cmd_graph(int argc, char **argv)
 
     rc_graph_stats_t st;
     RC_TRY(rc_run_graph_stats(g, threads, &st));
+    RC_TRY(rc_graph_attach_stats(g, &st)); /* saved with the graph below */
     rc_graph_print_stats(stdout, g, &st);
     printf("built in:          %.2f s\n", built);
     if (output != NULL) {

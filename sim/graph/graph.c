@@ -21,6 +21,7 @@ void rc_graph_free(rc_graph_t *g)
         free(g->orig_id);
     }
     free(g->description);
+    free(g->stats);
     free(g);
 }
 

@@ -214,6 +214,10 @@ rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st)
 {
     rc_status_t status = RC_OK;
     uint64_t *hout = NULL, *hin = NULL, lout = 0, lin = 0;
+    if (g->stats != NULL) {
+        *st = *g->stats;
+        return RC_OK;
+    }
     st->nodes = g->n;
     st->edges = g->m;
     st->mean_degree = g->n ? (double)g->m / g->n : 0.0;
@@ -253,6 +257,17 @@ cleanup:
     free(hout);
     free(hin);
     return status;
+}
+
+rc_status_t rc_graph_attach_stats(rc_graph_t *g, const rc_graph_stats_t *st)
+{
+    if (g->stats == NULL) {
+        g->stats = malloc(sizeof *g->stats);
+        if (g->stats == NULL)
+            return rc_error(RC_ERR_NOMEM, "out of memory for a network's statistics");
+    }
+    *g->stats = *st;
+    return RC_OK;
 }
 
 void rc_graph_print_stats(FILE *f, const rc_graph_t *g, const rc_graph_stats_t *st)

@@ -1,6 +1,6 @@
 /* The network cache: a spec's graph reloaded from an HDF5 file saved from the same spec (matched
  * by its signature), or built and saved there, so that a large network is built once and reloads
- * in seconds. */
+ * in seconds, with its statistics. */
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/specs.h"
 
@@ -91,8 +91,13 @@ rc_status_t rc_network_load(const rc_network_spec_t *s, const char *base_dir, rc
         }
     }
     RC_TRY(rc_network_generate(s, base_dir, &g));
-    if (cache != NULL)
+    if (cache != NULL) {
+        /* saved with its statistics, kept on g too: this run's results use the same ones */
+        rc_graph_stats_t st;
+        RC_TRY(rc_graph_compute_stats(g, &st));
+        RC_TRY(rc_graph_attach_stats(g, &st));
         RC_TRY(rc_graph_save_h5(g, cache, s->signature));
+    }
     *out = g;
     g = NULL;
 cleanup:

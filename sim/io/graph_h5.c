@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,6 +20,28 @@
 #define RC_GRAPH_FORMAT_VERSION 2
 #define RC_H5_CHUNK ((hsize_t)1 << 20)        /* elements per chunk of a large dataset */
 #define RC_GRAPH_KIND "rtcascade graph cache" /* for rc_h5_read_u64's "not an ..." */
+/* Version of /graph/stats: bumped when a statistic's method changes (exact limit, samples,
+ * streams), so that a file holding the old numbers has them computed again. */
+#define RC_GRAPH_STATS_VERSION 1
+
+/* The statistics' fields as /graph/stats attributes, named as the /networks/stats columns. */
+typedef enum stat_kind { ST_U32, ST_U64, ST_F64 } stat_kind_t;
+typedef struct stat_field {
+    const char *name;
+    size_t offset;
+    stat_kind_t kind;
+} stat_field_t;
+#define ST(field, kind) {#field, offsetof(rc_graph_stats_t, field), kind}
+static const stat_field_t stat_fields[] = {
+    ST(nodes, ST_U32), ST(edges, ST_U64), ST(mean_degree, ST_F64),
+    ST(max_out_degree, ST_U64), ST(max_in_degree, ST_U64), ST(isolated, ST_U32),
+    ST(reciprocity, ST_F64), ST(out_tail_exponent, ST_F64), ST(out_tail_xmin, ST_U64),
+    ST(in_tail_exponent, ST_F64), ST(in_tail_xmin, ST_U64), ST(communities, ST_U32),
+    ST(intra_fraction, ST_F64), ST(transitivity, ST_F64), ST(transitivity_se, ST_F64),
+    ST(clustering, ST_F64), ST(clustering_se, ST_F64), ST(clustering_samples, ST_U64),
+};
+#undef ST
+#define N_STAT_FIELDS (sizeof stat_fields / sizeof stat_fields[0])
 
 /* A 1-D dataset of `count` elements, in equal chunks of at most RC_H5_CHUNK elements (so that
  * tools can read it piecewise), each Fletcher-32 checksummed: a damaged cache fails to load
@@ -51,6 +74,32 @@ cleanup:
     rc_h5_close(dcpl);
     rc_h5_close(space);
     return status;
+}
+
+/* /graph/stats: g's statistics (attached, or computed now), one attribute each. */
+static rc_status_t write_stats(hid_t grp, const rc_graph_t *g, const char *path)
+{
+    rc_status_t status = RC_OK;
+    rc_graph_stats_t st;
+    const int32_t version = RC_GRAPH_STATS_VERSION;
+    hid_t sg = -1;
+    RC_TRY(rc_graph_compute_stats(g, &st));
+    sg = H5Gcreate2(grp, "stats", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (sg < 0)
+        RC_FAIL(RC_ERR_IO, "%s: cannot create group /graph/stats", path);
+    RC_TRY(rc_h5_attr_num(sg, "version", H5T_STD_I32LE, H5T_NATIVE_INT32, &version, path));
+    for (size_t i = 0; i < N_STAT_FIELDS; i++) {
+        const stat_field_t *f = &stat_fields[i];
+        const void *at = (const char *)&st + f->offset;
+        if (f->kind == ST_U32)
+            RC_TRY(rc_h5_attr_num(sg, f->name, H5T_STD_U32LE, H5T_NATIVE_UINT32, at, path));
+        else if (f->kind == ST_U64)
+            RC_TRY(rc_h5_attr_num(sg, f->name, H5T_STD_U64LE, H5T_NATIVE_UINT64, at, path));
+        else
+            RC_TRY(rc_h5_attr_num(sg, f->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, at, path));
+    }
+cleanup:
+    return rc_h5_end(sg, status, path, "/graph/stats");
 }
 
 static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char *spec,
@@ -96,6 +145,7 @@ static rc_status_t rc_h5_write_graph(hid_t file, const rc_graph_t *g, const char
     if (g->orig_id)
         RC_TRY(rc_h5_write_array(grp, "orig_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, g->orig_id, g->n,
                                  path));
+    RC_TRY(write_stats(grp, g, path));
     for (int out = 1; out >= 0; out--) {
         RC_TRY(rc_graph_degree_histogram(g, out, &hist, &hlen));
         RC_TRY(rc_h5_write_array(grp, out ? "out_degree_hist" : "in_degree_hist", H5T_STD_U64LE,
@@ -216,6 +266,56 @@ cleanup:
 }
 
 /* ---- reading ---- */
+
+/* /graph/stats, when the file has it in this version, attached to g (n, m and communities read
+ * already): the statistics of the graph it was saved with. Refused when they do not describe
+ * that graph; ignored (computed again when needed) when written by another method version. */
+static rc_status_t read_stats(hid_t grp, rc_graph_t *g, const char *path)
+{
+    rc_status_t status = RC_OK;
+    hid_t sg = -1;
+    rc_graph_stats_t st;
+    uint64_t version = 0;
+    memset(&st, 0, sizeof st);
+    htri_t has = H5Lexists(grp, "stats", H5P_DEFAULT);
+    if (has < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph", path);
+    if (has == 0)
+        goto cleanup; /* saved before the statistics were kept */
+    sg = H5Gopen2(grp, "stats", H5P_DEFAULT);
+    if (sg < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/stats is not a group", path);
+    RC_TRY(rc_h5_read_u64(sg, "version", &version, path, RC_GRAPH_KIND));
+    if (version != RC_GRAPH_STATS_VERSION)
+        goto cleanup;
+    for (size_t i = 0; i < N_STAT_FIELDS; i++) {
+        const stat_field_t *f = &stat_fields[i];
+        void *at = (char *)&st + f->offset;
+        if (f->kind == ST_F64) {
+            RC_TRY(rc_h5_read_f64(sg, f->name, at, path, RC_GRAPH_KIND));
+            continue;
+        }
+        uint64_t v = 0;
+        RC_TRY(rc_h5_read_u64(sg, f->name, &v, path, RC_GRAPH_KIND));
+        if (f->kind == ST_U32 && v > UINT32_MAX)
+            RC_FAIL(RC_ERR_INPUT, "%s: /graph/stats.%s = %llu is out of range", path, f->name,
+                    (unsigned long long)v);
+        if (f->kind == ST_U32)
+            *(uint32_t *)at = (uint32_t)v;
+        else
+            *(uint64_t *)at = v;
+    }
+    if (st.nodes != g->n || st.edges != g->m || st.communities != g->n_communities ||
+        st.isolated > g->n || st.max_out_degree > g->m || st.max_in_degree > g->m)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/stats does not describe the graph it is saved with "
+                "(%u nodes, %llu edges, %u communities there; %u, %llu, %u here)", path,
+                st.nodes, (unsigned long long)st.edges, st.communities, g->n,
+                (unsigned long long)g->m, g->n_communities);
+    RC_TRY(rc_graph_attach_stats(g, &st));
+cleanup:
+    rc_h5_close(sg);
+    return status;
+}
 
 /* Opens dataset `name`, checks it is 1-D with `count` elements of an integer/float type of
  * `size` bytes (so the read is a plain copy), and reads it whole into `data`. With `optional`,
@@ -377,6 +477,7 @@ rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **ou
 
     RC_TRY(rc_h5_check_csr(path, "out", n, m, g->out_off, g->out_nbr));
     RC_TRY(rc_h5_check_csr(path, "in", n, m, g->in_off, g->in_nbr));
+    RC_TRY(read_stats(grp, g, path));
     if (g->community) {
         if (ncomm == 0)
             RC_FAIL(RC_ERR_INPUT, "%s: /graph/community present but n_communities = 0", path);

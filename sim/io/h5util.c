@@ -214,12 +214,14 @@ cleanup:
     return status;
 }
 
-rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path,
-                           const char *kind)
+/* A scalar numeric attribute of class cls read as mtype into value (rc_h5_read_u64/_f64). */
+static rc_status_t read_number(hid_t loc, const char *name, H5T_class_t cls, hid_t mtype,
+                               void *value, const char *path, const char *kind)
 {
     rc_status_t status = RC_OK;
     hid_t attr = -1, ftype = -1, space = -1;
     char lab[512];
+    const char *what = cls == H5T_INTEGER ? "an integer" : "a number";
     htri_t exists = H5Aexists(loc, name);
     if (exists <= 0)
         RC_FAIL(RC_ERR_INPUT, "%s: not an %s (attribute %s missing)", path, kind,
@@ -227,18 +229,31 @@ rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const c
     attr = H5Aopen(loc, name, H5P_DEFAULT);
     ftype = attr >= 0 ? H5Aget_type(attr) : -1;
     space = attr >= 0 ? H5Aget_space(attr) : -1;
-    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != H5T_INTEGER ||
+    if (ftype < 0 || space < 0 || H5Tget_class(ftype) != cls ||
         H5Sget_simple_extent_npoints(space) != 1)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not an integer", path,
-                rc_h5_label(loc, name, lab, sizeof lab));
-    if (H5Aread(attr, H5T_NATIVE_UINT64, value) < 0)
-        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a valid count", path,
-                rc_h5_label(loc, name, lab, sizeof lab));
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not %s", path,
+                rc_h5_label(loc, name, lab, sizeof lab), what);
+    if (H5Aread(attr, mtype, value) < 0)
+        RC_FAIL(RC_ERR_INPUT, "%s: attribute %s is not a valid %s", path,
+                rc_h5_label(loc, name, lab, sizeof lab),
+                cls == H5T_INTEGER ? "count" : "number");
 cleanup:
     rc_h5_close(space);
     rc_h5_close(ftype);
     rc_h5_close(attr);
     return status;
+}
+
+rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path,
+                           const char *kind)
+{
+    return read_number(loc, name, H5T_INTEGER, H5T_NATIVE_UINT64, value, path, kind);
+}
+
+rc_status_t rc_h5_read_f64(hid_t loc, const char *name, double *value, const char *path,
+                           const char *kind)
+{
+    return read_number(loc, name, H5T_FLOAT, H5T_NATIVE_DOUBLE, value, path, kind);
 }
 
 /* ---- verifying a whole file ---- */

@@ -68,6 +68,9 @@ rc_status_t rc_h5_read_str(hid_t loc, const char *name, char **value, const char
  * "rtcascade graph cache". */
 rc_status_t rc_h5_read_u64(hid_t loc, const char *name, uint64_t *value, const char *path,
                            const char *kind);
+/* The same for a scalar floating-point attribute, read as a double. */
+rc_status_t rc_h5_read_f64(hid_t loc, const char *name, double *value, const char *path,
+                           const char *kind);
 
 /* ---- verifying (reading untrusted files) ---- */
 

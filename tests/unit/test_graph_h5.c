@@ -1,7 +1,10 @@
 /* HDF5 graph cache: save/load round trips that must reproduce every array bit for bit (weights,
- * original ids, communities, a graph large enough to be chunked), the spec check, and clear
- * errors for missing, foreign and damaged files; a failed save leaves nothing behind. The test
- * uses HDF5 directly only to damage files on purpose. */
+ * original ids, communities, a graph large enough to be chunked) and the graph's statistics, the
+ * spec check, and clear errors for missing, foreign and damaged files; a failed save leaves
+ * nothing behind. Statistics kept in a file are what the graph gives when computed, files
+ * without them (or of another statistics version) load and compute them, and statistics that do
+ * not describe the graph are refused. The test uses HDF5 directly only to change files on
+ * purpose. */
 #include "rc_test.h"
 #include "rtcascade/graph_h5.h"
 #include "rtcascade/specs.h"
@@ -9,6 +12,7 @@
 
 #include <hdf5.h>
 
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,13 +74,51 @@ static void check_same(const rc_graph_t *a, const rc_graph_t *b)
     CHECK(strcmp(a->description ? a->description : "", b->description ? b->description : "") == 0);
 }
 
+/* Statistics field by field, bit for bit (NaN equal to NaN). */
+static int same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void check_same_stats(const rc_graph_stats_t *a, const rc_graph_stats_t *b)
+{
+    CHECK(a->nodes == b->nodes && a->edges == b->edges && a->isolated == b->isolated);
+    CHECK(a->max_out_degree == b->max_out_degree && a->max_in_degree == b->max_in_degree);
+    CHECK(a->out_tail_xmin == b->out_tail_xmin && a->in_tail_xmin == b->in_tail_xmin);
+    CHECK(a->communities == b->communities && a->clustering_samples == b->clustering_samples);
+    CHECK(same_double(a->mean_degree, b->mean_degree) &&
+          same_double(a->reciprocity, b->reciprocity));
+    CHECK(same_double(a->out_tail_exponent, b->out_tail_exponent) &&
+          same_double(a->in_tail_exponent, b->in_tail_exponent));
+    CHECK(same_double(a->intra_fraction, b->intra_fraction));
+    CHECK(same_double(a->transitivity, b->transitivity) &&
+          same_double(a->transitivity_se, b->transitivity_se));
+    CHECK(same_double(a->clustering, b->clustering) &&
+          same_double(a->clustering_se, b->clustering_se));
+}
+
+/* back (loaded) holds the statistics g gives when computed. */
+static void check_kept_stats(const rc_graph_t *g, const rc_graph_t *back)
+{
+    CHECK(back->stats != NULL);
+    if (back->stats == NULL || g->stats != NULL)
+        return;
+    rc_graph_stats_t want, got;
+    CHECK_OK(rc_graph_compute_stats(g, &want));
+    check_same_stats(&want, back->stats);
+    CHECK_OK(rc_graph_compute_stats(back, &got)); /* the kept ones */
+    check_same_stats(&want, &got);
+}
+
 static rc_graph_t *roundtrip(const rc_graph_t *g, const char *name, const char *spec)
 {
     rc_graph_t *back = NULL;
     CHECK_OK(rc_graph_save_h5(g, tmp_path(name), spec));
     CHECK_OK(rc_graph_load_h5(tmp_path(name), spec, &back));
-    if (back)
+    if (back) {
         check_same(g, back);
+        check_kept_stats(g, back);
+    }
     CHECK(no_tmp_files());
     return back;
 }
@@ -200,11 +242,11 @@ static void test_roundtrips(void)
     }
 }
 
-/* Damages a copy of a good cache with fn, then expects the load to fail with `text`. */
-static void expect_damaged(const char *good, void (*fn)(hid_t grp), rc_status_t code,
-                           const char *text)
+/* A copy of a good cache at tmp_path("damaged.h5"), changed by fn(its /graph group). */
+static const char *changed_copy(const char *good, void (*fn)(hid_t grp))
 {
-    char cmd[600], bad[256];
+    char cmd[600];
+    static char bad[256];
     snprintf(bad, sizeof bad, "%s", tmp_path("damaged.h5"));
     snprintf(cmd, sizeof cmd, "cp %s %s", good, bad);
     CHECK(system(cmd) == 0);
@@ -217,6 +259,14 @@ static void expect_damaged(const char *good, void (*fn)(hid_t grp), rc_status_t 
     }
     if (f >= 0)
         H5Fclose(f);
+    return bad;
+}
+
+/* Damages a copy of a good cache with fn, then expects the load to fail with `text`. */
+static void expect_damaged(const char *good, void (*fn)(hid_t grp), rc_status_t code,
+                           const char *text)
+{
+    const char *bad = changed_copy(good, fn);
     rc_graph_t *g = NULL;
     CHECK_FAILS(rc_graph_load_h5(bad, NULL, &g), code, text);
     CHECK(g == NULL);
@@ -263,6 +313,95 @@ static void float_offsets(hid_t grp)
     CHECK(d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
     H5Dclose(d);
     H5Sclose(s);
+}
+
+/* Writes the scalar attribute /graph/stats.name (type t) as value. */
+static void set_stats_attr(hid_t grp, const char *name, hid_t t, const void *value)
+{
+    hid_t sg = H5Gopen2(grp, "stats", H5P_DEFAULT);
+    hid_t a = sg >= 0 ? H5Aopen(sg, name, H5P_DEFAULT) : -1;
+    CHECK(a >= 0 && H5Awrite(a, t, value) >= 0);
+    if (a >= 0)
+        H5Aclose(a);
+    if (sg >= 0)
+        H5Gclose(sg);
+}
+
+static void stats_of_other_graph(hid_t grp)
+{
+    const uint32_t nodes = 8;
+    set_stats_attr(grp, "nodes", H5T_NATIVE_UINT32, &nodes);
+}
+
+static void stats_of_other_version(hid_t grp)
+{
+    const int32_t version = 99;
+    set_stats_attr(grp, "version", H5T_NATIVE_INT32, &version);
+}
+
+static void stats_removed(hid_t grp)
+{
+    CHECK(H5Ldelete(grp, "stats", H5P_DEFAULT) >= 0);
+}
+
+static void stats_text(hid_t grp)
+{
+    hid_t sg = H5Gopen2(grp, "stats", H5P_DEFAULT);
+    CHECK(sg >= 0 && H5Adelete(sg, "reciprocity") >= 0);
+    if (sg >= 0) {
+        hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR);
+        H5Tset_size(t, 4);
+        hid_t a = H5Acreate2(sg, "reciprocity", t, s, H5P_DEFAULT, H5P_DEFAULT);
+        CHECK(a >= 0 && H5Awrite(a, t, "high") >= 0);
+        H5Aclose(a);
+        H5Sclose(s);
+        H5Tclose(t);
+        H5Gclose(sg);
+    }
+}
+
+/* Statistics kept with a graph: used when they describe it, computed again when the file has none
+ * (saved before they were kept) or of another method version, refused when they describe
+ * another graph or are not numbers. */
+static void test_kept_stats(void)
+{
+    char good[256], want[512];
+    snprintf(good, sizeof good, "%s", tmp_path("communities.h5"));
+    rc_graph_t *g = community_graph();
+    CHECK(g != NULL);
+    if (g == NULL)
+        return;
+    rc_graph_stats_t st;
+    CHECK_OK(rc_graph_compute_stats(g, &st));
+    for (int k = 0; k < 2; k++) {
+        rc_graph_t *back = NULL;
+        CHECK_OK(rc_graph_load_h5(changed_copy(good, k ? stats_removed : stats_of_other_version),
+                                  NULL, &back));
+        CHECK(back != NULL && back->stats == NULL);
+        if (back != NULL) {
+            check_same(g, back);
+            rc_graph_stats_t again;
+            CHECK_OK(rc_graph_compute_stats(back, &again));
+            check_same_stats(&st, &again);
+        }
+        rc_graph_free(back);
+    }
+    snprintf(want, sizeof want, "%s: /graph/stats does not describe the graph it is saved with "
+             "(8 nodes, 14 edges, 3 communities there; 7, 14, 3 here)", tmp_path("damaged.h5"));
+    expect_damaged(good, stats_of_other_graph, RC_ERR_INPUT, want);
+    expect_damaged(good, stats_text, RC_ERR_INPUT, "attribute /graph/stats.reciprocity is not a "
+                   "number");
+
+    /* attached statistics are what the graph reports, and what a save keeps */
+    st.transitivity = 0.5;
+    CHECK_OK(rc_graph_attach_stats(g, &st));
+    rc_graph_stats_t got;
+    CHECK_OK(rc_graph_compute_stats(g, &got));
+    CHECK(got.transitivity == 0.5);
+    rc_graph_t *back = roundtrip(g, "attached.h5", NULL);
+    CHECK(back != NULL && back->stats != NULL && back->stats->transitivity == 0.5);
+    rc_graph_free(back);
+    rc_graph_free(g);
 }
 
 static void test_errors(void)
@@ -345,6 +484,7 @@ int main(void)
     }
     test_roundtrips();
     test_errors();
+    test_kept_stats();
     test_failed_saves();
 
     char cmd[128];

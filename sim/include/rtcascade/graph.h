@@ -36,6 +36,9 @@ typedef struct rc_graph {
                                copy per node): rc_graph_free calls release(release_ctx) instead of
                                freeing them, and the arrays must be treated as read-only */
     void *release_ctx;
+    struct rc_graph_stats *stats; /* its statistics when already known (read with it from a
+                               graph file, or attached by rc_graph_attach_stats), else NULL;
+                               owned by the graph, and what rc_graph_compute_stats returns */
 } rc_graph_t;
 
 static inline uint64_t rc_graph_out_degree(const rc_graph_t *g, uint32_t u)
@@ -285,7 +288,13 @@ typedef struct rc_graph_stats {
     uint64_t clustering_samples; /* paths sampled for each, 0 when counted exactly */
 } rc_graph_stats_t;
 
+/* g's statistics into *st: g->stats when known, else computed (the clustering's exact count or
+ * its fixed-stream samples: the same numbers on any thread count). */
 rc_status_t rc_graph_compute_stats(const rc_graph_t *g, rc_graph_stats_t *st);
+
+/* Keeps a copy of st (g's statistics, as rc_graph_compute_stats gives them) in g->stats, so
+ * that later calls and saved graph files reuse them. RC_ERR_NOMEM. */
+rc_status_t rc_graph_attach_stats(rc_graph_t *g, const rc_graph_stats_t *st);
 
 /* Clustering of g's undirected view (u, v neighbours when either follows the other). */
 typedef struct rc_clustering {

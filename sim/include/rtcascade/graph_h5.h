@@ -8,14 +8,15 @@
 #include "rtcascade/graph.h"
 #include "rtcascade/network.h"
 
-/* Saves g (CSR, weights, communities, original ids, degree histograms) under group /graph of a
- * new HDF5 file; `spec` (may be NULL) is stored as an attribute so a cache can be matched to the
+/* Saves g (CSR, weights, communities, original ids, degree histograms, and its statistics:
+ * g->stats, or computed now) under group /graph of a new HDF5 file; `spec` (may be NULL) is stored as an attribute so a cache can be matched to the
  * network spec that made it. Writes to a temporary name and renames, so a failure leaves no
  * half-written file. */
 rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec);
 
-/* Loads a graph saved by rc_graph_save_h5. When `spec` is non-NULL and differs from the stored
- * one, returns RC_ERR_INPUT with a message saying so (callers rebuild). */
+/* Loads a graph saved by rc_graph_save_h5, with its statistics in g->stats when the file has
+ * them (files saved before they were kept have none). When `spec` is non-NULL and differs from
+ * the stored one, returns RC_ERR_INPUT with a message saying so (callers rebuild). */
 rc_status_t rc_graph_load_h5(const char *path, const char *spec, rc_graph_t **out);
 
 /* The graph of spec: with spec->cache set, reloaded from the cache when it was saved from the

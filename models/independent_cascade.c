@@ -200,7 +200,10 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
 
 /* How far ahead in the adopter queue an adopter's offsets, follower list and followers' stamps
  * are prefetched: all are random accesses into arrays far larger than the caches. (A per-thread
- * bitset for `shown`, small enough to stay in cache, measured slower than this.) */
+ * bitset for `shown`, small enough to stay in cache, measured slower than this.) An adopter
+ * appended less than IC_PREFETCH_NBR places ahead of the one being read, which the look-ahead
+ * passes over (the child of a seed in a small cascade), has its follower list requested as it
+ * adopts. */
 #define IC_PREFETCH_OFF 16
 #define IC_PREFETCH_NBR 8
 #define IC_PREFETCH_STAMP 3
@@ -270,6 +273,8 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     do {                                                                                           \
         if (stamp[v] != adopted_mark) {                                                            \
             stamp[v] = adopted_mark;                                                               \
+            if (size - head < IC_PREFETCH_NBR) /* too close for the look-ahead */                 \
+                __builtin_prefetch(&nbr[off[v]]);                                                  \
             adopted[size] = v;                                                                     \
             parent[size] = head;                                                                   \
             gen[size] = gen[head] + 1;                                                             \

@@ -158,6 +158,12 @@ static void huff_codes(const uint8_t *len, int n, uint16_t *code)
 
 /* ---- matches ---- */
 
+/* Whether a[0..3) equals b[0..3): a match of the minimum length (both readable). */
+static inline int three_equal(const unsigned char *a, const unsigned char *b)
+{
+    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
 /* Bytes a[0..max) equal to b[0..max) from the start. */
 static size_t match_len(const unsigned char *a, const unsigned char *b, size_t max)
 {
@@ -218,11 +224,13 @@ static size_t parse(const unsigned char *src, size_t from, size_t to, const uint
         const size_t max = to - i < MAX_MATCH ? to - i : MAX_MATCH;
         const unsigned char c = src[i];
         size_t near = 0, far = 0;
-        /* the first byte decides whether a match is worth measuring */
-        if (i >= 1 && c == src[i - 1])
-            near = match_len(src + i, src + i - 1, max);
-        if (near < max && i >= 256 && c == src[i - 256])
-            far = match_len(src + i, src + i - 256, max);
+        /* the first three bytes decide whether a match is worth measuring */
+        if (max >= MIN_MATCH) {
+            if (i >= 1 && three_equal(src + i, src + i - 1))
+                near = match_len(src + i, src + i - 1, max);
+            if (near < max && i >= 256 && three_equal(src + i, src + i - 256))
+                far = match_len(src + i, src + i - 256, max);
+        }
         if (near < MIN_MATCH && far < MIN_MATCH) {
             tok[nt++] = c;
             lit_freq[c]++;

@@ -305,12 +305,16 @@ static rc_status_t read_stats(hid_t grp, rc_graph_t *g, const char *path)
         else
             *(uint64_t *)at = v;
     }
-    if (st.nodes != g->n || st.edges != g->m || st.communities != g->n_communities ||
-        st.isolated > g->n || st.max_out_degree > g->m || st.max_in_degree > g->m)
+    if (st.nodes != g->n || st.edges != g->m || st.communities != g->n_communities)
         RC_FAIL(RC_ERR_INPUT, "%s: /graph/stats does not describe the graph it is saved with "
                 "(%u nodes, %llu edges, %u communities there; %u, %llu, %u here)", path,
                 st.nodes, (unsigned long long)st.edges, st.communities, g->n,
                 (unsigned long long)g->m, g->n_communities);
+    if (st.isolated > g->n || st.max_out_degree > g->m || st.max_in_degree > g->m)
+        RC_FAIL(RC_ERR_INPUT, "%s: /graph/stats does not describe the graph it is saved with "
+                "(%u isolated nodes, largest degrees %llu and %llu, in a graph of %u nodes and "
+                "%llu edges)", path, st.isolated, (unsigned long long)st.max_out_degree,
+                (unsigned long long)st.max_in_degree, g->n, (unsigned long long)g->m);
     RC_TRY(rc_graph_attach_stats(g, &st));
 cleanup:
     rc_h5_close(sg);

@@ -333,6 +333,12 @@ static void stats_of_other_graph(hid_t grp)
     set_stats_attr(grp, "nodes", H5T_NATIVE_UINT32, &nodes);
 }
 
+static void stats_too_many_isolated(hid_t grp)
+{
+    const uint32_t isolated = 9;
+    set_stats_attr(grp, "isolated", H5T_NATIVE_UINT32, &isolated);
+}
+
 static void stats_of_other_version(hid_t grp)
 {
     const int32_t version = 99;
@@ -389,6 +395,8 @@ static void test_kept_stats(void)
     snprintf(want, sizeof want, "%s: /graph/stats does not describe the graph it is saved with "
              "(8 nodes, 14 edges, 3 communities there; 7, 14, 3 here)", tmp_path("damaged.h5"));
     expect_damaged(good, stats_of_other_graph, RC_ERR_INPUT, want);
+    expect_damaged(good, stats_too_many_isolated, RC_ERR_INPUT, "(9 isolated nodes, largest "
+                   "degrees");
     expect_damaged(good, stats_text, RC_ERR_INPUT, "attribute /graph/stats.reciprocity is not a "
                    "number");
 

@@ -203,7 +203,9 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
  * bitset for `shown`, small enough to stay in cache, measured slower than this.) An adopter
  * appended less than IC_PREFETCH_NBR places ahead of the one being read, which the look-ahead
  * passes over (the child of a seed in a small cascade), has its follower list requested as it
- * adopts. */
+ * adopts. A follower list is requested by its first and last lines: most lists are a few dozen
+ * bytes, and one that straddles a line boundary missed at its end when the stamps' look-ahead
+ * read it. */
 #define IC_PREFETCH_OFF 16
 #define IC_PREFETCH_NBR 8
 #define IC_PREFETCH_STAMP 3
@@ -273,8 +275,10 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     do {                                                                                           \
         if (stamp[v] != adopted_mark) {                                                            \
             stamp[v] = adopted_mark;                                                               \
-            if (size - head < IC_PREFETCH_NBR) /* too close for the look-ahead */                 \
+            if (size - head < IC_PREFETCH_NBR) { /* too close for the look-ahead */               \
                 __builtin_prefetch(&nbr[off[v]]);                                                  \
+                __builtin_prefetch(&nbr[off[v + 1] - (off[v + 1] > off[v])]);                      \
+            }                                                                                      \
             adopted[size] = v;                                                                     \
             parent[size] = head;                                                                   \
             gen[size] = gen[head] + 1;                                                             \
@@ -288,8 +292,11 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     do {                                                                                           \
         if (head + IC_PREFETCH_OFF < size)                                                         \
             __builtin_prefetch(&off[adopted[head + IC_PREFETCH_OFF]]);                             \
-        if (head + IC_PREFETCH_NBR < size)                                                         \
-            __builtin_prefetch(&nbr[off[adopted[head + IC_PREFETCH_NBR]]]);                        \
+        if (head + IC_PREFETCH_NBR < size) {                                                       \
+            const uint32_t x_ = adopted[head + IC_PREFETCH_NBR];                                   \
+            __builtin_prefetch(&nbr[off[x_]]);                                                     \
+            __builtin_prefetch(&nbr[off[x_ + 1] - (off[x_ + 1] > off[x_])]);                       \
+        }                                                                                          \
         if (head + IC_PREFETCH_STAMP < size) {                                                     \
             const uint32_t w_ = adopted[head + IC_PREFETCH_STAMP];                                 \
             for (uint64_t k_ = off[w_]; k_ < off[w_ + 1]; k_++)                                    \

@@ -203,7 +203,7 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
  * bitset for `shown`, small enough to stay in cache, measured slower than this.) An adopter
  * appended less than IC_PREFETCH_NBR places ahead of the one being read, which the look-ahead
  * passes over (the child of a seed in a small cascade), has its follower list requested as it
- * adopts. A follower list is requested by its first and last lines: most lists are a few dozen
+ * adopts; one appended less than IC_PREFETCH_OFF ahead, its offsets. A follower list is requested by its first and last lines: most lists are a few dozen
  * bytes, and one that straddles a line boundary missed at its end when the stamps' look-ahead
  * read it. */
 #define IC_PREFETCH_OFF 16
@@ -278,6 +278,8 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
             if (size - head < IC_PREFETCH_NBR) { /* too close for the look-ahead */               \
                 __builtin_prefetch(&nbr[off[v]]);                                                  \
                 __builtin_prefetch(&nbr[off[v + 1] - (off[v + 1] > off[v])]);                      \
+            } else if (size - head < IC_PREFETCH_OFF) {                                            \
+                __builtin_prefetch(&off[v]);                                                       \
             }                                                                                      \
             adopted[size] = v;                                                                     \
             parent[size] = head;                                                                   \

@@ -326,7 +326,8 @@ class Graph:
     def stats(self, threads=None):
         """Statistics as `rtcascade graph` prints them: nodes, edges, mean degree, largest
         degrees, isolated nodes, reciprocity, transitivity (exact, or sampled with its standard
-        error on large graphs), power-law tail fits, communities (a dict)."""
+        error on large graphs), power-law tail fits, communities (a dict). A graph read from a
+        graph file that keeps its statistics returns those, without computing them again."""
         st = _lib.GraphStats()
         lib = _lib.lib()
         _lib.check(lib.rc_run_graph_stats(self._ptr, int(threads or 0), ctypes.byref(st)))
@@ -334,7 +335,8 @@ class Graph:
 
     def save(self, path):
         """Writes the graph as a graph HDF5 file (docs/results-format.md), which Graph.load and
-        a config's network can read back. Labels that are not integers are not saved."""
+        a config's network can read back, with its statistics (computed now unless they were
+        read with the graph). Labels that are not integers are not saved."""
         _lib.check(self._lib.rc_graph_save_h5(self._ptr, os.fspath(path).encode(), None))
 
     def to_scipy(self):

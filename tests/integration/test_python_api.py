@@ -172,6 +172,10 @@ def test_graphs(tmp):
     back = rtcascade.Graph.load(path)
     check(back.num_nodes == 200 and np.array_equal(back.out_neighbors, g.out_neighbors) and
           np.array_equal(back.communities, g.communities), "a saved graph loads back")
+    kept, fresh = back.stats(), g.stats()
+    check(set(kept) == set(fresh) and
+          all(kept[k] == fresh[k] or (kept[k] != kept[k] and fresh[k] != fresh[k])
+              for k in fresh), f"the statistics kept in the file are the graph's: {kept}")
     m = star.to_scipy()
     check(m.shape == (n + 5, n + 5) and m.nnz == n - 1 and m[0, 5] == 1, "to_scipy")
     st = star.stats()

@@ -65,6 +65,35 @@ cleanup:
     return status;
 }
 
+/* How far ahead in the adopter queue an adopter's offsets, follower list (its first and last
+ * lines) and its followers' states (stamp, count, in-degree) are requested: all random reads of
+ * arrays larger than the caches, as in the independent cascade. */
+#define LT_AHEAD_OFF 16
+#define LT_AHEAD_NBR 8
+#define LT_AHEAD_STATE 3
+
+static inline void lt_look_ahead(const rc_graph_t *g, const uint32_t *adopted, uint32_t head,
+                                 uint32_t size, uint32_t *stamp, uint32_t *slot)
+{
+    const uint64_t *off = g->out_off;
+    if (head + LT_AHEAD_OFF < size)
+        __builtin_prefetch(&off[adopted[head + LT_AHEAD_OFF]]);
+    if (head + LT_AHEAD_NBR < size) {
+        const uint32_t x = adopted[head + LT_AHEAD_NBR];
+        __builtin_prefetch(&g->out_nbr[off[x]]);
+        __builtin_prefetch(&g->out_nbr[off[x + 1] - (off[x + 1] > off[x])]);
+    }
+    if (head + LT_AHEAD_STATE < size) {
+        const uint32_t x = adopted[head + LT_AHEAD_STATE];
+        for (uint64_t k = off[x]; k < off[x + 1]; k++) {
+            const uint32_t w = g->out_nbr[k];
+            __builtin_prefetch(&stamp[w], 1);
+            __builtin_prefetch(&slot[w], 1);
+            __builtin_prefetch(&g->in_off[w]);
+        }
+    }
+}
+
 static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32_t n_seeds,
                           gsl_rng *r, rc_workspace_t *ws, rc_cascade_t *out)
 {
@@ -95,6 +124,7 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
      * nobody else adopts, but the loop still walks the adopters' followers so that reach counts
      * everyone shown the post. */
     for (uint32_t head = 0; head < size; head++) {
+        lt_look_ahead(g, adopted, head, size, stamp, slot);
         const uint32_t u = adopted[head];
         for (uint64_t e = off[u]; e < off[u + 1]; e++) {
             const uint32_t v = nbr[e];

@@ -203,9 +203,9 @@ static inline double ic_gap(gsl_rng *r, const ic_shared_t *s)
  * bitset for `shown`, small enough to stay in cache, measured slower than this.) An adopter
  * appended less than IC_PREFETCH_NBR places ahead of the one being read, which the look-ahead
  * passes over (the child of a seed in a small cascade), has its follower list requested as it
- * adopts; one appended less than IC_PREFETCH_OFF ahead, its offsets. A follower list is requested by its first and last lines: most lists are a few dozen
- * bytes, and one that straddles a line boundary missed at its end when the stamps' look-ahead
- * read it. */
+ * adopts; one appended less than IC_PREFETCH_OFF ahead, its offsets. Lists are requested by
+ * both their lines (rc_graph_prefetch_followers): one that straddles a line boundary missed at
+ * its end when the stamps' look-ahead read it. */
 #define IC_PREFETCH_OFF 16
 #define IC_PREFETCH_NBR 8
 #define IC_PREFETCH_STAMP 3
@@ -275,12 +275,10 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     do {                                                                                           \
         if (stamp[v] != adopted_mark) {                                                            \
             stamp[v] = adopted_mark;                                                               \
-            if (size - head < IC_PREFETCH_NBR) { /* too close for the look-ahead */               \
-                __builtin_prefetch(&nbr[off[v]]);                                                  \
-                __builtin_prefetch(&nbr[off[v + 1] - (off[v + 1] > off[v])]);                      \
-            } else if (size - head < IC_PREFETCH_OFF) {                                            \
+            if (size - head < IC_PREFETCH_NBR) /* too close for the look-ahead */                 \
+                rc_graph_prefetch_followers(g, v);                                                 \
+            else if (size - head < IC_PREFETCH_OFF)                                                \
                 __builtin_prefetch(&off[v]);                                                       \
-            }                                                                                      \
             adopted[size] = v;                                                                     \
             parent[size] = head;                                                                   \
             gen[size] = gen[head] + 1;                                                             \
@@ -294,11 +292,8 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     do {                                                                                           \
         if (head + IC_PREFETCH_OFF < size)                                                         \
             __builtin_prefetch(&off[adopted[head + IC_PREFETCH_OFF]]);                             \
-        if (head + IC_PREFETCH_NBR < size) {                                                       \
-            const uint32_t x_ = adopted[head + IC_PREFETCH_NBR];                                   \
-            __builtin_prefetch(&nbr[off[x_]]);                                                     \
-            __builtin_prefetch(&nbr[off[x_ + 1] - (off[x_ + 1] > off[x_])]);                       \
-        }                                                                                          \
+        if (head + IC_PREFETCH_NBR < size)                                                         \
+            rc_graph_prefetch_followers(g, adopted[head + IC_PREFETCH_NBR]);                       \
         if (head + IC_PREFETCH_STAMP < size) {                                                     \
             const uint32_t w_ = adopted[head + IC_PREFETCH_STAMP];                                 \
             for (uint64_t k_ = off[w_]; k_ < off[w_ + 1]; k_++)                                    \

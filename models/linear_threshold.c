@@ -78,11 +78,8 @@ static inline void lt_look_ahead(const rc_graph_t *g, const uint32_t *adopted, u
     const uint64_t *off = g->out_off;
     if (head + LT_AHEAD_OFF < size)
         __builtin_prefetch(&off[adopted[head + LT_AHEAD_OFF]]);
-    if (head + LT_AHEAD_NBR < size) {
-        const uint32_t x = adopted[head + LT_AHEAD_NBR];
-        __builtin_prefetch(&g->out_nbr[off[x]]);
-        __builtin_prefetch(&g->out_nbr[off[x + 1] - (off[x + 1] > off[x])]);
-    }
+    if (head + LT_AHEAD_NBR < size)
+        rc_graph_prefetch_followers(g, adopted[head + LT_AHEAD_NBR]);
     if (head + LT_AHEAD_STATE < size) {
         const uint32_t x = adopted[head + LT_AHEAD_STATE];
         for (uint64_t k = off[x]; k < off[x + 1]; k++) {

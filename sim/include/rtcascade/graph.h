@@ -46,6 +46,16 @@ static inline uint64_t rc_graph_out_degree(const rc_graph_t *g, uint32_t u)
     return g->out_off[u + 1] - g->out_off[u];
 }
 
+/* Requests u's follower list from memory by its first and last cache lines: a list of a few
+ * dozen bytes straddles a line boundary more often than not. For kernels' look-ahead: u's
+ * offsets are read now. */
+static inline void rc_graph_prefetch_followers(const rc_graph_t *g, uint32_t u)
+{
+    const uint64_t b = g->out_off[u], e = g->out_off[u + 1];
+    __builtin_prefetch(&g->out_nbr[b]);
+    __builtin_prefetch(&g->out_nbr[e - (e > b)]);
+}
+
 static inline uint64_t rc_graph_in_degree(const rc_graph_t *g, uint32_t v)
 {
     return g->in_off[v + 1] - g->in_off[v];

@@ -9,9 +9,9 @@
 #include "rtcascade/network.h"
 
 /* Saves g (CSR, weights, communities, original ids, degree histograms, and its statistics:
- * g->stats, or computed now) under group /graph of a new HDF5 file; `spec` (may be NULL) is stored as an attribute so a cache can be matched to the
- * network spec that made it. Writes to a temporary name and renames, so a failure leaves no
- * half-written file. */
+ * g->stats, or computed now) under group /graph of a new HDF5 file; `spec` (may be NULL) is
+ * stored as an attribute so a cache can be matched to the network spec that made it. Writes to
+ * a temporary name and renames, so a failure leaves no half-written file. */
 rc_status_t rc_graph_save_h5(const rc_graph_t *g, const char *path, const char *spec);
 
 /* Loads a graph saved by rc_graph_save_h5, with its statistics in g->stats when the file has

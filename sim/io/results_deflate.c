@@ -49,6 +49,7 @@ typedef struct bitw {
     int overflow; /* ran out of room: the rest is dropped */
 } bitw_t;
 
+/* Appends the len low bits of `bits` (len <= 32: fewer than 32 bits wait in acc between calls). */
 static void put_bits(bitw_t *w, uint32_t bits, unsigned len)
 {
     w->acc |= (uint64_t)bits << w->n;
@@ -214,13 +215,55 @@ static void adler_run(adler_t *a, unsigned b, size_t l)
     a->done += l;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FAST_LITERALS 1
+/* 0x80 in each byte where x and y agree, 0 elsewhere (exact: no borrow crosses bytes). */
+static inline uint64_t equal_bytes(uint64_t x, uint64_t y)
+{
+    const uint64_t z = x ^ y, low7 = 0x7f7f7f7f7f7f7f7fULL;
+    return ~(((z & low7) + low7) | z | low7);
+}
+
+/* Of positions i .. i + 5 (i >= 256, i + 8 <= the parse's end), how many come before the first
+ * where a match could start: three bytes equal to those 1 or 256 before. 6 when none can. */
+static inline unsigned literals_ahead(const unsigned char *src, size_t i)
+{
+    uint64_t x, near, far;
+    memcpy(&x, src + i, 8);
+    memcpy(&near, src + i - 1, 8);
+    memcpy(&far, src + i - 256, 8);
+    const uint64_t e1 = equal_bytes(x, near), e256 = equal_bytes(x, far);
+    const uint64_t starts = ((e1 & e1 >> 8 & e1 >> 16) | (e256 & e256 >> 8 & e256 >> 16)) &
+                            0x0000808080808080ULL; /* starts whose three bytes lie in x */
+    return starts ? (unsigned)__builtin_ctzll(starts) >> 3 : 6u;
+}
+#else
+#define FAST_LITERALS 0
+#endif
+
 /* A token: a literal (< 256), or 256 + ((length - 3) << 1 | far) with far: distance 256.
- * Greedy: the longer of the two matches (at least 3 bytes), else a literal. */
+ * Greedy: the longer of the two matches (at least 3 bytes), else a literal. Stretches where no
+ * match can start (a counter's low byte, most of a small count's plane) are passed over six
+ * bytes at a time; the tokens are the same as byte by byte. */
 static size_t parse(const unsigned char *src, size_t from, size_t to, const uint8_t *len_code,
                     uint32_t *tok, uint32_t *lit_freq, uint32_t *dist_freq, adler_t *sum)
 {
     size_t nt = 0, i = from;
     while (i < to) {
+#if FAST_LITERALS
+        if (i >= 256 && to - i >= 8) {
+            const unsigned k = literals_ahead(src, i);
+            for (unsigned j = 0; j < k; j++) {
+                const unsigned char b = src[i + j];
+                tok[nt + j] = b;
+                lit_freq[b]++;
+            }
+            nt += k;
+            i += k;
+            if (k == 6)
+                continue;
+        }
+#endif
         const size_t max = to - i < MAX_MATCH ? to - i : MAX_MATCH;
         const unsigned char c = src[i];
         size_t near = 0, far = 0;
@@ -369,7 +412,14 @@ static void write_block(bitw_t *w, const unsigned char *raw, size_t n, const uin
     for (size_t k = 0; k < nt && !w->overflow; k++) {
         const uint32_t t = tok[k];
         if (t < 256) {
-            put_bits(w, lit_code[t], lit_len[t]);
+            /* two literals in one go when they follow each other: at most 30 bits */
+            if (k + 1 < nt && tok[k + 1] < 256) {
+                const uint32_t t2 = tok[++k];
+                put_bits(w, lit_code[t] | (uint32_t)lit_code[t2] << lit_len[t],
+                         (unsigned)lit_len[t] + lit_len[t2]);
+            } else {
+                put_bits(w, lit_code[t], lit_len[t]);
+            }
             continue;
         }
         const unsigned l = ((t - 256) >> 1) + MIN_MATCH, c = len_code[l - MIN_MATCH];

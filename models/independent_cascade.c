@@ -245,6 +245,7 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
     const float *restrict eng = s->engagement;
     const uint32_t cap = ctx->max_size ? ctx->max_size : UINT32_MAX;
     uint32_t size = 0, reach = ctx->audience_size;
+    uint64_t out_degrees = 0; /* of the adopters read, handed to the metrics when all were */
     int capped = 0;
 
     for (uint32_t i = 0; i < n_seeds; i++) {
@@ -311,6 +312,7 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
             const uint32_t u = adopted[head];
             const uint32_t *nb = nbr + off[u];
             const uint64_t d = off[u + 1] - off[u];
+            out_degrees += d;
             uint64_t i = 0;
             while (i < d) {
                 double gap = draw ? ic_gap(r, s) : (double)d;
@@ -333,6 +335,7 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
         for (uint32_t head = 0; head < size; head++) {
             IC_PREFETCH();
             const uint32_t u = adopted[head];
+            out_degrees += off[u + 1] - off[u];
             for (uint64_t e = off[u]; e < off[u + 1]; e++) {
                 uint32_t v = nbr[e];
                 IC_EXPOSE(v);
@@ -352,6 +355,8 @@ static IC_ALWAYS_INLINE rc_status_t ic_cascade(const rc_run_ctx_t *ctx, const ui
 
 done:
     rc_cascade_finish(out, ws, size, seeds_kept, 0, reach, capped, aud != NULL);
+    out->degrees_read = capped ? 0 : size; /* a capped run's last adopters were never read */
+    out->out_degrees = capped ? 0 : out_degrees;
     return RC_OK;
 }
 

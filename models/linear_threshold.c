@@ -120,9 +120,11 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
      * exposure. Graph weights: value[v] holds what is left of theta_v. Once the cap is reached
      * nobody else adopts, but the loop still walks the adopters' followers so that reach counts
      * everyone shown the post. */
+    uint64_t out_degrees = 0; /* of every adopter: each is read (rc_cascade_t.out_degrees) */
     for (uint32_t head = 0; head < size; head++) {
         lt_look_ahead(g, adopted, head, size, stamp, slot);
         const uint32_t u = adopted[head];
+        out_degrees += off[u + 1] - off[u];
         for (uint64_t e = off[u]; e < off[u + 1]; e++) {
             const uint32_t v = nbr[e];
             if (stamp[v] != epoch) {
@@ -162,6 +164,8 @@ static rc_status_t lt_run(const rc_run_ctx_t *ctx, const uint32_t *seeds, uint32
     }
 
     rc_cascade_finish(out, ws, size, seeds_kept, 0, reach, capped, aud != NULL);
+    out->degrees_read = size;
+    out->out_degrees = out_degrees;
     return RC_OK;
 }
 

@@ -54,9 +54,11 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
     m->capped = c->capped != 0;
     m->global = global_threshold > 0 && size >= global_threshold;
 
-    /* One pass: the tree's order, the deepest generation and the adopters' out-edges. */
+    /* One pass: the tree's order, the deepest generation and the adopters' out-edges (those the
+     * model did not hand over already). */
     uint32_t depth = 0;
-    uint64_t edges = 0;
+    const uint32_t known = c->degrees_read < size ? c->degrees_read : size;
+    uint64_t edges = c->out_degrees;
     for (uint32_t i = 0; i < size; i++) {
         uint32_t p = c->parent[i];
         if (i < ns ? p != RC_NO_PARENT : p >= i)
@@ -66,10 +68,10 @@ rc_status_t rc_metrics_compute(const rc_cascade_t *c, const rc_graph_t *g,
         if (c->generation[i] > depth)
             depth = c->generation[i];
         /* adopters outside the graph (RC_NO_NODE stand-ins) examined no edge */
-        if (g != NULL && c->node[i] < g->n)
+        if (g != NULL && i >= known && c->node[i] < g->n)
             edges += rc_graph_out_degree(g, c->node[i]);
     }
-    m->edges = edges;
+    m->edges = g != NULL ? edges : 0;
     if (size > 0)
         depth += shift;
     m->depth = depth;

@@ -1,11 +1,13 @@
 /* Per-run metrics on hand-made cascade trees: structural virality against brute-force pairwise
  * distances (single seed, and several seeds joined by a virtual root), the star and path
  * formulas 2(n-1)/n and (n+1)/3 (also end to end through the engine with p = 1), depth, breadth,
- * adoptions per generation, and the times of timed cascades. */
+ * adoptions per generation, the times of timed cascades, and the edges a run examined when the
+ * model hands their count over (independent cascade, linear threshold; capped runs too). */
 #include "engine_fixtures.h"
 #include "rc_test.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAXN = 64 };
@@ -196,6 +198,61 @@ static void test_times(void)
     CHECK(m.final_time == 2.5 && m.t50 == 0.5 && m.t90 == 2.5);
 }
 
+/* m.edges from the out-degrees a model handed over equals the sum over every adopter read
+ * afresh, for runs that end by themselves and runs stopped at a cap. */
+static void test_handed_degrees(void)
+{
+    static const char *const models[] = {
+        "{name: independent_cascade, p: 0.3}",
+        "{name: independent_cascade, probability: weighted_cascade}",
+        "{name: linear_threshold}"};
+    rc_graph_t *g = fx_random(300, 1500, 7);
+    uint32_t *sub = malloc(((size_t)g->n + 1) * sizeof *sub);
+    uint32_t *gc = malloc(((size_t)g->n + 2) * sizeof *gc);
+    gsl_rng *r = rc_rng_alloc();
+    CHECK(sub != NULL && gc != NULL && r != NULL);
+    for (int k = 0; k < 3; k++) {
+        const rc_model_t *mod = NULL;
+        void *params = NULL, *shared = NULL;
+        fx_model(models[k], &mod, &params);
+        if (mod->prepare != NULL)
+            CHECK_OK(mod->prepare(params, g, &shared));
+        rc_workspace_t *ws = NULL;
+        CHECK_OK(rc_workspace_alloc(g->n, mod->state_size ? mod->state_size(params, g) : 0, &ws));
+        int handed = 0, capped = 0;
+        for (uint32_t run = 0; run < 200; run++) {
+            rc_run_ctx_t ctx = {.graph = g, .params = params, .shared = shared,
+                                .max_size = run % 2 ? 20 : 0};
+            uint32_t seed = (run * 37) % g->n;
+            rc_rng_seed(r, 3, (uint64_t)k, run);
+            rc_workspace_next_run(ws);
+            rc_cascade_t c;
+            CHECK_OK(mod->run(&ctx, &seed, 1, r, ws, &c));
+            uint64_t want = 0;
+            for (uint32_t i = 0; i < c.size; i++)
+                want += rc_graph_out_degree(g, c.node[i]);
+            rc_run_metrics_t m, m0;
+            CHECK_OK(rc_metrics_compute(&c, g, 0, sub, gc, NULL, &m));
+            CHECK_EQ_U64(m.edges, want);
+            handed += c.degrees_read > 0;
+            capped += c.capped;
+            c.degrees_read = 0; /* the metrics read them all */
+            c.out_degrees = 0;
+            CHECK_OK(rc_metrics_compute(&c, g, 0, sub, gc, NULL, &m0));
+            CHECK_EQ_U64(m0.edges, want);
+        }
+        CHECK(handed > 0 && capped > 0); /* both paths ran */
+        rc_workspace_free(ws);
+        if (mod->free_shared != NULL)
+            mod->free_shared(shared);
+        rc_model_params_free(mod, params);
+    }
+    gsl_rng_free(r);
+    free(sub);
+    free(gc);
+    rc_graph_free(g);
+}
+
 int main(void)
 {
     test_hand_tree();
@@ -203,5 +260,6 @@ int main(void)
     test_star_path_formulas();
     test_engine_star_path();
     test_times();
+    test_handed_degrees();
     return rc_test_report("test_metrics");
 }

@@ -53,6 +53,10 @@ typedef struct rc_cascade {
     int rooted;            /* 1 in an audience scenario: the seeds are the first-hop resharers of a
                               virtual author (the tree's root, generation 0), so the metrics count
                               them as generation 1 and take depth and virality from the author */
+    uint32_t degrees_read; /* the out-degrees of the first degrees_read adopters sum to
+                              out_degrees: a model that read them as it went hands them over, so
+                              the metrics need not read them again (0: the metrics read all) */
+    uint64_t out_degrees;
 } rc_cascade_t;
 
 /* Hands a finished run to the engine: *out points at ws's adopted/parent/generation arrays (and
@@ -72,6 +76,8 @@ static inline void rc_cascade_finish(rc_cascade_t *out, const rc_workspace_t *ws
     out->reach = reach;
     out->capped = capped;
     out->rooted = rooted;
+    out->degrees_read = 0;
+    out->out_degrees = 0;
 }
 
 /* What a model's run hook gets: the graph, the parsed parameters and the per-point data. */

@@ -410,6 +410,11 @@ static rc_status_t ic_pass(const rc_run_ctx_t *ctx, rc_fused_ws_t *fw, uint64_t 
             __builtin_prefetch(&off[fw->entries[k + 4].node]);
         if (k + 2 < fw->n_entries)
             __builtin_prefetch(&nbr[off[fw->entries[k + 2].node]]);
+        if (k + 1 < fw->n_entries) { /* the next entry's followers' states */
+            const uint32_t w = fw->entries[k + 1].node;
+            for (uint64_t x = off[w]; x < off[w + 1]; x++)
+                __builtin_prefetch(&fw->node[nbr[x]], 1);
+        }
         fz_entry_t *en = &fw->entries[k];
         const uint64_t lanes = en->lanes & fw->live;
         const uint32_t u = en->node;

@@ -13,7 +13,8 @@ const rc_param_t rc_engine_params[] = {
      .doc = "how a point's runs are computed: per_run (one run at a time, the reference), fused "
             "(64 runs at a time, one bit per run per node; independent_cascade and "
             "linear_threshold with weights: in_degree; other draws, same distributions), or "
-            "auto (per_run: fused is slower on every graph measured so far)"},
+            "auto (per_run; fused pays only on strongly supercritical independent cascades: ask "
+            "for it there)"},
     {0},
 };
 
@@ -49,9 +50,10 @@ rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, con
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
                                 const rc_mc_options_t *o, rc_kernel_t *out)
 {
-    /* auto is per_run: the fused kernel was slower than per_run on every graph measured (0.19x
-     * to 0.7x, branching factors 0.5 to 3: docs/benchmarks.md), so auto does not pick it until
-     * it pays; `fused` runs it when asked. */
+    /* auto is per_run: the fused kernel pays only where most runs cover most of the network
+     * (Erdos-Renyi, branching factor 3 or more: 1.5x to 2.4x; 0.4x at 1.2, less on heavy-tailed
+     * graphs: docs/benchmarks.md), which the config and the graph alone do not tell reliably;
+     * `fused` runs it when asked. */
     *out = RC_KERNEL_PER_RUN;
     if (o->kernel != RC_KERNEL_FUSED)
         return RC_OK;

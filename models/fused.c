@@ -38,6 +38,7 @@ rc_status_t rc_fused_ws_alloc(uint32_t n, rc_fused_ws_t **out)
     fw->n = n;
     /* calloc: stamps start below every epoch, and untouched pages cost nothing. */
     fw->node = calloc(len, sizeof *fw->node);
+    rc_memory_advise_huge(fw->node, len * sizeof *fw->node);
     fw->touched = malloc(len * sizeof *fw->touched);
     fw->next = malloc(len * sizeof *fw->next);
     fw->counted = malloc(len * sizeof *fw->counted);

@@ -3,6 +3,7 @@
  * bumping the epoch, so no run ever pays O(n). */
 #include "rtcascade/heap.h"
 #include "rtcascade/graph.h"
+#include "rtcascade/memory.h"
 #include "rtcascade/model.h"
 
 #include <stdlib.h>
@@ -50,6 +51,10 @@ rc_status_t rc_workspace_alloc_cap(uint32_t n, uint32_t capacity, size_t model_s
     RC_ALLOC_CHECK(ws->slot, "workspace slots");
     ws->value = malloc(len * sizeof *ws->value);
     RC_ALLOC_CHECK(ws->value, "workspace values");
+    /* read and written at random, node by node, in every run */
+    rc_memory_advise_huge(ws->stamp, ((size_t)n + 1) * sizeof *ws->stamp);
+    rc_memory_advise_huge(ws->slot, len * sizeof *ws->slot);
+    rc_memory_advise_huge(ws->value, len * sizeof *ws->value);
     ws->adopted = malloc(len * sizeof *ws->adopted);
     RC_ALLOC_CHECK(ws->adopted, "workspace adopter list");
     ws->parent = malloc(len * sizeof *ws->parent);

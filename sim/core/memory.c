@@ -2,12 +2,35 @@
  * available -- MemAvailable, or less when the process's cgroup (a batch scheduler's --mem, a
  * container's limit) leaves less below its limit -- or RC_MEMORY_LIMIT, and byte counts in
  * words. */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE, a Linux extension (before any header) */
+#endif
 #include "rtcascade/memory.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+void rc_memory_advise_huge(void *p, size_t len)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)1 << 21;
+    const char *env = getenv("RC_HUGE_PAGES");
+    if (p == NULL || len < 2 * huge || (env != NULL && strcmp(env, "0") == 0))
+        return;
+    const uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    const uintptr_t hi = ((uintptr_t)p + len) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only: refusal is harmless */
+#else
+    (void)p;
+    (void)len;
+#endif
+}
 
 const char *rc_format_bytes(uint64_t bytes, char *buf, size_t len)
 {

@@ -8,6 +8,7 @@
  * scattered into new out-lists instead: the edge list plus the out-lists, 1.0x the final graph
  * undirected and about 1.25x weighted. */
 #include "rtcascade/graph.h"
+#include "rtcascade/memory.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -24,9 +25,12 @@ rc_status_t rc_edges_init(rc_edges_t *e, uint64_t cap, int weighted)
     e->dst = malloc(cap * sizeof *e->dst);
     RC_ALLOC_CHECK(e->src, "the edge list");
     RC_ALLOC_CHECK(e->dst, "the edge list");
+    rc_memory_advise_huge(e->src, cap * sizeof *e->src);
+    rc_memory_advise_huge(e->dst, cap * sizeof *e->dst); /* may become the out-lists in place */
     if (weighted) {
         e->w = malloc(cap * sizeof *e->w);
         RC_ALLOC_CHECK(e->w, "the edge weights");
+        rc_memory_advise_huge(e->w, cap * sizeof *e->w);
     }
     e->cap = cap;
 cleanup:
@@ -255,9 +259,11 @@ static rc_status_t scatter_out(rc_graph_t *g, const rc_edges_t *edges, int undir
     const uint64_t placed = g->out_off[n];
     g->out_nbr = malloc((placed ? placed : 1) * sizeof *g->out_nbr);
     RC_ALLOC_CHECK(g->out_nbr, "the out-adjacency lists");
+    rc_memory_advise_huge(g->out_nbr, placed * sizeof *g->out_nbr);
     if (weighted) {
         g->out_w = malloc((placed ? placed : 1) * sizeof *g->out_w);
         RC_ALLOC_CHECK(g->out_w, "the edge weights");
+        rc_memory_advise_huge(g->out_w, placed * sizeof *g->out_w);
     }
     memcpy(pos, g->out_off, ((size_t)n + 1) * sizeof *pos);
 #pragma omp parallel num_threads(nthreads)
@@ -339,9 +345,13 @@ static rc_status_t build_in(rc_graph_t *g, uint64_t *pos, uint32_t *spare)
     }
     RC_ALLOC_CHECK(g->in_off, "graph offsets");
     RC_ALLOC_CHECK(g->in_nbr, "the in-adjacency lists");
+    rc_memory_advise_huge(g->in_off, ((size_t)n + 1) * sizeof *g->in_off);
+    if (spare == NULL)
+        rc_memory_advise_huge(g->in_nbr, g->m * sizeof *g->in_nbr);
     if (weighted) {
         g->in_w = malloc((g->m ? g->m : 1) * sizeof *g->in_w);
         RC_ALLOC_CHECK(g->in_w, "the edge weights");
+        rc_memory_advise_huge(g->in_w, g->m * sizeof *g->in_w);
     }
 #pragma omp parallel num_threads(nthreads)
     {
@@ -549,6 +559,7 @@ rc_status_t rc_graph_build(uint32_t n, rc_edges_t *edges, int undirected, rc_gra
     pos = malloc(((size_t)n + 1) * sizeof *pos);
     RC_ALLOC_CHECK(g->out_off, "graph offsets");
     RC_ALLOC_CHECK(pos, "graph offsets");
+    rc_memory_advise_huge(g->out_off, ((size_t)n + 1) * sizeof *g->out_off);
     if (in_place) {
         place_in_place(g, edges, sorted, pos, &loops, &placed, &spare);
     } else {

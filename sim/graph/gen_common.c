@@ -2,6 +2,7 @@
  * tables, power-law weights scaled to a requested mean, exact multinomial splits of an edge
  * budget, parameter checks common to Chung-Lu and DCSBM, and the description string. */
 #include "graph/gen_common.h"
+#include "rtcascade/memory.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -234,4 +235,20 @@ rc_status_t rc_gen_check_exponent(const char *who, const char *name, double valu
         return RC_OK;
     return rc_error(RC_ERR_CONFIG, "%s: %s must be > 2, or 0 for no power law (got %g)", who, name,
                     value);
+}
+
+rc_status_t rc_gen_edges_alloc(rc_edges_t *e, uint64_t m, const char *what)
+{
+    rc_status_t status = RC_OK;
+    e->src = malloc((m ? m : 1) * sizeof *e->src);
+    e->dst = malloc((m ? m : 1) * sizeof *e->dst);
+    RC_ALLOC_CHECK(e->src, what);
+    RC_ALLOC_CHECK(e->dst, what);
+    rc_memory_advise_huge(e->src, m * sizeof *e->src);
+    rc_memory_advise_huge(e->dst, m * sizeof *e->dst);
+    e->len = e->cap = m;
+cleanup:
+    if (status != RC_OK)
+        rc_edges_free(e);
+    return status;
 }

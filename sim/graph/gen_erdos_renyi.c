@@ -154,11 +154,7 @@ rc_status_t rc_gen_erdos_renyi(uint32_t n, uint64_t m, int undirected, uint64_t 
     const uint64_t target = complement ? pairs - m : m;
     RC_TRY(distinct_keys(n, undirected, pairs, target, seed, &keys));
 
-    edges.src = malloc((m ? m : 1) * sizeof *edges.src);
-    edges.dst = malloc((m ? m : 1) * sizeof *edges.dst);
-    RC_ALLOC_CHECK(edges.src, "the erdos_renyi edge list");
-    RC_ALLOC_CHECK(edges.dst, "the erdos_renyi edge list");
-    edges.len = edges.cap = m;
+    RC_TRY(rc_gen_edges_alloc(&edges, m, "the erdos_renyi edge list"));
     if (!complement) {
         for (uint64_t i = 0; i < m; i++) {
             edges.src[i] = (uint32_t)(keys[i] / n);

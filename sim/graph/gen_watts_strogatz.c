@@ -124,11 +124,7 @@ rc_status_t rc_gen_watts_strogatz(uint32_t n, uint32_t k, double beta, int undir
         uint64_t graph = rc_graph_memory_bytes(n, 2 * (uint64_t)n * k, 0, 0, 0);
         RC_TRY(rc_memory_check(graph + graph / 2, "watts_strogatz graph"));
     }
-    edges.src = malloc((m ? m : 1) * sizeof *edges.src);
-    edges.dst = malloc((m ? m : 1) * sizeof *edges.dst);
-    RC_ALLOC_CHECK(edges.src, "the watts_strogatz edge list");
-    RC_ALLOC_CHECK(edges.dst, "the watts_strogatz edge list");
-    edges.len = edges.cap = m;
+    RC_TRY(rc_gen_edges_alloc(&edges, m, "the watts_strogatz edge list"));
     if (undirected)
         RC_TRY(undirected_ring(n, k, beta, seed, edges.src, edges.dst));
     else

@@ -6,6 +6,7 @@
 #include "io/h5util.h"
 #include "io/results_fs.h" /* rc_rfs_sync_dir */
 #include "rtcascade/graph_h5.h"
+#include "rtcascade/memory.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -359,6 +360,7 @@ static rc_status_t rc_h5_read_array(hid_t grp, const char *name, H5T_class_t cls
                 name, cls == H5T_INTEGER ? "uint" : "float", 8 * size);
     buf = malloc(count ? count * size : 1);
     RC_ALLOC_CHECK(buf, path);
+    rc_memory_advise_huge(buf, count * size); /* the graph's arrays: read at random by runs */
     if (count > 0 && H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph/%s (file damaged?)", path, name);
     *data = buf;

@@ -2,12 +2,16 @@
  * alone; a cgroup v2 limit (memory.max) below it, found at the process's own level or at a
  * parent, with "max" meaning none and inactive file pages counted as free; a v1 memory
  * controller's limit (memory.limit_in_bytes, its "unlimited" huge number ignored) named in a
- * joined controller list; a container whose own cgroup is the mount's root; missing files. */
+ * joined controller list; a container whose own cgroup is the mount's root; missing files. And
+ * the huge-page advice: the mapping of an advised array carries the kernel's "hg" flag (Linux),
+ * not with RC_HUGE_PAGES=0; small, odd and NULL ranges are left alone. */
 #include "rc_test.h"
 #include "rtcascade/memory.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +47,54 @@ static uint64_t avail(const char **src)
 }
 
 #define GIB ((uint64_t)1 << 30)
+
+/* 1 when the mapping holding address a has the VmFlags "hg" (madvise(MADV_HUGEPAGE)) in
+ * /proc/self/smaps, 0 when it has not, -1 when that cannot be read (not Linux). */
+static int advised_huge(const void *a)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (f == NULL)
+        return -1;
+    char line[1024];
+    int inside = 0, found = -1;
+    while (found < 0 && fgets(line, sizeof line, f) != NULL) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            inside = (uintptr_t)a >= lo && (uintptr_t)a < hi;
+        } else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+            found = strstr(line, " hg") != NULL;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* An 8 MiB array advised: its 2 MiB-aligned middle is marked; RC_HUGE_PAGES=0 marks nothing. */
+static void test_advise_huge(void)
+{
+    const size_t len = (size_t)8 << 20, huge = (size_t)2 << 20;
+    unsetenv("RC_HUGE_PAGES"); /* advice on, whatever the caller's environment */
+    rc_memory_advise_huge(NULL, len); /* nothing to advise */
+    char small[64];
+    rc_memory_advise_huge(small, sizeof small); /* too small: left alone */
+    for (int off = 0; off < 2; off++) {
+        if (off == 1)
+            setenv("RC_HUGE_PAGES", "0", 1);
+        char *p = malloc(len + 1); /* odd length, unaligned start */
+        CHECK(p != NULL);
+        if (p == NULL)
+            return;
+        rc_memory_advise_huge(p + 1, len);
+        char *mid = (char *)(((uintptr_t)p + 2 * huge) & ~(uintptr_t)(huge - 1));
+        const int flag = advised_huge(mid);
+        if (flag >= 0 && access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0)
+            CHECK_EQ_U64((uint64_t)flag, off == 0 ? 1u : 0u);
+        memset(p, 1, len + 1); /* usable whatever the pages */
+        CHECK(p[len / 2] == 1);
+        free(p);
+    }
+    unsetenv("RC_HUGE_PAGES");
+}
 
 int main(void)
 {
@@ -101,5 +153,6 @@ int main(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
     CHECK(system(cmd) == 0);
+    test_advise_huge();
     return rc_test_report("test_memory");
 }

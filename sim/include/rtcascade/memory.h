@@ -33,6 +33,15 @@ rc_memory_paths_t rc_memory_default_paths(void);
  * be read. paths NULL = rc_memory_default_paths(). Cannot fail. */
 uint64_t rc_memory_available(const rc_memory_paths_t *paths, const char **source);
 
+/* Asks for [p, p + len) to be backed by transparent huge pages (2 MiB) where the system allows
+ * them on request: its 2 MiB-aligned interior, when len is at least 4 MiB. The graph's arrays
+ * and the per-thread stamps are read at random by every run, and with 4 KiB pages most such
+ * reads on a large network also miss the address translation cache. Call it on a fresh
+ * allocation, before it is first written: pages already there keep their size. Nothing is done
+ * without madvise(MADV_HUGEPAGE), when the system never uses huge pages, or when the environment
+ * sets RC_HUGE_PAGES=0. Cannot fail. */
+void rc_memory_advise_huge(void *p, size_t len);
+
 /* Formats a byte count as "1.5 GiB" into buf; returns buf. Cannot fail. */
 const char *rc_format_bytes(uint64_t bytes, char *buf, size_t len);
 

@@ -36,8 +36,9 @@ enum { LANES = 64 };
 typedef enum order { GENERATION = 0, FIFO = 1, SWEEP = 2 } order_t;
 static const char *const order_names[] = {"generation", "fifo", "sweep"};
 
-/* Nodes waiting for a visit, in a ring of n slots: a node is in it exactly when it has lanes
- * pending, so it never holds more than n. */
+/* Nodes waiting for a visit, in a ring. In the order-free orders a node waits in it exactly
+ * when it has lanes pending, so n slots would do; by generation a node can wait twice (in the
+ * current generation and the next), so the ring has 2n. */
 typedef struct ring {
     uint32_t *slot;
     uint32_t cap, head, count;
@@ -98,7 +99,8 @@ static void run_group(state_t *s, order_t order, ring_t *q, uint64_t *carry)
         while (q->count > 0) {
             const uint32_t len = q->count;
             for (uint32_t i = 0; i < len; i++) {
-                const uint32_t u = q->slot[q->head + i < q->cap ? q->head + i : q->head + i - q->cap];
+                const uint64_t at = (uint64_t)q->head + i;
+                const uint32_t u = q->slot[at < q->cap ? at : at - q->cap];
                 carry[i] = s->pending[u];
                 s->pending[u] = 0;
             }
@@ -223,14 +225,14 @@ int main(int argc, char **argv)
         if (order == GENERATION)
             digest0 = digest;
         const int same = digest == digest0;
-        printf("{\"order\": \"%s\", \"network\": \"%s\", \"nodes\": %u, \"edges\": %llu, \"p\": %g, "
-               "\"groups\": %u, \"common_seeds\": %u, \"adoptions\": %.0f, \"visits\": %.0f, "
-               "\"lanes_per_visit\": %.3f, \"follower_reads\": %.0f, "
+        printf("{\"order\": \"%s\", \"network\": \"%s\", \"nodes\": %u, \"edges\": %llu, "
+               "\"p\": %g, \"groups\": %u, \"common_seeds\": %u, \"adoptions\": %.0f, "
+               "\"visits\": %.0f, \"lanes_per_visit\": %.3f, \"follower_reads\": %.0f, "
                "\"per_run_follower_reads\": %.0f, \"reads_saved\": %.3f, "
                "\"same_adopters\": %s}\n",
-               order_names[order], network ? network : "erdos_renyi", n, (unsigned long long)g->m, p, groups, common, adoptions,
-               s.visits, adoptions / s.visits, s.reads, trials, trials / s.reads,
-               same ? "true" : "false");
+               order_names[order], g->description ? g->description : "", n,
+               (unsigned long long)g->m, p, groups, common, adoptions, s.visits,
+               adoptions / s.visits, s.reads, trials, trials / s.reads, same ? "true" : "false");
         if (!same)
             rc = 1;
     }

@@ -6,6 +6,7 @@
  * release hook frees the windows, which MPI does collectively: every rank of the node frees its
  * graph at the same step of the protocol (a network change, or the end). */
 #include "run/mpi_common.h"
+#include "rtcascade/memory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ static void share_array(MPI_Comm node, int leader, share_t *s, void **ptr, uint6
     /* a passive epoch for the window's life: what MPI_Win_sync needs */
     MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win[s->n]);
     if (leader) {
+        /* huge pages where the system allows them for shared memory (shmem_enabled: advise) */
+        rc_memory_advise_huge(base, bytes);
         if (bytes > 0)
             memcpy(base, *ptr, bytes);
         free(*ptr);

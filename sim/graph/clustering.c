@@ -9,6 +9,7 @@
  * block-keyed streams so that the estimates are the same on any number of threads. */
 #include "graph/clustering.h"
 #include "graph/gen_common.h"
+#include "rtcascade/memory.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -126,11 +127,16 @@ static rc_status_t exact(const rc_graph_t *g, const uint64_t *deg, rc_clustering
     RC_ALLOC_CHECK(off, "the transitivity's lists");
     RC_ALLOC_CHECK(len, "the transitivity's lists");
     RC_ALLOC_CHECK(tri, "the transitivity's lists");
+    /* the lists, their offsets and lengths and the counts are read at random: huge pages */
+    rc_memory_advise_huge(off, ((size_t)n + 1) * sizeof *off);
+    rc_memory_advise_huge(len, ((size_t)n + 1) * sizeof *len);
+    rc_memory_advise_huge(tri, ((size_t)n + 1) * sizeof *tri);
     off[0] = 0;
     for (uint32_t v = 0; v < n; v++)
         off[v + 1] = off[v] + deg[v] + 1;
     up = malloc((off[n] ? off[n] : 1) * sizeof *up);
     RC_ALLOC_CHECK(up, "the transitivity's lists");
+    rc_memory_advise_huge(up, off[n] * sizeof *up);
     uint64_t triangles = 0;
     int no_mark = 0;
 #pragma omp parallel reduction(+ : triangles)

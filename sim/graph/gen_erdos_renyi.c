@@ -3,6 +3,7 @@
  * to exactly m by selection sampling. Past half of all possible edges the complement (the
  * missing edges) is drawn instead, so dense graphs cost O(n^2) = O(m) rather than forever. */
 #include "graph/gen_common.h"
+#include "rtcascade/memory.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -97,6 +98,9 @@ static rc_status_t distinct_keys(uint32_t n, int undirected, uint64_t pairs, uin
         free(tmp);
         tmp = malloc(len * sizeof *tmp);
         RC_ALLOC_CHECK(tmp, "erdos_renyi edge keys");
+        /* the radix passes scatter over both: huge pages where allowed (new pages only) */
+        rc_memory_advise_huge(keys + have, draws * sizeof *keys);
+        rc_memory_advise_huge(tmp, len * sizeof *tmp);
         draw_keys(keys + have, draws, n, undirected, seed, round);
         RC_TRY(radix_sort(keys, tmp, len, bits));
         have = 0;

@@ -224,7 +224,7 @@ rc_status_t rc_gen_chung_lu(const rc_chung_lu_params_t *p, int undirected, uint6
     rc_gen_powerlaw_quantiles(w_out, n, p->out_exponent);
     rc_gen_scale_to_mean(w_out, n, p->mean_degree, lo, hi);
 
-    RC_TRY(rc_gen_edges_alloc(&edges, m, "the chung_lu edge list"));
+    RC_TRY(rc_gen_edges_alloc(&edges, m));
     if (m > 0) {
         RC_TRY(target_alias(p, undirected, seed, w_out, lo, hi, &alias));
         RC_TRY(draw_edges(w_out, n, m, alias, seed, &edges));

@@ -2,7 +2,6 @@
  * tables, power-law weights scaled to a requested mean, exact multinomial splits of an edge
  * budget, parameter checks common to Chung-Lu and DCSBM, and the description string. */
 #include "graph/gen_common.h"
-#include "rtcascade/memory.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -237,18 +236,10 @@ rc_status_t rc_gen_check_exponent(const char *who, const char *name, double valu
                     value);
 }
 
-rc_status_t rc_gen_edges_alloc(rc_edges_t *e, uint64_t m, const char *what)
+rc_status_t rc_gen_edges_alloc(rc_edges_t *e, uint64_t m)
 {
-    rc_status_t status = RC_OK;
-    e->src = malloc((m ? m : 1) * sizeof *e->src);
-    e->dst = malloc((m ? m : 1) * sizeof *e->dst);
-    RC_ALLOC_CHECK(e->src, what);
-    RC_ALLOC_CHECK(e->dst, what);
-    rc_memory_advise_huge(e->src, m * sizeof *e->src);
-    rc_memory_advise_huge(e->dst, m * sizeof *e->dst);
-    e->len = e->cap = m;
-cleanup:
-    if (status != RC_OK)
-        rc_edges_free(e);
-    return status;
+    rc_status_t st = rc_edges_init(e, m, 0);
+    if (st == RC_OK)
+        e->len = m;
+    return st;
 }

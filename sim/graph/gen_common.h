@@ -96,10 +96,10 @@ uint64_t rc_gen_binomial(gsl_rng *r, double p, uint64_t trials);
  * exactly. Cannot fail. */
 void rc_gen_multinomial(gsl_rng *r, uint64_t total, const double *w, size_t k, uint64_t *counts);
 
-/* An edge list of exactly m edges (len = cap = m), for the generator to fill; its arrays are
- * advised onto huge pages, as rc_graph_build turns them into the graph's adjacency lists in
- * place. On failure *e is freed (empty). RC_ERR_NOMEM naming `what`. */
-rc_status_t rc_gen_edges_alloc(rc_edges_t *e, uint64_t m, const char *what);
+/* rc_edges_init for exactly m edges, with len = m, for the generator to fill (its arrays, which
+ * rc_graph_build turns into the graph's adjacency lists in place, are advised onto huge pages
+ * there). On failure *e is empty. RC_ERR_NOMEM. */
+rc_status_t rc_gen_edges_alloc(rc_edges_t *e, uint64_t m);
 
 /* Sets g->description to a malloc'd printf-formatted string (replacing any). */
 rc_status_t rc_gen_describe(rc_graph_t *g, const char *fmt, ...)

@@ -522,7 +522,7 @@ rc_status_t rc_gen_dcsbm(const rc_dcsbm_params_t *p, int undirected, uint64_t se
     if (phi != NULL)
         propensities(phi, n, p->in_exponent, seed, RC_GEN_TAG_SBM_PHI, p->mean_degree, lo, hi);
 
-    RC_TRY(rc_gen_edges_alloc(&edges, mb + mc, "the dcsbm edge list"));
+    RC_TRY(rc_gen_edges_alloc(&edges, mb + mc));
     if (mb + mc > 0)
         RC_TRY(draw_edges(p, seed, off, community, &theta, &phi, mb, mc, &edges));
     free(theta);

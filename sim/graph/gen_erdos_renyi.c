@@ -158,7 +158,7 @@ rc_status_t rc_gen_erdos_renyi(uint32_t n, uint64_t m, int undirected, uint64_t 
     const uint64_t target = complement ? pairs - m : m;
     RC_TRY(distinct_keys(n, undirected, pairs, target, seed, &keys));
 
-    RC_TRY(rc_gen_edges_alloc(&edges, m, "the erdos_renyi edge list"));
+    RC_TRY(rc_gen_edges_alloc(&edges, m));
     if (!complement) {
         for (uint64_t i = 0; i < m; i++) {
             edges.src[i] = (uint32_t)(keys[i] / n);

@@ -36,8 +36,7 @@ rc_status_t rc_gen_price(uint32_t n, uint32_t links, double attractiveness, int 
         uint64_t graph = rc_graph_memory_bytes(n, undirected ? 2 * m : m, 0, 0, 0);
         RC_TRY(rc_memory_check(graph + graph / 2, "preferential graph"));
     }
-    RC_TRY(rc_gen_edges_alloc(&edges, m, "the preferential edge list"));
-    edges.len = 0; /* filled edge by edge */
+    RC_TRY(rc_edges_init(&edges, m, 0)); /* filled edge by edge */
 
     rc_gen_stream_t s;
     rc_gen_stream_open(&s, seed, RC_GEN_TAG_PRICE, 0);

@@ -19,7 +19,7 @@ rc_status_t rc_gen_star(uint32_t n, int undirected, rc_graph_t **out)
     rc_graph_t *g = NULL;
     *out = NULL;
     RC_TRY(check_nodes("star", n));
-    RC_TRY(rc_gen_edges_alloc(&e, n - 1, "the star's edge list"));
+    RC_TRY(rc_gen_edges_alloc(&e, n - 1));
     for (uint32_t i = 1; i < n; i++) {
         e.src[i - 1] = 0;
         e.dst[i - 1] = i;
@@ -41,7 +41,7 @@ rc_status_t rc_gen_path(uint32_t n, int undirected, rc_graph_t **out)
     rc_graph_t *g = NULL;
     *out = NULL;
     RC_TRY(check_nodes("path", n));
-    RC_TRY(rc_gen_edges_alloc(&e, n - 1, "the path's edge list"));
+    RC_TRY(rc_gen_edges_alloc(&e, n - 1));
     for (uint32_t i = 0; i + 1 < n; i++) {
         e.src[i] = i;
         e.dst[i] = i + 1;
@@ -69,7 +69,7 @@ rc_status_t rc_gen_complete(uint32_t n, rc_graph_t **out)
         RC_TRY(rc_memory_check(graph + graph / 2, "complete graph"));
     }
     /* Each pair once, built undirected: both directions, and g->undirected says so. */
-    RC_TRY(rc_gen_edges_alloc(&e, pairs, "the complete graph's edge list"));
+    RC_TRY(rc_gen_edges_alloc(&e, pairs));
     uint64_t k = 0;
     for (uint32_t u = 0; u < n; u++) {
         for (uint32_t v = u + 1; v < n; v++, k++) {
@@ -98,7 +98,7 @@ rc_status_t rc_gen_ego(uint32_t k, uint32_t sub, int undirected, rc_graph_t **ou
         RC_FAIL(RC_ERR_CONFIG, "ego: k*(1+sub)+1 = %llu nodes is more than %u",
                 (unsigned long long)n64, RC_MAX_NODES);
     const uint32_t n = (uint32_t)n64;
-    RC_TRY(rc_gen_edges_alloc(&e, n - 1, "the ego network's edge list"));
+    RC_TRY(rc_gen_edges_alloc(&e, n - 1));
     /* Node 0 is the ego, 1..k its followers, and k+1+(i-1)*sub+j (j < sub) the followers of i. */
     uint64_t x = 0;
     for (uint32_t i = 1; i <= k; i++, x++) {

@@ -124,7 +124,7 @@ rc_status_t rc_gen_watts_strogatz(uint32_t n, uint32_t k, double beta, int undir
         uint64_t graph = rc_graph_memory_bytes(n, 2 * (uint64_t)n * k, 0, 0, 0);
         RC_TRY(rc_memory_check(graph + graph / 2, "watts_strogatz graph"));
     }
-    RC_TRY(rc_gen_edges_alloc(&edges, m, "the watts_strogatz edge list"));
+    RC_TRY(rc_gen_edges_alloc(&edges, m));
     if (undirected)
         RC_TRY(undirected_ring(n, k, beta, seed, edges.src, edges.dst));
     else

@@ -161,7 +161,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if ((argc - 1) % 2 != 0 || n == 0 || n > UINT32_MAX / 2) {
+    if ((argc - 1) % 2 != 0 || n == 0 || n > UINT32_MAX / 2 || groups == 0) {
         fprintf(stderr, "rc_bench_sharing: bad arguments\n");
         return 2;
     }

@@ -50,10 +50,10 @@ rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, con
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
                                 const rc_mc_options_t *o, rc_kernel_t *out)
 {
-    /* auto is per_run: the fused kernel pays only where most runs cover most of the network
-     * (Erdos-Renyi, branching factor 3 or more: 1.5x to 2.4x; 0.4x at 1.2, less on heavy-tailed
-     * graphs: docs/benchmarks.md), which the config and the graph alone do not tell reliably;
-     * `fused` runs it when asked. */
+    /* auto is per_run: the fused kernel pays only where a group's runs share most follower
+     * reads (8.5 or more runs per read: 1.8x to 2.3x on four network families; 3.5 or fewer:
+     * slower; docs/benchmarks.md), which neither the branching factor nor the graph tells,
+     * only running cascades; `fused` runs it when asked. */
     *out = RC_KERNEL_PER_RUN;
     if (o->kernel != RC_KERNEL_FUSED)
         return RC_OK;

@@ -181,7 +181,11 @@ static rc_status_t exact(const rc_graph_t *g, const uint64_t *deg, rc_clustering
                         tr_advance(len, v1, &far);
                     }
                     if (near.v < v1) {
-                        __builtin_prefetch(&up[off[up[off[near.v] + near.k]]]);
+                        /* both ends of the list: about ten entries straddle a line boundary
+                         * more often than not */
+                        const uint32_t x = up[off[near.v] + near.k];
+                        __builtin_prefetch(&up[off[x]]);
+                        __builtin_prefetch(&up[off[x] + len[x] - (len[x] > 0)]);
                         tr_advance(len, v1, &near);
                     }
                     const uint32_t u = uv[k];

@@ -59,6 +59,11 @@ cleanup:
     return status;
 }
 
+uint64_t rc_fused_ws_visits(const rc_fused_ws_t *fw)
+{
+    return fw->n_entries;
+}
+
 /* Grows *p (elements of `size` bytes, *cap of them) to hold `need`. */
 static rc_status_t grow(void **p, uint64_t *cap, uint64_t need, size_t size, const char *what)
 {

@@ -104,7 +104,8 @@ class McResults(ctypes.Structure):  # rc_mc_results_t, engine.h
                 ("seconds", ctypes.c_double), ("total_edges", ctypes.c_uint64),
                 ("total_adoptions", ctypes.c_uint64), ("audience", ctypes.c_uint32),
                 ("reach_per_member", MetricSummary), ("kernel", ctypes.c_int),
-                ("growth", c_u64p), ("events", ctypes.c_void_p)]
+                ("growth", c_u64p), ("events", ctypes.c_void_p),
+                ("fused_visits", ctypes.c_uint64)]
 
 
 class Events(ctypes.Structure):  # rc_events_t, events.h

@@ -129,7 +129,8 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
       default one random seed per run. audience: a dict of the `audience:` keys, instead of
       seeds. global_fraction, max_size: as the config's keys (defaults 0.05 and no cap).
     kernel: engine.kernel, "auto" (default), "per_run" or "fused"; the DataFrame's
-      attrs["kernel"] says which one ran.
+      attrs["kernel"] says which one ran, and after fused runs attrs["fused_runs_per_read"]
+      how many runs one read of a node's followers served (fused pays from about 8).
     runs, seed: runs and master seed; run r of point `point` draws from the stream (seed,
       point, r), so the rows equal those `rtcascade run` writes for that point of an
       experiment with that seed on the same graph. threads: OpenMP threads (default: all);
@@ -177,6 +178,8 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
             mc = ctypes.cast(res, ctypes.POINTER(_lib.McResults)).contents
             df = _runs_frame(mc, 0)
             df.attrs["kernel"] = "fused" if mc.kernel == 2 else "per_run"
+            if mc.kernel == 2 and mc.fused_visits > 0:
+                df.attrs["fused_runs_per_read"] = mc.total_adoptions / mc.fused_visits
             if not events:
                 return df
             _lib.check(lib.rc_events_finish(ev))

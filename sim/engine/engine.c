@@ -101,6 +101,7 @@ void rc_mc_thread_merge(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop)
         }
         if (t->growth != NULL)
             rc_growth_merge(pt->res->growth, t->growth);
+        pt->res->fused_visits += t->fused_visits;
     }
 }
 
@@ -525,9 +526,11 @@ rc_status_t rc_mc_point_run(rc_mc_point_t *p, rc_mc_worker_t *w, uint64_t first,
     omp_set_lock(&p->lock);
     st = add_gen_counts(&p->pt.res->gen_total, &p->pt.res->gen_len, w->t.gen_acc, w->t.gen_len);
     p->pt.res->seconds += dt;
+    p->pt.res->fused_visits += w->t.fused_visits;
     if (w->t.growth != NULL)
         rc_growth_merge(p->pt.res->growth, w->t.growth);
     omp_unset_lock(&p->lock);
+    w->t.fused_visits = 0;
     if (w->t.gen_acc != NULL)
         memset(w->t.gen_acc, 0, (size_t)w->t.gen_len * sizeof *w->t.gen_acc);
     if (w->t.growth != NULL)

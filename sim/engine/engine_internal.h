@@ -41,6 +41,7 @@ typedef struct mc_thread {
     rc_audience_buf_t *abuf;   /* this thread's audience when redrawn per run */
     rc_run_ctx_t ctx;          /* the point's context with this thread's audience bits */
     rc_fused_ws_t *fw;         /* fused kernel: its state, and a group's seeds */
+    uint64_t fused_visits;     /* fused kernel: the visits of this thread's groups */
     uint32_t *group_seeds;
     size_t group_seeds_cap;
     uint32_t group_seed_off[RC_LANES + 1];

@@ -69,6 +69,7 @@ static rc_status_t run_group(const mc_point_t *pt, mc_thread_t *t, uint64_t g, u
                                   .seeds = t->group_seeds};
     fused_emit_ctx_t e = {.pt = pt, .t = t, .lane0 = lane0};
     RC_TRY(pt->model->run_fused(&t->ctx, &grp, t->fw, t->ws, fused_emit, &e));
+    t->fused_visits += rc_fused_ws_visits(t->fw);
 cleanup:
     return status;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define BLOCK_MAGIC 0x314b4c4243524cULL /* tag of a packed block ("LRCBLK1" in memory) */
-#define HEADER_WORDS 12
+#define HEADER_WORDS 13
 #define GROWTH_WORDS (3 * RC_GROWTH_TIMES)
 
 rc_status_t rc_mc_results_alloc(uint64_t runs, int timed, rc_mc_results_t **out)
@@ -124,7 +124,8 @@ rc_status_t rc_mc_results_pack(const rc_mc_results_t *res, void **buf, size_t *l
                                            seconds_bits,
                                            (uint64_t)total,
                                            (uint64_t)res->kernel,
-                                           (uint64_t)growth};
+                                           (uint64_t)growth,
+                                           res->fused_visits};
     unsigned char *p = b;
     memcpy(p, header, sizeof header);
     p += sizeof header;
@@ -176,6 +177,7 @@ rc_status_t rc_mc_results_unpack(const void *buf, size_t len, rc_mc_results_t **
     res->global_threshold = h[5];
     res->audience = (uint32_t)h[6];
     res->kernel = (int)h[10];
+    res->fused_visits = h[12];
     memcpy(&res->seconds, &h[8], sizeof res->seconds);
     const unsigned char *p = (const unsigned char *)buf + sizeof h;
     size_t k = run_arrays(res, a);
@@ -232,6 +234,7 @@ rc_status_t rc_mc_results_put_block(rc_mc_results_t *dst, uint64_t first_run,
     }
     for (uint32_t k = 0; k < block->gen_len; k++)
         dst->gen_total[k] += block->gen_total[k];
+    dst->fused_visits += block->fused_visits;
     if (block->growth != NULL) {
         if (dst->growth == NULL) {
             dst->growth = calloc(GROWTH_WORDS, sizeof *dst->growth);

@@ -38,6 +38,12 @@ void rc_run_report_print(const rc_run_report_t *rep, FILE *f, double total, doub
             "create/open/close %.3f s); point writes in the background %.3f s\n",
             total, rep->seconds_build, rep->seconds_runs, io, total > 0 ? 100.0 * io / total : 0.0,
             rep->seconds_wait, rep->seconds_networks, open_close, rep->seconds_write);
+    if (rep->fused_points > 0 && rep->fused_visits > 0)
+        fprintf(f,
+                "fused kernel on %llu of %llu points: %.2f runs served per read of a node's followers "
+                "(it pays from about 8; below about 4 per_run is faster: docs/configuration.md)\n",
+                (unsigned long long)rep->fused_points, (unsigned long long)rep->points_run,
+                (double)rep->fused_adoptions / (double)rep->fused_visits);
     if (rep->ranks > 1) {
         fprintf(f, "mpi: %d ranks, blocks of %llu runs; runs (engine seconds) per rank:",
                 rep->ranks, (unsigned long long)rep->block);
@@ -175,6 +181,11 @@ rc_status_t rc_run_save_point(rc_runner_t *r, rc_mc_results_t **res, void *prep)
     if (r->hooks->point_done != NULL)
         r->hooks->point_done(r->hooks->ctx, pt, *res);
     r->report->points_run++;
+    if ((*res)->kernel == RC_KERNEL_FUSED) {
+        r->report->fused_points++;
+        r->report->fused_adoptions += (*res)->total_adoptions;
+        r->report->fused_visits += (*res)->fused_visits;
+    }
     return rc_writer_submit(&r->writer, res, prep);
 }
 

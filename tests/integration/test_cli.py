@@ -6,7 +6,7 @@
 - a run whose stderr is not a terminal (a batch job's log) prints plain progress lines while it
   runs; --progress none prints none, --progress lines forces them, a bad mode is refused;
 - `run` and `graph` wait passively for work (OMP_WAIT_POLICY=passive) unless the user set the
-  variable;
+  variable; -v tells how many runs a follower read served when points ran fused;
 - options: --output= and -- work for run and graph; --version;
 - hawkes with follower distributions is not cut at the size of a network it does not use (on a
   50-account star with n* = 0.9 the mean stays at 1/(1 - n*) - 1 = 9 retweets), more than 1%
@@ -59,6 +59,17 @@ def main():
         p = run(exe, ["run", "-o", out, "--force", "--quiet", "-v", "--", CONFIG], tmp)
         check(p.returncode == 0 and "OMP_WAIT_POLICY=passive" in p.stderr,
               f"passive waiting by default, and -- before the config: {p.stderr[-200:]!r}")
+        check("fused kernel" not in p.stderr, "-v: no fused line for per_run points")
+        fused = os.path.join(tmp, "fused.yaml")
+        with open(fused, "w") as f:
+            f.write("name: fused\nseed: 1\nruns: 128\n"
+                    "network: {generator: erdos_renyi, nodes: 2000, mean_degree: 10}\n"
+                    "model: {name: independent_cascade, p: 0.3}\n"
+                    "seeds: {strategy: random, count: 1}\nengine: {kernel: fused}\n")
+        p = run(exe, ["run", fused, "-o", out, "--force", "--quiet", "-v"], tmp)
+        check(p.returncode == 0 and "fused kernel on " in p.stderr and
+              "runs served per read of a node's followers" in p.stderr,
+              f"-v with fused points: how many runs a read served: {p.stderr[-400:]!r}")
         p = run(exe, ["run", CONFIG, "-o", out, "--force", "--quiet", "-v"], tmp,
                 {"OMP_WAIT_POLICY": "active"})
         check(p.returncode == 0 and "OMP_WAIT_POLICY=active" in p.stderr,

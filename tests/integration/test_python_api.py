@@ -93,6 +93,13 @@ sweep:
         df = rtcascade.simulate(g, {"name": "independent_cascade", "p": p}, runs=400, seed=7,
                                 point=point, threads=1 + point % 2, **who)
         same_frame(df, runs_of(out, point), f"ego point {point} ({list(who)[0]})")
+    check(df.attrs.get("kernel") == "per_run" and "fused_runs_per_read" not in df.attrs,
+          f"auto ran per_run, no fused attribute: {df.attrs}")
+    df = rtcascade.simulate(g, {"name": "independent_cascade", "p": 0.15}, runs=128, seed=7,
+                            kernel="fused")
+    share = df.attrs.get("fused_runs_per_read", 0)
+    check(df.attrs.get("kernel") == "fused" and 1 <= share <= 64,
+          f"fused: runs a follower read served, between 1 and 64: {df.attrs}")
 
     # a generated network: Graph.generate of the config's network: map
     net = {"generator": "chung_lu", "nodes": 3000, "mean_degree": 6}

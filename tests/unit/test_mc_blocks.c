@@ -212,6 +212,42 @@ static void refusals(const rc_graph_t *g)
     rc_model_params_free(m, params);
 }
 
+/* A fused block's visits travel with it and add up in the point. */
+static void fused_visits(const rc_graph_t *g)
+{
+    const rc_model_t *m = NULL;
+    void *params = NULL;
+    fx_model("{name: independent_cascade, p: 0.25}", &m, &params);
+    rc_seed_spec_t seeds;
+    CHECK_OK(fx_seeds("{strategy: random, count: 1}", &seeds));
+    rc_mc_results_t *dst = NULL;
+    CHECK_OK(rc_mc_results_alloc(200, 0, &dst));
+    uint64_t sum = 0;
+    for (uint64_t first = 0; first < 200 && dst != NULL; first += 100) {
+        rc_mc_options_t opt = rc_mc_default_options();
+        opt.kernel = RC_KERNEL_FUSED;
+        opt.first_run = first;
+        rc_mc_results_t *b = NULL, *back = NULL;
+        void *buf = NULL;
+        size_t len = 0;
+        CHECK_OK(rc_mc_run(g, m, params, &seeds, 100, 77, 1, &opt, &b));
+        CHECK(b != NULL && b->fused_visits > 0);
+        CHECK_OK(rc_mc_results_pack(b, &buf, &len));
+        CHECK_OK(rc_mc_results_unpack(buf, len, &back));
+        CHECK(back != NULL && b != NULL && back->fused_visits == b->fused_visits);
+        if (back != NULL)
+            CHECK_OK(rc_mc_results_put_block(dst, first, back));
+        sum += b != NULL ? b->fused_visits : 0;
+        free(buf);
+        rc_mc_results_free(b);
+        rc_mc_results_free(back);
+    }
+    CHECK(dst != NULL && dst->fused_visits == sum);
+    rc_mc_results_free(dst);
+    rc_seeds_clear(&seeds);
+    rc_model_params_free(m, params);
+}
+
 int main(void)
 {
     /* Mean degree 5 with p = 0.25: runs from a single node to thousands, so blocks really
@@ -224,6 +260,7 @@ int main(void)
     one_model(g, "{name: independent_cascade, p: 0.2}",
               "{size: 60, pick: top_followers, engagement: 0.1}");
     refusals(g);
+    fused_visits(g);
     rc_graph_free(g);
     return rc_test_report("test_mc_blocks");
 }

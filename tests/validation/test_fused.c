@@ -215,6 +215,84 @@ static void test_invariance(const fcase_t *c)
     rc_graph_free(g);
 }
 
+/* Every adopter of every run as (group, generation, node), for counting visits. */
+typedef struct visit_keys {
+    uint64_t *key;
+    uint64_t len, cap;
+    int failed;
+} visit_keys_t;
+
+static rc_status_t record_visits(void *ctx, uint64_t run, const rc_cascade_t *c)
+{
+    visit_keys_t *v = ctx;
+    rc_status_t st = RC_OK;
+#pragma omp critical(test_fused_visits)
+    for (uint32_t i = 0; i < c->size; i++) {
+        if (v->len == v->cap) {
+            v->cap = v->cap ? 2 * v->cap : 4096;
+            uint64_t *k = realloc(v->key, v->cap * sizeof *k);
+            if (k == NULL) {
+                v->failed = 1;
+                st = RC_ERR_NOMEM;
+                break;
+            }
+            v->key = k;
+        }
+        v->key[v->len++] = (run / RC_LANES) << 44 | (uint64_t)c->generation[i] << 24 | c->node[i];
+    }
+    return st;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The fused kernel's visits are the distinct (group, generation, node) of its runs' adopters
+ * (one read of a node's followers serves every run of the group in which it adopted in that
+ * generation), the same on 1 and 2 threads; the per-run kernel has none. */
+static void test_visits(const fcase_t *c)
+{
+    rc_graph_t *g = make_graph(c, 11);
+    void *params = NULL;
+    const rc_model_t *m = parse_model(c->model, &params);
+    CHECK(g != NULL && m != NULL && g->n < (1u << 24));
+    rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = c->seeds};
+    snprintf(spec.where, sizeof spec.where, "seeds");
+    for (int threads = 1; threads <= 2 && g != NULL && m != NULL; threads++) {
+        visit_keys_t v = {0};
+        rc_mc_recorder_t rec = {.record = record_visits, .ctx = &v};
+        rc_mc_options_t o = rc_mc_default_options();
+        o.kernel = RC_KERNEL_FUSED;
+        o.threads = threads;
+        o.recorder = &rec;
+        rc_mc_results_t *res = NULL;
+        CHECK_OK(rc_mc_run(g, m, params, &spec, 640, 2024, 3, &o, &res));
+        CHECK(!v.failed && res != NULL);
+        if (res != NULL && !v.failed) {
+            qsort(v.key, v.len, sizeof *v.key, cmp_u64);
+            uint64_t distinct = 0;
+            for (uint64_t i = 0; i < v.len; i++)
+                distinct += i == 0 || v.key[i] != v.key[i - 1];
+            CHECK_EQ_U64(v.len, res->total_adoptions);
+            CHECK_EQ_U64(res->fused_visits, distinct);
+            printf("  %s, %d thread(s): %llu visits for %llu adoptions (%.2f runs a read)\n",
+                   c->what, threads, (unsigned long long)res->fused_visits,
+                   (unsigned long long)res->total_adoptions,
+                   (double)res->total_adoptions / (double)res->fused_visits);
+        }
+        rc_mc_results_free(res);
+        free(v.key);
+    }
+    rc_mc_results_t *pr = NULL;
+    CHECK_OK(run_kernel(c, g, m, params, RC_KERNEL_PER_RUN, 0, 0, 100, &pr));
+    CHECK(pr != NULL && pr->fused_visits == 0);
+    rc_mc_results_free(pr);
+    rc_model_params_free(m, params);
+    rc_graph_free(g);
+}
+
 int main(void)
 {
     const fcase_t cases[] = {
@@ -246,5 +324,7 @@ int main(void)
         run_case(&cases[i]);
     test_invariance(&cases[2]);
     test_invariance(&cases[9]);
+    test_visits(&cases[1]);
+    test_visits(&cases[8]);
     return rc_test_report("test_fused");
 }

@@ -352,6 +352,11 @@ typedef struct rc_mc_results {
     uint64_t *growth;
     struct rc_events *events; /* every run's cascade tree when the point asked for it
                                  (events.h), else NULL; freed with the results */
+    uint64_t fused_visits; /* fused kernel: reads of a node's followers, each for every run in
+                              which it adopted in one generation (total_adoptions /
+                              fused_visits: runs served per read); 0 for per_run. A diagnostic:
+                              it depends on how runs were split into blocks, and is not
+                              written to files */
 } rc_mc_results_t;
 
 void rc_mc_results_free(rc_mc_results_t *res);

@@ -164,6 +164,11 @@ typedef struct rc_fused_ws rc_fused_ws_t;
 rc_status_t rc_fused_ws_alloc(uint32_t n, rc_fused_ws_t **out);
 void rc_fused_ws_free(rc_fused_ws_t *fw);
 
+/* Visits of the group the last run_fused advanced: a visit reads a node's followers once for
+ * every lane in which the node adopted in one generation, so the group's adoptions over its
+ * visits is how many runs a read served (docs/benchmarks.md: fused pays from about 8). */
+uint64_t rc_fused_ws_visits(const rc_fused_ws_t *fw);
+
 typedef struct rc_model {
     const char *name;               /* config name, e.g. "independent_cascade" */
     const char *summary;            /* one line */

@@ -137,6 +137,9 @@ typedef struct rc_run_report {
     double seconds_networks;    /* network records in the sink (statistics included) */
     double seconds_wait;        /* waiting for the writer (its cost to the runs) */
     double seconds_write;       /* the writer's own time (overlapping the runs) */
+    /* Points run by the fused kernel, their adoptions and visits (rc_mc_results_t): adoptions
+     * over visits is how many runs one read of a node's followers served. */
+    uint64_t fused_points, fused_adoptions, fused_visits;
     /* MPI (several ranks): runs and engine seconds per rank, and the runs per unit of work. */
     int ranks;
     uint64_t *rank_runs;
@@ -146,10 +149,11 @@ typedef struct rc_run_report {
                                    rc_parallel_end) */
 } rc_run_report_t;
 
-/* Where the time went, in words (one line; a second with the ranks under MPI): `total` is the
- * caller's whole time and `open_close` what opening and closing the sink cost it. "results
- * file" is what writing cost the runs: waiting for the writer, network records, open/close;
- * the writer's own time overlaps the runs. */
+/* Where the time went, in words (one line; one more when points ran fused, with the runs a
+ * follower read served; one more with the ranks under MPI): `total` is the caller's whole time
+ * and `open_close` what opening and closing the sink cost it. "results file" is what writing
+ * cost the runs: waiting for the writer, network records, open/close; the writer's own time
+ * overlaps the runs. */
 void rc_run_report_print(const rc_run_report_t *rep, FILE *f, double total, double open_close);
 
 /* Frees what a report holds; safe on a zeroed report. */

@@ -484,6 +484,10 @@ static rc_status_t coord_init(coord_t *c, rc_runner_t *r, int size)
     c->block = (ex->runs + 4 * (uint64_t)size - 1) / (4 * (uint64_t)size);
     if (c->block > RC_MPI_MAX_BLOCK_RUNS)
         c->block = RC_MPI_MAX_BLOCK_RUNS;
+    /* whole groups of the fused kernel (runs 64g .. 64g + 63), which a block boundary would
+     * otherwise make run twice, each time for its part of the lanes (as pool.c does) */
+    if (c->block >= RC_LANES)
+        c->block -= c->block % RC_LANES;
     if (c->block == 0)
         c->block = 1;
     /* Points begun at once: two when a point has a unit for every rank, more when points are

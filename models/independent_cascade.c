@@ -475,4 +475,5 @@ const rc_model_t rc_model_independent_cascade = {
     .run = ic_run,
     .fused_check = NULL, /* every probability kind runs fused */
     .run_fused = ic_run_fused,
+    .fused_auto = 1,
 };

@@ -130,7 +130,7 @@ def simulate(graph, model, seeds=None, audience=None, runs=1000, seed=0, threads
       seeds. global_fraction, max_size: as the config's keys (defaults 0.05 and no cap).
     kernel: engine.kernel, "auto" (default), "per_run" or "fused"; the DataFrame's
       attrs["kernel"] says which one ran, and after fused runs attrs["fused_runs_per_read"]
-      how many runs one read of a node's followers served (fused pays from about 8).
+      how many runs one read of a node's followers served (fused pays from about 6).
     runs, seed: runs and master seed; run r of point `point` draws from the stream (seed,
       point, r), so the rows equal those `rtcascade run` writes for that point of an
       experiment with that seed on the same graph. threads: OpenMP threads (default: all);

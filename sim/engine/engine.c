@@ -339,6 +339,25 @@ void rc_mc_point_free(rc_mc_point_t *p)
     free(p);
 }
 
+/* auto's choice for a point its pilot decides: the one kept in o.kernel_memo, else the pilot's
+ * (then kept there). */
+static rc_status_t choose_by_pilot(rc_mc_point_t *p)
+{
+    rc_kernel_t k = p->o.kernel_memo != NULL ? *p->o.kernel_memo : RC_KERNEL_AUTO;
+    if (k == RC_KERNEL_AUTO) {
+        double share = 0.0;
+        rc_status_t st = rc_mc_kernel_pilot(&p->pt, &share);
+        if (st != RC_OK)
+            return st;
+        k = share >= RC_AUTO_RUNS_PER_READ ? RC_KERNEL_FUSED : RC_KERNEL_PER_RUN;
+        if (p->o.kernel_memo != NULL)
+            *p->o.kernel_memo = k;
+    }
+    p->kernel = k;
+    p->pt.res->kernel = k;
+    return RC_OK;
+}
+
 rc_status_t rc_mc_point_begin(const rc_graph_t *g, const rc_model_t *model, const void *params,
                               const rc_seed_spec_t *seeds, uint64_t runs, uint64_t master_seed,
                               uint64_t point, const rc_mc_options_t *opt, rc_mc_point_t **out)
@@ -366,7 +385,7 @@ rc_status_t rc_mc_point_begin(const rc_graph_t *g, const rc_model_t *model, cons
                                p->plan->fixed));
     const uint32_t max_seeds = p->aud != NULL ? p->aud->size : p->plan->count;
     RC_TRY(rc_mc_kernel_choose(model, params, p->shared, g, max_seeds,
-                               p->aud != NULL && p->aud->redraw, o, &p->kernel));
+                               p->aud != NULL && p->aud->redraw, runs, o, &p->kernel));
     rc_mc_results_t *res = NULL;
     RC_TRY(rc_mc_results_alloc(runs, model->timed, &res));
     res->kernel = p->kernel;
@@ -396,6 +415,8 @@ rc_status_t rc_mc_point_begin(const rc_graph_t *g, const rc_model_t *model, cons
         .recorder = o->recorder};
     p->loop = (mc_loop_t){.fail = {.status = RC_OK, .run = UINT64_MAX, .message = ""},
                           .cancel = o->cancel, .cancel_ctx = o->cancel_ctx};
+    if (p->kernel == RC_KERNEL_AUTO) /* a pilot decides (kernel.c), once per point */
+        RC_TRY(choose_by_pilot(p));
     omp_init_lock(&p->lock);
     p->locked = 1;
     p->serial = (uint64_t)atomic_fetch_add_explicit(&point_serials, 1, memory_order_relaxed) + 1;

@@ -40,8 +40,9 @@ void rc_run_report_print(const rc_run_report_t *rep, FILE *f, double total, doub
             rep->seconds_wait, rep->seconds_networks, open_close, rep->seconds_write);
     if (rep->fused_points > 0 && rep->fused_visits > 0)
         fprintf(f,
-                "fused kernel on %llu of %llu points: %.2f runs served per read of a node's followers "
-                "(it pays from about 8; below about 4 per_run is faster: docs/configuration.md)\n",
+                "fused kernel on %llu of %llu points: %.2f runs served per read of a node's "
+                "followers (auto picks fused from 6; below about 4 per_run is faster: "
+                "docs/configuration.md)\n",
                 (unsigned long long)rep->fused_points, (unsigned long long)rep->points_run,
                 (double)rep->fused_adoptions / (double)rep->fused_visits);
     if (rep->ranks > 1) {
@@ -165,6 +166,8 @@ rc_status_t rc_run_block(const rc_runner_t *r, const rc_point_t *pt, const rc_gr
 {
     rc_mc_options_t opt = rc_run_point_options(pt, &r->opt);
     opt.first_run = first;
+    opt.point_runs = r->ex->runs;
+    opt.kernel_memo = &r->kernel_memo[pt->index];
     if (r->cancel_runs) {
         opt.cancel = poll_cancel;
         opt.cancel_ctx = (void *)r;
@@ -329,7 +332,8 @@ static rc_status_t runner_init(rc_runner_t *r, const rc_experiment_t *ex,
     r->order = run_order(ex);
     r->done0 = calloc(ex->n_points + 1, 1);
     r->greedy = rc_greedy_cache_new();
-    if (r->order == NULL || r->done0 == NULL || r->greedy == NULL)
+    r->kernel_memo = calloc(ex->n_points + 1, sizeof *r->kernel_memo); /* 0: RC_KERNEL_AUTO */
+    if (r->order == NULL || r->done0 == NULL || r->greedy == NULL || r->kernel_memo == NULL)
         return rc_error(RC_ERR_NOMEM, "out of memory starting the runner");
     for (size_t p = 0; sink != NULL && sink->ops->point_done != NULL && p < ex->n_points; p++) {
         r->done0[p] = (unsigned char)(sink->ops->point_done(sink->ctx, p) != 0);
@@ -385,6 +389,7 @@ cleanup:
     if (r.opt.threads > 0)
         omp_set_num_threads(old_threads);
     rc_greedy_cache_free(r.greedy);
+    free(r.kernel_memo);
     free(r.order);
     free(r.done0);
     if (report == NULL)

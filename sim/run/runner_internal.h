@@ -19,6 +19,8 @@ typedef struct rc_runner {
     const rc_run_hooks_t *hooks;  /* never NULL (an empty table when the caller gave none) */
     rc_run_report_t *report;      /* never NULL */
     rc_greedy_cache_t *greedy;    /* greedy sequences shared by the points of this call */
+    rc_kernel_t *kernel_memo;     /* per point: auto's choice once its pilot ran (AUTO before),
+                                     so that a point run in blocks (MPI) pilots once a rank */
     size_t *order;                /* run order: point indices grouped by network */
     unsigned char *done0;         /* per point: complete in the sink before this call */
     rc_writer_t writer;           /* hands points to the sink in the background */

@@ -5,7 +5,8 @@ dataset by dataset and attribute by attribute, provenance aside (rcitest.compare
 
 1. tests/integration/mpi.yaml (one seed, an audience, a timed model; two networks) on 1, 2 and 3
    ranks, on 2 ranks of 2 threads, and with 2 runs per point on 3 ranks (units are then whole
-   points): equal files;
+   points): equal files; engine.kernel: auto picks the same kernels on 3 ranks as in one
+   process (its pilot does not depend on the blocks), and the files are equal;
 2. --dry-run on 2 ranks prints once; an error before any work (the output exists) is one line
    with its exit status and no MPI abort;
 3. SIGTERM to rank 0 of 3 mid-run (resume.yaml): exit 8, the points begun are finished, so the
@@ -175,6 +176,36 @@ def equal_files(mpi, ref_exe, tmp):
         check(d == [], "3 ranks, 2 runs per point: file differs: " + "; ".join(d))
 
 
+AUTO = """name: auto
+seed: 7
+runs: 1024
+network: {generator: erdos_renyi, nodes: 3000, mean_degree: 10, seed: 1}
+model: {name: independent_cascade, p: 0.4}
+seeds: {strategy: random, count: 1}
+sweep:
+  model.p: [0.05, 0.12, 0.4]
+"""
+
+
+def auto_kernel(mpi, ref_exe, tmp):
+    """engine.kernel: auto's pilot picks the same kernels on 3 ranks (blocks of runs) as in one
+    process: fused at p = 0.4, per_run below; the files are equal."""
+    cfg = os.path.join(tmp, "auto.yaml")
+    with open(cfg, "w") as f:
+        f.write(AUTO)
+    ref, out = os.path.join(tmp, "auto_ref.h5"), os.path.join(tmp, "auto_np3.h5")
+    p = one(ref_exe, [cfg, "-o", ref, "--quiet"])
+    if not check(p.returncode == 0, f"auto, reference: exit {p.returncode}: {p.stderr}"):
+        return
+    p = mpi.run(3, [cfg, "-o", out, "--quiet"])
+    if check(p.returncode == 0, f"auto, 3 ranks: exit {p.returncode}: {p.stderr}"):
+        with h5py.File(out, "r") as f:
+            kernels = [k.decode() for k in f["summary"]["kernel"]]
+        check(kernels == ["per_run", "per_run", "fused"], f"auto on 3 ranks picked {kernels}")
+        d = compare_files(ref, out, IGNORE[0])
+        check(d == [], "auto, 3 ranks: file differs from the reference: " + "; ".join(d))
+
+
 def before_work(mpi, tmp):
     p = mpi.run(2, [SWEEP, "--dry-run"])
     check(p.returncode == 0 and p.stdout.count("total runs:") == 1,
@@ -279,6 +310,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="rc_mpi_")
     try:
         equal_files(mpi, ref_exe, tmp)
+        auto_kernel(mpi, ref_exe, tmp)
         before_work(mpi, tmp)
         sigterm_and_resume(mpi, ref_exe, tmp)
         failing_rank(mpi, ref_exe, tmp)

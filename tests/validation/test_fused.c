@@ -293,6 +293,65 @@ static void test_visits(const fcase_t *c)
     rc_graph_free(g);
 }
 
+/* auto: fused where its pilot's runs share a read 6 or more times (p = 0.4 on G(3000, 30000):
+ * about 10), per_run where they do not (p = 0.12: about 1.5), below 1,024 runs and for the
+ * linear threshold; the same bits as the kernel it picked, for the whole point and for a
+ * block of it (first_run, point_runs); a kernel kept in kernel_memo is taken as it is. */
+static void test_auto(void)
+{
+    const fcase_t c = {"auto", "{name: independent_cascade, p: 0.4}", 3000, 10, 0, 1, 0, 0, 0};
+    rc_graph_t *g = make_graph(&c, 11);
+    void *hi = NULL, *lo = NULL, *lt = NULL;
+    const rc_model_t *m = parse_model(c.model, &hi);
+    const rc_model_t *m2 = parse_model("{name: independent_cascade, p: 0.12}", &lo);
+    const rc_model_t *m3 = parse_model("{name: linear_threshold}", &lt);
+    CHECK(g != NULL && m != NULL && m2 != NULL && m3 != NULL);
+    if (g == NULL || m == NULL || m2 == NULL || m3 == NULL)
+        return;
+    rc_mc_results_t *a = NULL, *f = NULL, *b = NULL, *x = NULL;
+    CHECK_OK(run_kernel(&c, g, m, hi, RC_KERNEL_AUTO, 2, 0, 1024, &a));
+    CHECK_OK(run_kernel(&c, g, m, hi, RC_KERNEL_FUSED, 2, 0, 1024, &f));
+    CHECK(a != NULL && a->kernel == RC_KERNEL_FUSED && f != NULL && same_runs(f, 0, a));
+    /* a block of the point: its pilot is the point's runs 0 .. 63 all the same */
+    rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = 1};
+    snprintf(spec.where, sizeof spec.where, "seeds");
+    rc_mc_options_t o = rc_mc_default_options();
+    o.first_run = 600;
+    o.point_runs = 1024;
+    rc_kernel_t memo = RC_KERNEL_AUTO;
+    o.kernel_memo = &memo;
+    CHECK_OK(rc_mc_run(g, m, hi, &spec, 424, 2024, 3, &o, &b));
+    CHECK(b != NULL && b->kernel == RC_KERNEL_FUSED && memo == RC_KERNEL_FUSED &&
+          f != NULL && same_runs(f, 600, b));
+    rc_mc_results_free(b);
+    b = NULL;
+    memo = RC_KERNEL_PER_RUN; /* kept: no pilot, per_run */
+    CHECK_OK(rc_mc_run(g, m, hi, &spec, 424, 2024, 3, &o, &b));
+    CHECK(b != NULL && b->kernel == RC_KERNEL_PER_RUN);
+    rc_mc_results_free(b);
+    b = NULL;
+    CHECK_OK(run_kernel(&c, g, m, hi, RC_KERNEL_AUTO, 2, 0, 1023, &b));
+    CHECK(b != NULL && b->kernel == RC_KERNEL_PER_RUN); /* too few runs for a pilot */
+    CHECK_OK(run_kernel(&c, g, m2, lo, RC_KERNEL_AUTO, 2, 0, 1024, &x));
+    CHECK(x != NULL && x->kernel == RC_KERNEL_PER_RUN); /* near the threshold: little shared */
+    rc_mc_results_free(x);
+    x = NULL;
+    const fcase_t l = {"auto LT", "", 3000, 5, 0, 5, 0, 0, 0};
+    CHECK_OK(run_kernel(&l, g, m3, lt, RC_KERNEL_AUTO, 2, 0, 1024, &x));
+    CHECK(x != NULL && x->kernel == RC_KERNEL_PER_RUN); /* its fused kernel never pays */
+    printf("  auto: fused at p = 0.4 (%.2f runs a read), per_run at p = 0.12, below 1,024 runs "
+           "and for LT\n", a != NULL && a->fused_visits ? (double)a->total_adoptions /
+                                                         (double)a->fused_visits : 0.0);
+    rc_mc_results_free(a);
+    rc_mc_results_free(f);
+    rc_mc_results_free(b);
+    rc_mc_results_free(x);
+    rc_model_params_free(m, hi);
+    rc_model_params_free(m2, lo);
+    rc_model_params_free(m3, lt);
+    rc_graph_free(g);
+}
+
 int main(void)
 {
     const fcase_t cases[] = {
@@ -326,5 +385,6 @@ int main(void)
     test_invariance(&cases[9]);
     test_visits(&cases[1]);
     test_visits(&cases[8]);
+    test_auto();
     return rc_test_report("test_fused");
 }

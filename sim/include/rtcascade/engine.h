@@ -241,8 +241,8 @@ typedef enum rc_schedule {
 
 /* How the runs of a point are computed (`engine.kernel`). */
 typedef enum rc_kernel {
-    RC_KERNEL_AUTO = 0,    /* chosen from the config alone (rc_mc_kernel_choose), never from
-                              timing: per_run for now */
+    RC_KERNEL_AUTO = 0,    /* chosen from the config and the graph (rc_mc_kernel_choose,
+                              rc_mc_kernel_pilot), never from timing */
     RC_KERNEL_PER_RUN = 1, /* one run at a time, from its xoshiro256++ stream: the reference */
     RC_KERNEL_FUSED = 2    /* 64 runs at a time, one bit per run per node, coins and thresholds
                               from counter-based words keyed by (seed, point, run, edge or node) */
@@ -300,6 +300,12 @@ typedef struct rc_mc_options {
     const rc_mc_recorder_t *recorder; /* told every run's cascade (events.h collects them);
                                NULL (default) = none. Never changes a result */
     rc_kernel_t kernel;     /* engine.kernel; default RC_KERNEL_AUTO */
+    uint64_t point_runs;    /* all runs of the point, when the call runs a block of them
+                               (first_run, runs): auto's pilot asks the point's size; 0
+                               (default) = the call's runs */
+    rc_kernel_t *kernel_memo; /* auto: where the kernel auto chose for this point is kept
+                               (RC_KERNEL_AUTO until chosen), so that a point run in blocks
+                               runs its pilot once; NULL (default) = none */
 } rc_mc_options_t;
 
 /* The defaults listed above. */
@@ -375,15 +381,25 @@ rc_status_t rc_mc_run(const rc_graph_t *g, const rc_model_t *model, const void *
                       const rc_seed_spec_t *seeds, uint64_t runs, uint64_t master_seed,
                       uint64_t point, const rc_mc_options_t *opt, rc_mc_results_t **out);
 
-/* The kernel that runs a point: o->kernel, with RC_KERNEL_AUTO resolved from the config alone
- * (never from timing, so a config gives the same file anywhere): per_run, since the fused kernel
- * has been slower on every graph measured (docs/benchmarks.md). Fused runs when asked for and
- * the model has a fused kernel for these parameters on g, the audience (if any) is fixed and
- * o->max_size (when set) is at least max_seeds; RC_ERR_CONFIG otherwise, naming why. `shared`
- * is the model's prepare() result; `redraw`: an audience redrawn in every run. */
+/* Points with fewer runs than this stay per_run under auto: its pilot (64 runs) would cost
+ * them more than fused could save. */
+#define RC_AUTO_MIN_RUNS 1024
+/* auto picks fused when its pilot's runs share a read of a node's followers at least this many
+ * times (docs/benchmarks.md: from 6, fused was 1.06x to 2.3x per_run on five network families;
+ * at 3.5 or fewer it was slower). */
+#define RC_AUTO_RUNS_PER_READ 6.0
+
+/* The kernel that runs a point: o->kernel, never chosen from timing, so that a config gives the
+ * same file anywhere. Fused runs when asked for and the model has a fused kernel for these
+ * parameters on g, the audience (if any) is fixed and o->max_size (when set) is at least
+ * max_seeds; RC_ERR_CONFIG otherwise, naming why. RC_KERNEL_AUTO gives per_run, or stays
+ * RC_KERNEL_AUTO when a pilot is to decide (rc_mc_point_begin runs it): the model's fused
+ * kernel may pay (fused_auto), it could run the point, and the point (o->point_runs, else
+ * `runs`) has RC_AUTO_MIN_RUNS runs or more. `shared` is the model's prepare() result;
+ * `redraw`: an audience redrawn in every run. */
 rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, const void *shared,
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
-                                const rc_mc_options_t *o, rc_kernel_t *out);
+                                uint64_t runs, const rc_mc_options_t *o, rc_kernel_t *out);
 
 /* Fills summary, p_global etc. of res from its per-run arrays (done by rc_mc_run; exposed for
  * results assembled otherwise, e.g. merged from MPI ranks). Deterministic: sums in run order. */

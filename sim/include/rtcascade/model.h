@@ -166,7 +166,7 @@ void rc_fused_ws_free(rc_fused_ws_t *fw);
 
 /* Visits of the group the last run_fused advanced: a visit reads a node's followers once for
  * every lane in which the node adopted in one generation, so the group's adoptions over its
- * visits is how many runs a read served (docs/benchmarks.md: fused pays from about 8). */
+ * visits is how many runs a read served (docs/benchmarks.md: fused pays from about 6). */
 uint64_t rc_fused_ws_visits(const rc_fused_ws_t *fw);
 
 typedef struct rc_model {
@@ -209,6 +209,10 @@ typedef struct rc_model {
     rc_status_t (*run_fused)(const rc_run_ctx_t *ctx, const rc_fused_group_t *grp,
                              rc_fused_ws_t *fw, rc_workspace_t *ws, rc_fused_emit_t emit,
                              void *emit_ctx);
+    /* 1 when run_fused beats run where a group's runs share their follower reads (about 6
+     * runs a read), so that engine.kernel: auto may pick it after a pilot (kernel.c); 0 when
+     * it is slower whatever they share (the linear threshold's per-lane counters). */
+    int fused_auto;
 } rc_model_t;
 
 /* The registry (models/registry.c from models/models.def). */

@@ -346,7 +346,7 @@ static rc_status_t choose_by_pilot(rc_mc_point_t *p)
     rc_kernel_t k = p->o.kernel_memo != NULL ? *p->o.kernel_memo : RC_KERNEL_AUTO;
     if (k == RC_KERNEL_AUTO) {
         double share = 0.0;
-        rc_status_t st = rc_mc_kernel_pilot(&p->pt, &share);
+        rc_status_t st = rc_mc_kernel_pilot(&p->pt, &p->loop, &share);
         if (st != RC_OK)
             return st;
         k = share >= RC_AUTO_RUNS_PER_READ ? RC_KERNEL_FUSED : RC_KERNEL_PER_RUN;

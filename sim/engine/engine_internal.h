@@ -105,8 +105,8 @@ void rc_mc_fused_block(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, ui
 
 /* auto's pilot (kernel.c): the point's runs 0 .. RC_LANES - 1 by the per-run kernel, and how
  * many of them one read of a node's followers would serve in a fused group (0 when they are too
- * small to tell). Records nothing. */
-rc_status_t rc_mc_kernel_pilot(const mc_point_t *pt, double *runs_per_read);
+ * small to tell). Records nothing; polls loop's cancel hook between runs (RC_ERR_INTERRUPTED). */
+rc_status_t rc_mc_kernel_pilot(const mc_point_t *pt, mc_loop_t *loop, double *runs_per_read);
 
 /* Every run of the call by the fused kernel: groups of RC_LANES runs in parallel. */
 void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,

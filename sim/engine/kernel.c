@@ -91,7 +91,7 @@ static int cmp_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, double *runs_per_read)
+rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, double *runs_per_read)
 {
     rc_status_t status = RC_OK;
     mc_point_t pt = *point;
@@ -109,6 +109,10 @@ rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, double *runs_per_read)
     for (uint64_t run = 0; run < RC_LANES && status == RC_OK; run++) {
         if (run == PILOT_CHECK && adoptions < PILOT_CHECK * (uint64_t)(n / 64))
             goto cleanup;
+        if (loop->cancel != NULL && loop->cancel(loop->cancel_ctx)) {
+            status = rc_error(RC_ERR_INTERRUPTED, "stopped in the kernel's pilot");
+            break;
+        }
         const uint32_t k = rc_mc_draw_seeds(&pt, &t, run);
         rc_workspace_next_run(t.ws);
         rc_cascade_t c;

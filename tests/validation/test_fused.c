@@ -293,6 +293,12 @@ static void test_visits(const fcase_t *c)
     rc_graph_free(g);
 }
 
+static int always(void *ctx)
+{
+    (void)ctx;
+    return 1;
+}
+
 /* auto: fused where its pilot's runs share a read 6 or more times (p = 0.4 on G(3000, 30000):
  * about 10), per_run where they do not (p = 0.12: about 1.5), below 1,024 runs and for the
  * linear threshold; the same bits as the kernel it picked, for the whole point and for a
@@ -325,6 +331,14 @@ static void test_auto(void)
           f != NULL && same_runs(f, 600, b));
     rc_mc_results_free(b);
     b = NULL;
+    /* Ctrl-C stops the pilot as it stops runs */
+    memo = RC_KERNEL_AUTO;
+    o.cancel = always;
+    rc_mc_results_t *none = NULL;
+    CHECK_FAILS(rc_mc_run(g, m, hi, &spec, 424, 2024, 3, &o, &none), RC_ERR_INTERRUPTED,
+                "pilot");
+    CHECK(none == NULL && memo == RC_KERNEL_AUTO);
+    o.cancel = NULL;
     memo = RC_KERNEL_PER_RUN; /* kept: no pilot, per_run */
     CHECK_OK(rc_mc_run(g, m, hi, &spec, 424, 2024, 3, &o, &b));
     CHECK(b != NULL && b->kernel == RC_KERNEL_PER_RUN);

@@ -224,12 +224,18 @@ cleanup:
 
 /* Run `run` of the call: its seeds or first hop, the cascade, then rc_mc_finish_run. Everything
  * it draws comes from the stream (master, point, first_run + run). */
-rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+rc_status_t rc_mc_cascade_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
+                              rc_cascade_t *c)
 {
     const uint32_t n_seeds = rc_mc_draw_seeds(pt, t, run);
     rc_workspace_next_run(t->ws);
+    return pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, c);
+}
+
+rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run)
+{
     rc_cascade_t c;
-    rc_status_t st = pt->model->run(&t->ctx, t->seed_buf, n_seeds, t->r, t->ws, &c);
+    rc_status_t st = rc_mc_cascade_one(pt, t, run, &c);
     return st != RC_OK ? st : rc_mc_finish_run(pt, t, run, &c);
 }
 
@@ -347,6 +353,10 @@ static rc_status_t choose_by_pilot(rc_mc_point_t *p)
     if (k == RC_KERNEL_AUTO) {
         double share = 0.0;
         rc_status_t st = rc_mc_kernel_pilot(&p->pt, &p->loop, &share);
+        if (st == RC_ERR_INTERRUPTED) /* worded as a stop in the runs (rc_mc_point_finish) */
+            return rc_error(st, "point %llu: stopped before its %llu runs were done (in auto's "
+                            "pilot)", (unsigned long long)p->pt.point,
+                            (unsigned long long)p->runs);
         if (st != RC_OK)
             return st;
         k = share >= RC_AUTO_RUNS_PER_READ ? RC_KERNEL_FUSED : RC_KERNEL_PER_RUN;

@@ -95,7 +95,11 @@ int rc_mc_should_stop(mc_loop_t *loop);
  * failures into loop. */
 void rc_mc_run_range(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
                      uint64_t hi);
-/* Run `run` of the call from its own stream and seeds (rc_mc_draw_seeds), then finished. */
+/* Run `run` of the call from its own stream and seeds (rc_mc_draw_seeds) into *c (the
+ * workspace's arrays), not finished: nothing recorded. */
+rc_status_t rc_mc_cascade_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run,
+                              rc_cascade_t *c);
+/* The same, then finished (rc_mc_finish_run). */
 rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
 
 /* The runs [lo, hi) of the call (indices in it) by the fused kernel on this thread: the groups

@@ -53,16 +53,16 @@ rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, con
                                 const rc_graph_t *g, uint32_t max_seeds, int redraw,
                                 uint64_t runs, const rc_mc_options_t *o, rc_kernel_t *out)
 {
-    const char *why = fused_obstacle(model, params, shared, g, max_seeds, redraw, o);
     *out = RC_KERNEL_PER_RUN;
+    if (o->kernel == RC_KERNEL_PER_RUN)
+        return RC_OK;
+    const char *why = fused_obstacle(model, params, shared, g, max_seeds, redraw, o);
     if (o->kernel == RC_KERNEL_AUTO) {
         const uint64_t point_runs = o->point_runs > 0 ? o->point_runs : runs;
         if (why == NULL && model->fused_auto && point_runs >= RC_AUTO_MIN_RUNS)
             *out = RC_KERNEL_AUTO; /* the pilot decides */
         return RC_OK;
     }
-    if (o->kernel != RC_KERNEL_FUSED)
-        return RC_OK;
     if (why != NULL)
         return rc_error(RC_ERR_CONFIG, "engine.kernel: fused cannot run model %s here: %s",
                         model->name, why);
@@ -113,10 +113,8 @@ rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, double 
             status = rc_error(RC_ERR_INTERRUPTED, "stopped in the kernel's pilot");
             break;
         }
-        const uint32_t k = rc_mc_draw_seeds(&pt, &t, run);
-        rc_workspace_next_run(t.ws);
         rc_cascade_t c;
-        status = pt.model->run(&t.ctx, t.seed_buf, k, t.r, t.ws, &c);
+        status = rc_mc_cascade_one(&pt, &t, run, &c);
         if (status != RC_OK)
             break;
         adoptions += c.size;

@@ -30,6 +30,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.need("bench_ic", "numpy")
+
 import numpy as np
 
 

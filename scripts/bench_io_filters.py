@@ -14,8 +14,14 @@ R times (median kept)."""
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.need("bench_io_filters", "h5py", "numpy")
 
 import h5py
 import numpy as np

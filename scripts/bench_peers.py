@@ -34,9 +34,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.need("bench_peers", "numpy", "h5py", "pandas")
+
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_python import eon_graph, pin, rtcascade  # noqa: E402
 
 # (label, model YAML, rtcascade runs, peer runs)

@@ -32,6 +32,11 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.need("bench_python", "numpy", "h5py", "pandas")
+
 import numpy as np
 
 _TREE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "python")

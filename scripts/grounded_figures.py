@@ -22,6 +22,11 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _rcenv  # noqa: E402
+
+_rcenv.need("grounded_figures", "matplotlib", "numpy", "pandas", "h5py")
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np

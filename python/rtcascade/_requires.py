@@ -21,7 +21,7 @@ def message(lacking, who="rtcascade"):
     return (f"{who}: this Python ({sys.executable}, {sys.version.split()[0]}) lacks "
             f"{', '.join(lacking)}: install them (Debian/Ubuntu: apt-get install {pkgs}) or run "
             f"with a Python that has them (usually /usr/bin/python3; RTCASCADE_PYTHON names it "
-            f"for `rtcascade run --figures`)")
+            f"for the scripts and `rtcascade run --figures`)")
 
 
 def require(*modules, who=None):

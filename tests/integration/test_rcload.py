@@ -133,13 +133,35 @@ def main():
                              capture_output=True, text=True)
         check(out.returncode != 0 and "rcload:" in out.stderr, "rcload.py on a missing file")
         scripts = os.path.dirname(os.path.abspath(rcload_py))
-        for script in ("rcload.py", "rcplot.py", "reproduce.py"):
+        # A Python without the modules ("-S": no site packages): with RTCASCADE_REEXEC=0 a
+        # script says so in one line; else it runs again under one that has them (this one
+        # without -S, via RTCASCADE_PYTHON), and says that in one line.
+        alone = dict(os.environ, RTCASCADE_REEXEC="0")
+        for script in ("rcload.py", "rcplot.py", "reproduce.py", "bench_peers.py"):
             out = subprocess.run([sys.executable, "-S", os.path.join(scripts, script), path],
-                                 capture_output=True, text=True)
+                                 capture_output=True, text=True, env=alone)
             lines = out.stderr.strip().splitlines()
             check(out.returncode == 1 and len(lines) == 1 and sys.executable in out.stderr and
                   "lacks numpy" in out.stderr and "python3-h5py" in out.stderr,
                   f"{script} names a Python without h5py: {out.returncode} {out.stderr!r}")
+        again = dict(os.environ, RTCASCADE_PYTHON=sys.executable)
+        again.pop("RTCASCADE_REEXEC", None)
+        out = subprocess.run([sys.executable, "-S", rcload_py, path], capture_output=True,
+                             text=True, env=again)
+        check(out.returncode == 0 and "8 of 8 points done" in out.stdout and
+              out.stderr.strip() == f"rcload: this Python ({sys.executable}) lacks numpy, h5py, "
+              f"pandas; running under {sys.executable}",
+              f"rcload.py runs again under a Python that has them: {out.returncode} "
+              f"{out.stderr!r}")
+        for script in ("bench_ic.py", "bench_io_filters.py", "bench_peers.py", "bench_python.py",
+                       "ground_rates.py", "grounded_figures.py", "rcplot.py", "reproduce.py",
+                       "fit_compare.py", "calibrate_coverage.py", "study_figures.py"):
+            out = subprocess.run([sys.executable, "-S", os.path.join(scripts, script), "--help"],
+                                 capture_output=True, text=True, env=again)
+            check(out.returncode == 0 and "running under" in out.stderr and
+                  out.stdout.strip() != "",
+                  f"{script} --help runs again under a Python that has its modules: "
+                  f"{out.returncode} {out.stderr[-300:]!r}")
         out = subprocess.run([cli, "info", path], capture_output=True, text=True)
         check(out.returncode == 0 and "complete: all 8 points done" in out.stdout and
               "seeds.strategy = random, top_followers" in out.stdout and

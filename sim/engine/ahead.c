@@ -60,6 +60,8 @@ void rc_mc_run_range(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint
 {
     const unsigned slots = RC_AHEAD + 1;
     const rc_graph_t *g = pt->g;
+    if (lo < pt->kept)
+        lo = pt->kept < hi ? pt->kept : hi;
     uint64_t drawn = lo; /* the next run whose seeds are to be drawn */
     for (uint64_t i = lo; i < hi; i++) {
         if (rc_mc_should_stop(loop))

@@ -21,6 +21,7 @@ typedef struct mc_point {
     const rc_seed_plan_t *plan; /* seeds, or NULL with an audience */
     const rc_audience_t *aud;  /* the audience, or NULL with seeds */
     uint64_t master, point, first_run;
+    uint64_t kept;             /* runs [0, kept) of the call are done already (auto's pilot) */
     uint32_t max_seeds;        /* seeds per run at most */
     const rc_mc_recorder_t *recorder; /* told each run's cascade, or NULL */
     rc_mc_results_t *res;      /* per-run values land at [run] */
@@ -92,7 +93,7 @@ int rc_mc_should_stop(mc_loop_t *loop);
 
 /* The runs [lo, hi) of the call in order on this thread by the per-run kernel (each as
  * run_one would run it), their seeds drawn ahead when t has the streams for it (ahead.c);
- * failures into loop. */
+ * failures into loop. Runs below pt->kept are skipped: they are done. */
 void rc_mc_run_range(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
                      uint64_t hi);
 /* Run `run` of the call from its own stream and seeds (rc_mc_draw_seeds) into *c (the
@@ -107,10 +108,14 @@ rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
 void rc_mc_fused_block(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
                        uint64_t hi);
 
-/* auto's pilot (kernel.c): the point's runs 0 .. RC_LANES - 1 by the per-run kernel, and how
- * many of them one read of a node's followers would serve in a fused group (0 when they are too
- * small to tell). Records nothing; polls loop's cancel hook between runs (RC_ERR_INTERRUPTED). */
-rc_status_t rc_mc_kernel_pilot(const mc_point_t *pt, mc_loop_t *loop, double *runs_per_read);
+/* auto's pilot (kernel.c): the point's runs 0 .. RC_LANES - 1 by the per-run kernel, how many
+ * of them one read of a node's followers would serve in a fused group (0 when they are too small
+ * to tell), and the kernel that follows from it. When the call starts at the point's run 0 and
+ * has no recorder, the runs are finished into pt->res as the per-run kernel would finish them;
+ * if the choice is per_run they are kept: *kept is how many (0 otherwise), and their adoptions
+ * per generation are in pt->res. Polls loop's cancel hook between runs (RC_ERR_INTERRUPTED). */
+rc_status_t rc_mc_kernel_pilot(const mc_point_t *pt, mc_loop_t *loop, rc_kernel_t *kernel,
+                               uint64_t *kept, double *runs_per_read);
 
 /* Every run of the call by the fused kernel: groups of RC_LANES runs in parallel. */
 void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,

@@ -81,7 +81,8 @@ rc_status_t rc_mc_kernel_choose(const rc_model_t *model, const void *params, con
  * every run in which a node adopted in one generation, so runs per read = adoptions / distinct
  * (generation, node), counted on every stride-th node (at most PILOT_NODES of them). When the
  * first PILOT_CHECK runs average fewer than n / 64 adopters the pilot stops: runs that small
- * share little. */
+ * share little. Where the point stays per_run, the runs the pilot ran are kept, so it costs
+ * (nearly) nothing there. */
 #define PILOT_NODES 8192u
 #define PILOT_CHECK 8u
 
@@ -91,24 +92,32 @@ static int cmp_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, double *runs_per_read)
+rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, rc_kernel_t *kernel,
+                               uint64_t *kept, double *runs_per_read)
 {
     rc_status_t status = RC_OK;
     mc_point_t pt = *point;
+    /* Its runs are the call's first when the call starts at the point's run 0: then they are
+     * finished as the per-run kernel finishes them, for the point to keep if it stays per_run.
+     * (A recorder would be told runs the fused kernel then runs again.) */
+    const int finish = point->first_run == 0 && point->recorder == NULL &&
+                       point->res->runs >= RC_LANES;
     pt.first_run = 0; /* the point's own runs 0 .. 63, whatever block the call has */
     pt.recorder = NULL;
     mc_thread_t t;
     const uint32_t n = pt.g->n, stride = n / PILOT_NODES + 1;
     uint64_t *key = malloc((size_t)RC_LANES * (n / stride + 1) * sizeof *key);
     size_t len = 0;
-    uint64_t adoptions = 0;
+    uint64_t adoptions = 0, run = 0;
     *runs_per_read = 0.0;
+    *kernel = RC_KERNEL_PER_RUN;
+    *kept = 0;
     status = rc_mc_thread_init(&pt, &t, 0, NULL);
     if (status == RC_OK && key == NULL)
         status = rc_error(RC_ERR_NOMEM, "out of memory for the kernel's pilot");
-    for (uint64_t run = 0; run < RC_LANES && status == RC_OK; run++) {
+    for (; run < RC_LANES && status == RC_OK; run++) {
         if (run == PILOT_CHECK && adoptions < PILOT_CHECK * (uint64_t)(n / 64))
-            goto cleanup;
+            break;
         if (loop->cancel != NULL && loop->cancel(loop->cancel_ctx)) {
             status = rc_error(RC_ERR_INTERRUPTED, "stopped in the kernel's pilot");
             break;
@@ -121,14 +130,25 @@ rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, double 
         for (uint32_t i = 0; i < c.size; i++)
             if (c.node[i] % stride == 0)
                 key[len++] = (uint64_t)c.node[i] << 32 | c.generation[i];
+        if (finish)
+            status = rc_mc_finish_run(&pt, &t, run, &c);
     }
-    if (status != RC_OK || len == 0)
+    if (status != RC_OK)
         goto cleanup;
-    qsort(key, len, sizeof *key, cmp_key);
-    size_t visits = 0;
-    for (size_t i = 0; i < len; i++)
-        visits += i == 0 || key[i] != key[i - 1];
-    *runs_per_read = (double)len / (double)visits;
+    if (run == RC_LANES && len > 0) {
+        qsort(key, len, sizeof *key, cmp_key);
+        size_t visits = 0;
+        for (size_t i = 0; i < len; i++)
+            visits += i == 0 || key[i] != key[i - 1];
+        *runs_per_read = (double)len / (double)visits;
+    }
+    if (*runs_per_read >= RC_AUTO_RUNS_PER_READ) {
+        *kernel = RC_KERNEL_FUSED; /* which runs every run of the call again */
+    } else if (finish) {
+        rc_mc_thread_merge(&pt, &t, loop); /* the kept runs' adoptions per generation */
+        status = loop->fail.status;
+        *kept = status == RC_OK ? run : 0;
+    }
 cleanup:
     rc_mc_thread_free(&t);
     free(key);

@@ -299,6 +299,69 @@ static int always(void *ctx)
     return 1;
 }
 
+/* Counts the runs a recorder is told, and each run's size. */
+typedef struct told {
+    uint64_t calls;
+    uint32_t size[1024];
+} told_t;
+
+static rc_status_t tell(void *ctx, uint64_t run, const rc_cascade_t *c)
+{
+    told_t *t = ctx;
+#pragma omp critical(test_fused_told)
+    {
+        t->calls++;
+        if (run < 1024)
+            t->size[run] = c->size;
+    }
+    return RC_OK;
+}
+
+/* Where auto stays per_run, the pilot's runs 0 .. 63 are kept (not run again): the point, a
+ * block of it from run 0 and one from run 600 are per_run's bits, adoptions per generation and
+ * summary included; with a recorder (told every run once) the pilot keeps nothing. */
+static void test_auto_kept(const fcase_t *c, const rc_graph_t *g, const rc_model_t *m,
+                           const void *params, const rc_mc_results_t *whole)
+{
+    rc_mc_results_t *pr = NULL, *b = NULL;
+    CHECK_OK(run_kernel(c, g, m, params, RC_KERNEL_PER_RUN, 2, 0, 1024, &pr));
+    if (pr == NULL || whole == NULL)
+        return;
+    CHECK(same_runs(pr, 0, whole) && pr->gen_len == whole->gen_len &&
+          memcmp(pr->gen_total, whole->gen_total, pr->gen_len * sizeof(uint64_t)) == 0 &&
+          memcmp(pr->summary, whole->summary, sizeof pr->summary) == 0);
+    rc_seed_spec_t spec = {.strategy = RC_SEEDS_RANDOM, .count = c->seeds};
+    snprintf(spec.where, sizeof spec.where, "seeds");
+    const uint64_t firsts[] = {0, 600};
+    for (int k = 0; k < 2; k++) {
+        rc_mc_options_t o = rc_mc_default_options();
+        o.first_run = firsts[k];
+        o.point_runs = 1024;
+        o.threads = 2;
+        CHECK_OK(rc_mc_run(g, m, params, &spec, 424, 2024, 3, &o, &b));
+        CHECK(b != NULL && b->kernel == RC_KERNEL_PER_RUN && same_runs(pr, firsts[k], b));
+        rc_mc_results_free(b);
+        b = NULL;
+    }
+    told_t *t = calloc(1, sizeof *t);
+    rc_mc_recorder_t rec = {.record = tell, .ctx = t};
+    rc_mc_options_t o = rc_mc_default_options();
+    o.recorder = &rec;
+    o.threads = 2;
+    CHECK(t != NULL);
+    if (t != NULL)
+        CHECK_OK(rc_mc_run(g, m, params, &spec, 1024, 2024, 3, &o, &b));
+    CHECK(b != NULL && same_runs(pr, 0, b) && t->calls == 1024);
+    for (uint64_t i = 0; b != NULL && i < 1024; i++)
+        CHECK(t->size[i] == b->size[i]);
+    printf("  auto kept per_run: the pilot's runs kept give per_run's bits (point, blocks from "
+           "runs 0 and 600); with a recorder, %llu runs told\n",
+           (unsigned long long)(t != NULL ? t->calls : 0));
+    free(t);
+    rc_mc_results_free(b);
+    rc_mc_results_free(pr);
+}
+
 /* auto: fused where its pilot's runs share a read 6 or more times (p = 0.4 on G(3000, 30000):
  * about 10), per_run where they do not (p = 0.12: about 1.5), below 1,024 runs and for the
  * linear threshold; the same bits as the kernel it picked, for the whole point and for a
@@ -348,6 +411,7 @@ static void test_auto(void)
     CHECK(b != NULL && b->kernel == RC_KERNEL_PER_RUN); /* too few runs for a pilot */
     CHECK_OK(run_kernel(&c, g, m2, lo, RC_KERNEL_AUTO, 2, 0, 1024, &x));
     CHECK(x != NULL && x->kernel == RC_KERNEL_PER_RUN); /* near the threshold: little shared */
+    test_auto_kept(&c, g, m2, lo, x);
     rc_mc_results_free(x);
     x = NULL;
     const fcase_t l = {"auto LT", "", 3000, 5, 0, 5, 0, 0, 0};

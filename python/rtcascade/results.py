@@ -15,6 +15,8 @@ format 1 files, with some variable-length strings, load too). A swept key whose 
 its text column and gains one column per leaf (`model.delay.distribution`, `model.delay.mu`,
 ...), typed. A partial file (an interrupted run) loads too: pending points have status 0 and
 NaN summary columns. Needs h5py, not the library."""
+import zlib
+
 import h5py
 import numpy as np
 import pandas as pd
@@ -33,8 +35,63 @@ def _text(v):
     return v.decode("utf-8", "replace") if isinstance(v, bytes) else v
 
 
+def checked(dset, rows=None):
+    """dset, once its stored data for `rows` (a slice; None: all) is known to fill what its
+    extent and chunks need; else InputError "FILE: cannot read /NAME (file damaged?)". HDF5 1.10
+    copies a whole chunk out of whatever its index points at, so a damaged index pointing at
+    another, smaller chunk (with a right checksum) reads past a buffer: garbage, or a crash.
+    The library checks the same before it reads (sim/io/h5util.c: rc_h5_storage_damaged)."""
+    try:
+        dcpl = dset.id.get_create_plist()
+        layout, elem = dcpl.get_layout(), dset.dtype.itemsize
+        if layout == h5py.h5d.COMPACT:
+            ok = dset.id.get_storage_size() >= dset.size * elem
+        elif layout == h5py.h5d.CHUNKED:
+            ok = _chunks_fit(dset, dcpl, elem * int(np.prod(dset.chunks)), rows)
+        else:
+            ok = True
+    except (OSError, RuntimeError, ValueError, KeyError, zlib.error):
+        ok = False
+    if not ok:
+        from ._errors import InputError
+        raise InputError(f"{dset.file.filename}: cannot read {dset.name} (file damaged?)")
+    return dset
+
+
+def _chunks_fit(dset, dcpl, nbytes, rows):
+    """The stored size of every chunk that `rows` of a 1-D dset touch (all when None; every
+    chunk of other shapes) against what its filters give (shuffle, deflate and Fletcher-32 are
+    the ones rtcascade writes; any other is damage); deflated ones are inflated to see."""
+    filters = [dcpl.get_filter(i)[0] for i in range(dcpl.get_nfilters())]
+    known = (h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE, h5py.h5z.FILTER_FLETCHER32)
+    if any(f not in known for f in filters):
+        return False
+    deflate = filters.index(known[1]) if known[1] in filters else -1
+    fletcher = filters.index(known[2]) if known[2] in filters else -1
+    if rows is not None and dset.ndim == 1:
+        lo, hi, _ = rows.indices(dset.shape[0])
+        step = dset.chunks[0]
+        infos = [dset.id.get_chunk_info_by_coord((c,)) for c in range(lo - lo % step, hi, step)]
+    else:
+        infos = [dset.id.get_chunk_info(i) for i in range(dset.id.get_num_chunks())]
+    for info in infos:
+        if info.byte_offset is None:  # not written: read as fill values
+            continue
+        body = info.size - (4 if fletcher >= 0 and not info.filter_mask >> fletcher & 1 else 0)
+        if deflate < 0 or info.filter_mask >> deflate & 1:
+            if body != nbytes:
+                return False
+            continue
+        _, raw = dset.id.read_direct_chunk(info.chunk_offset)
+        z = zlib.decompressobj()
+        if len(z.decompress(raw[:body], nbytes + 1)) != nbytes or not z.eof:
+            return False
+    return True
+
+
 def table(dset, rows=None):
     """A compound dataset (or the rows slice of it) as a DataFrame, byte strings as str."""
+    checked(dset, rows)
     data = dset[()] if rows is None else dset[rows]
     df = pd.DataFrame(data) if len(data) else pd.DataFrame(np.zeros(0, dtype=data.dtype))
     for name in df.columns:
@@ -193,7 +250,7 @@ class Results:
                 if len(df) == per and (df["point"] == point).all():
                     return df
             # not laid out as expected (or not finished): find its rows by the point column
-            rows = np.flatnonzero(d.fields("point")[()] == point)
+            rows = np.flatnonzero(checked(d).fields("point")[()] == point)
             if not len(rows):
                 return table(d, slice(0, 0))
             return table(d, slice(int(rows[0]), int(rows[-1]) + 1)).query(
@@ -235,7 +292,7 @@ class Results:
             if point is None:
                 df = table(d)
             else:
-                pts = d.fields("point")[()]
+                pts = checked(d).fields("point")[()]
                 rows = np.flatnonzero(pts == int(point))
                 df = (table(d, slice(int(rows[0]), int(rows[-1]) + 1)) if len(rows)
                       else table(d, slice(0, 0)))
@@ -250,7 +307,7 @@ class Results:
         if direction not in ("out", "in"):
             raise ValueError("direction is 'out' or 'in'")
         with h5py.File(self.path, "r") as f:
-            h = f[f"networks/{int(network)}/{direction}_degree_hist"][()]
+            h = checked(f[f"networks/{int(network)}/{direction}_degree_hist"])[()]
         return pd.Series(h, name=f"{direction}_degree_nodes").rename_axis("degree")
 
     def to_xarray(self):

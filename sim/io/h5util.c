@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 void rc_h5_quiet(void)
 {
@@ -295,6 +296,130 @@ static int rc_h5_has_vlen(hid_t type)
     return vlen;
 }
 
+/* 1 when the `stored` bytes of a deflated chunk do not inflate to exactly `bytes` (out holds
+ * bytes + 1). */
+static int rc_h5_inflates_wrong(const unsigned char *stored, uint64_t len, unsigned char *out,
+                                uint64_t bytes)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+        return 1;
+    z.next_in = (Bytef *)stored;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)(bytes + 1);
+    const int rc = inflate(&z, Z_FINISH);
+    const int wrong = rc != Z_STREAM_END || z.total_out != bytes;
+    inflateEnd(&z);
+    return wrong;
+}
+
+/* Every chunk of a chunked dataset against the size its filters give it (1: one is wrong). */
+static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
+{
+#if H5_VERSION_GE(1, 10, 5)
+    hsize_t cdims[H5S_MAX_RANK];
+    const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, cdims);
+    uint64_t bytes = elem;
+    for (int d = 0; d < rank; d++)
+        bytes = cdims[d] && bytes > RC_H5_MAX_CHUNK / cdims[d] ? RC_H5_MAX_CHUNK + 1
+                                                                : bytes * cdims[d];
+    if (rank <= 0 || bytes == 0 || bytes > RC_H5_MAX_CHUNK)
+        return 1;
+    int deflate = -1, fletcher = -1;
+    const int nf = H5Pget_nfilters(dcpl);
+    for (int i = 0; i < nf; i++) {
+        unsigned flags = 0, vals[8];
+        size_t nvals = 8;
+        const H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvals, vals, 0, NULL,
+                                               NULL);
+        if (id == H5Z_FILTER_DEFLATE)
+            deflate = i;
+        else if (id == H5Z_FILTER_FLETCHER32)
+            fletcher = i;
+        else if (id != H5Z_FILTER_SHUFFLE)
+            return 1; /* never written */
+    }
+    hsize_t n = 0;
+    if (nf < 0 || H5Dget_num_chunks(dset, space, &n) < 0) /* (H5S_ALL fails in 1.10) */
+        return 1;
+    unsigned char *raw = NULL, *out = NULL;
+    size_t raw_len = 0;
+    int wrong = 0;
+    for (hsize_t i = 0; i < n && !wrong; i++) {
+        hsize_t offset[H5S_MAX_RANK], stored = 0;
+        unsigned mask = 0;
+        haddr_t addr = 0;
+        if (H5Dget_chunk_info(dset, space, i, offset, &mask, &addr, &stored) < 0) {
+            wrong = 1;
+            break;
+        }
+        uint64_t body = stored;
+        if (fletcher >= 0 && !(mask & (1u << fletcher))) {
+            if (body < 4) {
+                wrong = 1;
+                break;
+            }
+            body -= 4;
+        }
+        if (deflate < 0 || (mask & (1u << deflate))) {
+            wrong = body != bytes;
+            continue;
+        }
+        /* deflated: read as stored and inflated here, where the output's size is checked */
+        if (stored > RC_H5_MAX_CHUNK) {
+            wrong = 1;
+            break;
+        }
+        if (stored > raw_len) {
+            unsigned char *r = realloc(raw, (size_t)stored);
+            if (r == NULL) {
+                wrong = 1;
+                break;
+            }
+            raw = r;
+            raw_len = (size_t)stored;
+        }
+        if (out == NULL && (out = malloc((size_t)bytes + 1)) == NULL) {
+            wrong = 1;
+            break;
+        }
+        uint32_t got_mask = 0;
+        wrong = H5Dread_chunk(dset, H5P_DEFAULT, offset, &got_mask, raw) < 0 ||
+                rc_h5_inflates_wrong(raw, body, out, bytes);
+    }
+    free(raw);
+    free(out);
+    return wrong;
+#else
+    (void)dset;
+    (void)dcpl;
+    (void)space;
+    (void)elem;
+    return 0;
+#endif
+}
+
+int rc_h5_storage_damaged(hid_t dset)
+{
+    hid_t dcpl = H5Dget_create_plist(dset), space = H5Dget_space(dset), type = H5Dget_type(dset);
+    int damaged = dcpl < 0 || space < 0 || type < 0;
+    const size_t size = type >= 0 ? H5Tget_size(type) : 0;
+    const H5D_layout_t layout = damaged ? H5D_LAYOUT_ERROR : H5Pget_layout(dcpl);
+    if (!damaged && layout == H5D_COMPACT) {
+        const hssize_t n = H5Sget_simple_extent_npoints(space);
+        const uint64_t stored = (uint64_t)H5Dget_storage_size(dset);
+        damaged = n < 0 || size == 0 || (uint64_t)n > stored / size;
+    } else if (!damaged && layout == H5D_CHUNKED) {
+        damaged = size == 0 || rc_h5_chunks_wrong(dset, dcpl, space, size);
+    }
+    rc_h5_close(type);
+    rc_h5_close(space);
+    rc_h5_close(dcpl);
+    return damaged;
+}
+
 rc_status_t rc_h5_verify_dataset(hid_t dset, const char *name, const char *path)
 {
     rc_status_t status = RC_OK;
@@ -305,7 +430,7 @@ rc_status_t rc_h5_verify_dataset(hid_t dset, const char *name, const char *path)
     type = H5Dget_type(dset);
     size_t size = type >= 0 ? H5Tget_size(type) : 0;
     int rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
-    if (size == 0 || size > RC_H5_MAX_STR || rank < 0)
+    if (size == 0 || size > RC_H5_MAX_STR || rank < 0 || rc_h5_storage_damaged(dset))
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
     if (rank == 0) { /* a scalar */
         rank = 1;

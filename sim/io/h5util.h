@@ -29,6 +29,8 @@ rc_status_t rc_h5_end(hid_t id, rc_status_t status, const char *path, const char
 hid_t rc_h5_read_dxpl(uint64_t elements, size_t elem_bytes);
 /* Longest string attribute or column entry read back (a larger size is damage). */
 #define RC_H5_MAX_STR ((size_t)256 << 20)
+/* A chunk larger than this (stored or read) is damage: rtcascade writes chunks of a few MiB. */
+#define RC_H5_MAX_CHUNK ((uint64_t)1 << 30)
 
 /* A fixed-length, null-padded UTF-8 string type of `width` bytes (at least 1; numpy 'S<width>',
  * which h5py returns as bytes). rtcascade stores every string this way: variable-length
@@ -73,6 +75,15 @@ rc_status_t rc_h5_read_f64(hid_t loc, const char *name, double *value, const cha
                            const char *kind);
 
 /* ---- verifying (reading untrusted files) ---- */
+
+/* 1 when dset's stored data does not fill what its extent and chunks need, so that H5Dread
+ * would read past a buffer (HDF5 1.10 copies a whole chunk out of whatever the index points
+ * at: a damaged index pointing at another, smaller chunk whose checksum is right made it read
+ * 3,152 bytes out of 184). Chunked datasets hold only the filters rtcascade writes (shuffle,
+ * deflate, Fletcher-32): each chunk's stored size must be the chunk's bytes (and its checksum)
+ * and a deflated one must inflate to exactly them; compact ones must hold their bytes. Check
+ * before every H5Dread of an untrusted file. */
+int rc_h5_storage_damaged(hid_t dset);
 
 /* Reads the dataset dset (named `name` in messages) whole, in slabs of about 4 MiB in its stored
  * type, so that every chunk's checksum is checked. RC_ERR_INPUT "PATH: cannot read /NAME (file

@@ -448,7 +448,8 @@ static rc_status_t rc_rh5_read_member(hid_t loc, const char *name, const char *c
     buf = calloc(dims[0] ? (size_t)dims[0] : 1, size);
     RC_ALLOC_CHECK(buf, "a column");
     dxpl = rc_h5_read_dxpl((uint64_t)dims[0], H5Tget_size(ftype) + size);
-    if (dims[0] > 0 && H5Dread(dset, m, H5S_ALL, H5S_ALL, dxpl, buf) < 0)
+    if (dims[0] > 0 && (rc_h5_storage_damaged(dset) || H5Dread(dset, m, H5S_ALL, H5S_ALL, dxpl,
+                                                               buf) < 0))
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read /%s (file damaged?)", path, name);
     *data = buf;
     *rows = (uint64_t)dims[0];

@@ -74,6 +74,27 @@ def one_line(p):
     return len(err.splitlines()) == 1 and err.startswith("rtcascade: ")
 
 
+def chunk_elsewhere(exe, tmp):
+    """A file the fuzzer damaged: /summary's chunk index points at /points' chunk (184 bytes,
+    its checksum right) where /summary's chunk needs 3,152, and HDF5 1.10 read 3,152 bytes out of
+    its 184-byte buffer (garbage without a sanitizer). rtcascade info and --resume refuse it in
+    one line naming /summary; so does rtcascade.load."""
+    src = os.path.join(HERE, "..", "fuzz", "seeds", "results", "chunk_elsewhere.h5")
+    bad = os.path.join(tmp, "elsewhere.h5")
+    shutil.copyfile(src, bad)
+    p = rtc(exe, ["info", bad], 10)
+    check(p is not None and p.returncode == 4 and one_line(p) and "/summary" in p.stderr,
+          f"chunk elsewhere: info {p and p.returncode}: {p and p.stderr.strip()[:200]}")
+    tree = os.path.join(os.path.dirname(os.path.abspath(exe)), "python")
+    code = ("import sys, rtcascade\n"
+            "try:\n    rtcascade.load(sys.argv[1]).points\n"
+            "except rtcascade.InputError as e:\n    print(e)\n    sys.exit(4)\n")
+    p = subprocess.run([sys.executable, "-c", code, bad], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=tree), timeout=60)
+    check(p.returncode == 4 and "cannot read /summary (file damaged?)" in p.stdout,
+          f"chunk elsewhere: rtcascade.load {p.returncode}: {(p.stdout + p.stderr)[-300:]}")
+
+
 def main():
     exe, shim = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     tmp = tempfile.mkdtemp(prefix="rc_damage_")
@@ -158,6 +179,7 @@ def main():
         stats["graph cache"] = (len(sites), {"rebuilt": rebuilt})
         for label, (n, counts) in stats.items():
             print(f"{label}: {n} damaged copies: {counts}")
+        chunk_elsewhere(exe, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return finish("test_damage")

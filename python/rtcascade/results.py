@@ -63,11 +63,9 @@ def _chunks_fit(dset, dcpl, nbytes, rows):
     chunk of other shapes) against what its filters give (shuffle, deflate and Fletcher-32 are
     the ones rtcascade writes; any other is damage); deflated ones are inflated to see."""
     filters = [dcpl.get_filter(i)[0] for i in range(dcpl.get_nfilters())]
-    known = (h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE, h5py.h5z.FILTER_FLETCHER32)
-    if any(f not in known for f in filters):
+    if any(f not in (h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE,
+                     h5py.h5z.FILTER_FLETCHER32) for f in filters):
         return False
-    deflate = filters.index(known[1]) if known[1] in filters else -1
-    fletcher = filters.index(known[2]) if known[2] in filters else -1
     if rows is not None and dset.ndim == 1:
         lo, hi, _ = rows.indices(dset.shape[0])
         step = dset.chunks[0]
@@ -77,14 +75,31 @@ def _chunks_fit(dset, dcpl, nbytes, rows):
     for info in infos:
         if info.byte_offset is None:  # not written: read as fill values
             continue
-        body = info.size - (4 if fletcher >= 0 and not info.filter_mask >> fletcher & 1 else 0)
-        if deflate < 0 or info.filter_mask >> deflate & 1:
-            if body != nbytes:
+        # the filters in the order they were applied (those the chunk skipped left out): a
+        # checksum adds 4 bytes, inside the deflated stream when it came first (files written
+        # before 2026-11-30) or after it (since); shuffle keeps the size
+        inside = outside = deflated = 0
+        for i, f in enumerate(filters):
+            if info.filter_mask >> i & 1:
+                continue
+            if f == h5py.h5z.FILTER_DEFLATE:
+                deflated += 1
+            elif f == h5py.h5z.FILTER_FLETCHER32:
+                outside, inside = (outside + 4, inside) if deflated else (outside, inside + 4)
+            elif deflated:
+                return False  # a shuffle of deflated bytes: never written
+        if deflated > 1:
+            return False
+        if not deflated:
+            if info.size != nbytes + inside:
                 return False
             continue
+        if info.size < outside:
+            return False
         _, raw = dset.id.read_direct_chunk(info.chunk_offset)
         z = zlib.decompressobj()
-        if len(z.decompress(raw[:body], nbytes + 1)) != nbytes or not z.eof:
+        out = z.decompress(raw[:info.size - outside], nbytes + inside + 1)
+        if len(out) != nbytes + inside or not z.eof:
             return False
     return True
 

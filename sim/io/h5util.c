@@ -327,22 +327,20 @@ static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
                                                                 : bytes * cdims[d];
     if (rank <= 0 || bytes == 0 || bytes > RC_H5_MAX_CHUNK)
         return 1;
-    int deflate = -1, fletcher = -1;
+    H5Z_filter_t ids[32];
     const int nf = H5Pget_nfilters(dcpl);
+    if (nf < 0 || nf > 32)
+        return 1;
     for (int i = 0; i < nf; i++) {
         unsigned flags = 0, vals[8];
         size_t nvals = 8;
-        const H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvals, vals, 0, NULL,
-                                               NULL);
-        if (id == H5Z_FILTER_DEFLATE)
-            deflate = i;
-        else if (id == H5Z_FILTER_FLETCHER32)
-            fletcher = i;
-        else if (id != H5Z_FILTER_SHUFFLE)
+        ids[i] = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvals, vals, 0, NULL, NULL);
+        if (ids[i] != H5Z_FILTER_DEFLATE && ids[i] != H5Z_FILTER_FLETCHER32 &&
+            ids[i] != H5Z_FILTER_SHUFFLE)
             return 1; /* never written */
     }
     hsize_t n = 0;
-    if (nf < 0 || H5Dget_num_chunks(dset, space, &n) < 0) /* (H5S_ALL fails in 1.10) */
+    if (H5Dget_num_chunks(dset, space, &n) < 0) /* (H5S_ALL fails in 1.10) */
         return 1;
     unsigned char *raw = NULL, *out = NULL;
     size_t raw_len = 0;
@@ -355,20 +353,27 @@ static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
             wrong = 1;
             break;
         }
-        uint64_t body = stored;
-        if (fletcher >= 0 && !(mask & (1u << fletcher))) {
-            if (body < 4) {
-                wrong = 1;
-                break;
-            }
-            body -= 4;
+        /* The filters in the order they were applied (those the chunk skipped left out): a
+         * checksum adds 4 bytes, inside the deflated stream when it came first (files written
+         * before 2026-11-30) or after it (since); shuffle keeps the size. */
+        uint64_t inside = 0, outside = 0;
+        int deflated = 0;
+        for (int f = 0; f < nf && !wrong; f++) {
+            if (mask & (1u << f))
+                continue;
+            if (ids[f] == H5Z_FILTER_DEFLATE)
+                wrong = deflated++; /* twice: never written */
+            else if (ids[f] == H5Z_FILTER_FLETCHER32)
+                *(deflated ? &outside : &inside) += 4;
+            else
+                wrong = deflated; /* a shuffle of deflated bytes: never written */
         }
-        if (deflate < 0 || (mask & (1u << deflate))) {
-            wrong = body != bytes;
+        if (wrong || !deflated) {
+            wrong = wrong || stored != bytes + inside;
             continue;
         }
         /* deflated: read as stored and inflated here, where the output's size is checked */
-        if (stored > RC_H5_MAX_CHUNK) {
+        if (stored < outside || stored > RC_H5_MAX_CHUNK) {
             wrong = 1;
             break;
         }
@@ -381,13 +386,13 @@ static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
             raw = r;
             raw_len = (size_t)stored;
         }
-        if (out == NULL && (out = malloc((size_t)bytes + 1)) == NULL) {
+        if (out == NULL && (out = malloc((size_t)bytes + 4 * (size_t)nf + 1)) == NULL) {
             wrong = 1;
             break;
         }
         uint32_t got_mask = 0;
         wrong = H5Dread_chunk(dset, H5P_DEFAULT, offset, &got_mask, raw) < 0 ||
-                rc_h5_inflates_wrong(raw, body, out, bytes);
+                rc_h5_inflates_wrong(raw, stored - outside, out, bytes + inside);
     }
     free(raw);
     free(out);

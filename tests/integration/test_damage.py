@@ -78,7 +78,8 @@ def chunk_elsewhere(exe, tmp):
     """A file the fuzzer damaged: /summary's chunk index points at /points' chunk (184 bytes,
     its checksum right) where /summary's chunk needs 3,152, and HDF5 1.10 read 3,152 bytes out of
     its 184-byte buffer (garbage without a sanitizer). rtcascade info and --resume refuse it in
-    one line naming /summary; so does rtcascade.load."""
+    one line naming /summary; so does rtcascade.load, which still loads intact files of the
+    older filter order."""
     src = os.path.join(HERE, "..", "fuzz", "seeds", "results", "chunk_elsewhere.h5")
     bad = os.path.join(tmp, "elsewhere.h5")
     shutil.copyfile(src, bad)
@@ -93,6 +94,14 @@ def chunk_elsewhere(exe, tmp):
                        env=dict(os.environ, PYTHONPATH=tree), timeout=60)
     check(p.returncode == 4 and "cannot read /summary (file damaged?)" in p.stdout,
           f"chunk elsewhere: rtcascade.load {p.returncode}: {(p.stdout + p.stderr)[-300:]}")
+    # an intact file whose /runs has the filter order of files written before 2026-11-30 (the
+    # checksum inside the deflated stream) still loads
+    old = os.path.join(HERE, "..", "fuzz", "seeds", "results", "interrupted.h5")
+    code = "import sys, rtcascade\nprint(len(rtcascade.load(sys.argv[1]).runs))\n"
+    p = subprocess.run([sys.executable, "-c", code, old], capture_output=True, text=True,
+                       env=dict(os.environ, PYTHONPATH=tree), timeout=60)
+    check(p.returncode == 0 and p.stdout.strip() == "12",
+          f"the older filter order loads: {p.returncode}: {(p.stdout + p.stderr)[-300:]}")
 
 
 def main():

@@ -5,7 +5,11 @@
  *
  * With an argument, writes a complete sample file there (for tests/integration/test_rcload.py)
  * and a partial one beside it (<path>.partial.h5, 3 of 8 points). */
+#include "io/h5util.h"
+#include "io/results_prep.h"
 #include "results_fixture.h"
+
+#include <zlib.h>
 
 /* Fabricates a timed result from an untimed one (t50 <= t90 <= final), to check /curves/time
  * without depending on a timed model. */
@@ -268,6 +272,77 @@ static int write_samples(const char *path)
     return ok ? 0 : 1;
 }
 
+/* A 1-D dataset of 100 uint64 in chunks of 10 (80 bytes) through `filters` (in the order they
+ * apply: 'S' shuffle, 'D' deflate, 'F' Fletcher-32; "C": compact), its values 0..99. */
+static hid_t make_dataset(hid_t file, const char *name, const char *filters)
+{
+    hsize_t dims[1] = {100}, chunk[1] = {10};
+    hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (strcmp(filters, "C") == 0)
+        H5Pset_layout(dcpl, H5D_COMPACT);
+    else
+        H5Pset_chunk(dcpl, 1, chunk);
+    for (const char *f = filters; *f != '\0' && *f != 'C'; f++)
+        if (*f == 'S')
+            H5Pset_shuffle(dcpl);
+        else if (*f == 'D')
+            H5Pset_deflate(dcpl, 1);
+        else
+            H5Pset_fletcher32(dcpl);
+    hid_t d = H5Dcreate2(file, name, H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    uint64_t v[100];
+    for (int i = 0; i < 100; i++)
+        v[i] = (uint64_t)i;
+    CHECK(d >= 0 && H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return d;
+}
+
+/* Chunks whose stored bytes do not fill the chunk are refused before any read (HDF5 1.10 would
+ * copy a whole chunk out of them): a checksummed chunk of 40 bytes where 80 are needed, and a
+ * deflated one that inflates to 40; the filter orders rtcascade wrote (the checksum inside the
+ * deflated stream before 2026-11-30, after it since), compact data and intact chunks pass. */
+static void test_storage_check(const char *dir)
+{
+    char *path = cat(dir, "/storage.h5");
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(f >= 0);
+    const char *intact[] = {"F", "SDF", "FSD", "C", "SD"};
+    for (int k = 0; k < 5; k++) {
+        hid_t d = make_dataset(f, intact[k], intact[k]);
+        CHECK(!rc_h5_storage_damaged(d));
+        CHECK_OK(rc_h5_verify_dataset(d, intact[k], path));
+        H5Dclose(d);
+    }
+    /* chunk 3 replaced by 40 bytes of values and their checksum */
+    unsigned char half[44];
+    for (int i = 0; i < 40; i++)
+        half[i] = (unsigned char)i;
+    uint32_t sum = rc_fletcher32(half, 40);
+    memcpy(half + 40, &sum, 4);
+    hsize_t at[1] = {30};
+    hid_t d = make_dataset(f, "short", "F");
+    CHECK(H5Dwrite_chunk(d, H5P_DEFAULT, 0, at, 44, half) >= 0);
+    CHECK(rc_h5_storage_damaged(d));
+    CHECK_FAILS(rc_h5_verify_dataset(d, "short", path), RC_ERR_INPUT, "file damaged?");
+    H5Dclose(d);
+    /* the same 40 bytes deflated, then checksummed */
+    unsigned char z[64 + 4];
+    uLongf len = 64;
+    CHECK(compress2(z, &len, half, 40, 1) == Z_OK);
+    sum = rc_fletcher32(z, len);
+    memcpy(z + len, &sum, 4);
+    d = make_dataset(f, "short_deflated", "SDF");
+    CHECK(H5Dwrite_chunk(d, H5P_DEFAULT, 0, at, len + 4, z) >= 0);
+    CHECK(rc_h5_storage_damaged(d));
+    H5Dclose(d);
+    H5Fclose(f);
+    printf("  short chunks (checksummed, and deflated) refused; intact ones in every filter order "
+           "read\n");
+    free(path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -286,6 +361,7 @@ int main(int argc, char **argv)
     test_unwritable(&fx, dir);
     test_file_limit(&fx, dir);
     test_timed(&fx, dir); /* last: it turns point 5 into a timed result */
+    test_storage_check(dir);
     fixture_free(&fx);
     if (rc_test_failures == 0) {
         char cmd[128];

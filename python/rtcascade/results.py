@@ -59,20 +59,18 @@ def checked(dset, rows=None):
 
 
 def _chunks_fit(dset, dcpl, nbytes, rows):
-    """The stored size of every chunk that `rows` of a 1-D dset touch (all when None; every
-    chunk of other shapes) against what its filters give (shuffle, deflate and Fletcher-32 are
-    the ones rtcascade writes; any other is damage); deflated ones are inflated to see."""
+    """The stored size of every chunk that `rows` of a 1-D dset touch (all when None) against
+    what its filters give (shuffle, deflate and Fletcher-32 are the ones rtcascade writes; any
+    other is damage); deflated ones are inflated to see."""
     filters = [dcpl.get_filter(i)[0] for i in range(dcpl.get_nfilters())]
     if any(f not in (h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE,
                      h5py.h5z.FILTER_FLETCHER32) for f in filters):
         return False
-    if dset.ndim == 1:  # by coordinate, as a read looks chunks up (get_chunk_info walks)
-        lo, hi, _ = (rows or slice(None)).indices(dset.shape[0])
-        step = dset.chunks[0]
-        offsets = [(c,) for c in range(lo - lo % step, hi, step)]
-    else:
-        offsets = [dset.id.get_chunk_info(i).chunk_offset
-                   for i in range(dset.id.get_num_chunks())]
+    if dset.ndim != 1:  # every chunked dataset rtcascade writes is 1-D
+        return False
+    # by coordinate, as a read looks chunks up (get_chunk_info walks the index from its start)
+    lo, hi, _ = (rows or slice(None)).indices(dset.shape[0])
+    offsets = [(c,) for c in range(lo - lo % dset.chunks[0], hi, dset.chunks[0])]
     for offset in offsets:
         try:
             mask, raw = dset.id.read_direct_chunk(offset)

@@ -351,8 +351,7 @@ static rc_status_t choose_by_pilot(rc_mc_point_t *p)
 {
     rc_kernel_t k = p->o.kernel_memo != NULL ? *p->o.kernel_memo : RC_KERNEL_AUTO;
     if (k == RC_KERNEL_AUTO) {
-        double share = 0.0;
-        rc_status_t st = rc_mc_kernel_pilot(&p->pt, &p->loop, &k, &p->pt.kept, &share);
+        rc_status_t st = rc_mc_kernel_pilot(&p->pt, &p->loop, &k, &p->pt.kept);
         if (st == RC_ERR_INTERRUPTED) /* worded as a stop in the runs (rc_mc_point_finish) */
             return rc_error(st, "point %llu: stopped before its %llu runs were done (in auto's "
                             "pilot)", (unsigned long long)p->pt.point,

@@ -108,14 +108,15 @@ rc_status_t rc_mc_run_one(const mc_point_t *pt, mc_thread_t *t, uint64_t run);
 void rc_mc_fused_block(const mc_point_t *pt, mc_thread_t *t, mc_loop_t *loop, uint64_t lo,
                        uint64_t hi);
 
-/* auto's pilot (kernel.c): the point's runs 0 .. RC_LANES - 1 by the per-run kernel, how many
- * of them one read of a node's followers would serve in a fused group (0 when they are too small
- * to tell), and the kernel that follows from it. When the call starts at the point's run 0 and
- * has no recorder, the runs are finished into pt->res as the per-run kernel would finish them;
- * if the choice is per_run they are kept: *kept is how many (0 otherwise), and their adoptions
- * per generation are in pt->res. Polls loop's cancel hook between runs (RC_ERR_INTERRUPTED). */
+/* auto's pilot (kernel.c): the point's runs 0 .. RC_LANES - 1 by the per-run kernel, and the
+ * kernel that follows from how many of them one read of a node's followers would serve in a
+ * fused group (fused from RC_AUTO_RUNS_PER_READ; per_run when they are too small to tell).
+ * When the call starts at the point's run 0 and has no recorder, the runs are finished into
+ * pt->res as the per-run kernel would finish them; if the choice is per_run they are kept:
+ * *kept is how many (0 otherwise), and their adoptions per generation are in pt->res. Polls
+ * loop's cancel hook between runs (RC_ERR_INTERRUPTED). */
 rc_status_t rc_mc_kernel_pilot(const mc_point_t *pt, mc_loop_t *loop, rc_kernel_t *kernel,
-                               uint64_t *kept, double *runs_per_read);
+                               uint64_t *kept);
 
 /* Every run of the call by the fused kernel: groups of RC_LANES runs in parallel. */
 void rc_mc_fused_loop(const mc_point_t *pt, mc_loop_t *loop, uint64_t runs, int threads,

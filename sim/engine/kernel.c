@@ -93,7 +93,7 @@ static int cmp_key(const void *a, const void *b)
 }
 
 rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, rc_kernel_t *kernel,
-                               uint64_t *kept, double *runs_per_read)
+                               uint64_t *kept)
 {
     rc_status_t status = RC_OK;
     mc_point_t pt = *point;
@@ -109,7 +109,7 @@ rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, rc_kern
     uint64_t *key = malloc((size_t)RC_LANES * (n / stride + 1) * sizeof *key);
     size_t len = 0;
     uint64_t adoptions = 0, run = 0;
-    *runs_per_read = 0.0;
+    double runs_per_read = 0.0;
     *kernel = RC_KERNEL_PER_RUN;
     *kept = 0;
     status = rc_mc_thread_init(&pt, &t, 0, NULL);
@@ -140,9 +140,9 @@ rc_status_t rc_mc_kernel_pilot(const mc_point_t *point, mc_loop_t *loop, rc_kern
         size_t visits = 0;
         for (size_t i = 0; i < len; i++)
             visits += i == 0 || key[i] != key[i - 1];
-        *runs_per_read = (double)len / (double)visits;
+        runs_per_read = (double)len / (double)visits;
     }
-    if (*runs_per_read >= RC_AUTO_RUNS_PER_READ) {
+    if (runs_per_read >= RC_AUTO_RUNS_PER_READ) {
         *kernel = RC_KERNEL_FUSED; /* which runs every run of the call again */
     } else if (finish) {
         rc_mc_thread_merge(&pt, &t, loop); /* the kept runs' adoptions per generation */

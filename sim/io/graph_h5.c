@@ -361,8 +361,8 @@ static rc_status_t rc_h5_read_array(hid_t grp, const char *name, H5T_class_t cls
     buf = malloc(count ? count * size : 1);
     RC_ALLOC_CHECK(buf, path);
     rc_memory_advise_huge(buf, count * size); /* the graph's arrays: read at random by runs */
-    if (count > 0 &&
-        (rc_h5_storage_damaged(dset) || H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
+    if (count > 0 && (rc_h5_storage_damaged(dset) ||
+                      H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0))
         RC_FAIL(RC_ERR_INPUT, "%s: cannot read /graph/%s (file damaged?)", path, name);
     *data = buf;
     buf = NULL;

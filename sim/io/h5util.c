@@ -319,14 +319,12 @@ static int rc_h5_inflates_wrong(const unsigned char *stored, uint64_t len, unsig
 static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
 {
 #if H5_VERSION_GE(1, 10, 5)
-    hsize_t cdims[H5S_MAX_RANK];
-    const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, cdims);
-    uint64_t bytes = elem;
-    for (int d = 0; d < rank; d++)
-        bytes = cdims[d] && bytes > RC_H5_MAX_CHUNK / cdims[d] ? RC_H5_MAX_CHUNK + 1
-                                                                : bytes * cdims[d];
-    if (rank <= 0 || bytes == 0 || bytes > RC_H5_MAX_CHUNK)
+    /* 1-D, as every chunked dataset rtcascade writes: any other shape is damage */
+    hsize_t cdims[1], dims[1];
+    if (H5Pget_chunk(dcpl, 1, cdims) != 1 || H5Sget_simple_extent_dims(space, dims, NULL) != 1 ||
+        cdims[0] == 0 || elem > RC_H5_MAX_CHUNK / cdims[0])
         return 1;
+    const uint64_t bytes = elem * cdims[0];
     H5Z_filter_t ids[32];
     const int nf = H5Pget_nfilters(dcpl);
     if (nf < 0 || nf > 32)
@@ -339,31 +337,17 @@ static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
             ids[i] != H5Z_FILTER_SHUFFLE)
             return 1; /* never written */
     }
-    /* 1-D (every chunked dataset rtcascade writes): chunk by chunk by coordinate, each looked
-     * up as a read looks it up (H5Dget_chunk_info, by number or coordinate, walks the index
-     * from its start in 1.10: 4,000 chunks took 2 s) */
-    hsize_t n = 0, dims[H5S_MAX_RANK];
-    const int one_d = rank == 1 && H5Sget_simple_extent_dims(space, dims, NULL) == 1;
-    if (one_d)
-        n = (dims[0] + cdims[0] - 1) / cdims[0];
-    else if (H5Dget_num_chunks(dset, space, &n) < 0) /* (H5S_ALL fails in 1.10) */
-        return 1;
     unsigned char *raw = NULL, *out = NULL;
     size_t raw_len = 0;
     int wrong = 0;
-    for (hsize_t i = 0; i < n && !wrong; i++) {
-        hsize_t offset[H5S_MAX_RANK] = {i * cdims[0]}, stored = 0;
-        unsigned mask = 0;
-        haddr_t addr = 0;
-        if (one_d) {
-            /* fails for a chunk never written (read as fill values); a broken index entry
-             * fails the read itself the same way */
-            if (H5Dget_chunk_storage_size(dset, offset, &stored) < 0)
-                continue;
-        } else if (H5Dget_chunk_info(dset, space, i, offset, &mask, &addr, &stored) < 0) {
-            wrong = 1;
-            break;
-        }
+    /* Chunk by chunk by coordinate, each looked up as a read looks it up (H5Dget_chunk_info,
+     * by number or coordinate, walks the index from its start in 1.10: 4,000 chunks took 2 s) */
+    for (hsize_t at = 0; at < dims[0] && !wrong; at += cdims[0]) {
+        hsize_t offset[1] = {at}, stored = 0;
+        /* fails for a chunk never written (read as fill values); a broken index entry fails
+         * the read itself the same way */
+        if (H5Dget_chunk_storage_size(dset, offset, &stored) < 0)
+            continue;
         if (stored > RC_H5_MAX_CHUNK) {
             wrong = 1;
             break;
@@ -377,12 +361,11 @@ static int rc_h5_chunks_wrong(hid_t dset, hid_t dcpl, hid_t space, size_t elem)
             raw = r;
             raw_len = (size_t)stored;
         }
-        uint32_t got_mask = 0;
-        if (H5Dread_chunk(dset, H5P_DEFAULT, offset, &got_mask, raw) < 0) {
+        uint32_t mask = 0;
+        if (H5Dread_chunk(dset, H5P_DEFAULT, offset, &mask, raw) < 0) {
             wrong = 1;
             break;
         }
-        mask = got_mask;
         /* The filters in the order they were applied (those the chunk skipped left out): a
          * checksum adds 4 bytes, inside the deflated stream when it came first (files written
          * before 2026-11-30) or after it (since); shuffle keeps the size. */
